@@ -1,0 +1,181 @@
+//! The abstract syntax tree of a Lua 5.4 chunk (manual §3).
+//!
+//! The parser builds it; the compiler consumes it. It is a plain tree of owned data: names are
+//! not resolved (a `Name` may be a local, an upvalue or a global; the compiler decides), and
+//! nothing is folded or rewritten beyond what the grammar itself says:
+//! - `a.b` and `a:m(...)`'s receiver lookup become `Index` with a string-constant key;
+//! - `function t.a.b:m() end` keeps its path in `FuncName`, and the parser has already put
+//!   `self` first in the method's parameter list;
+//! - every `Expr` and `Stat` carries the source line that error messages and line info use.
+//!
+//! Invariant: the tree is finite and its depth is bounded by the parser's nesting limit, so a
+//! recursive walk over it (the compiler's) cannot overflow the Rust stack.
+
+/// An identifier. Lua identifiers are ASCII letters, digits and `_`.
+pub type Name = String;
+
+/// A function body: the main chunk, a `function` expression or statement, or a local function.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FuncBody {
+    /// Declared parameters in order; for a method (`function a:m()`), `self` comes first.
+    pub params: Vec<Name>,
+    /// Whether the parameter list ends in `...` (always true for the main chunk).
+    pub is_vararg: bool,
+    pub body: Block,
+    /// Line of the `function` keyword (0 for the main chunk).
+    pub line: u32,
+    /// Line of the closing `end` (0 for the main chunk).
+    pub end_line: u32,
+}
+
+/// A sequence of statements, optionally ended by `return`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Block {
+    pub stats: Vec<Stat>,
+    /// `return explist` as the block's last statement, with the line of `return`.
+    pub ret: Option<(Vec<Expr>, u32)>,
+    /// The line of the token that closes the block (`end`, `until`, `else`, `elseif`, or the
+    /// last line of the chunk). PUC reports unresolved `goto`/`break` at this line.
+    pub end_line: u32,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Attrib {
+    /// No attribute.
+    None,
+    /// `<const>`: assignment is a compile error; a constant initializer may be folded away.
+    Const,
+    /// `<close>`: to-be-closed variable (implies const).
+    Close,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Stat {
+    pub line: u32,
+    pub kind: StatKind,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum StatKind {
+    /// `local n1 <a1>, n2 <a2> = e1, e2`
+    Local { names: Vec<(Name, Attrib)>, exprs: Vec<Expr> },
+    /// `t1, t2 = e1, e2`; each target is a `Name` or `Index` expression.
+    Assign { targets: Vec<Expr>, exprs: Vec<Expr> },
+    /// A function call used as a statement; the expression is `Call` or `MethodCall`.
+    Call(Expr),
+    /// `do block end`
+    Do(Block),
+    /// `while cond do block end`
+    While { cond: Expr, body: Block },
+    /// `repeat block until cond` (the condition sees the block's locals).
+    Repeat { body: Block, cond: Expr },
+    /// `if c1 then b1 elseif c2 then b2 else b3 end`
+    If { arms: Vec<(Expr, Block)>, else_block: Option<Block> },
+    /// `for var = start, limit [, step] do block end`
+    NumFor { var: Name, start: Expr, limit: Expr, step: Option<Expr>, body: Block },
+    /// `for n1, n2 in e1, e2 do block end`
+    GenFor { names: Vec<Name>, exprs: Vec<Expr>, body: Block },
+    /// `function a.b.c:m(params) body end`
+    Function { name: FuncName, func: Box<FuncBody> },
+    /// `local function name(params) body end` (the name is in scope inside the body)
+    LocalFunction { name: Name, func: Box<FuncBody> },
+    /// `goto name`
+    Goto(Name),
+    /// `::name::`
+    Label(Name),
+    /// `break`
+    Break,
+}
+
+/// The name in a function statement: `base.path[0].path[1]...:method`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FuncName {
+    pub base: Name,
+    pub path: Vec<Name>,
+    pub method: Option<Name>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Expr {
+    /// For binary and unary operators, the operator's line; for calls, the line where the
+    /// called prefix expression starts (as PUC does); otherwise the line of its first token.
+    pub line: u32,
+    pub kind: ExprKind,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum ExprKind {
+    Nil,
+    True,
+    False,
+    /// `...`
+    Vararg,
+    /// An integer numeral (decimal numerals that overflow i64 become `Float`; hex wrap around).
+    Int(i64),
+    Float(f64),
+    /// A string literal, escapes already decoded (any bytes).
+    Str(Vec<u8>),
+    /// `function (params) body end`
+    Function(Box<FuncBody>),
+    /// `{ fields }`
+    Table(Vec<Field>),
+    /// A bare name: local, upvalue or global (`_ENV.name`).
+    Name(Name),
+    /// `obj[key]`, and `obj.name` as `obj["name"]`.
+    Index(Box<Expr>, Box<Expr>),
+    /// `f(args)`, `f"str"`, `f{table}`
+    Call(Box<Expr>, Vec<Expr>),
+    /// `obj:name(args)`
+    MethodCall(Box<Expr>, Name, Vec<Expr>),
+    /// `(e)`: truncates a multi-value expression to one value.
+    Paren(Box<Expr>),
+    Binary(BinOp, Box<Expr>, Box<Expr>),
+    Unary(UnOp, Box<Expr>),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Field {
+    /// `expr` (takes the next array index; the last one may expand to several values)
+    Positional(Expr),
+    /// `name = expr`
+    Named(Name, Expr),
+    /// `[key] = expr`
+    Keyed(Expr, Expr),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum BinOp {
+    Add,
+    Sub,
+    Mul,
+    Div,
+    IDiv,
+    Mod,
+    Pow,
+    Concat,
+    BAnd,
+    BOr,
+    BXor,
+    Shl,
+    Shr,
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+    And,
+    Or,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum UnOp {
+    /// `-e`
+    Neg,
+    /// `not e`
+    Not,
+    /// `#e`
+    Len,
+    /// `~e`
+    BNot,
+}
