@@ -4,4 +4,10 @@
 //! conversions (`strftime`), and chunk names for messages (`chunkid`).
 #![forbid(unsafe_code)]
 
+pub mod chunkid;
+pub mod fmt;
 pub mod number;
+pub mod pack;
+pub mod pattern;
+pub mod strftime;
+pub mod utf8;
