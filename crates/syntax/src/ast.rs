@@ -22,7 +22,10 @@ pub struct FuncBody {
     /// Whether the parameter list ends in `...` (always true for the main chunk).
     pub is_vararg: bool,
     pub body: Block,
-    /// Line of the `function` keyword (0 for the main chunk).
+    /// The line PUC records as the function's `linedefined` (0 for the main chunk): the line
+    /// of the `function` keyword for a function statement, and of the token after `function`
+    /// (or after the name of a local function), normally `(`, otherwise. It is also the line
+    /// named in "'end' expected (to close 'function' at line N)".
     pub line: u32,
     /// Line of the closing `end` (0 for the main chunk).
     pub end_line: u32,
@@ -58,9 +61,15 @@ pub struct Stat {
 #[derive(Clone, Debug, PartialEq)]
 pub enum StatKind {
     /// `local n1 <a1>, n2 <a2> = e1, e2`
-    Local { names: Vec<(Name, Attrib)>, exprs: Vec<Expr> },
+    Local {
+        names: Vec<(Name, Attrib)>,
+        exprs: Vec<Expr>,
+    },
     /// `t1, t2 = e1, e2`; each target is a `Name` or `Index` expression.
-    Assign { targets: Vec<Expr>, exprs: Vec<Expr> },
+    Assign {
+        targets: Vec<Expr>,
+        exprs: Vec<Expr>,
+    },
     /// A function call used as a statement; the expression is `Call` or `MethodCall`.
     Call(Expr),
     /// `do block end`
@@ -70,11 +79,24 @@ pub enum StatKind {
     /// `repeat block until cond` (the condition sees the block's locals).
     Repeat { body: Block, cond: Expr },
     /// `if c1 then b1 elseif c2 then b2 else b3 end`
-    If { arms: Vec<(Expr, Block)>, else_block: Option<Block> },
+    If {
+        arms: Vec<(Expr, Block)>,
+        else_block: Option<Block>,
+    },
     /// `for var = start, limit [, step] do block end`
-    NumFor { var: Name, start: Expr, limit: Expr, step: Option<Expr>, body: Block },
+    NumFor {
+        var: Name,
+        start: Expr,
+        limit: Expr,
+        step: Option<Expr>,
+        body: Block,
+    },
     /// `for n1, n2 in e1, e2 do block end`
-    GenFor { names: Vec<Name>, exprs: Vec<Expr>, body: Block },
+    GenFor {
+        names: Vec<Name>,
+        exprs: Vec<Expr>,
+        body: Block,
+    },
     /// `function a.b.c:m(params) body end`
     Function { name: FuncName, func: Box<FuncBody> },
     /// `local function name(params) body end` (the name is in scope inside the body)

@@ -1,0 +1,944 @@
+//! The Lua 5.4 parser (manual §3.2–3.4 and the complete syntax in §9): recursive descent over
+//! the lexer's tokens, building the `ast`. Operator precedence and associativity follow §3.4.8,
+//! with PUC Lua's priority table (`or` < `and` < comparison < `|` < `~` < `&` < shift < `..`
+//! (right) < `+ -` < `* / // %` < unary < `^` (right)).
+//!
+//! Error messages and the line they name are PUC's (see `lib.rs`). Two limits keep every input
+//! from overflowing the Rust stack, here and in the compiler that walks the tree:
+//! - nesting: like PUC's C-level count, each statement, each (sub)expression level (so each
+//!   parenthesis, unary operator, table constructor and right-associative operand) and each
+//!   extra assignment target takes a level while it is parsed; more than `MAX_LEVELS` fails
+//!   with PUC's message `C stack overflow`;
+//! - tree height: left-associative chains (`a+a+...`, `a.b.c...`, `f()()...`) take no level
+//!   but deepen the tree; a node higher than `MAX_DEPTH` fails with the syntax error
+//!   `chunk has too many syntax levels` (Lua 5.1's wording for its own nesting limit).
+//!
+//! Invariant: every parse function returns its node together with the node's height (a leaf
+//! is 1), and no returned height exceeds `MAX_DEPTH`.
+
+use crate::ast::*;
+use crate::lexer::{tok_name, Lexer, Tok, Token};
+use crate::SyntaxError;
+
+/// PUC's `LUAI_MAXCCALLS`: the most nested levels being parsed at once.
+pub const MAX_LEVELS: u32 = 200;
+
+/// The greatest height of a tree node (see the module doc).
+pub const MAX_DEPTH: u32 = 1000;
+
+/// The priority of unary operators: tighter than all binary operators but `^`.
+const UNARY_PRIORITY: u8 = 12;
+
+type PResult<T> = Result<T, SyntaxError>;
+
+/// Parser state: the lexer, the current token and an optional lookahead.
+pub struct Parser<'a> {
+    lex: Lexer<'a>,
+    tok: Token,
+    ahead: Option<Token>,
+    /// Levels now being parsed (see `MAX_LEVELS`).
+    level: u32,
+    /// Whether the function being parsed is vararg (`...` is allowed).
+    vararg: bool,
+}
+
+/// `h + 1`, the height of a node whose highest child has height `h`.
+fn up(h: u32) -> u32 {
+    h + 1
+}
+
+/// The binary operator a token stands for, with its left and right priorities.
+fn binary_op(tok: &Tok) -> Option<(BinOp, u8, u8)> {
+    Some(match tok {
+        Tok::Char(b'+') => (BinOp::Add, 10, 10),
+        Tok::Char(b'-') => (BinOp::Sub, 10, 10),
+        Tok::Char(b'*') => (BinOp::Mul, 11, 11),
+        Tok::Char(b'%') => (BinOp::Mod, 11, 11),
+        Tok::Char(b'^') => (BinOp::Pow, 14, 13),
+        Tok::Char(b'/') => (BinOp::Div, 11, 11),
+        Tok::IDiv => (BinOp::IDiv, 11, 11),
+        Tok::Char(b'&') => (BinOp::BAnd, 6, 6),
+        Tok::Char(b'|') => (BinOp::BOr, 4, 4),
+        Tok::Char(b'~') => (BinOp::BXor, 5, 5),
+        Tok::Shl => (BinOp::Shl, 7, 7),
+        Tok::Shr => (BinOp::Shr, 7, 7),
+        Tok::Concat => (BinOp::Concat, 9, 8),
+        Tok::Eq => (BinOp::Eq, 3, 3),
+        Tok::Ne => (BinOp::Ne, 3, 3),
+        Tok::Char(b'<') => (BinOp::Lt, 3, 3),
+        Tok::Le => (BinOp::Le, 3, 3),
+        Tok::Char(b'>') => (BinOp::Gt, 3, 3),
+        Tok::Ge => (BinOp::Ge, 3, 3),
+        Tok::And => (BinOp::And, 2, 2),
+        Tok::Or => (BinOp::Or, 1, 1),
+        _ => return None,
+    })
+}
+
+fn unary_op(tok: &Tok) -> Option<UnOp> {
+    match tok {
+        Tok::Not => Some(UnOp::Not),
+        Tok::Char(b'-') => Some(UnOp::Neg),
+        Tok::Char(b'~') => Some(UnOp::BNot),
+        Tok::Char(b'#') => Some(UnOp::Len),
+        _ => None,
+    }
+}
+
+fn expr(line: u32, kind: ExprKind) -> Expr {
+    Expr { line, kind }
+}
+
+impl<'a> Parser<'a> {
+    pub fn new(mut lex: Lexer<'a>) -> PResult<Self> {
+        let tok = lex.next_token()?;
+        Ok(Parser {
+            lex,
+            tok,
+            ahead: None,
+            level: 0,
+            vararg: true,
+        })
+    }
+
+    // ---- token helpers -------------------------------------------------------------------
+
+    fn next(&mut self) -> PResult<()> {
+        self.tok = match self.ahead.take() {
+            Some(t) => t,
+            None => self.lex.next_token()?,
+        };
+        Ok(())
+    }
+
+    /// The token after the current one (read once and kept).
+    fn lookahead(&mut self) -> PResult<&Tok> {
+        if self.ahead.is_none() {
+            self.ahead = Some(self.lex.next_token()?);
+        }
+        Ok(self.ahead.as_ref().map_or(&Tok::Eof, |t| &t.tok))
+    }
+
+    fn is(&self, c: u8) -> bool {
+        self.tok.tok == Tok::Char(c)
+    }
+
+    fn test_next(&mut self, tok: &Tok) -> PResult<bool> {
+        if self.tok.tok == *tok {
+            self.next()?;
+            Ok(true)
+        } else {
+            Ok(false)
+        }
+    }
+
+    fn check_next(&mut self, tok: &Tok) -> PResult<()> {
+        if self.test_next(tok)? {
+            Ok(())
+        } else {
+            Err(self.error_expected(tok))
+        }
+    }
+
+    /// Consumes `what`, which closes `who` opened at `line`.
+    fn check_match(&mut self, what: &Tok, who: &Tok, line: u32) -> PResult<()> {
+        if self.test_next(what)? {
+            return Ok(());
+        }
+        if line == self.lex.line {
+            Err(self.error_expected(what))
+        } else {
+            let msg = format!(
+                "{} expected (to close {} at line {})",
+                tok_name(what),
+                tok_name(who),
+                line
+            );
+            Err(self.error(&msg))
+        }
+    }
+
+    /// `name`: the current token must be a name; consumes it.
+    fn check_name(&mut self) -> PResult<Name> {
+        if let Tok::Name(name) = &mut self.tok.tok {
+            let name = std::mem::take(name);
+            self.next()?;
+            Ok(name)
+        } else {
+            Err(self.error_expected(&Tok::Name(String::new())))
+        }
+    }
+
+    // ---- errors and limits ---------------------------------------------------------------
+
+    /// A syntax error at the current line, quoting the current token.
+    #[cold]
+    fn error(&self, msg: &str) -> SyntaxError {
+        let t = &self.tok;
+        let text: Vec<u8> = match &t.tok {
+            // PUC's token code for a zero byte is 0, which means "no token to quote".
+            Tok::Char(0) => return self.sem_error(msg),
+            Tok::Eof => return self.lex.error(msg, None),
+            Tok::Name(_) | Tok::Int(_) | Tok::Float(_) => self.lex.slice(t.start, t.end).to_vec(),
+            Tok::Str(value) => {
+                // Short strings show their delimiters; long strings their brackets.
+                let src = self.lex.slice(t.start, t.end);
+                let (open, close) = match src.first() {
+                    Some(b'[') => {
+                        let level = src.iter().skip(1).take_while(|&&b| b == b'=').count();
+                        let eq = "=".repeat(level);
+                        (format!("[{eq}["), format!("]{eq}]"))
+                    }
+                    Some(&d) => ((d as char).to_string(), (d as char).to_string()),
+                    None => (String::new(), String::new()),
+                };
+                let mut text = open.into_bytes();
+                text.extend_from_slice(value);
+                text.extend_from_slice(close.as_bytes());
+                text
+            }
+            other => {
+                // `tok_name` quotes already; take its quotes off to quote uniformly.
+                let name = tok_name(other);
+                let bare = name.strip_prefix('\'').and_then(|n| n.strip_suffix('\''));
+                bare.unwrap_or(&name).as_bytes().to_vec()
+            }
+        };
+        self.lex.error(msg, Some(&text))
+    }
+
+    #[cold]
+    fn error_expected(&self, tok: &Tok) -> SyntaxError {
+        self.error(&format!("{} expected", tok_name(tok)))
+    }
+
+    /// An error without a `near` part (PUC's `luaK_semerror`).
+    #[cold]
+    fn sem_error(&self, msg: &str) -> SyntaxError {
+        SyntaxError {
+            message: format!("{}:{}: {}", self.lex.chunk, self.lex.line, msg),
+        }
+    }
+
+    /// Takes a nesting level (see `MAX_LEVELS`).
+    fn enter(&mut self) -> PResult<()> {
+        self.level += 1;
+        if self.level >= MAX_LEVELS {
+            return Err(SyntaxError {
+                message: "C stack overflow".to_string(),
+            });
+        }
+        Ok(())
+    }
+
+    fn leave(&mut self) {
+        self.level -= 1;
+    }
+
+    /// Checks a node height against `MAX_DEPTH`.
+    fn height(&self, h: u32) -> PResult<u32> {
+        if h > MAX_DEPTH {
+            Err(self.error("chunk has too many syntax levels"))
+        } else {
+            Ok(h)
+        }
+    }
+
+    // ---- blocks and statements -----------------------------------------------------------
+    //
+    // Frame size matters here: every nesting level repeats the frames on its recursion path,
+    // and unoptimised builds give each temporary its own stack slot. So statement functions
+    // push their `Stat` into the enclosing block's list and return only the height, and
+    // dispatch goes through one function-pointer call site instead of one call per kind.
+
+    /// mainfunc -> block EOF
+    pub fn main_chunk(&mut self) -> PResult<FuncBody> {
+        let (body, _) = self.block()?;
+        if self.tok.tok != Tok::Eof {
+            return Err(self.error_expected(&Tok::Eof));
+        }
+        Ok(FuncBody {
+            params: Vec::new(),
+            is_vararg: true,
+            body,
+            line: 0,
+            end_line: 0,
+        })
+    }
+
+    /// Whether the current token ends a block (`until` only when `with_until`).
+    fn block_follow(&self, with_until: bool) -> bool {
+        match self.tok.tok {
+            Tok::Else | Tok::Elseif | Tok::End | Tok::Eof => true,
+            Tok::Until => with_until,
+            _ => false,
+        }
+    }
+
+    /// block -> { stat [';'] } [retstat]
+    fn block(&mut self) -> PResult<(Block, u32)> {
+        let mut block = Block {
+            stats: Vec::new(),
+            ret: None,
+            end_line: 0,
+        };
+        let mut h = 0;
+        while !self.block_follow(true) {
+            if self.tok.tok == Tok::Return {
+                h = h.max(self.ret_stat(&mut block.ret)?);
+                break;
+            }
+            h = h.max(self.statement(&mut block.stats)?);
+        }
+        block.end_line = self.tok.line;
+        Ok((block, self.height(up(h))?))
+    }
+
+    /// retstat -> RETURN [explist] [';']
+    fn ret_stat(&mut self, ret: &mut Option<(Vec<Expr>, u32)>) -> PResult<u32> {
+        let line = self.tok.line;
+        self.enter()?;
+        self.next()?;
+        let (exprs, h) = if self.block_follow(true) || self.is(b';') {
+            (Vec::new(), 0)
+        } else {
+            self.exp_list()?
+        };
+        self.test_next(&Tok::Char(b';'))?;
+        self.leave();
+        *ret = Some((exprs, line));
+        self.height(up(h))
+    }
+
+    /// One statement, pushed onto `stats` (nothing for an empty statement `;`); returns its
+    /// height.
+    fn statement(&mut self, stats: &mut Vec<Stat>) -> PResult<u32> {
+        type StatFn<'a> = fn(&mut Parser<'a>, u32, &mut Vec<Stat>) -> PResult<u32>;
+        let line = self.tok.line;
+        let parse: StatFn<'a> = match self.tok.tok {
+            Tok::Char(b';') => {
+                self.next()?;
+                return Ok(0);
+            }
+            Tok::If => Self::if_stat,
+            Tok::While => Self::while_stat,
+            Tok::Do => Self::do_stat,
+            Tok::For => Self::for_stat,
+            Tok::Repeat => Self::repeat_stat,
+            Tok::Function => Self::func_stat,
+            Tok::Local => Self::local_stat,
+            Tok::DbColon => Self::label_stat,
+            Tok::Break => Self::break_stat,
+            Tok::Goto => Self::goto_stat,
+            _ => Self::expr_stat,
+        };
+        self.enter()?;
+        let h = parse(self, line, stats)?;
+        self.leave();
+        Ok(h)
+    }
+
+    /// Pushes a statement whose highest child has height `h`; returns its height.
+    fn push_stat(&self, stats: &mut Vec<Stat>, line: u32, kind: StatKind, h: u32) -> PResult<u32> {
+        stats.push(Stat { line, kind });
+        self.height(up(h))
+    }
+
+    /// DO block END
+    fn do_stat(&mut self, line: u32, stats: &mut Vec<Stat>) -> PResult<u32> {
+        self.next()?;
+        let (body, h) = self.block()?;
+        self.check_match(&Tok::End, &Tok::Do, line)?;
+        self.push_stat(stats, line, StatKind::Do(body), h)
+    }
+
+    /// label -> '::' NAME '::'
+    fn label_stat(&mut self, line: u32, stats: &mut Vec<Stat>) -> PResult<u32> {
+        self.next()?;
+        let name = self.check_name()?;
+        self.check_next(&Tok::DbColon)?;
+        self.push_stat(stats, line, StatKind::Label(name), 0)
+    }
+
+    /// BREAK
+    fn break_stat(&mut self, line: u32, stats: &mut Vec<Stat>) -> PResult<u32> {
+        self.next()?;
+        self.push_stat(stats, line, StatKind::Break, 0)
+    }
+
+    /// GOTO NAME
+    fn goto_stat(&mut self, line: u32, stats: &mut Vec<Stat>) -> PResult<u32> {
+        self.next()?;
+        let name = self.check_name()?;
+        self.push_stat(stats, line, StatKind::Goto(name), 0)
+    }
+
+    /// ifstat -> IF cond THEN block {ELSEIF cond THEN block} [ELSE block] END
+    fn if_stat(&mut self, line: u32, stats: &mut Vec<Stat>) -> PResult<u32> {
+        let mut arms = Vec::new();
+        let mut h = 0;
+        loop {
+            h = h.max(self.test_then_block(&mut arms)?);
+            if self.tok.tok != Tok::Elseif {
+                break;
+            }
+        }
+        let else_block = if self.test_next(&Tok::Else)? {
+            let (block, bh) = self.block()?;
+            h = h.max(bh);
+            Some(block)
+        } else {
+            None
+        };
+        self.check_match(&Tok::End, &Tok::If, line)?;
+        self.push_stat(stats, line, StatKind::If { arms, else_block }, h)
+    }
+
+    /// test_then_block -> [IF | ELSEIF] cond THEN block
+    fn test_then_block(&mut self, arms: &mut Vec<(Expr, Block)>) -> PResult<u32> {
+        self.next()?; // skip IF or ELSEIF
+        let (cond, ch) = self.expr()?;
+        self.check_next(&Tok::Then)?;
+        let (block, bh) = self.block()?;
+        arms.push((cond, block));
+        Ok(ch.max(bh))
+    }
+
+    /// whilestat -> WHILE cond DO block END
+    fn while_stat(&mut self, line: u32, stats: &mut Vec<Stat>) -> PResult<u32> {
+        self.next()?;
+        let (cond, ch) = self.expr()?;
+        self.check_next(&Tok::Do)?;
+        let (body, bh) = self.block()?;
+        self.check_match(&Tok::End, &Tok::While, line)?;
+        self.push_stat(stats, line, StatKind::While { cond, body }, ch.max(bh))
+    }
+
+    /// repeatstat -> REPEAT block UNTIL cond
+    fn repeat_stat(&mut self, line: u32, stats: &mut Vec<Stat>) -> PResult<u32> {
+        self.next()?;
+        let (body, bh) = self.block()?;
+        self.check_match(&Tok::Until, &Tok::Repeat, line)?;
+        let (cond, ch) = self.expr()?;
+        self.push_stat(stats, line, StatKind::Repeat { body, cond }, ch.max(bh))
+    }
+
+    /// forstat -> FOR (fornum | forlist) END
+    fn for_stat(&mut self, line: u32, stats: &mut Vec<Stat>) -> PResult<u32> {
+        type ForFn<'a> = fn(&mut Parser<'a>, u32, Name, &mut Vec<Stat>) -> PResult<u32>;
+        self.next()?;
+        let var = self.check_name()?;
+        let parse: ForFn<'a> = match self.tok.tok {
+            Tok::Char(b'=') => Self::num_for,
+            Tok::Char(b',') | Tok::In => Self::gen_for,
+            _ => return Err(self.error("'=' or 'in' expected")),
+        };
+        let h = parse(self, line, var, stats)?;
+        self.check_match(&Tok::End, &Tok::For, line)?;
+        Ok(h)
+    }
+
+    /// fornum -> NAME '=' exp ',' exp [',' exp] forbody
+    /// forbody -> DO block
+    fn num_for(&mut self, line: u32, var: Name, stats: &mut Vec<Stat>) -> PResult<u32> {
+        self.next()?;
+        let (start, h1) = self.expr()?;
+        self.check_next(&Tok::Char(b','))?;
+        let (limit, h2) = self.expr()?;
+        let mut step = None;
+        let mut h = h1.max(h2);
+        if self.test_next(&Tok::Char(b','))? {
+            let (e, h3) = self.expr()?;
+            step = Some(e);
+            h = h.max(h3);
+        }
+        self.check_next(&Tok::Do)?;
+        let (body, bh) = self.block()?;
+        let kind = StatKind::NumFor {
+            var,
+            start,
+            limit,
+            step,
+            body,
+        };
+        self.push_stat(stats, line, kind, h.max(bh))
+    }
+
+    /// forlist -> NAME {',' NAME} IN explist forbody
+    fn gen_for(&mut self, line: u32, var: Name, stats: &mut Vec<Stat>) -> PResult<u32> {
+        let mut names = vec![var];
+        while self.test_next(&Tok::Char(b','))? {
+            names.push(self.check_name()?);
+        }
+        self.check_next(&Tok::In)?;
+        let (exprs, eh) = self.exp_list()?;
+        self.check_next(&Tok::Do)?;
+        let (body, bh) = self.block()?;
+        self.push_stat(
+            stats,
+            line,
+            StatKind::GenFor { names, exprs, body },
+            eh.max(bh),
+        )
+    }
+
+    /// funcstat -> FUNCTION funcname body
+    /// funcname -> NAME {'.' NAME} [':' NAME]
+    fn func_stat(&mut self, line: u32, stats: &mut Vec<Stat>) -> PResult<u32> {
+        self.next()?;
+        let base = self.check_name()?;
+        let mut path = Vec::new();
+        while self.is(b'.') {
+            self.next()?;
+            path.push(self.check_name()?);
+        }
+        let method = if self.is(b':') {
+            self.next()?;
+            Some(self.check_name()?)
+        } else {
+            None
+        };
+        let (func, h) = self.body(method.is_some(), line)?;
+        let kind = StatKind::Function {
+            name: FuncName { base, path, method },
+            func,
+        };
+        self.push_stat(stats, line, kind, h)
+    }
+
+    /// LOCAL (localfunc | localvars)
+    /// localfunc -> LOCAL FUNCTION NAME body
+    fn local_stat(&mut self, line: u32, stats: &mut Vec<Stat>) -> PResult<u32> {
+        self.next()?;
+        if !self.test_next(&Tok::Function)? {
+            return self.local_vars(line, stats);
+        }
+        let name = self.check_name()?;
+        // As PUC, the function's line is that of the token after the name.
+        let fline = self.tok.line;
+        let (func, h) = self.body(false, fline)?;
+        self.push_stat(stats, line, StatKind::LocalFunction { name, func }, h)
+    }
+
+    /// localvars -> LOCAL NAME attrib {',' NAME attrib} ['=' explist]
+    /// attrib -> ['<' NAME '>']
+    fn local_vars(&mut self, line: u32, stats: &mut Vec<Stat>) -> PResult<u32> {
+        let mut names = Vec::new();
+        let mut has_close = false;
+        loop {
+            let name = self.check_name()?;
+            let attrib = if self.test_next(&Tok::Char(b'<'))? {
+                let attr = self.check_name()?;
+                self.check_next(&Tok::Char(b'>'))?;
+                match attr.as_str() {
+                    "const" => Attrib::Const,
+                    "close" => Attrib::Close,
+                    _ => return Err(self.sem_error(&format!("unknown attribute '{attr}'"))),
+                }
+            } else {
+                Attrib::None
+            };
+            if attrib == Attrib::Close {
+                if has_close {
+                    return Err(self.sem_error("multiple to-be-closed variables in local list"));
+                }
+                has_close = true;
+            }
+            names.push((name, attrib));
+            if !self.test_next(&Tok::Char(b','))? {
+                break;
+            }
+        }
+        let (exprs, h) = if self.test_next(&Tok::Char(b'='))? {
+            self.exp_list()?
+        } else {
+            (Vec::new(), 0)
+        };
+        self.push_stat(stats, line, StatKind::Local { names, exprs }, h)
+    }
+
+    /// exprstat -> func | assignment
+    /// assignment -> suffixedexp {',' suffixedexp} '=' explist
+    fn expr_stat(&mut self, line: u32, stats: &mut Vec<Stat>) -> PResult<u32> {
+        let (first, h) = self.suffixed_exp()?;
+        if self.is(b'=') || self.is(b',') {
+            return self.assignment(line, first, h, stats);
+        }
+        if !matches!(first.kind, ExprKind::Call(..) | ExprKind::MethodCall(..)) {
+            return Err(self.error("syntax error"));
+        }
+        self.push_stat(stats, line, StatKind::Call(first), h)
+    }
+
+    /// The rest of an assignment whose first target is `first`. As in PUC, each target after
+    /// the first takes a nesting level.
+    fn assignment(
+        &mut self,
+        line: u32,
+        first: Expr,
+        mut h: u32,
+        stats: &mut Vec<Stat>,
+    ) -> PResult<u32> {
+        let is_var = |e: &Expr| matches!(e.kind, ExprKind::Name(_) | ExprKind::Index(..));
+        if !is_var(&first) {
+            return Err(self.error("syntax error"));
+        }
+        let mut targets = vec![first];
+        let saved_level = self.level;
+        while self.test_next(&Tok::Char(b','))? {
+            let (target, th) = self.suffixed_exp()?;
+            self.enter()?;
+            if !is_var(&target) {
+                return Err(self.error("syntax error"));
+            }
+            h = h.max(th);
+            targets.push(target);
+        }
+        self.check_next(&Tok::Char(b'='))?;
+        let (exprs, eh) = self.exp_list()?;
+        self.level = saved_level;
+        self.push_stat(stats, line, StatKind::Assign { targets, exprs }, h.max(eh))
+    }
+
+    /// body -> '(' parlist ')' block END
+    /// parlist -> [ {NAME ','} (NAME | '...') ]
+    fn body(&mut self, is_method: bool, line: u32) -> PResult<(Box<FuncBody>, u32)> {
+        self.check_next(&Tok::Char(b'('))?;
+        let mut func = Box::new(FuncBody {
+            params: Vec::new(),
+            is_vararg: false,
+            body: Block {
+                stats: Vec::new(),
+                ret: None,
+                end_line: 0,
+            },
+            line,
+            end_line: 0,
+        });
+        if is_method {
+            func.params.push("self".to_string());
+        }
+        if !self.is(b')') {
+            loop {
+                match self.tok.tok {
+                    Tok::Name(_) => func.params.push(self.check_name()?),
+                    Tok::Dots => {
+                        self.next()?;
+                        func.is_vararg = true;
+                    }
+                    _ => return Err(self.error("<name> or '...' expected")),
+                }
+                if func.is_vararg || !self.test_next(&Tok::Char(b','))? {
+                    break;
+                }
+            }
+        }
+        self.check_next(&Tok::Char(b')'))?;
+        let outer_vararg = std::mem::replace(&mut self.vararg, func.is_vararg);
+        let (body, h) = self.block()?;
+        func.body = body;
+        func.end_line = self.tok.line;
+        self.check_match(&Tok::End, &Tok::Function, line)?;
+        self.vararg = outer_vararg;
+        Ok((func, self.height(up(h))?))
+    }
+
+    // ---- expressions ---------------------------------------------------------------------
+    //
+    // As for statements, functions on the recursion path keep few temporaries: each kind of
+    // operand or suffix has its own function, reached through one function-pointer call site.
+
+    /// explist -> expr {',' expr}
+    fn exp_list(&mut self) -> PResult<(Vec<Expr>, u32)> {
+        let mut list = Vec::new();
+        let mut h = 0;
+        loop {
+            h = h.max(self.push_expr(&mut list)?);
+            if !self.test_next(&Tok::Char(b','))? {
+                return Ok((list, h));
+            }
+        }
+    }
+
+    /// Parses an expression onto `list`; returns its height.
+    fn push_expr(&mut self, list: &mut Vec<Expr>) -> PResult<u32> {
+        let (e, h) = self.expr()?;
+        list.push(e);
+        Ok(h)
+    }
+
+    #[inline(always)]
+    fn expr(&mut self) -> PResult<(Expr, u32)> {
+        self.sub_expr(0)
+    }
+
+    /// subexpr -> (simpleexp | unop subexpr) {binop subexpr}
+    /// where each binop's left priority is greater than `limit`.
+    fn sub_expr(&mut self, limit: u8) -> PResult<(Expr, u32)> {
+        type OperandFn<'a> = fn(&mut Parser<'a>) -> PResult<(Expr, u32)>;
+        self.enter()?;
+        let first: OperandFn<'a> = if unary_op(&self.tok.tok).is_some() {
+            Self::unary_exp
+        } else {
+            Self::simple_exp
+        };
+        let mut acc = first(self)?;
+        while let Some((op, left_pri, right_pri)) = binary_op(&self.tok.tok) {
+            if left_pri <= limit {
+                break;
+            }
+            acc = self.binary_exp(acc, op, right_pri)?;
+        }
+        self.leave();
+        Ok(acc)
+    }
+
+    /// unop subexpr, with the operand bound tighter than any binary operator but `^`.
+    fn unary_exp(&mut self) -> PResult<(Expr, u32)> {
+        let line = self.tok.line;
+        let op = unary_op(&self.tok.tok).unwrap_or(UnOp::Not);
+        self.next()?;
+        let (operand, h) = self.sub_expr(UNARY_PRIORITY)?;
+        Ok((
+            expr(line, ExprKind::Unary(op, Box::new(operand))),
+            self.height(up(h))?,
+        ))
+    }
+
+    /// At a binary operator: `left op subexpr(right_pri)`.
+    fn binary_exp(&mut self, left: (Expr, u32), op: BinOp, right_pri: u8) -> PResult<(Expr, u32)> {
+        let line = self.tok.line;
+        self.next()?;
+        let (right, rh) = self.sub_expr(right_pri)?;
+        let h = self.height(up(left.1.max(rh)))?;
+        Ok((
+            expr(
+                line,
+                ExprKind::Binary(op, Box::new(left.0), Box::new(right)),
+            ),
+            h,
+        ))
+    }
+
+    /// simpleexp -> FLT | INT | STRING | NIL | TRUE | FALSE | '...' | constructor
+    ///            | FUNCTION body | suffixedexp
+    fn simple_exp(&mut self) -> PResult<(Expr, u32)> {
+        type OperandFn<'a> = fn(&mut Parser<'a>) -> PResult<(Expr, u32)>;
+        let parse: OperandFn<'a> = match self.tok.tok {
+            Tok::Float(_)
+            | Tok::Int(_)
+            | Tok::Str(_)
+            | Tok::Nil
+            | Tok::True
+            | Tok::False
+            | Tok::Dots => Self::literal,
+            Tok::Char(b'{') => Self::constructor,
+            Tok::Function => Self::function_exp,
+            _ => Self::suffixed_exp,
+        };
+        parse(self)
+    }
+
+    /// A literal or `...`.
+    fn literal(&mut self) -> PResult<(Expr, u32)> {
+        let line = self.tok.line;
+        let kind = match &mut self.tok.tok {
+            Tok::Float(f) => ExprKind::Float(*f),
+            Tok::Int(i) => ExprKind::Int(*i),
+            Tok::Str(s) => ExprKind::Str(std::mem::take(s)),
+            Tok::Nil => ExprKind::Nil,
+            Tok::True => ExprKind::True,
+            Tok::False => ExprKind::False,
+            _ => {
+                if !self.vararg {
+                    return Err(self.error("cannot use '...' outside a vararg function"));
+                }
+                ExprKind::Vararg
+            }
+        };
+        self.next()?;
+        Ok((expr(line, kind), 1))
+    }
+
+    /// FUNCTION body
+    fn function_exp(&mut self) -> PResult<(Expr, u32)> {
+        let line = self.tok.line;
+        self.next()?;
+        // As PUC, the function's line is that of the token after `function`.
+        let fline = self.tok.line;
+        let (func, h) = self.body(false, fline)?;
+        Ok((expr(line, ExprKind::Function(func)), self.height(up(h))?))
+    }
+
+    /// primaryexp -> NAME | '(' expr ')'
+    fn primary_exp(&mut self) -> PResult<(Expr, u32)> {
+        let line = self.tok.line;
+        match self.tok.tok {
+            Tok::Name(_) => Ok((expr(line, ExprKind::Name(self.check_name()?)), 1)),
+            Tok::Char(b'(') => self.paren_exp(),
+            _ => Err(self.error("unexpected symbol")),
+        }
+    }
+
+    /// '(' expr ')'
+    fn paren_exp(&mut self) -> PResult<(Expr, u32)> {
+        let line = self.tok.line;
+        self.next()?;
+        let (inner, h) = self.expr()?;
+        self.check_match(&Tok::Char(b')'), &Tok::Char(b'('), line)?;
+        Ok((
+            expr(line, ExprKind::Paren(Box::new(inner))),
+            self.height(up(h))?,
+        ))
+    }
+
+    /// suffixedexp -> primaryexp { '.' NAME | '[' exp ']' | ':' NAME funcargs | funcargs }
+    /// Every suffix node gets the line where the primary expression starts.
+    fn suffixed_exp(&mut self) -> PResult<(Expr, u32)> {
+        type SuffixFn<'a> = fn(&mut Parser<'a>, (Expr, u32), u32) -> PResult<(Expr, u32)>;
+        let line = self.tok.line;
+        let mut acc = self.primary_exp()?;
+        loop {
+            let parse: SuffixFn<'a> = match self.tok.tok {
+                Tok::Char(b'.') => Self::field_suffix,
+                Tok::Char(b'[') => Self::index_suffix,
+                Tok::Char(b':') => Self::method_suffix,
+                Tok::Char(b'(' | b'{') | Tok::Str(_) => Self::call_suffix,
+                _ => return Ok(acc),
+            };
+            acc = parse(self, acc, line)?;
+        }
+    }
+
+    /// '.' NAME
+    fn field_suffix(&mut self, obj: (Expr, u32), line: u32) -> PResult<(Expr, u32)> {
+        self.next()?;
+        let key_line = self.tok.line;
+        let name = self.check_name()?;
+        let key = expr(key_line, ExprKind::Str(name.into_bytes()));
+        let h = self.height(up(obj.1.max(1)))?;
+        Ok((
+            expr(line, ExprKind::Index(Box::new(obj.0), Box::new(key))),
+            h,
+        ))
+    }
+
+    /// '[' exp ']'
+    fn index_suffix(&mut self, obj: (Expr, u32), line: u32) -> PResult<(Expr, u32)> {
+        self.next()?;
+        let (key, kh) = self.expr()?;
+        self.check_next(&Tok::Char(b']'))?;
+        let h = self.height(up(obj.1.max(kh)))?;
+        Ok((
+            expr(line, ExprKind::Index(Box::new(obj.0), Box::new(key))),
+            h,
+        ))
+    }
+
+    /// ':' NAME funcargs
+    fn method_suffix(&mut self, obj: (Expr, u32), line: u32) -> PResult<(Expr, u32)> {
+        self.next()?;
+        let name = self.check_name()?;
+        let (args, ah) = self.func_args(line)?;
+        let h = self.height(up(obj.1.max(ah)))?;
+        Ok((
+            expr(line, ExprKind::MethodCall(Box::new(obj.0), name, args)),
+            h,
+        ))
+    }
+
+    /// funcargs
+    fn call_suffix(&mut self, func: (Expr, u32), line: u32) -> PResult<(Expr, u32)> {
+        let (args, ah) = self.func_args(line)?;
+        let h = self.height(up(func.1.max(ah)))?;
+        Ok((expr(line, ExprKind::Call(Box::new(func.0), args)), h))
+    }
+
+    /// funcargs -> '(' [explist] ')' | constructor | STRING
+    fn func_args(&mut self, line: u32) -> PResult<(Vec<Expr>, u32)> {
+        let mut args = Vec::new();
+        let h = match &mut self.tok.tok {
+            Tok::Char(b'(') => {
+                self.next()?;
+                let mut h = 0;
+                if !self.is(b')') {
+                    (args, h) = self.exp_list()?;
+                }
+                self.check_match(&Tok::Char(b')'), &Tok::Char(b'('), line)?;
+                h
+            }
+            Tok::Char(b'{') => self.push_table(&mut args)?,
+            Tok::Str(s) => {
+                args.push(expr(self.tok.line, ExprKind::Str(std::mem::take(s))));
+                self.next()?;
+                1
+            }
+            _ => return Err(self.error("function arguments expected")),
+        };
+        Ok((args, h))
+    }
+
+    /// Parses a table constructor onto `list`; returns its height.
+    fn push_table(&mut self, list: &mut Vec<Expr>) -> PResult<u32> {
+        let (table, h) = self.constructor()?;
+        list.push(table);
+        Ok(h)
+    }
+
+    /// constructor -> '{' [field {sep field} [sep]] '}'
+    /// sep -> ',' | ';'
+    fn constructor(&mut self) -> PResult<(Expr, u32)> {
+        type FieldFn<'a> = fn(&mut Parser<'a>, &mut Vec<Field>) -> PResult<u32>;
+        let line = self.tok.line;
+        self.check_next(&Tok::Char(b'{'))?;
+        let mut fields = Vec::new();
+        let mut h = 0;
+        loop {
+            if self.is(b'}') {
+                break;
+            }
+            let is_named =
+                matches!(self.tok.tok, Tok::Name(_)) && *self.lookahead()? == Tok::Char(b'=');
+            let parse: FieldFn<'a> = if is_named {
+                Self::named_field
+            } else if self.is(b'[') {
+                Self::keyed_field
+            } else {
+                Self::list_field
+            };
+            h = h.max(parse(self, &mut fields)?);
+            if !(self.test_next(&Tok::Char(b','))? || self.test_next(&Tok::Char(b';'))?) {
+                break;
+            }
+        }
+        self.check_match(&Tok::Char(b'}'), &Tok::Char(b'{'), line)?;
+        Ok((expr(line, ExprKind::Table(fields)), self.height(up(h))?))
+    }
+
+    /// field -> NAME '=' exp
+    fn named_field(&mut self, fields: &mut Vec<Field>) -> PResult<u32> {
+        let name = self.check_name()?;
+        self.check_next(&Tok::Char(b'='))?;
+        let (value, h) = self.expr()?;
+        fields.push(Field::Named(name, value));
+        Ok(h)
+    }
+
+    /// field -> '[' exp ']' '=' exp
+    fn keyed_field(&mut self, fields: &mut Vec<Field>) -> PResult<u32> {
+        self.next()?;
+        let (key, kh) = self.expr()?;
+        self.check_next(&Tok::Char(b']'))?;
+        self.check_next(&Tok::Char(b'='))?;
+        let (value, vh) = self.expr()?;
+        fields.push(Field::Keyed(key, value));
+        Ok(kh.max(vh))
+    }
+
+    /// field -> exp
+    fn list_field(&mut self, fields: &mut Vec<Field>) -> PResult<u32> {
+        let (value, h) = self.expr()?;
+        fields.push(Field::Positional(value));
+        Ok(h)
+    }
+}

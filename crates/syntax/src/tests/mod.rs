@@ -1,0 +1,4 @@
+//! Unit tests of the lexer and the parser.
+mod errors;
+mod lexer;
+mod trees;
