@@ -320,7 +320,12 @@ mod tests {
 
     #[test]
     fn jumps_patch() {
-        let mut i = Instr::Lt { a: 0, b: 1, k: true, j: 0 };
+        let mut i = Instr::Lt {
+            a: 0,
+            b: 1,
+            k: true,
+            j: 0,
+        };
         assert!(i.set_jump(-7));
         assert_eq!(i.jump(), Some(-7));
         assert!(!Instr::Move { a: 0, b: 0 }.clone().set_jump(1));

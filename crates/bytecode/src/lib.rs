@@ -7,3 +7,6 @@ pub mod proto;
 
 pub use isa::{Instr, Reg, Up};
 pub use proto::{Constant, LocalVar, Proto, UpvalDesc};
+pub mod listing;
+pub mod verify;
+pub use verify::VerifyError;
