@@ -1,0 +1,137 @@
+//! A typed arena: objects of one kind in a `Vec`, addressed by `Handle` (slot index +
+//! generation). Freed slots go on a free list and their generation is bumped, so a stale handle
+//! is detected by `debug_assert` in debug builds. Mark bits for the collector live here too.
+
+use crate::value::Handle;
+
+/// Per-slot bookkeeping.
+#[derive(Clone, Copy, Default)]
+struct SlotMeta {
+    gen: u32,
+    live: bool,
+    marked: bool,
+}
+
+/// Invariant: `items.len() == meta.len()`; a slot is on `free` iff `!meta.live`; a free slot
+/// holds `T::default()` (so it owns no payload).
+pub(crate) struct Arena<T> {
+    items: Vec<T>,
+    meta: Vec<SlotMeta>,
+    free: Vec<u32>,
+    live_count: usize,
+}
+
+impl<T: Default> Arena<T> {
+    pub fn new() -> Self {
+        Arena {
+            items: Vec::new(),
+            meta: Vec::new(),
+            free: Vec::new(),
+            live_count: 0,
+        }
+    }
+
+    /// Stores `item` and returns its handle. Fails only when the arena cannot grow.
+    pub fn alloc(&mut self, item: T) -> Result<Handle, ()> {
+        self.live_count += 1;
+        if let Some(idx) = self.free.pop() {
+            let i = idx as usize;
+            self.items[i] = item;
+            let m = &mut self.meta[i];
+            m.live = true;
+            m.marked = false;
+            return Ok(Handle { idx, gen: m.gen });
+        }
+        let idx = u32::try_from(self.items.len()).map_err(|_| ())?;
+        if idx == u32::MAX {
+            return Err(());
+        }
+        self.items.try_reserve(1).map_err(|_| ())?;
+        self.meta.try_reserve(1).map_err(|_| ())?;
+        self.items.push(item);
+        self.meta.push(SlotMeta {
+            gen: 0,
+            live: true,
+            marked: false,
+        });
+        Ok(Handle { idx, gen: 0 })
+    }
+
+    #[inline(always)]
+    pub fn get(&self, h: Handle) -> &T {
+        debug_assert!(
+            self.meta[h.idx as usize].live && self.meta[h.idx as usize].gen == h.gen,
+            "stale handle"
+        );
+        &self.items[h.idx as usize]
+    }
+
+    #[inline(always)]
+    pub fn get_mut(&mut self, h: Handle) -> &mut T {
+        debug_assert!(
+            self.meta[h.idx as usize].live && self.meta[h.idx as usize].gen == h.gen,
+            "stale handle"
+        );
+        &mut self.items[h.idx as usize]
+    }
+
+    /// Sets the mark bit; returns true if it was clear (the object is newly reached).
+    #[inline]
+    pub fn mark(&mut self, h: Handle) -> bool {
+        let m = &mut self.meta[h.idx as usize];
+        debug_assert!(m.live && m.gen == h.gen, "marking a stale handle");
+        let fresh = !m.marked;
+        m.marked = true;
+        fresh
+    }
+
+    /// Frees every live unmarked slot (calling `on_free` with its handle and item first) and
+    /// clears the marks of the survivors.
+    pub fn sweep(&mut self, mut on_free: impl FnMut(Handle, &mut T)) {
+        for (i, m) in self.meta.iter_mut().enumerate() {
+            if !m.live {
+                continue;
+            }
+            if m.marked {
+                m.marked = false;
+                continue;
+            }
+            let h = Handle {
+                idx: i as u32,
+                gen: m.gen,
+            };
+            on_free(h, &mut self.items[i]);
+            self.items[i] = T::default();
+            m.live = false;
+            m.gen = m.gen.wrapping_add(1);
+            self.free.push(i as u32);
+            self.live_count -= 1;
+        }
+    }
+
+    pub fn live_count(&self) -> usize {
+        self.live_count
+    }
+
+    /// Handles of all live objects.
+    pub fn live_handles(&self) -> impl Iterator<Item = Handle> + '_ {
+        self.meta
+            .iter()
+            .enumerate()
+            .filter(|(_, m)| m.live)
+            .map(|(i, m)| Handle {
+                idx: i as u32,
+                gen: m.gen,
+            })
+    }
+}
+
+impl<T: Default> Arena<T> {
+    /// The current handle of a live slot (used by the interner, which stores bare indices).
+    pub fn live_handle(&self, idx: u32) -> Handle {
+        Handle {
+            idx,
+            gen: self.meta[idx as usize].gen,
+        }
+    }
+}

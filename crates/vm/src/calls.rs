@@ -1,0 +1,508 @@
+//! Calls and returns (manual §3.4.10, §3.4.11, §6.1 `pcall`/`xpcall`): setting up Lua and
+//! native frames, varargs, `__call`, delivering results through continuations, protected calls,
+//! error unwinding, and the re-entrant `call` entry point natives and hosts use.
+
+use crate::heap::{Args, NativeKind};
+use crate::meta::Tm;
+use crate::thread::{Cont, Frame, FrameKind};
+use crate::value::Value;
+use crate::vm::{Vm, MAX_C_DEPTH, STACK_SLACK};
+use crate::Error;
+
+impl Vm {
+    /// A runtime error raised by the VM itself: the message gets `chunk:line:` of the running
+    /// Lua function (none if a native is running), like PUC's `luaG_runerror`.
+    pub fn rt_error(&mut self, msg: &str) -> Error {
+        let pos = match self.frames.last() {
+            Some(f) if matches!(f.kind, FrameKind::Lua { .. }) => self.frame_where(f),
+            _ => String::new(),
+        };
+        self.make_error(format!("{pos}{msg}"))
+    }
+
+    /// An error raised by a native (`luaL_error`): the message gets the position of the Lua
+    /// code that called the native, if any.
+    pub fn error(&mut self, msg: &str) -> Error {
+        let pos = self.where_(1);
+        self.make_error(format!("{pos}{msg}"))
+    }
+
+    /// An error whose value is the given string, without position.
+    pub fn make_error(&mut self, msg: String) -> Error {
+        match self.new_str(msg.as_bytes()) {
+            Ok(s) => Error::from_value(Value::Str(s)),
+            Err(e) => e,
+        }
+    }
+
+    /// `attempt to call a X value (...)` for the value in `func`.
+    pub(crate) fn call_error(&mut self, func: usize) -> Error {
+        let v = self.stack[func];
+        let t = self.obj_type_name(v);
+        let info = match self.frames.last() {
+            Some(f)
+                if matches!(f.kind, FrameKind::Lua { .. })
+                    && func >= f.base
+                    && func - f.base < 256 =>
+            {
+                let reg = func - f.base;
+                let p = self.frame_proto(f);
+                let pc = f.pc.saturating_sub(1);
+                let is_tfor = p
+                    .and_then(|p| p.code.get(pc))
+                    .map(|i| matches!(i, tape_bytecode::Instr::TForCall { .. }));
+                if is_tfor == Some(true) {
+                    " (for iterator 'for iterator')".to_string()
+                } else {
+                    self.reg_info(reg)
+                }
+            }
+            _ => String::new(),
+        };
+        self.rt_error(&format!("attempt to call a {t} value{info}"))
+    }
+
+    /// The first free stack slot above the running frame's live values.
+    pub(crate) fn free_slot(&self) -> usize {
+        match self.frames.last() {
+            Some(f) => match f.kind {
+                FrameKind::Lua { proto, .. } => {
+                    f.base + self.protos.get(proto.0).proto.max_stack as usize
+                }
+                _ => f.top,
+            },
+            None => 0,
+        }
+    }
+
+    /// Starts a call of `stack[func]` with `nargs` arguments above it. For a Lua function a
+    /// frame is pushed and `true` returned (the interpreter continues there); a native runs to
+    /// completion here and its results are delivered (`false`). `__call` is resolved.
+    pub(crate) fn precall(
+        &mut self,
+        func: usize,
+        nargs: usize,
+        nresults: i32,
+        cont: Cont,
+        site: bool,
+    ) -> Result<bool, Error> {
+        let mut nargs = nargs;
+        for _ in 0..100 {
+            match self.stack[func] {
+                Value::LuaFn(cl) => {
+                    let proto = self.closures.get(cl.0).proto;
+                    let (np, vararg, maxs) = {
+                        let p = &self.protos.get(proto.0).proto;
+                        (p.num_params as usize, p.is_vararg, p.max_stack as usize)
+                    };
+                    if self.frames.len() >= self.max_frames {
+                        return Err(self.rt_error("stack overflow"));
+                    }
+                    self.grow_stack(func + 1 + nargs + np + STACK_SLACK)?;
+                    for i in nargs..np {
+                        self.stack[func + 1 + i] = Value::Nil;
+                    }
+                    let mut base = func + 1;
+                    let mut nvar = 0;
+                    if vararg && nargs > np {
+                        nvar = nargs - np;
+                        base = func + 1 + nargs;
+                        for i in 0..np {
+                            self.stack[base + i] = self.stack[func + 1 + i];
+                        }
+                    }
+                    self.frames.push(Frame {
+                        kind: FrameKind::Lua { cl, proto },
+                        func,
+                        base,
+                        pc: 0,
+                        top: base + maxs,
+                        nresults,
+                        cont,
+                        nvarargs: nvar as u32,
+                        c_depth: self.c_depth,
+                    });
+                    return Ok(true);
+                }
+                Value::Native(nf) => {
+                    let kind = self.heap.natives.get(nf.0).kind.clone();
+                    if self.frames.len() >= self.max_frames {
+                        return Err(self.rt_error("stack overflow"));
+                    }
+                    self.grow_stack(func + 1 + nargs + STACK_SLACK)?;
+                    let frame = Frame {
+                        kind: FrameKind::Native { f: nf },
+                        func,
+                        base: func + 1,
+                        pc: 0,
+                        top: func + 1 + nargs,
+                        nresults,
+                        cont,
+                        nvarargs: 0,
+                        c_depth: self.c_depth,
+                    };
+                    let args = Args {
+                        base: func + 1,
+                        n: nargs,
+                    };
+                    let n = match kind {
+                        NativeKind::Fn(f) => {
+                            self.frames.push(frame);
+                            f(self, args)?
+                        }
+                        NativeKind::Boxed(f) => {
+                            self.frames.push(frame);
+                            f(self, args)?
+                        }
+                        NativeKind::Nop => {
+                            self.frames.push(frame);
+                            0
+                        }
+                        NativeKind::Pcall | NativeKind::Xpcall => {
+                            return self.start_pcall(frame, nf, matches!(kind, NativeKind::Xpcall));
+                        }
+                        NativeKind::Resume => return self.co_resume(frame, false),
+                        NativeKind::Wrap => return self.co_resume(frame, true),
+                        NativeKind::Yield => return self.co_yield(frame),
+                    };
+                    let top = self.cur_top();
+                    let n = n.min(top.saturating_sub(func + 1));
+                    self.post_call(top - n, n)?;
+                    return Ok(false);
+                }
+                v => {
+                    let tm = self.get_metamethod(v, Tm::Call);
+                    if tm.is_nil() {
+                        let _ = site;
+                        return Err(self.call_error(func));
+                    }
+                    self.grow_stack(func + nargs + 2 + STACK_SLACK)?;
+                    self.stack.copy_within(func..func + 1 + nargs, func + 1);
+                    self.stack[func] = tm;
+                    nargs += 1;
+                }
+            }
+        }
+        Err(self.rt_error("'__call' chain too long; possible loop"))
+    }
+
+    /// Delivers `n` results at `first` from the top frame to its caller and pops the frame,
+    /// applying the frame's continuation (loops through `pcall` markers).
+    pub(crate) fn post_call(&mut self, first: usize, n: usize) -> Result<(), Error> {
+        let mut first = first;
+        let mut n = n;
+        loop {
+            let Some(f) = self.frames.pop() else {
+                return Ok(());
+            };
+            let dst = f.func;
+            if !matches!(f.cont, Cont::Normal | Cont::Protected | Cont::TailReturn) {
+                self.c_depth = f.c_depth;
+            }
+            match f.cont {
+                Cont::Normal => {
+                    if f.nresults < 0 {
+                        if first != dst {
+                            self.stack.copy_within(first..first + n, dst);
+                        }
+                        if let Some(c) = self.frames.last_mut() {
+                            c.top = dst + n;
+                        }
+                        if self.frames.len() == 1 && self.cur_thread != self.main_thread {
+                            return self.co_finish();
+                        }
+                    } else {
+                        let want = f.nresults as usize;
+                        let m = n.min(want);
+                        if first != dst {
+                            self.stack.copy_within(first..first + m, dst);
+                        }
+                        for i in m..want {
+                            self.stack[dst + i] = Value::Nil;
+                        }
+                        if self.frames.len() == 1 && self.cur_thread != self.main_thread {
+                            if let Some(c) = self.frames.last_mut() {
+                                c.top = dst + want;
+                            }
+                            return self.co_finish();
+                        }
+                    }
+                }
+                Cont::Store(slot) => {
+                    self.stack[slot] = if n > 0 { self.stack[first] } else { Value::Nil };
+                }
+                Cont::Cond { k, j } => {
+                    let r = n > 0 && self.stack[first].truthy();
+                    if r == k {
+                        self.jump(j);
+                    }
+                }
+                Cont::Discard => {}
+                Cont::TailReturn => {
+                    if first != dst {
+                        self.stack.copy_within(first..first + n, dst);
+                    }
+                    return self.return_from(dst, n);
+                }
+                Cont::Concat {
+                    slot,
+                    first: cfirst,
+                    n: cn,
+                } => {
+                    self.stack[slot] = if n > 0 { self.stack[first] } else { Value::Nil };
+                    return self.concat(cfirst, cn);
+                }
+                Cont::Protected => {
+                    // Results move to dst; `true` goes just below; then the marker returns.
+                    self.grow_stack(dst + n + STACK_SLACK)?;
+                    if first != dst {
+                        self.stack.copy_within(first..first + n, dst);
+                    }
+                    self.stack[dst - 1] = Value::Bool(true);
+                    first = dst - 1;
+                    n += 1;
+                    continue;
+                }
+            }
+            return Ok(());
+        }
+    }
+
+    /// Starts `pcall`/`xpcall`: pushes the marker frame and calls the protected function.
+    fn start_pcall(
+        &mut self,
+        mut frame: Frame,
+        nf: crate::value::NativeRef,
+        x: bool,
+    ) -> Result<bool, Error> {
+        let func = frame.func;
+        let nargs = frame.top - frame.base;
+        if x && (nargs < 2 || !self.stack[func + 2].is_function()) {
+            self.frames.push(frame);
+            let got = if nargs < 2 {
+                "no value".to_string()
+            } else {
+                self.obj_type_name(self.stack[func + 2])
+            };
+            let pos = self.where_(1);
+            return Err(self.make_error(format!(
+                "{pos}bad argument #2 to 'xpcall' (function expected, got {got})"
+            )));
+        }
+        if nargs == 0 {
+            self.frames.push(frame);
+            let pos = self.where_(1);
+            return Err(
+                self.make_error(format!("{pos}bad argument #1 to 'pcall' (value expected)"))
+            );
+        }
+        let (callee, cargs, handler) = if x {
+            // [xpcall][f][h][args] -> [xpcall][h][f][args]
+            self.stack.swap(func + 1, func + 2);
+            (func + 2, nargs - 2, Some(func + 1))
+        } else {
+            (func + 1, nargs - 1, None)
+        };
+        frame.kind = FrameKind::Pcall { f: nf, handler };
+        self.frames.push(frame);
+        let marker = self.frames.len() - 1;
+        match self.precall(callee, cargs, -1, Cont::Protected, false) {
+            Ok(pushed) => Ok(pushed),
+            Err(e) => {
+                self.catch(marker, e)?;
+                Ok(false)
+            }
+        }
+    }
+
+    /// Catches error `e` at the pcall marker `frames[i]`: runs xpcall's handler, unwinds, and
+    /// returns `false, err` from the marker.
+    pub(crate) fn catch(&mut self, i: usize, e: Error) -> Result<(), Error> {
+        let marker = self.frames[i];
+        let mut errv = e.value();
+        if let FrameKind::Pcall {
+            handler: Some(h), ..
+        } = marker.kind
+        {
+            let hf = self.stack[h];
+            let mut tries = 0;
+            loop {
+                match self.call_raw(hf, &[errv]) {
+                    Ok((first, n)) => {
+                        errv = if n > 0 { self.stack[first] } else { Value::Nil };
+                        break;
+                    }
+                    Err(e2) => {
+                        tries += 1;
+                        errv = e2.value();
+                        if tries >= 20 {
+                            errv = self.make_error("error in error handling".into()).value();
+                            break;
+                        }
+                    }
+                }
+            }
+        }
+        self.close_upvals(marker.func);
+        self.frames.truncate(i + 1);
+        self.c_depth = marker.c_depth;
+        // Close pending to-be-closed variables with the error.
+        while matches!(self.tbc.last(), Some(s) if *s >= marker.func) {
+            if let Err(e3) = self.close_tbc_one(Some(errv)) {
+                errv = e3.value();
+            }
+        }
+        self.grow_stack(marker.func + 3 + STACK_SLACK)?;
+        self.stack[marker.func + 1] = Value::Bool(false);
+        self.stack[marker.func + 2] = errv;
+        self.post_call(marker.func + 1, 2)
+    }
+
+    fn close_tbc_one(&mut self, err: Option<Value>) -> Result<(), Error> {
+        if let Some(s) = self.tbc.pop() {
+            let v = self.stack.get(s).copied().unwrap_or(Value::Nil);
+            let tm = self.get_metamethod(v, Tm::Close);
+            if !tm.is_nil() {
+                self.call_raw(tm, &[v, err.unwrap_or(Value::Nil)])?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Unwinds frames down to `depth` (closing upvalues and to-be-closed variables).
+    pub(crate) fn unwind_to(&mut self, depth: usize, e: Error) -> Error {
+        if self.frames.len() <= depth {
+            return e;
+        }
+        let level = self.frames[depth].func;
+        let c = self.frames[depth].c_depth;
+        self.close_upvals(level);
+        let mut e = e;
+        let mut errv = e.value();
+        while matches!(self.tbc.last(), Some(s) if *s >= level) {
+            if let Err(e3) = self.close_tbc_one(Some(errv)) {
+                errv = e3.value();
+                e = e3;
+            }
+        }
+        self.frames.truncate(depth);
+        self.c_depth = c;
+        e
+    }
+
+    /// Calls `f` with `args`, leaving the results on the stack: returns (first slot, count).
+    /// The results stay valid until the running frame pushes or calls again. This is the one
+    /// re-entry point natives use; nesting is capped at `MAX_C_DEPTH` (`C stack overflow`).
+    pub fn call_raw(&mut self, f: Value, args: &[Value]) -> Result<(usize, usize), Error> {
+        if self.c_depth >= MAX_C_DEPTH {
+            return Err(self.rt_error("C stack overflow"));
+        }
+        let func = self.free_slot();
+        self.grow_stack(func + args.len() + 1 + STACK_SLACK)?;
+        self.stack[func] = f;
+        for (i, a) in args.iter().enumerate() {
+            self.stack[func + 1 + i] = *a;
+        }
+        let depth = self.frames.len();
+        let entry_thread = self.cur_thread;
+        let saved_top = self.cur_top();
+        self.set_cur_top(func + 1 + args.len());
+        self.c_depth += 1;
+        self.nny += 1;
+        let r = match self.precall(func, args.len(), -1, Cont::Normal, false) {
+            Ok(true) => self.execute(depth, entry_thread),
+            Ok(false) => Ok(()),
+            Err(e) => {
+                let e = self.prepare_escape(e);
+                Err(self.unwind_to(depth, e))
+            }
+        };
+        self.c_depth -= 1;
+        self.nny -= 1;
+        match r {
+            Ok(()) => {
+                let top = self.cur_top();
+                // Keep the results visible to the collector until the caller is done.
+                let n = top.saturating_sub(func);
+                if matches!(
+                    self.frames.last().map(|f| f.kind),
+                    Some(FrameKind::Lua { .. })
+                ) {
+                    self.set_cur_top(saved_top);
+                }
+                Ok((func, n))
+            }
+            Err(e) => {
+                self.set_cur_top(saved_top);
+                Err(e)
+            }
+        }
+    }
+
+    /// Calls `f` and returns its first result (nil if none). For natives: cheap, no Vec.
+    pub fn call1(&mut self, f: Value, args: &[Value]) -> Result<Value, Error> {
+        let saved = self.cur_top();
+        let (first, n) = self.call_raw(f, args)?;
+        let v = if n > 0 { self.stack[first] } else { Value::Nil };
+        if !matches!(
+            self.frames.last().map(|f| f.kind),
+            Some(FrameKind::Lua { .. })
+        ) {
+            self.set_cur_top(saved);
+        }
+        Ok(v)
+    }
+
+    /// Calls `f` from a native, leaving all results pushed on the native's stack area; returns
+    /// their count (so a native can `return Ok(vm.call_push(f, args)?)`).
+    pub fn call_push(&mut self, f: Value, args: &[Value]) -> Result<usize, Error> {
+        let (_, n) = self.call_raw(f, args)?;
+        Ok(n)
+    }
+
+    /// Calls any function value with arguments, returning all results. At the host level
+    /// (no Lua code running) the error's message and traceback are filled in.
+    pub fn call(&mut self, f: Value, args: &[Value]) -> Result<Vec<Value>, Error> {
+        let saved = self.cur_top();
+        let r = self.call_raw(f, args);
+        let out = match r {
+            Ok((first, n)) => Ok(self.stack[first..first + n].to_vec()),
+            Err(e) => Err(e),
+        };
+        self.set_cur_top(saved);
+        match out {
+            Ok(v) => {
+                if self.frames.len() <= 1 {
+                    self.flush_output();
+                }
+                Ok(v)
+            }
+            Err(mut e) => {
+                if self.frames.len() <= 1 {
+                    self.last_error = e.value();
+                    if e.message().is_empty() {
+                        let m = self.error_text(e.value());
+                        e.set_message(m);
+                    }
+                    self.flush_output();
+                }
+                Err(e)
+            }
+        }
+    }
+
+    /// The display text of an error value: strings and numbers as-is, others
+    /// `(error object is a X value)`.
+    pub fn error_text(&mut self, v: Value) -> String {
+        match v {
+            Value::Str(s) => String::from_utf8_lossy(self.str_bytes(s)).into_owned(),
+            Value::Int(_) | Value::Float(_) => {
+                String::from_utf8_lossy(&self.basic_tostring(v)).into_owned()
+            }
+            _ => {
+                let t = self.obj_type_name(v);
+                format!("(error object is a {t} value)")
+            }
+        }
+    }
+}

@@ -1,0 +1,314 @@
+//! Coroutines (manual §2.6, §6.2): creating threads, and the stackless `resume`/`yield`/`wrap`
+//! builtins. Resuming swaps the running thread's state (stack, frames, open upvalues, pending
+//! to-be-closed slots) with the coroutine's, inside the same interpreter loop; a yield swaps
+//! back and delivers values as the results of the resumer's pending `resume` frame. No Rust
+//! recursion per resume. Yielding is refused when a native re-entered the interpreter since the
+//! resume (`attempt to yield across a C-call boundary`): `Vm::nny` counts active `call_raw`s
+//! and must equal the count at resume. Lua metamethods run as frames, so they can yield.
+
+use crate::heap::NativeKind;
+use crate::thread::{Cont, Frame, FrameKind, Thread, ThreadStatus};
+use crate::value::{ThreadRef, Value};
+use crate::vm::{Vm, STACK_SLACK};
+use crate::Error;
+
+impl Vm {
+    /// Creates a suspended coroutine that will run `f`.
+    pub fn new_thread(&mut self, f: Value) -> Result<ThreadRef, Error> {
+        if self
+            .heap
+            .alloc
+            .charge(crate::heap::THREAD_COST + STACK_SLACK * 2 * 16)
+            .is_err()
+        {
+            return Err(self.memory_error());
+        }
+        let mut stack = Vec::new();
+        if stack.try_reserve_exact(STACK_SLACK * 2).is_err() {
+            return Err(self.memory_error());
+        }
+        stack.resize(STACK_SLACK * 2, Value::Nil);
+        stack[1] = f;
+        let host = Frame {
+            kind: FrameKind::Host,
+            func: 0,
+            base: 1,
+            pc: 0,
+            top: 2,
+            nresults: -1,
+            cont: Cont::Normal,
+            nvarargs: 0,
+            c_depth: 0,
+        };
+        let th = Thread {
+            stack,
+            frames: vec![host],
+            status: ThreadStatus::Suspended,
+            ..Default::default()
+        };
+        match self.heap.threads.alloc(th) {
+            Ok(h) => Ok(ThreadRef(h)),
+            Err(()) => Err(self.memory_error()),
+        }
+    }
+
+    /// The running thread and whether it is the main one.
+    pub fn running_thread(&self) -> (ThreadRef, bool) {
+        (self.cur_thread, self.cur_thread == self.main_thread)
+    }
+
+    /// `coroutine.status` of a thread.
+    pub fn thread_status(&self, t: ThreadRef) -> &'static str {
+        if t == self.cur_thread {
+            return "running";
+        }
+        match self.heap.threads.get(t.0).status {
+            ThreadStatus::Suspended => "suspended",
+            ThreadStatus::Running => "running",
+            ThreadStatus::Normal => "normal",
+            ThreadStatus::Dead => "dead",
+        }
+    }
+
+    /// Whether the running code may yield (`coroutine.isyieldable`).
+    pub fn is_yieldable(&self) -> bool {
+        self.cur_thread != self.main_thread
+            && self.nny == self.heap.threads.get(self.cur_thread.0).base_nny
+    }
+
+    /// Marks a suspended or dead coroutine dead (`coroutine.close`): returns its error, if it
+    /// died with one. Errors for running or normal coroutines.
+    pub fn close_thread(&mut self, t: ThreadRef) -> Result<Option<Value>, Error> {
+        let st = self.thread_status(t);
+        if st == "running" || st == "normal" {
+            return Err(self.error(&format!("cannot close a {st} coroutine")));
+        }
+        let th = self.heap.threads.get_mut(t.0);
+        th.status = ThreadStatus::Dead;
+        th.frames.truncate(1);
+        th.tbc.clear();
+        // Close its open upvalues (their slots are about to be dead).
+        let ups = std::mem::take(&mut th.open_upvals);
+        for (idx, u) in ups {
+            let v = self
+                .heap
+                .threads
+                .get(t.0)
+                .stack
+                .get(idx)
+                .copied()
+                .unwrap_or(Value::Nil);
+            *self.heap.upvals.get_mut(u.0) = crate::heap::Upval::Closed(v);
+        }
+        Ok(self.heap.threads.get_mut(t.0).error.take())
+    }
+
+    /// Creates the `resume`, `yield` and `wrap`-call builtins.
+    pub fn new_resume(&mut self) -> Result<Value, Error> {
+        self.new_native_kind("coroutine.resume", NativeKind::Resume, Box::new([]))
+    }
+    pub fn new_yield(&mut self) -> Result<Value, Error> {
+        self.new_native_kind("coroutine.yield", NativeKind::Yield, Box::new([]))
+    }
+    /// A function that resumes `t` and raises its errors (`coroutine.wrap`).
+    pub fn new_wrap(&mut self, t: ThreadRef) -> Result<Value, Error> {
+        self.new_native_kind("wrap", NativeKind::Wrap, Box::new([Value::Thread(t)]))
+    }
+
+    /// Swaps the running thread's state with `t`'s.
+    fn switch_to(&mut self, t: ThreadRef) {
+        let cur = self.cur_thread;
+        let stack = std::mem::take(&mut self.stack);
+        let frames = std::mem::take(&mut self.frames);
+        let ups = std::mem::take(&mut self.open_upvals);
+        let tbc = std::mem::take(&mut self.tbc);
+        let th = self.heap.threads.get_mut(cur.0);
+        th.stack = stack;
+        th.frames = frames;
+        th.open_upvals = ups;
+        th.tbc = tbc;
+        let nt = self.heap.threads.get_mut(t.0);
+        self.stack = std::mem::take(&mut nt.stack);
+        self.frames = std::mem::take(&mut nt.frames);
+        self.open_upvals = std::mem::take(&mut nt.open_upvals);
+        self.tbc = std::mem::take(&mut nt.tbc);
+        self.cur_thread = t;
+    }
+
+    /// Delivers `vals` (with a leading `true` unless `wrap`) as the results of the native frame
+    /// on top (a pending resume).
+    fn deliver(&mut self, ok: bool, vals: &[Value]) -> Result<(), Error> {
+        let top = self.cur_top();
+        self.grow_stack(top + vals.len() + 1 + STACK_SLACK)?;
+        let wrap = matches!(self.frames.last().map(|f| f.kind), Some(FrameKind::Native { f }) if matches!(self.heap.natives.get(f.0).kind, NativeKind::Wrap));
+        let mut n = 0;
+        if !wrap {
+            self.stack[top] = Value::Bool(ok);
+            n = 1;
+        }
+        for (i, v) in vals.iter().enumerate() {
+            self.stack[top + n + i] = *v;
+        }
+        n += vals.len();
+        self.set_cur_top(top + n);
+        self.post_call(top, n)
+    }
+
+    /// Starts `resume(co, ...)` or a `wrap` call: the native frame is pushed here.
+    pub(crate) fn co_resume(&mut self, frame: Frame, wrap: bool) -> Result<bool, Error> {
+        self.frames.push(frame);
+        let (co, first, nargs) = if wrap {
+            match self.native_upvalue(0) {
+                Value::Thread(t) => (t, frame.base, frame.top - frame.base),
+                _ => return Err(self.error("cannot resume non-suspended coroutine")),
+            }
+        } else {
+            match self.stack[frame.base] {
+                Value::Thread(t) if frame.top > frame.base => {
+                    (t, frame.base + 1, frame.top - frame.base - 1)
+                }
+                _ => {
+                    let args = crate::heap::Args {
+                        base: frame.base,
+                        n: frame.top - frame.base,
+                    };
+                    return Err(self.type_error(args, 0, "thread"));
+                }
+            }
+        };
+        let status = self.thread_status(co);
+        if status != "suspended" {
+            let msg = if status == "dead" {
+                "cannot resume dead coroutine"
+            } else {
+                "cannot resume non-suspended coroutine"
+            };
+            if wrap {
+                return Err(self.error(msg));
+            }
+            let m = self.str_value(msg)?;
+            self.deliver(false, &[m])?;
+            return Ok(false);
+        }
+        if self.frames.len() >= self.max_frames {
+            return Err(self.rt_error("stack overflow"));
+        }
+        let args: Vec<Value> = self.stack[first..first + nargs].to_vec();
+        let prev = self.cur_thread;
+        self.heap.threads.get_mut(prev.0).status = ThreadStatus::Normal;
+        self.switch_to(co);
+        let (c_depth, nny) = (self.c_depth, self.nny);
+        {
+            let th = self.heap.threads.get_mut(co.0);
+            th.status = ThreadStatus::Running;
+            th.resumer = Some(prev);
+            th.base_c_depth = c_depth;
+            th.base_nny = nny;
+        }
+        let started = self.frames.len() > 1;
+        let top = self.cur_top();
+        if let Err(e) = self.grow_stack(top + args.len() + 1 + STACK_SLACK) {
+            self.co_die(e)?;
+            return Ok(true);
+        }
+        for (i, v) in args.iter().enumerate() {
+            self.stack[top + i] = *v;
+        }
+        self.set_cur_top(top + args.len());
+        let r = if started {
+            // Suspended in `yield`: the arguments become yield's results.
+            self.post_call(top, args.len()).map(|_| ())
+        } else {
+            self.precall(1, args.len(), -1, Cont::Normal, false)
+                .map(|_| ())
+        };
+        if let Err(e) = r {
+            self.co_die(e)?;
+            return Ok(true);
+        }
+        if self.cur_thread == co && self.frames.len() == 1 {
+            // The body was a native that already returned.
+            self.co_finish()?;
+        }
+        Ok(true)
+    }
+
+    /// `yield(...)`: the native frame is pushed here; switches back to the resumer.
+    pub(crate) fn co_yield(&mut self, frame: Frame) -> Result<bool, Error> {
+        self.frames.push(frame);
+        let co = self.cur_thread;
+        if co == self.main_thread {
+            return Err(self.make_error("attempt to yield from outside a coroutine".into()));
+        }
+        if self.nny != self.heap.threads.get(co.0).base_nny {
+            return Err(self.make_error("attempt to yield across a C-call boundary".into()));
+        }
+        let vals: Vec<Value> = self.stack[frame.base..frame.top].to_vec();
+        self.set_cur_top(frame.base);
+        let Some(prev) = self.heap.threads.get(co.0).resumer else {
+            return Err(self.make_error("attempt to yield from outside a coroutine".into()));
+        };
+        self.heap.threads.get_mut(co.0).status = ThreadStatus::Suspended;
+        self.switch_to(prev);
+        self.heap.threads.get_mut(prev.0).status = ThreadStatus::Running;
+        self.deliver(true, &vals)?;
+        Ok(true)
+    }
+
+    /// Called when a coroutine's body returned to its bottom frame: results are at
+    /// `1..top` of its stack.
+    pub(crate) fn co_finish(&mut self) -> Result<(), Error> {
+        let co = self.cur_thread;
+        let top = self.cur_top();
+        let vals: Vec<Value> = self.stack[1..top.max(1)].to_vec();
+        let Some(prev) = self.heap.threads.get(co.0).resumer else {
+            return Ok(());
+        };
+        self.heap.threads.get_mut(co.0).status = ThreadStatus::Dead;
+        self.switch_to(prev);
+        self.heap.threads.get_mut(prev.0).status = ThreadStatus::Running;
+        self.deliver(true, &vals)
+    }
+
+    /// A coroutine failed with `e` and no pcall of its own: it dies; its resumer's pending
+    /// resume returns `false, err` (Ok), or a `wrap` re-raises the error in the resumer (Err).
+    pub(crate) fn co_die(&mut self, e: Error) -> Result<(), Error> {
+        let co = self.cur_thread;
+        let Some(prev) = self.heap.threads.get(co.0).resumer else {
+            return Err(e);
+        };
+        let mut errv = e.value();
+        self.close_upvals(0);
+        while !self.tbc.is_empty() {
+            if let Some(s) = self.tbc.pop() {
+                let v = self.stack.get(s).copied().unwrap_or(Value::Nil);
+                let tm = self.get_metamethod(v, crate::meta::Tm::Close);
+                if !tm.is_nil() {
+                    if let Err(e3) = self.call_raw(tm, &[v, errv]) {
+                        errv = e3.value();
+                    }
+                }
+            }
+        }
+        self.frames.truncate(1);
+        {
+            let th = self.heap.threads.get_mut(co.0);
+            th.status = ThreadStatus::Dead;
+            th.error = Some(errv);
+        }
+        self.switch_to(prev);
+        self.heap.threads.get_mut(prev.0).status = ThreadStatus::Running;
+        self.c_depth = self.heap.threads.get(co.0).base_c_depth;
+        let wrap = matches!(self.frames.last().map(|f| f.kind), Some(FrameKind::Native { f }) if matches!(self.heap.natives.get(f.0).kind, NativeKind::Wrap));
+        if wrap {
+            // Like PUC's auxwrap: string errors get the position of the wrap call.
+            if let Value::Str(s) = errv {
+                let mut b = self.where_(1).into_bytes();
+                b.extend_from_slice(self.str_bytes(s));
+                errv = self.str_value(&b)?;
+            }
+            return Err(Error::from_value(errv));
+        }
+        self.deliver(false, &[errv])
+    }
+}

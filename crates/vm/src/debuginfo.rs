@@ -1,0 +1,391 @@
+//! Debug information for messages (manual §4.7's `getinfo` ideas, PUC's observable messages):
+//! current lines, `chunk:line:` positions, variable descriptions for errors
+//! (`local 'x'`, `global 'f'`, `field 'y'`, `upvalue 'u'`, `constant 's'`, `method 'm'`) found
+//! by analysing the bytecode before the faulting instruction, and stack tracebacks.
+
+use crate::thread::{Frame, FrameKind};
+use crate::value::Value;
+use crate::vm::Vm;
+use tape_bytecode::{Constant, Instr, Proto};
+
+/// Name of the `locnum`-th (0-based) active local at `pc` (the register convention of `isa`).
+pub(crate) fn local_name(p: &Proto, mut locnum: usize, pc: usize) -> Option<&str> {
+    for l in &p.locals {
+        if (l.start_pc as usize) > pc {
+            break;
+        }
+        if pc < l.end_pc as usize {
+            if locnum == 0 {
+                return Some(&l.name);
+            }
+            locnum -= 1;
+        }
+    }
+    None
+}
+
+/// Does `ins` write register `reg`? (Jumps are handled by the caller.)
+fn writes_reg(ins: &Instr, reg: u8) -> bool {
+    use Instr::*;
+    let r = reg as usize;
+    match *ins {
+        LoadNil { a, n } => (a as usize) <= r && r <= a as usize + n as usize,
+        TForCall { a, .. } => r >= a as usize + 2,
+        Call { a, .. } | TailCall { a, .. } => r >= a as usize,
+        SelfK { a, .. } => r == a as usize || r == a as usize + 1,
+        ForPrep { a, .. } | ForLoop { a, .. } => (a as usize..=a as usize + 3).contains(&r),
+        VarArg { a, .. } => r >= a as usize,
+        TForLoop { a, .. } => r == a as usize + 2,
+        Move { a, .. }
+        | LoadI { a, .. }
+        | LoadF { a, .. }
+        | LoadK { a, .. }
+        | LoadFalse { a }
+        | LFalseSkip { a }
+        | LoadTrue { a }
+        | GetUpval { a, .. }
+        | GetTabUp { a, .. }
+        | GetTable { a, .. }
+        | GetInt { a, .. }
+        | GetField { a, .. }
+        | NewTable { a, .. }
+        | AddK { a, .. }
+        | SubK { a, .. }
+        | MulK { a, .. }
+        | ModK { a, .. }
+        | PowK { a, .. }
+        | DivK { a, .. }
+        | IDivK { a, .. }
+        | BAndK { a, .. }
+        | BOrK { a, .. }
+        | BXorK { a, .. }
+        | AddI { a, .. }
+        | ShlI { a, .. }
+        | ShrI { a, .. }
+        | Add { a, .. }
+        | Sub { a, .. }
+        | Mul { a, .. }
+        | Mod { a, .. }
+        | Pow { a, .. }
+        | Div { a, .. }
+        | IDiv { a, .. }
+        | BAnd { a, .. }
+        | BOr { a, .. }
+        | BXor { a, .. }
+        | Shl { a, .. }
+        | Shr { a, .. }
+        | Unm { a, .. }
+        | BNot { a, .. }
+        | Not { a, .. }
+        | Len { a, .. }
+        | Concat { a, .. }
+        | TestSet { a, .. }
+        | Closure { a, .. } => r == a as usize,
+        _ => false,
+    }
+}
+
+/// The pc of the last instruction before `lastpc` that wrote `reg`, ignoring writes that a
+/// forward jump may have skipped (PUC's rule), or None.
+fn find_set_reg(p: &Proto, lastpc: usize, reg: u8) -> Option<usize> {
+    let mut setreg: Option<usize> = None;
+    let mut jmptarget = 0usize;
+    let lastpc = lastpc.min(p.code.len());
+    for pc in 0..lastpc {
+        let ins = &p.code[pc];
+        if let Instr::Jmp { j } = ins {
+            let dest = (pc as i64 + 1 + *j as i64) as usize;
+            if pc < dest && dest <= lastpc && dest > jmptarget {
+                jmptarget = dest;
+            }
+            continue;
+        }
+        if writes_reg(ins, reg) {
+            setreg = if pc < jmptarget { None } else { Some(pc) };
+        }
+    }
+    setreg
+}
+
+fn const_str(p: &Proto, k: usize) -> Option<String> {
+    match p.consts.get(k) {
+        Some(Constant::Str(s)) => Some(String::from_utf8_lossy(s).into_owned()),
+        _ => None,
+    }
+}
+
+/// Is register `reg` at `pc` the variable `_ENV`?
+fn is_env_reg(p: &Proto, pc: usize, reg: u8) -> bool {
+    matches!(obj_name(p, pc, reg, 0), Some((_, n)) if n == "_ENV")
+}
+
+/// Describes the value in register `reg` just before `lastpc`: (kind, name).
+pub(crate) fn obj_name(
+    p: &Proto,
+    lastpc: usize,
+    reg: u8,
+    depth: u32,
+) -> Option<(&'static str, String)> {
+    if depth > 50 {
+        return None;
+    }
+    if let Some(n) = local_name(p, reg as usize, lastpc) {
+        return Some(("local", n.to_string()));
+    }
+    let pc = find_set_reg(p, lastpc, reg)?;
+    match p.code[pc] {
+        Instr::Move { a, b } if b < a => obj_name(p, pc, b, depth + 1),
+        Instr::GetTabUp { u, k, .. } => {
+            let key = const_str(p, k as usize)?;
+            let up = p
+                .upvals
+                .get(u as usize)
+                .map(|d| d.name.as_str())
+                .unwrap_or("?");
+            Some((if up == "_ENV" { "global" } else { "field" }, key))
+        }
+        Instr::GetTable { b, c, .. } => {
+            let key = reg_const_name(p, pc, c).unwrap_or_else(|| "?".to_string());
+            Some((
+                if is_env_reg(p, pc, b) {
+                    "global"
+                } else {
+                    "field"
+                },
+                key,
+            ))
+        }
+        Instr::GetInt { .. } => Some(("field", "integer index".to_string())),
+        Instr::GetField { b, k, .. } => {
+            let key = const_str(p, k as usize)?;
+            Some((
+                if is_env_reg(p, pc, b) {
+                    "global"
+                } else {
+                    "field"
+                },
+                key,
+            ))
+        }
+        Instr::GetUpval { u, .. } => Some(("upvalue", p.upvals.get(u as usize)?.name.clone())),
+        Instr::LoadK { k, .. } => Some(("constant", const_str(p, k as usize)?)),
+        Instr::SelfK { k, .. } => Some(("method", const_str(p, k as usize)?)),
+        _ => None,
+    }
+}
+
+/// The constant string loaded into register `reg` before `pc`, if it was one.
+fn reg_const_name(p: &Proto, pc: usize, reg: u8) -> Option<String> {
+    let set = find_set_reg(p, pc, reg)?;
+    match p.code[set] {
+        Instr::LoadK { k, .. } => const_str(p, k as usize),
+        _ => None,
+    }
+}
+
+/// The event a metamethod called by instruction `ins` serves (PUC's naming).
+fn metamethod_event(ins: &Instr) -> &'static str {
+    use Instr::*;
+    match ins {
+        GetTabUp { .. } | GetTable { .. } | GetInt { .. } | GetField { .. } | SelfK { .. } => {
+            "index"
+        }
+        SetTabUp { .. } | SetTable { .. } | SetInt { .. } | SetField { .. } => "newindex",
+        Add { .. } | AddK { .. } | AddI { .. } => "add",
+        Sub { .. } | SubK { .. } => "sub",
+        Mul { .. } | MulK { .. } => "mul",
+        Mod { .. } | ModK { .. } => "mod",
+        Pow { .. } | PowK { .. } => "pow",
+        Div { .. } | DivK { .. } => "div",
+        IDiv { .. } | IDivK { .. } => "idiv",
+        BAnd { .. } | BAndK { .. } => "band",
+        BOr { .. } | BOrK { .. } => "bor",
+        BXor { .. } | BXorK { .. } => "bxor",
+        Shl { .. } | ShlI { .. } => "shl",
+        Shr { .. } | ShrI { .. } => "shr",
+        Unm { .. } => "unm",
+        BNot { .. } => "bnot",
+        Len { .. } => "len",
+        Concat { .. } => "concat",
+        Eq { .. } => "eq",
+        Lt { .. } | LtI { .. } | GtI { .. } => "lt",
+        Le { .. } | LeI { .. } | GeI { .. } => "le",
+        Close { .. } | Return { .. } => "close",
+        _ => "?",
+    }
+}
+
+impl Vm {
+    /// The proto of a Lua frame.
+    pub(crate) fn frame_proto(&self, f: &Frame) -> Option<&Proto> {
+        match f.kind {
+            FrameKind::Lua { proto, .. } => Some(&self.protos.get(proto.0).proto),
+            _ => None,
+        }
+    }
+
+    /// Current line of a Lua frame (the instruction before the saved pc).
+    pub(crate) fn frame_line(&self, f: &Frame) -> Option<u32> {
+        let p = self.frame_proto(f)?;
+        let pc = f.pc.saturating_sub(1);
+        p.lines.get(pc).copied()
+    }
+
+    /// `chunk:line:` for a Lua frame, empty otherwise.
+    pub(crate) fn frame_where(&self, f: &Frame) -> String {
+        match (self.frame_proto(f), self.frame_line(f)) {
+            (Some(p), Some(line)) => {
+                format!("{}:{}: ", tape_text::chunkid::chunk_id(&p.source), line)
+            }
+            _ => String::new(),
+        }
+    }
+
+    /// Position prefix of stack level `level` (0 = the running function), like `luaL_where`.
+    pub fn where_(&self, level: usize) -> String {
+        if level >= self.frames.len() {
+            return String::new();
+        }
+        let f = self.frames[self.frames.len() - 1 - level];
+        self.frame_where(&f)
+    }
+
+    /// ` (local 'x')` style description of register `reg` in the running Lua frame.
+    pub(crate) fn reg_info(&self, reg: usize) -> String {
+        let Some(f) = self.frames.last() else {
+            return String::new();
+        };
+        let Some(p) = self.frame_proto(f) else {
+            return String::new();
+        };
+        if reg > 255 {
+            return String::new();
+        }
+        match obj_name(p, f.pc.saturating_sub(1), reg as u8, 0) {
+            Some((kind, name)) => format!(" ({kind} '{name}')"),
+            None => String::new(),
+        }
+    }
+
+    /// ` (upvalue 'x')` for upvalue `u` of the running Lua frame.
+    pub(crate) fn upval_info(&self, u: usize) -> String {
+        let Some(f) = self.frames.last() else {
+            return String::new();
+        };
+        match self.frame_proto(f).and_then(|p| p.upvals.get(u)) {
+            Some(d) => format!(" (upvalue '{}')", d.name),
+            None => String::new(),
+        }
+    }
+
+    /// How the function in frame `i` was called, from the calling instruction: (kind, name).
+    pub(crate) fn frame_func_name(&self, i: usize) -> Option<(&'static str, String)> {
+        if i == 0 {
+            return None;
+        }
+        let callee = &self.frames[i];
+        let caller = &self.frames[i - 1];
+        let p = self.frame_proto(caller)?;
+        let pc = caller.pc.checked_sub(1)?;
+        if !matches!(
+            callee.cont,
+            crate::thread::Cont::Normal | crate::thread::Cont::TailReturn
+        ) {
+            return Some(("metamethod", metamethod_event(p.code.get(pc)?).to_string()));
+        }
+        match p.code.get(pc)? {
+            Instr::Call { a, .. } | Instr::TailCall { a, .. } => obj_name(p, pc, *a, 0),
+            Instr::TForCall { .. } => Some(("for iterator", "for iterator".to_string())),
+            _ => None,
+        }
+    }
+
+    /// The name a native should use in `bad argument` messages: from the call site, or its
+    /// registered name, or `?`. Also says whether it was called as a method.
+    pub(crate) fn native_call_name(&self) -> (String, bool) {
+        let i = self.frames.len().saturating_sub(1);
+        if let Some((kind, name)) = self.frame_func_name(i) {
+            if kind != "metamethod" && kind != "for iterator" {
+                return (name, kind == "method");
+            }
+        }
+        if let Some(Frame {
+            kind: FrameKind::Native { f },
+            ..
+        }) = self.frames.last()
+        {
+            let n = self.heap.natives.get(f.0).name;
+            if !n.is_empty() {
+                return (n.to_string(), false);
+            }
+        }
+        ("?".to_string(), false)
+    }
+
+    /// `stack traceback:` with one line per active frame, innermost first.
+    pub fn traceback(&self) -> String {
+        let mut s = String::from("stack traceback:");
+        let n = self.frames.len();
+        for i in (1..n).rev() {
+            let f = &self.frames[i];
+            match f.kind {
+                FrameKind::Lua { .. } => {
+                    let line = self.frame_line(f).unwrap_or(0);
+                    let src = self
+                        .frame_proto(f)
+                        .map(|p| tape_text::chunkid::chunk_id(&p.source))
+                        .unwrap_or_default();
+                    let is_main = self
+                        .frame_proto(f)
+                        .map(|p| p.line_defined == 0)
+                        .unwrap_or(false);
+                    let what = if is_main {
+                        "main chunk".to_string()
+                    } else {
+                        match self.frame_func_name(i) {
+                            Some(("global", n)) => format!("function '{n}'"),
+                            Some(("method", n)) => format!("method '{n}'"),
+                            Some((k, n)) => format!("{k} '{n}'"),
+                            None => {
+                                let p = self.frame_proto(f);
+                                format!(
+                                    "function <{}:{}>",
+                                    src,
+                                    p.map(|p| p.line_defined).unwrap_or(0)
+                                )
+                            }
+                        }
+                    };
+                    s.push_str(&format!("\n\t{src}:{line}: in {what}"));
+                }
+                FrameKind::Native { f: nf } | FrameKind::Pcall { f: nf, .. } => {
+                    let name = match self.frame_func_name(i) {
+                        Some((_, n)) => n,
+                        None => self.heap.natives.get(nf.0).name.to_string(),
+                    };
+                    if name.is_empty() || name == "?" {
+                        s.push_str("\n\t[C]: in ?");
+                    } else {
+                        s.push_str(&format!("\n\t[C]: in function '{name}'"));
+                    }
+                }
+                FrameKind::Host => {}
+            }
+        }
+        s.push_str("\n\t[C]: in ?");
+        s
+    }
+
+    /// The type name used in messages: `__name` for tables/userdata with one, else the type.
+    pub fn obj_type_name(&mut self, v: Value) -> String {
+        if matches!(v, Value::Table(_) | Value::Userdata(_)) {
+            if let Some(mt) = self.metatable(v) {
+                let k = self.tm_name(crate::meta::Tm::Name);
+                if let Value::Str(s) = self.heap.table(mt).get_str(k) {
+                    return String::from_utf8_lossy(self.str_bytes(s)).into_owned();
+                }
+            }
+        }
+        v.type_name().to_string()
+    }
+}

@@ -1,0 +1,239 @@
+//! The guest heap: per-kind arenas (strings, tables, closures, natives, upvalues, userdata,
+//! threads) and the byte accounting behind the memory cap.
+//!
+//! Every allocation charges `Alloc` first; if the charge would pass the cap the allocation fails
+//! with `not enough memory` (a catchable Lua error) and nothing is allocated. Growth uses
+//! `try_reserve`, so even the host allocator failing is an error, not an abort.
+//!
+//! # The GC rule for natives
+//! The collector (`gc.rs`) runs only at safe points of the interpreter loop, never in the middle
+//! of a native's Rust code. But a native that calls back into Lua (`Vm::call`) lets the
+//! interpreter run, and so the collector: any heap value the native still needs after the call
+//! must be kept in one of its own stack slots (its arguments, or values it pushed), not only in a
+//! Rust local.
+
+use crate::arena::Arena;
+use crate::string::Strings;
+use crate::table::{OutOfMemory, Table};
+use crate::thread::Thread;
+use crate::value::{ProtoRef, TableRef, UpvalRef, Value};
+use crate::vm::Vm;
+use crate::Error;
+use std::any::Any;
+use std::sync::Arc;
+
+/// Byte accounting. `used` counts live bytes as the heap estimates them; `cap` is the limit.
+pub(crate) struct Alloc {
+    pub used: usize,
+    pub cap: usize,
+    /// Collect when `used` reaches this (set after each cycle to twice the live size).
+    pub threshold: usize,
+    /// Bytes ever charged (statistics).
+    pub total: u64,
+}
+
+impl Alloc {
+    pub fn new(cap: usize) -> Alloc {
+        Alloc {
+            used: 0,
+            cap,
+            threshold: 1 << 20,
+            total: 0,
+        }
+    }
+
+    #[inline]
+    pub fn charge(&mut self, n: usize) -> Result<(), OutOfMemory> {
+        let new = self.used.saturating_add(n);
+        if new > self.cap {
+            return Err(OutOfMemory);
+        }
+        self.used = new;
+        self.total += n as u64;
+        Ok(())
+    }
+
+    #[inline]
+    pub fn release(&mut self, n: usize) {
+        self.used = self.used.saturating_sub(n);
+    }
+}
+
+/// A Lua function value: a loaded prototype plus its upvalue cells.
+#[derive(Default)]
+pub struct LuaClosure {
+    pub(crate) proto: ProtoRef,
+    pub(crate) upvals: Box<[UpvalRef]>,
+    /// Copies of the proto's call shape, so a call needs no trip through the proto.
+    pub(crate) num_params: u8,
+    pub(crate) is_vararg: bool,
+    pub(crate) max_stack: u8,
+}
+
+/// A prototype as loaded into this VM: the immutable `Proto` plus its constants turned into
+/// values (strings interned) and its children loaded too. Collected like other objects.
+pub struct LoadedProto {
+    pub(crate) proto: Arc<tape_bytecode::Proto>,
+    pub(crate) consts: Box<[Value]>,
+    pub(crate) children: Box<[ProtoRef]>,
+}
+
+impl Default for LoadedProto {
+    fn default() -> Self {
+        LoadedProto {
+            proto: Arc::new(tape_bytecode::Proto {
+                source: Arc::from(""),
+                line_defined: 0,
+                last_line_defined: 0,
+                num_params: 0,
+                is_vararg: false,
+                max_stack: 0,
+                code: Vec::new(),
+                lines: Vec::new(),
+                consts: Vec::new(),
+                upvals: Vec::new(),
+                protos: Vec::new(),
+                locals: Vec::new(),
+            }),
+            consts: Box::new([]),
+            children: Box::new([]),
+        }
+    }
+}
+
+impl Default for ProtoRef {
+    fn default() -> Self {
+        ProtoRef(crate::value::Handle { idx: 0, gen: 0 })
+    }
+}
+
+impl Default for UpvalRef {
+    fn default() -> Self {
+        UpvalRef(crate::value::Handle { idx: 0, gen: 0 })
+    }
+}
+
+/// An upvalue cell: open while the variable still lives in a stack slot of `thread`, closed
+/// (holding the value) after that frame exits.
+#[derive(Clone, Copy, Debug)]
+pub enum Upval {
+    Open {
+        thread: crate::value::ThreadRef,
+        idx: usize,
+    },
+    Closed(Value),
+}
+
+impl Default for Upval {
+    fn default() -> Self {
+        Upval::Closed(Value::Nil)
+    }
+}
+
+/// The native calling convention: arguments are `args.n` stack slots starting at `args.base`
+/// (read them with `Vm::arg` and the `check_*` helpers); results are pushed with `Vm::push` and
+/// the function returns how many of the values on top of its stack area are results.
+pub type NativeFn = fn(&mut Vm, Args) -> Result<usize, Error>;
+
+/// A boxed native for hosts that need captured state.
+pub type BoxedNative = Arc<dyn Fn(&mut Vm, Args) -> Result<usize, Error> + Send + Sync>;
+
+/// Where a native's arguments are on the stack. `Copy`; indices stay valid while the frame runs
+/// even if the stack is reallocated by a callback.
+#[derive(Clone, Copy, Debug)]
+pub struct Args {
+    pub(crate) base: usize,
+    pub n: usize,
+}
+
+impl Args {
+    /// Number of arguments passed.
+    pub fn len(self) -> usize {
+        self.n
+    }
+    pub fn is_empty(self) -> bool {
+        self.n == 0
+    }
+}
+
+/// What a native function object runs. The special kinds are builtins the interpreter runs
+/// stacklessly (protected calls, coroutine switches).
+#[derive(Clone, Default)]
+pub enum NativeKind {
+    #[default]
+    Nop,
+    Fn(NativeFn),
+    Boxed(BoxedNative),
+    /// `pcall(f, ...)`.
+    Pcall,
+    /// `xpcall(f, handler, ...)`.
+    Xpcall,
+    /// `coroutine.resume(co, ...)`.
+    Resume,
+    /// `coroutine.yield(...)`.
+    Yield,
+    /// A function made by `coroutine.wrap` (upvalue 0 is the coroutine).
+    Wrap,
+}
+
+/// A native function value.
+#[derive(Default)]
+pub struct NativeFunction {
+    pub(crate) kind: NativeKind,
+    /// The name used in `bad argument` messages when the call site gives none.
+    pub(crate) name: &'static str,
+    /// Values the native can read with `Vm::native_upvalue` (like C closures' upvalues).
+    pub(crate) upvals: Box<[Value]>,
+}
+
+/// A full userdata: an opaque Rust payload, a metatable and one user value.
+#[derive(Default)]
+pub struct Userdata {
+    pub(crate) meta: Option<TableRef>,
+    pub(crate) user_value: Value,
+    pub(crate) data: Option<Box<dyn Any + Send>>,
+}
+
+/// Guest objects. Prototypes and Lua closures live in `Vm::protos` and `Vm::closures` instead,
+/// so the interpreter can borrow their code and upvalue lists while it mutates the heap.
+pub(crate) struct Heap {
+    pub alloc: Alloc,
+    pub strings: Strings,
+    pub tables: Arena<Table>,
+    pub natives: Arena<NativeFunction>,
+    pub upvals: Arena<Upval>,
+    pub userdata: Arena<Userdata>,
+    pub threads: Arena<Thread>,
+}
+
+/// Bytes accounted per object of each kind (besides variable payloads).
+pub(crate) const CLOSURE_COST: usize = 48;
+pub(crate) const NATIVE_COST: usize = 64;
+pub(crate) const UPVAL_COST: usize = 40;
+pub(crate) const USERDATA_COST: usize = 64;
+pub(crate) const THREAD_COST: usize = 256;
+pub(crate) const PROTO_COST: usize = 64;
+
+impl Heap {
+    pub fn new(cap: usize) -> Heap {
+        Heap {
+            alloc: Alloc::new(cap),
+            strings: Strings::new(),
+            tables: Arena::new(),
+            natives: Arena::new(),
+            upvals: Arena::new(),
+            userdata: Arena::new(),
+            threads: Arena::new(),
+        }
+    }
+
+    #[inline(always)]
+    pub fn table(&self, t: TableRef) -> &Table {
+        self.tables.get(t.0)
+    }
+
+    #[inline(always)]
+    pub fn table_mut(&mut self, t: TableRef) -> &mut Table {
+        self.tables.get_mut(t.0)
+    }
+}

@@ -1,0 +1,1455 @@
+//! The interpreter loop (manual §3.3–§3.4 executed): one `loop { match instr }` over the running
+//! thread's top Lua frame, with fast paths inline and everything else (calls, returns,
+//! metamethods, allocation, errors) in `exec_slow`, which re-executes the instruction with full
+//! access to the VM. Stackless: Lua→Lua calls, returns and Lua metamethods push/pop frames and
+//! come back to the top of `run`, never recursing in Rust.
+//!
+//! The fast loop borrows the prototype's code and constants from `Vm::protos` and views the
+//! frame's registers as a fixed `[Value; 256]` window (the stack is kept at least `base + 256`
+//! long), so register access needs no bounds checks. The collector runs only in `exec_slow`
+//! (at NEWTABLE, CONCAT, CLOSURE and calls), where every live value is in a stack slot.
+
+use crate::heap::Upval;
+use crate::ops::ArithOp;
+use crate::thread::{Cont, Frame, FrameKind};
+use crate::value::Value;
+use crate::vm::Vm;
+use crate::vm::STACK_SLACK;
+use crate::Error;
+use tape_bytecode::Instr;
+
+macro_rules! arith_fast {
+    ($regs:ident, $a:ident, $x:expr, $y:expr, $iop:ident, $fop:tt, $ins:ident) => {{
+        match ($x, $y) {
+            (Value::Int(x), Value::Int(y)) => $regs[$a as usize] = Value::Int(x.$iop(y)),
+            (Value::Float(x), Value::Float(y)) => $regs[$a as usize] = Value::Float(x $fop y),
+            (Value::Int(x), Value::Float(y)) => $regs[$a as usize] = Value::Float(x as f64 $fop y),
+            (Value::Float(x), Value::Int(y)) => $regs[$a as usize] = Value::Float(x $fop y as f64),
+            _ => break Exit::Slow($ins),
+        }
+    }};
+}
+
+macro_rules! float_fast {
+    ($regs:ident, $a:ident, $x:expr, $y:expr, $f:expr, $ins:ident) => {{
+        let f = $f;
+        match ($x, $y) {
+            (Value::Int(x), Value::Int(y)) => {
+                $regs[$a as usize] = Value::Float(f(x as f64, y as f64))
+            }
+            (Value::Float(x), Value::Float(y)) => $regs[$a as usize] = Value::Float(f(x, y)),
+            (Value::Int(x), Value::Float(y)) => $regs[$a as usize] = Value::Float(f(x as f64, y)),
+            (Value::Float(x), Value::Int(y)) => $regs[$a as usize] = Value::Float(f(x, y as f64)),
+            _ => break Exit::Slow($ins),
+        }
+    }};
+}
+
+macro_rules! cmp_fast {
+    ($pc:ident, $x:expr, $y:expr, $k:ident, $j:ident, $iop:tt, $fn:path, $ins:ident) => {{
+        let r = match ($x, $y) {
+            (Value::Int(x), Value::Int(y)) => x $iop y,
+            (Value::Float(x), Value::Float(y)) => x $iop y,
+            (x @ (Value::Int(_) | Value::Float(_)), y @ (Value::Int(_) | Value::Float(_))) => match $fn(x, y) {
+                Some(r) => r,
+                None => break Exit::Slow($ins),
+            },
+            _ => break Exit::Slow($ins),
+        };
+        if r == $k {
+            $pc = $pc.wrapping_add_signed($j as isize);
+        }
+    }};
+}
+
+impl Vm {
+    /// Runs frames until `entry_thread` is running again with its frame stack down to
+    /// `entry_depth`; errors are caught by the nearest `pcall` marker above `entry_depth` or
+    /// returned (frames unwound to `entry_depth`).
+    pub(crate) fn execute(
+        &mut self,
+        entry_depth: usize,
+        entry_thread: crate::value::ThreadRef,
+    ) -> Result<(), Error> {
+        loop {
+            let Err(mut e) = self.run(entry_depth, entry_thread) else {
+                return Ok(());
+            };
+            loop {
+                let low = if self.cur_thread == entry_thread {
+                    entry_depth
+                } else {
+                    1
+                };
+                let marker = (low..self.frames.len())
+                    .rev()
+                    .find(|&i| matches!(self.frames[i].kind, FrameKind::Pcall { .. }));
+                if let Some(i) = marker {
+                    self.catch(i, e)?;
+                    break;
+                }
+                if self.cur_thread == entry_thread {
+                    let e = self.prepare_escape(e);
+                    return Err(self.unwind_to(entry_depth, e));
+                }
+                // A coroutine with no pcall of its own dies; its resumer gets `false, err`
+                // (or, for `wrap`, the error is raised again in the resumer).
+                match self.co_die(e) {
+                    Ok(()) => break,
+                    Err(e2) => e = e2,
+                }
+            }
+        }
+    }
+
+    /// Adds a traceback to an error that no `pcall` on this thread will catch.
+    pub(crate) fn prepare_escape(&mut self, mut e: Error) -> Error {
+        if !e.has_traceback()
+            && !self
+                .frames
+                .iter()
+                .any(|f| matches!(f.kind, FrameKind::Pcall { .. }))
+        {
+            let tb = self.traceback();
+            e.set_traceback(tb);
+        }
+        e
+    }
+
+    fn internal_error(&mut self, what: &str) -> Error {
+        self.rt_error(&format!("internal error: {what}"))
+    }
+
+    /// The fast loop. Returns when the frame stack drops to `entry_depth`.
+    fn run(
+        &mut self,
+        entry_depth: usize,
+        entry_thread: crate::value::ThreadRef,
+    ) -> Result<(), Error> {
+        loop {
+            if self.frames.len() <= entry_depth && self.cur_thread == entry_thread {
+                return Ok(());
+            }
+            let mut fi = self.frames.len() - 1;
+            let FrameKind::Lua { cl, proto } = self.frames[fi].kind else {
+                return Err(self.internal_error("not a Lua frame"));
+            };
+            let mut cl = cl;
+            let mut base = self.frames[fi].base;
+            let mut pc = self.frames[fi].pc;
+            let exit = {
+                let protos = &self.protos;
+                let lp = protos.get(proto.0);
+                let mut code: &[Instr] = &lp.proto.code;
+                let mut k: &[Value] = &lp.consts;
+                let cur_thread = self.cur_thread;
+                let stack: &mut [Value] = &mut self.stack[..];
+                let stack_len = stack.len();
+                if base + 256 > stack_len {
+                    return Err(Error::from_value(Value::Nil));
+                }
+                let (mut below, above) = stack.split_at_mut(base);
+                let Some(window) = above.get_mut(..256) else {
+                    return Err(Error::from_value(Value::Nil));
+                };
+                let Ok(mut regs) = <&mut [Value; 256]>::try_from(window) else {
+                    return Err(Error::from_value(Value::Nil));
+                };
+                let heap = &mut self.heap;
+                let closures = &self.closures;
+                let mut upv: &[crate::value::UpvalRef] = &closures.get(cl.0).upvals;
+                let frames = &mut self.frames;
+                let open_upvals = &self.open_upvals;
+                let tbc = &self.tbc;
+                let max_frames = self.max_frames;
+                /// Re-targets the loop's locals at the frame now on top (after a fast call or
+                /// return): code, constants, closure, pc and the register window.
+                macro_rules! enter_top {
+                    () => {{
+                        let f = &frames[fi];
+                        let FrameKind::Lua { cl: ncl, proto: np } = f.kind else {
+                            break Exit::Reenter;
+                        };
+                        cl = ncl;
+                        upv = &closures.get(cl.0).upvals;
+                        base = f.base;
+                        pc = f.pc;
+                        let lp = protos.get(np.0);
+                        code = &lp.proto.code;
+                        k = &lp.consts;
+                        let (b, above) = stack.split_at_mut(base);
+                        below = b;
+                        let Some(window) = above.get_mut(..256) else {
+                            break Exit::Reenter;
+                        };
+                        let Ok(w) = <&mut [Value; 256]>::try_from(window) else {
+                            break Exit::Reenter;
+                        };
+                        regs = w;
+                        continue;
+                    }};
+                }
+                macro_rules! kv {
+                    ($i:expr, $ins:ident) => {
+                        match k.get($i as usize) {
+                            Some(v) => *v,
+                            None => break Exit::Slow($ins),
+                        }
+                    };
+                }
+                loop {
+                    let Some(&ins) = code.get(pc) else {
+                        break Exit::Bad;
+                    };
+                    pc += 1;
+                    match ins {
+                        Instr::Move { a, b } => regs[a as usize] = regs[b as usize],
+                        Instr::LoadI { a, i } => regs[a as usize] = Value::Int(i as i64),
+                        Instr::LoadF { a, i } => regs[a as usize] = Value::Float(i as f64),
+                        Instr::LoadK { a, k: kk } => regs[a as usize] = kv!(kk, ins),
+                        Instr::LoadFalse { a } => regs[a as usize] = Value::Bool(false),
+                        Instr::LFalseSkip { a } => {
+                            regs[a as usize] = Value::Bool(false);
+                            pc += 1;
+                        }
+                        Instr::LoadTrue { a } => regs[a as usize] = Value::Bool(true),
+                        Instr::LoadNil { a, n } => {
+                            let end = (a as usize + n as usize).min(255);
+                            for r in &mut regs[a as usize..=end] {
+                                *r = Value::Nil;
+                            }
+                        }
+                        Instr::GetUpval { a, u } => {
+                            let Some(&uv) = upv.get(u as usize) else {
+                                break Exit::Slow(ins);
+                            };
+                            match *heap.upvals.get(uv.0) {
+                                Upval::Closed(v) => regs[a as usize] = v,
+                                Upval::Open { thread, idx }
+                                    if thread == cur_thread && idx < base =>
+                                {
+                                    regs[a as usize] = below[idx]
+                                }
+                                _ => break Exit::Slow(ins),
+                            }
+                        }
+                        Instr::SetUpval { a, u } => {
+                            let Some(&uv) = upv.get(u as usize) else {
+                                break Exit::Slow(ins);
+                            };
+                            match heap.upvals.get_mut(uv.0) {
+                                Upval::Closed(v) => *v = regs[a as usize],
+                                Upval::Open { thread, idx }
+                                    if *thread == cur_thread && *idx < base =>
+                                {
+                                    below[*idx] = regs[a as usize]
+                                }
+                                _ => break Exit::Slow(ins),
+                            }
+                        }
+                        Instr::GetTabUp { a, u, k: kk } => {
+                            let Some(&uv) = upv.get(u as usize) else {
+                                break Exit::Slow(ins);
+                            };
+                            let Upval::Closed(Value::Table(t)) = *heap.upvals.get(uv.0) else {
+                                break Exit::Slow(ins);
+                            };
+                            let Value::Str(key) = kv!(kk, ins) else {
+                                break Exit::Slow(ins);
+                            };
+                            let tb = heap.tables.get(t.0);
+                            let v = tb.get_str(key);
+                            if v.is_nil() && tb.meta.is_some() {
+                                break Exit::Slow(ins);
+                            }
+                            regs[a as usize] = v;
+                        }
+                        Instr::GetTable { a, b, c } => {
+                            let Value::Table(t) = regs[b as usize] else {
+                                break Exit::Slow(ins);
+                            };
+                            let tb = heap.tables.get(t.0);
+                            let v = tb.get(regs[c as usize]);
+                            if v.is_nil() && tb.meta.is_some() {
+                                break Exit::Slow(ins);
+                            }
+                            regs[a as usize] = v;
+                        }
+                        Instr::GetInt { a, b, i } => {
+                            let Value::Table(t) = regs[b as usize] else {
+                                break Exit::Slow(ins);
+                            };
+                            let tb = heap.tables.get(t.0);
+                            let v = tb.get_int(i as i64);
+                            if v.is_nil() && tb.meta.is_some() {
+                                break Exit::Slow(ins);
+                            }
+                            regs[a as usize] = v;
+                        }
+                        Instr::GetField { a, b, k: kk } => {
+                            let Value::Table(t) = regs[b as usize] else {
+                                break Exit::Slow(ins);
+                            };
+                            let Value::Str(key) = kv!(kk, ins) else {
+                                break Exit::Slow(ins);
+                            };
+                            let tb = heap.tables.get(t.0);
+                            let v = tb.get_str(key);
+                            if v.is_nil() && tb.meta.is_some() {
+                                break Exit::Slow(ins);
+                            }
+                            regs[a as usize] = v;
+                        }
+                        Instr::SetTabUp { u, k: kk, c } => {
+                            let Some(&uv) = upv.get(u as usize) else {
+                                break Exit::Slow(ins);
+                            };
+                            let Upval::Closed(Value::Table(t)) = *heap.upvals.get(uv.0) else {
+                                break Exit::Slow(ins);
+                            };
+                            let Value::Str(key) = kv!(kk, ins) else {
+                                break Exit::Slow(ins);
+                            };
+                            let tb = heap.tables.get_mut(t.0);
+                            if tb.meta.is_some() && tb.get_str(key).is_nil() {
+                                break Exit::Slow(ins);
+                            }
+                            if tb.set_str(key, regs[c as usize], &mut heap.alloc).is_err() {
+                                break Exit::Slow(ins);
+                            }
+                        }
+                        Instr::SetTable { a, b, c } => {
+                            let Value::Table(t) = regs[a as usize] else {
+                                break Exit::Slow(ins);
+                            };
+                            let key = regs[b as usize];
+                            match key {
+                                Value::Nil => break Exit::Slow(ins),
+                                Value::Float(f) if f.is_nan() => break Exit::Slow(ins),
+                                _ => {}
+                            }
+                            let tb = heap.tables.get_mut(t.0);
+                            if tb.meta.is_some() && tb.get(key).is_nil() {
+                                break Exit::Slow(ins);
+                            }
+                            if tb.set(key, regs[c as usize], &mut heap.alloc).is_err() {
+                                break Exit::Slow(ins);
+                            }
+                        }
+                        Instr::SetInt { a, i, c } => {
+                            let Value::Table(t) = regs[a as usize] else {
+                                break Exit::Slow(ins);
+                            };
+                            let tb = heap.tables.get_mut(t.0);
+                            if tb.meta.is_some() && tb.get_int(i as i64).is_nil() {
+                                break Exit::Slow(ins);
+                            }
+                            if tb
+                                .set_int(i as i64, regs[c as usize], &mut heap.alloc)
+                                .is_err()
+                            {
+                                break Exit::Slow(ins);
+                            }
+                        }
+                        Instr::SetField { a, k: kk, c } => {
+                            let Value::Table(t) = regs[a as usize] else {
+                                break Exit::Slow(ins);
+                            };
+                            let Value::Str(key) = kv!(kk, ins) else {
+                                break Exit::Slow(ins);
+                            };
+                            let tb = heap.tables.get_mut(t.0);
+                            if tb.meta.is_some() && tb.get_str(key).is_nil() {
+                                break Exit::Slow(ins);
+                            }
+                            if tb.set_str(key, regs[c as usize], &mut heap.alloc).is_err() {
+                                break Exit::Slow(ins);
+                            }
+                        }
+                        Instr::AddK { a, b, k: kk } => {
+                            arith_fast!(regs, a, regs[b as usize], kv!(kk, ins), wrapping_add, +, ins)
+                        }
+                        Instr::SubK { a, b, k: kk } => {
+                            arith_fast!(regs, a, regs[b as usize], kv!(kk, ins), wrapping_sub, -, ins)
+                        }
+                        Instr::MulK { a, b, k: kk } => {
+                            arith_fast!(regs, a, regs[b as usize], kv!(kk, ins), wrapping_mul, *, ins)
+                        }
+                        Instr::DivK { a, b, k: kk } => float_fast!(
+                            regs,
+                            a,
+                            regs[b as usize],
+                            kv!(kk, ins),
+                            |x: f64, y: f64| x / y,
+                            ins
+                        ),
+                        Instr::AddI { a, b, i } => match regs[b as usize] {
+                            Value::Int(x) => {
+                                regs[a as usize] = Value::Int(x.wrapping_add(i as i64))
+                            }
+                            Value::Float(x) => regs[a as usize] = Value::Float(x + i as f64),
+                            _ => break Exit::Slow(ins),
+                        },
+                        Instr::Add { a, b, c } => {
+                            arith_fast!(regs, a, regs[b as usize], regs[c as usize], wrapping_add, +, ins)
+                        }
+                        Instr::Sub { a, b, c } => {
+                            arith_fast!(regs, a, regs[b as usize], regs[c as usize], wrapping_sub, -, ins)
+                        }
+                        Instr::Mul { a, b, c } => {
+                            arith_fast!(regs, a, regs[b as usize], regs[c as usize], wrapping_mul, *, ins)
+                        }
+                        Instr::Div { a, b, c } => float_fast!(
+                            regs,
+                            a,
+                            regs[b as usize],
+                            regs[c as usize],
+                            |x: f64, y: f64| x / y,
+                            ins
+                        ),
+                        Instr::Pow { a, b, c } => float_fast!(
+                            regs,
+                            a,
+                            regs[b as usize],
+                            regs[c as usize],
+                            crate::ops::pow_f,
+                            ins
+                        ),
+                        Instr::PowK { a, b, k: kk } => float_fast!(
+                            regs,
+                            a,
+                            regs[b as usize],
+                            kv!(kk, ins),
+                            crate::ops::pow_f,
+                            ins
+                        ),
+                        Instr::Mod { a, b, c } => match (regs[b as usize], regs[c as usize]) {
+                            (Value::Int(x), Value::Int(y)) if y != 0 => {
+                                regs[a as usize] = Value::Int(crate::ops::int_mod(x, y))
+                            }
+                            (Value::Float(x), Value::Float(y)) => {
+                                regs[a as usize] = Value::Float(crate::ops::float_mod(x, y))
+                            }
+                            _ => break Exit::Slow(ins),
+                        },
+                        Instr::ModK { a, b, k: kk } => match (regs[b as usize], kv!(kk, ins)) {
+                            (Value::Int(x), Value::Int(y)) if y != 0 => {
+                                regs[a as usize] = Value::Int(crate::ops::int_mod(x, y))
+                            }
+                            (Value::Float(x), Value::Float(y)) => {
+                                regs[a as usize] = Value::Float(crate::ops::float_mod(x, y))
+                            }
+                            _ => break Exit::Slow(ins),
+                        },
+                        Instr::IDiv { a, b, c } => match (regs[b as usize], regs[c as usize]) {
+                            (Value::Int(x), Value::Int(y)) if y != 0 => {
+                                regs[a as usize] = Value::Int(crate::ops::int_floor_div(x, y))
+                            }
+                            (Value::Float(x), Value::Float(y)) => {
+                                regs[a as usize] = Value::Float((x / y).floor())
+                            }
+                            _ => break Exit::Slow(ins),
+                        },
+                        Instr::IDivK { a, b, k: kk } => match (regs[b as usize], kv!(kk, ins)) {
+                            (Value::Int(x), Value::Int(y)) if y != 0 => {
+                                regs[a as usize] = Value::Int(crate::ops::int_floor_div(x, y))
+                            }
+                            (Value::Float(x), Value::Float(y)) => {
+                                regs[a as usize] = Value::Float((x / y).floor())
+                            }
+                            _ => break Exit::Slow(ins),
+                        },
+                        Instr::BAnd { a, b, c } => match (regs[b as usize], regs[c as usize]) {
+                            (Value::Int(x), Value::Int(y)) => regs[a as usize] = Value::Int(x & y),
+                            _ => break Exit::Slow(ins),
+                        },
+                        Instr::BOr { a, b, c } => match (regs[b as usize], regs[c as usize]) {
+                            (Value::Int(x), Value::Int(y)) => regs[a as usize] = Value::Int(x | y),
+                            _ => break Exit::Slow(ins),
+                        },
+                        Instr::BXor { a, b, c } => match (regs[b as usize], regs[c as usize]) {
+                            (Value::Int(x), Value::Int(y)) => regs[a as usize] = Value::Int(x ^ y),
+                            _ => break Exit::Slow(ins),
+                        },
+                        Instr::BAndK { a, b, k: kk } => match (regs[b as usize], kv!(kk, ins)) {
+                            (Value::Int(x), Value::Int(y)) => regs[a as usize] = Value::Int(x & y),
+                            _ => break Exit::Slow(ins),
+                        },
+                        Instr::BOrK { a, b, k: kk } => match (regs[b as usize], kv!(kk, ins)) {
+                            (Value::Int(x), Value::Int(y)) => regs[a as usize] = Value::Int(x | y),
+                            _ => break Exit::Slow(ins),
+                        },
+                        Instr::BXorK { a, b, k: kk } => match (regs[b as usize], kv!(kk, ins)) {
+                            (Value::Int(x), Value::Int(y)) => regs[a as usize] = Value::Int(x ^ y),
+                            _ => break Exit::Slow(ins),
+                        },
+                        Instr::Shl { a, b, c } => match (regs[b as usize], regs[c as usize]) {
+                            (Value::Int(x), Value::Int(y)) => {
+                                regs[a as usize] = Value::Int(crate::ops::shift_left(x, y))
+                            }
+                            _ => break Exit::Slow(ins),
+                        },
+                        Instr::Shr { a, b, c } => match (regs[b as usize], regs[c as usize]) {
+                            (Value::Int(x), Value::Int(y)) => {
+                                regs[a as usize] =
+                                    Value::Int(crate::ops::shift_left(x, y.wrapping_neg()))
+                            }
+                            _ => break Exit::Slow(ins),
+                        },
+                        Instr::ShlI { a, b, i } => match regs[b as usize] {
+                            Value::Int(x) => {
+                                regs[a as usize] = Value::Int(crate::ops::shift_left(x, i as i64))
+                            }
+                            _ => break Exit::Slow(ins),
+                        },
+                        Instr::ShrI { a, b, i } => match regs[b as usize] {
+                            Value::Int(x) => {
+                                regs[a as usize] =
+                                    Value::Int(crate::ops::shift_left(x, -(i as i64)))
+                            }
+                            _ => break Exit::Slow(ins),
+                        },
+                        Instr::Unm { a, b } => match regs[b as usize] {
+                            Value::Int(x) => regs[a as usize] = Value::Int(x.wrapping_neg()),
+                            Value::Float(x) => regs[a as usize] = Value::Float(-x),
+                            _ => break Exit::Slow(ins),
+                        },
+                        Instr::BNot { a, b } => match regs[b as usize] {
+                            Value::Int(x) => regs[a as usize] = Value::Int(!x),
+                            _ => break Exit::Slow(ins),
+                        },
+                        Instr::Not { a, b } => {
+                            regs[a as usize] = Value::Bool(!regs[b as usize].truthy())
+                        }
+                        Instr::Len { a, b } => match regs[b as usize] {
+                            Value::Str(s) => {
+                                regs[a as usize] =
+                                    Value::Int(heap.strings.get(s).bytes.len() as i64)
+                            }
+                            Value::Table(t) => {
+                                let tb = heap.tables.get(t.0);
+                                if tb.meta.is_some() {
+                                    break Exit::Slow(ins);
+                                }
+                                regs[a as usize] = Value::Int(tb.len());
+                            }
+                            _ => break Exit::Slow(ins),
+                        },
+                        Instr::Jmp { j } => pc = pc.wrapping_add_signed(j as isize),
+                        Instr::Eq { a, b, k, j } => {
+                            let (x, y) = (regs[a as usize], regs[b as usize]);
+                            if matches!(
+                                (x, y),
+                                (Value::Table(_), Value::Table(_))
+                                    | (Value::Userdata(_), Value::Userdata(_))
+                            ) && !x.raw_eq(y)
+                            {
+                                break Exit::Slow(ins);
+                            }
+                            if x.raw_eq(y) == k {
+                                pc = pc.wrapping_add_signed(j as isize);
+                            }
+                        }
+                        Instr::Lt { a, b, k, j } => {
+                            cmp_fast!(pc, regs[a as usize], regs[b as usize], k, j, <, crate::ops::num_lt, ins)
+                        }
+                        Instr::Le { a, b, k, j } => {
+                            cmp_fast!(pc, regs[a as usize], regs[b as usize], k, j, <=, crate::ops::num_le, ins)
+                        }
+                        Instr::EqK { a, c, k, j } => {
+                            let y = kv!(c, ins);
+                            if regs[a as usize].raw_eq(y) == k {
+                                pc = pc.wrapping_add_signed(j as isize);
+                            }
+                        }
+                        Instr::EqI { a, i, k, j } => {
+                            let r = match regs[a as usize] {
+                                Value::Int(x) => x == i as i64,
+                                Value::Float(x) => x == i as f64,
+                                _ => false,
+                            };
+                            if r == k {
+                                pc = pc.wrapping_add_signed(j as isize);
+                            }
+                        }
+                        Instr::LtI { a, i, k, j } => {
+                            cmp_fast!(pc, regs[a as usize], Value::Int(i as i64), k, j, <, crate::ops::num_lt, ins)
+                        }
+                        Instr::LeI { a, i, k, j } => {
+                            cmp_fast!(pc, regs[a as usize], Value::Int(i as i64), k, j, <=, crate::ops::num_le, ins)
+                        }
+                        Instr::GtI { a, i, k, j } => {
+                            cmp_fast!(pc, Value::Int(i as i64), regs[a as usize], k, j, <, crate::ops::num_lt, ins)
+                        }
+                        Instr::GeI { a, i, k, j } => {
+                            cmp_fast!(pc, Value::Int(i as i64), regs[a as usize], k, j, <=, crate::ops::num_le, ins)
+                        }
+                        Instr::Test { a, k, j } => {
+                            if regs[a as usize].truthy() == k {
+                                pc = pc.wrapping_add_signed(j as isize);
+                            }
+                        }
+                        Instr::TestSet { a, b, k, j } => {
+                            let v = regs[b as usize];
+                            if v.truthy() == k {
+                                regs[a as usize] = v;
+                                pc = pc.wrapping_add_signed(j as isize);
+                            }
+                        }
+                        Instr::ForLoop { a, j } => {
+                            let a = a as usize;
+                            if a > 252 {
+                                break Exit::Slow(ins);
+                            }
+                            match (regs[a], regs[a + 1], regs[a + 2]) {
+                                (Value::Int(i), Value::Int(count), Value::Int(step)) => {
+                                    if count > 0 {
+                                        let i = i.wrapping_add(step);
+                                        regs[a] = Value::Int(i);
+                                        regs[a + 1] = Value::Int(count - 1);
+                                        regs[a + 3] = Value::Int(i);
+                                        pc = pc.wrapping_add_signed(j as isize);
+                                    }
+                                }
+                                (Value::Float(i), Value::Float(limit), Value::Float(step)) => {
+                                    let i = i + step;
+                                    if if step > 0.0 { i <= limit } else { limit <= i } {
+                                        regs[a] = Value::Float(i);
+                                        regs[a + 3] = Value::Float(i);
+                                        pc = pc.wrapping_add_signed(j as isize);
+                                    }
+                                }
+                                _ => break Exit::Slow(ins),
+                            }
+                        }
+                        Instr::Call { a, b, c } => {
+                            // Fast path: a Lua function with a fixed parameter list and room on
+                            // the stack; everything else goes through `precall`.
+                            let Value::LuaFn(ncl) = regs[a as usize] else {
+                                break Exit::Slow(ins);
+                            };
+                            if b == 0
+                                || heap.alloc.used >= heap.alloc.threshold
+                                || frames.len() >= max_frames
+                            {
+                                break Exit::Slow(ins);
+                            }
+                            let p = closures.get(ncl.0);
+                            let nproto = p.proto;
+                            let np = p.num_params as usize;
+                            let nargs = b as usize - 1;
+                            let func = a as usize;
+                            if p.is_vararg
+                                || func + 1 + np.max(nargs) >= 256
+                                || base + func + 1 + STACK_SLACK > stack_len
+                            {
+                                break Exit::Slow(ins);
+                            }
+                            for r in &mut regs[func + 1 + nargs..func + 1 + np.max(nargs)] {
+                                *r = Value::Nil;
+                            }
+                            let nbase = base + func + 1;
+                            frames[fi].pc = pc;
+                            frames.push(Frame {
+                                kind: FrameKind::Lua {
+                                    cl: ncl,
+                                    proto: nproto,
+                                },
+                                func: base + func,
+                                base: nbase,
+                                pc: 0,
+                                top: nbase + p.max_stack as usize,
+                                nresults: c as i32 - 1,
+                                cont: Cont::Normal,
+                                nvarargs: 0,
+                                c_depth: frames[fi].c_depth,
+                            });
+                            fi += 1;
+                            enter_top!();
+                        }
+                        Instr::Return1 { a } | Instr::Return { a, b: 2 } => {
+                            let frame = &frames[fi];
+                            let (fcont, fnres, ffunc) = (frame.cont, frame.nresults, frame.func);
+                            let ok = fcont == Cont::Normal
+                                && fi > entry_depth
+                                && fnres <= 1
+                                && matches!(frames[fi - 1].kind, FrameKind::Lua { .. })
+                                && !matches!(open_upvals.last(), Some((i, _)) if *i >= base)
+                                && !matches!(tbc.last(), Some(s) if *s >= base)
+                                && ffunc < base;
+                            if !ok {
+                                break Exit::Slow(ins);
+                            }
+                            let v = regs[a as usize];
+                            if fnres != 0 {
+                                below[ffunc] = v;
+                            }
+                            if fnres < 0 {
+                                frames[fi - 1].top = ffunc + 1;
+                            }
+                            frames.pop();
+                            fi -= 1;
+                            enter_top!();
+                        }
+                        Instr::Return0 {} => {
+                            let frame = &frames[fi];
+                            let (fcont, fnres, ffunc) = (frame.cont, frame.nresults, frame.func);
+                            let ok = fcont == Cont::Normal
+                                && fi > entry_depth
+                                && fnres <= 1
+                                && matches!(frames[fi - 1].kind, FrameKind::Lua { .. })
+                                && !matches!(open_upvals.last(), Some((i, _)) if *i >= base)
+                                && !matches!(tbc.last(), Some(s) if *s >= base)
+                                && ffunc < base;
+                            if !ok {
+                                break Exit::Slow(ins);
+                            }
+                            if fnres == 1 {
+                                below[ffunc] = Value::Nil;
+                            }
+                            if fnres < 0 {
+                                frames[fi - 1].top = ffunc;
+                            }
+                            frames.pop();
+                            fi -= 1;
+                            enter_top!();
+                        }
+                        Instr::TForLoop { a, j } => {
+                            let a = a as usize;
+                            if a > 251 {
+                                break Exit::Slow(ins);
+                            }
+                            let v = regs[a + 4];
+                            if !v.is_nil() {
+                                regs[a + 2] = v;
+                                pc = pc.wrapping_add_signed(j as isize);
+                            }
+                        }
+                        _ => break Exit::Slow(ins),
+                    }
+                }
+            };
+            if let Some(f) = self.frames.get_mut(fi) {
+                if !matches!(exit, Exit::Reenter) {
+                    f.pc = pc;
+                }
+            }
+            match exit {
+                Exit::Slow(ins) => self.exec_slow(ins)?,
+                Exit::Reenter => {}
+                Exit::Bad => return Err(self.internal_error("fell off the end of the code")),
+            }
+        }
+    }
+
+    /// Register slot of the running Lua frame.
+    #[inline]
+    fn r(&self, base: usize, x: u8) -> Value {
+        self.stack[base + x as usize]
+    }
+
+    fn konst(&self, i: usize) -> Result<Value, Error> {
+        let f = self.frames.last().copied();
+        if let Some(crate::thread::Frame {
+            kind: FrameKind::Lua { proto, .. },
+            ..
+        }) = f
+        {
+            if let Some(v) = self.protos.get(proto.0).consts.get(i) {
+                return Ok(*v);
+            }
+        }
+        Err(Error::from_value(Value::Nil))
+    }
+
+    /// Reads upvalue `u` of the running closure.
+    pub(crate) fn upval_value(&self, u: usize) -> Value {
+        let Some(crate::thread::Frame {
+            kind: FrameKind::Lua { cl, .. },
+            ..
+        }) = self.frames.last()
+        else {
+            return Value::Nil;
+        };
+        match self.closures.get(cl.0).upvals.get(u) {
+            Some(uv) => self.read_upval(*uv),
+            None => Value::Nil,
+        }
+    }
+
+    pub(crate) fn read_upval(&self, uv: crate::value::UpvalRef) -> Value {
+        match *self.heap.upvals.get(uv.0) {
+            Upval::Closed(v) => v,
+            Upval::Open { thread, idx } => {
+                if thread == self.cur_thread {
+                    self.stack.get(idx).copied().unwrap_or(Value::Nil)
+                } else {
+                    self.heap
+                        .threads
+                        .get(thread.0)
+                        .stack
+                        .get(idx)
+                        .copied()
+                        .unwrap_or(Value::Nil)
+                }
+            }
+        }
+    }
+
+    fn write_upval(&mut self, u: usize, v: Value) {
+        let Some(crate::thread::Frame {
+            kind: FrameKind::Lua { cl, .. },
+            ..
+        }) = self.frames.last()
+        else {
+            return;
+        };
+        let Some(&uv) = self.closures.get(cl.0).upvals.get(u) else {
+            return;
+        };
+        match *self.heap.upvals.get(uv.0) {
+            Upval::Closed(_) => *self.heap.upvals.get_mut(uv.0) = Upval::Closed(v),
+            Upval::Open { thread, idx } => {
+                if thread == self.cur_thread {
+                    if let Some(s) = self.stack.get_mut(idx) {
+                        *s = v;
+                    }
+                } else if let Some(s) = self.heap.threads.get_mut(thread.0).stack.get_mut(idx) {
+                    *s = v;
+                }
+            }
+        }
+    }
+
+    /// Runs the collector if the allocation debt says so (only called at safe points).
+    #[inline]
+    pub(crate) fn gc_check(&mut self) {
+        if self.heap.alloc.used >= self.heap.alloc.threshold && !self.gc_stopped {
+            self.collect_garbage();
+        }
+    }
+
+    /// Executes one instruction the fast loop declined (its pc is already advanced).
+    fn exec_slow(&mut self, ins: Instr) -> Result<(), Error> {
+        let frame = match self.frames.last() {
+            Some(f) => *f,
+            None => return Err(Error::from_value(Value::Nil)),
+        };
+        let base = frame.base;
+        let slot = |x: u8| base + x as usize;
+        match ins {
+            Instr::Move { .. }
+            | Instr::LoadI { .. }
+            | Instr::LoadF { .. }
+            | Instr::LoadFalse { .. }
+            | Instr::LFalseSkip { .. }
+            | Instr::LoadTrue { .. }
+            | Instr::LoadNil { .. }
+            | Instr::Not { .. }
+            | Instr::Jmp { .. }
+            | Instr::Test { .. }
+            | Instr::TestSet { .. }
+            | Instr::EqI { .. }
+            | Instr::TForLoop { .. } => {
+                return Err(self.internal_error("unexpected slow path"));
+            }
+            Instr::LoadK { a, k } => {
+                let v = self.konst(k as usize)?;
+                self.stack[slot(a)] = v;
+            }
+            Instr::EqK { a, c, k, j } => {
+                let v = self.konst(c as usize)?;
+                if self.r(base, a).raw_eq(v) == k {
+                    self.jump(j);
+                }
+            }
+            Instr::GetUpval { a, u } => {
+                let v = self.upval_value(u as usize);
+                self.stack[slot(a)] = v;
+            }
+            Instr::SetUpval { a, u } => {
+                let v = self.r(base, a);
+                self.write_upval(u as usize, v);
+            }
+            Instr::GetTabUp { a, u, k } => {
+                let t = self.upval_value(u as usize);
+                let key = self.konst(k as usize)?;
+                self.index_into(t, key, slot(a), Culprit::Upval(u))?;
+            }
+            Instr::GetTable { a, b, c } => {
+                let (t, key) = (self.r(base, b), self.r(base, c));
+                self.index_into(t, key, slot(a), Culprit::Reg(b))?;
+            }
+            Instr::GetInt { a, b, i } => {
+                let t = self.r(base, b);
+                self.index_into(t, Value::Int(i as i64), slot(a), Culprit::Reg(b))?;
+            }
+            Instr::GetField { a, b, k } => {
+                let t = self.r(base, b);
+                let key = self.konst(k as usize)?;
+                self.index_into(t, key, slot(a), Culprit::Reg(b))?;
+            }
+            Instr::SelfK { a, b, k } => {
+                let t = self.r(base, b);
+                let key = self.konst(k as usize)?;
+                self.stack[slot(a) + 1] = t;
+                self.index_into(t, key, slot(a), Culprit::Reg(b))?;
+            }
+            Instr::SetTabUp { u, k, c } => {
+                let t = self.upval_value(u as usize);
+                let key = self.konst(k as usize)?;
+                let v = self.r(base, c);
+                self.newindex_from(t, key, v, Culprit::Upval(u))?;
+            }
+            Instr::SetTable { a, b, c } => {
+                let (t, key, v) = (self.r(base, a), self.r(base, b), self.r(base, c));
+                self.newindex_from(t, key, v, Culprit::Reg(a))?;
+            }
+            Instr::SetInt { a, i, c } => {
+                let (t, v) = (self.r(base, a), self.r(base, c));
+                self.newindex_from(t, Value::Int(i as i64), v, Culprit::Reg(a))?;
+            }
+            Instr::SetField { a, k, c } => {
+                let (t, v) = (self.r(base, a), self.r(base, c));
+                let key = self.konst(k as usize)?;
+                self.newindex_from(t, key, v, Culprit::Reg(a))?;
+            }
+            Instr::NewTable { a, nhash, narr } => {
+                self.gc_check();
+                let t = self.new_table_with(narr.min(1 << 20) as usize, nhash as usize)?;
+                self.stack[slot(a)] = Value::Table(t);
+            }
+            Instr::AddK { a, b, k } => self.arith_k(ArithOp::Add, a, b, k)?,
+            Instr::SubK { a, b, k } => self.arith_k(ArithOp::Sub, a, b, k)?,
+            Instr::MulK { a, b, k } => self.arith_k(ArithOp::Mul, a, b, k)?,
+            Instr::ModK { a, b, k } => self.arith_k(ArithOp::Mod, a, b, k)?,
+            Instr::PowK { a, b, k } => self.arith_k(ArithOp::Pow, a, b, k)?,
+            Instr::DivK { a, b, k } => self.arith_k(ArithOp::Div, a, b, k)?,
+            Instr::IDivK { a, b, k } => self.arith_k(ArithOp::IDiv, a, b, k)?,
+            Instr::BAndK { a, b, k } => self.arith_k(ArithOp::BAnd, a, b, k)?,
+            Instr::BOrK { a, b, k } => self.arith_k(ArithOp::BOr, a, b, k)?,
+            Instr::BXorK { a, b, k } => self.arith_k(ArithOp::BXor, a, b, k)?,
+            Instr::AddI { a, b, i } => {
+                let x = self.r(base, b);
+                self.arith(
+                    ArithOp::Add,
+                    x,
+                    Value::Int(i as i64),
+                    slot(a),
+                    Culprit::Reg(b),
+                    Culprit::None,
+                )?
+            }
+            Instr::ShlI { a, b, i } => {
+                let x = self.r(base, b);
+                self.arith(
+                    ArithOp::Shl,
+                    x,
+                    Value::Int(i as i64),
+                    slot(a),
+                    Culprit::Reg(b),
+                    Culprit::None,
+                )?
+            }
+            Instr::ShrI { a, b, i } => {
+                let x = self.r(base, b);
+                self.arith(
+                    ArithOp::Shr,
+                    x,
+                    Value::Int(i as i64),
+                    slot(a),
+                    Culprit::Reg(b),
+                    Culprit::None,
+                )?
+            }
+            Instr::Add { a, b, c } => self.arith_rr(ArithOp::Add, a, b, c)?,
+            Instr::Sub { a, b, c } => self.arith_rr(ArithOp::Sub, a, b, c)?,
+            Instr::Mul { a, b, c } => self.arith_rr(ArithOp::Mul, a, b, c)?,
+            Instr::Mod { a, b, c } => self.arith_rr(ArithOp::Mod, a, b, c)?,
+            Instr::Pow { a, b, c } => self.arith_rr(ArithOp::Pow, a, b, c)?,
+            Instr::Div { a, b, c } => self.arith_rr(ArithOp::Div, a, b, c)?,
+            Instr::IDiv { a, b, c } => self.arith_rr(ArithOp::IDiv, a, b, c)?,
+            Instr::BAnd { a, b, c } => self.arith_rr(ArithOp::BAnd, a, b, c)?,
+            Instr::BOr { a, b, c } => self.arith_rr(ArithOp::BOr, a, b, c)?,
+            Instr::BXor { a, b, c } => self.arith_rr(ArithOp::BXor, a, b, c)?,
+            Instr::Shl { a, b, c } => self.arith_rr(ArithOp::Shl, a, b, c)?,
+            Instr::Shr { a, b, c } => self.arith_rr(ArithOp::Shr, a, b, c)?,
+            Instr::Unm { a, b } => self.arith_rr(ArithOp::Unm, a, b, b)?,
+            Instr::BNot { a, b } => self.arith_rr(ArithOp::BNot, a, b, b)?,
+            Instr::Len { a, b } => {
+                let v = self.r(base, b);
+                self.len_into(v, slot(a), Culprit::Reg(b))?;
+            }
+            Instr::Concat { a, n } => {
+                self.gc_check();
+                self.concat(slot(a), n as usize)?;
+            }
+            Instr::Close { a } => {
+                self.close_upvals(slot(a));
+                self.close_tbc(slot(a), None)?;
+            }
+            Instr::Tbc { a } => {
+                let v = self.r(base, a);
+                if v.truthy() {
+                    let tm = self.get_metamethod(v, crate::meta::Tm::Close);
+                    if tm.is_nil() {
+                        let name = self
+                            .frame_proto(&frame)
+                            .and_then(|p| {
+                                crate::debuginfo::local_name(
+                                    p,
+                                    a as usize,
+                                    frame.pc.saturating_sub(1),
+                                )
+                            })
+                            .unwrap_or("?")
+                            .to_string();
+                        return Err(
+                            self.rt_error(&format!("variable '{name}' got a non-closable value"))
+                        );
+                    }
+                    self.tbc.push(slot(a));
+                }
+            }
+            Instr::Eq { a, b, k, j } => {
+                let (x, y) = (self.r(base, a), self.r(base, b));
+                self.eq_cond(x, y, k, j)?;
+            }
+            Instr::Lt { a, b, k, j } => {
+                let (x, y) = (self.r(base, a), self.r(base, b));
+                self.order_cond(x, y, false, k, j)?;
+            }
+            Instr::Le { a, b, k, j } => {
+                let (x, y) = (self.r(base, a), self.r(base, b));
+                self.order_cond(x, y, true, k, j)?;
+            }
+            Instr::LtI { a, i, k, j } => {
+                let x = self.r(base, a);
+                self.order_cond(x, Value::Int(i as i64), false, k, j)?;
+            }
+            Instr::LeI { a, i, k, j } => {
+                let x = self.r(base, a);
+                self.order_cond(x, Value::Int(i as i64), true, k, j)?;
+            }
+            Instr::GtI { a, i, k, j } => {
+                let x = self.r(base, a);
+                self.order_cond(Value::Int(i as i64), x, false, k, j)?;
+            }
+            Instr::GeI { a, i, k, j } => {
+                let x = self.r(base, a);
+                self.order_cond(Value::Int(i as i64), x, true, k, j)?;
+            }
+            Instr::Call { a, b, c } => {
+                self.gc_check();
+                let func = slot(a);
+                let nargs = if b == 0 {
+                    frame.top.saturating_sub(func + 1)
+                } else {
+                    b as usize - 1
+                };
+                self.precall(func, nargs, c as i32 - 1, Cont::Normal, true)?;
+            }
+            Instr::TailCall { a, b } => {
+                self.gc_check();
+                let func = slot(a);
+                let nargs = if b == 0 {
+                    frame.top.saturating_sub(func + 1)
+                } else {
+                    b as usize - 1
+                };
+                self.tail_call(func, nargs)?;
+            }
+            Instr::Return { a, b } => {
+                let first = slot(a);
+                let n = if b == 0 {
+                    frame.top.saturating_sub(first)
+                } else {
+                    b as usize - 1
+                };
+                self.return_from(first, n)?;
+            }
+            Instr::Return0 {} => self.return_from(base, 0)?,
+            Instr::Return1 { a } => self.return_from(slot(a), 1)?,
+            Instr::ForPrep { a, j } => self.for_prep(slot(a), j)?,
+            Instr::ForLoop { a, j } => {
+                // Only reached for malformed loop state (the fast path handles valid ones).
+                let s = slot(a);
+                match (self.stack[s], self.stack[s + 1], self.stack[s + 2]) {
+                    (Value::Int(i), Value::Int(count), Value::Int(step)) if count > 0 => {
+                        let i = i.wrapping_add(step);
+                        self.stack[s] = Value::Int(i);
+                        self.stack[s + 1] = Value::Int(count - 1);
+                        self.stack[s + 3] = Value::Int(i);
+                        self.jump(j);
+                    }
+                    _ => {}
+                }
+            }
+            Instr::TForPrep { a, j } => {
+                let v = self.r(base, a + 3);
+                if v.truthy() {
+                    let tm = self.get_metamethod(v, crate::meta::Tm::Close);
+                    if tm.is_nil() {
+                        return Err(
+                            self.rt_error("variable '(for state)' got a non-closable value")
+                        );
+                    }
+                    self.tbc.push(slot(a) + 3);
+                }
+                self.jump(j);
+            }
+            Instr::TForCall { a, c } => {
+                self.gc_check();
+                let s = slot(a);
+                self.stack[s + 4] = self.stack[s];
+                self.stack[s + 5] = self.stack[s + 1];
+                self.stack[s + 6] = self.stack[s + 2];
+                self.precall(s + 4, 2, c as i32, Cont::Normal, true)?;
+            }
+            Instr::SetList { a, n, off } => {
+                let s = slot(a);
+                let count = if n == 0 {
+                    frame.top.saturating_sub(s + 1)
+                } else {
+                    n as usize
+                };
+                let Value::Table(t) = self.stack[s] else {
+                    return Err(self.internal_error("SETLIST on a non-table"));
+                };
+                for i in 1..=count {
+                    let v = self.stack[s + i];
+                    self.raw_set_int(t, off as i64 + i as i64, v)?;
+                }
+                self.reset_top();
+            }
+            Instr::Closure { a, p } => {
+                self.gc_check();
+                self.make_closure(slot(a), p as usize)?;
+            }
+            Instr::VarArg { a, c } => {
+                let s = slot(a);
+                let nv = frame.nvarargs as usize;
+                let vstart = base - nv;
+                if c == 0 {
+                    self.grow_stack(s + nv + crate::vm::STACK_SLACK)?;
+                    for i in 0..nv {
+                        self.stack[s + i] = self.stack[vstart + i];
+                    }
+                    if let Some(f) = self.frames.last_mut() {
+                        f.top = s + nv;
+                    }
+                } else {
+                    for i in 0..(c as usize - 1) {
+                        self.stack[s + i] = if i < nv {
+                            self.stack[vstart + i]
+                        } else {
+                            Value::Nil
+                        };
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// `pc += j` in the running frame.
+    pub(crate) fn jump(&mut self, j: i32) {
+        if let Some(f) = self.frames.last_mut() {
+            f.pc = f.pc.wrapping_add_signed(j as isize);
+        }
+    }
+
+    /// Resets a Lua frame's `top` after a multi-value consumer.
+    fn reset_top(&mut self) {
+        let max = self
+            .frames
+            .last()
+            .and_then(|f| self.frame_proto(f))
+            .map(|p| p.max_stack as usize);
+        if let (Some(m), Some(f)) = (max, self.frames.last_mut()) {
+            f.top = f.base + m;
+        }
+    }
+
+    fn arith_rr(&mut self, op: ArithOp, a: u8, b: u8, c: u8) -> Result<(), Error> {
+        let base = self.frames.last().map(|f| f.base).unwrap_or(0);
+        let (x, y) = (self.r(base, b), self.r(base, c));
+        self.arith(
+            op,
+            x,
+            y,
+            base + a as usize,
+            Culprit::Reg(b),
+            Culprit::Reg(c),
+        )
+    }
+
+    fn arith_k(&mut self, op: ArithOp, a: u8, b: u8, k: u16) -> Result<(), Error> {
+        let base = self.frames.last().map(|f| f.base).unwrap_or(0);
+        let x = self.r(base, b);
+        let y = self.konst(k as usize)?;
+        self.arith(op, x, y, base + a as usize, Culprit::Reg(b), Culprit::Const)
+    }
+
+    /// Builds a closure of child proto `p` into stack slot `dst`.
+    fn make_closure(&mut self, dst: usize, p: usize) -> Result<(), Error> {
+        let frame = self
+            .frames
+            .last()
+            .copied()
+            .ok_or_else(|| Error::from_value(Value::Nil))?;
+        let FrameKind::Lua { cl, proto } = frame.kind else {
+            return Err(self.internal_error("CLOSURE outside Lua"));
+        };
+        let Some(&child) = self.protos.get(proto.0).children.get(p) else {
+            return Err(self.internal_error("bad proto index"));
+        };
+        let descs: Vec<(bool, u8)> = self
+            .protos
+            .get(child.0)
+            .proto
+            .upvals
+            .iter()
+            .map(|d| (d.in_stack, d.index))
+            .collect();
+        let mut ups = Vec::with_capacity(descs.len());
+        for (in_stack, idx) in descs {
+            if in_stack {
+                ups.push(self.find_upval(frame.base + idx as usize)?);
+            } else {
+                match self.closures.get(cl.0).upvals.get(idx as usize) {
+                    Some(u) => ups.push(*u),
+                    None => return Err(self.internal_error("bad upvalue index")),
+                }
+            }
+        }
+        let f = self.new_closure(child, ups.into_boxed_slice())?;
+        self.stack[dst] = Value::LuaFn(f);
+        Ok(())
+    }
+
+    /// The open upvalue for stack slot `idx`, created if needed.
+    fn find_upval(&mut self, idx: usize) -> Result<crate::value::UpvalRef, Error> {
+        let pos = self.open_upvals.partition_point(|(i, _)| *i < idx);
+        if let Some((i, u)) = self.open_upvals.get(pos) {
+            if *i == idx {
+                return Ok(*u);
+            }
+        }
+        let u = self.new_upval(Upval::Open {
+            thread: self.cur_thread,
+            idx,
+        })?;
+        self.open_upvals.insert(pos, (idx, u));
+        Ok(u)
+    }
+
+    /// Closes every open upvalue at or above stack slot `level`.
+    pub(crate) fn close_upvals(&mut self, level: usize) {
+        while let Some(&(idx, u)) = self.open_upvals.last() {
+            if idx < level {
+                break;
+            }
+            self.open_upvals.pop();
+            let v = self.stack.get(idx).copied().unwrap_or(Value::Nil);
+            *self.heap.upvals.get_mut(u.0) = Upval::Closed(v);
+        }
+    }
+
+    /// Calls `__close` of pending to-be-closed variables at or above `level` (innermost first).
+    pub(crate) fn close_tbc(&mut self, level: usize, err: Option<Value>) -> Result<(), Error> {
+        while let Some(&s) = self.tbc.last() {
+            if s < level {
+                break;
+            }
+            self.tbc.pop();
+            let v = self.stack.get(s).copied().unwrap_or(Value::Nil);
+            let tm = self.get_metamethod(v, crate::meta::Tm::Close);
+            if !tm.is_nil() {
+                self.call_raw(tm, &[v, err.unwrap_or(Value::Nil)])?;
+                let top = self.cur_top();
+                let _ = top;
+            }
+        }
+        Ok(())
+    }
+
+    /// RETURN: closes upvalues and to-be-closed variables, then delivers the results.
+    pub(crate) fn return_from(&mut self, first: usize, n: usize) -> Result<(), Error> {
+        let base = self.frames.last().map(|f| f.base).unwrap_or(0);
+        if matches!(self.open_upvals.last(), Some((i, _)) if *i >= base) {
+            self.close_upvals(base);
+        }
+        if matches!(self.tbc.last(), Some(s) if *s >= base) {
+            // Protect the results above the frame's registers while __close runs.
+            self.close_tbc(base, None)?;
+        }
+        self.post_call(first, n)
+    }
+
+    /// TAILCALL: replaces the running frame by a call of `stack[func]`.
+    fn tail_call(&mut self, func: usize, nargs: usize) -> Result<(), Error> {
+        let f = self.stack[func];
+        if let Value::Native(_) = f {
+            // Like PUC, a native in tail position runs above the calling frame (so its errors
+            // see the caller's position), then the frame returns its results.
+            self.precall(func, nargs, -1, Cont::TailReturn, true)?;
+            return Ok(());
+        }
+        if !f.is_function() {
+            let tm = self.get_metamethod(f, crate::meta::Tm::Call);
+            if tm.is_nil() {
+                return Err(self.call_error(func));
+            }
+        }
+        let frame = self
+            .frames
+            .last()
+            .copied()
+            .ok_or_else(|| Error::from_value(Value::Nil))?;
+        if matches!(self.open_upvals.last(), Some((i, _)) if *i >= frame.base) {
+            self.close_upvals(frame.base);
+        }
+        let dst = frame.func;
+        for i in 0..=nargs {
+            self.stack[dst + i] = self.stack[func + i];
+        }
+        self.frames.pop();
+        self.precall(dst, nargs, frame.nresults, frame.cont, false)?;
+        Ok(())
+    }
+
+    /// FORPREP: checks and prepares a numeric loop (manual §3.3.5).
+    fn for_prep(&mut self, s: usize, j: i32) -> Result<(), Error> {
+        let (init, limit, step) = (self.stack[s], self.stack[s + 1], self.stack[s + 2]);
+        let init_n = self.for_number(init, "initial")?;
+        let limit_n = self.for_number(limit, "limit")?;
+        let step_n = self.for_number(step, "step")?;
+        match (init_n, step_n) {
+            (Value::Int(i0), Value::Int(st)) => {
+                if st == 0 {
+                    return Err(self.rt_error("'for' step is zero"));
+                }
+                // Convert the limit to an integer, clipping; decide whether to skip.
+                let lim = match limit_n {
+                    Value::Int(l) => Some(l),
+                    Value::Float(f) => {
+                        if f.is_nan() {
+                            None
+                        } else {
+                            let fl = if st < 0 { f.ceil() } else { f.floor() };
+                            match crate::value::float_to_int_exact(fl) {
+                                Some(l) => Some(l),
+                                None => {
+                                    if f > 0.0 {
+                                        if st < 0 {
+                                            None
+                                        } else {
+                                            Some(i64::MAX)
+                                        }
+                                    } else if st > 0 {
+                                        None
+                                    } else {
+                                        Some(i64::MIN)
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    _ => None,
+                };
+                let Some(lim) = lim else {
+                    self.jump(j);
+                    return Ok(());
+                };
+                if if st > 0 { i0 > lim } else { i0 < lim } {
+                    self.jump(j);
+                    return Ok(());
+                }
+                let count = if st > 0 {
+                    let c = (lim as u64).wrapping_sub(i0 as u64);
+                    if st != 1 {
+                        c / st as u64
+                    } else {
+                        c
+                    }
+                } else {
+                    let c = (i0 as u64).wrapping_sub(lim as u64);
+                    c / ((-(st + 1)) as u64 + 1)
+                };
+                // The count is kept as an i64 bit pattern; counts above i64::MAX only happen for
+                // loops longer than any program runs, so saturate.
+                let count = count.min(i64::MAX as u64) as i64;
+                self.stack[s] = Value::Int(i0);
+                self.stack[s + 1] = Value::Int(count);
+                self.stack[s + 2] = Value::Int(st);
+                self.stack[s + 3] = Value::Int(i0);
+            }
+            _ => {
+                let to_f = |v: Value| match v {
+                    Value::Int(i) => i as f64,
+                    Value::Float(f) => f,
+                    _ => f64::NAN,
+                };
+                let (i0, lim, st) = (to_f(init_n), to_f(limit_n), to_f(step_n));
+                if st == 0.0 {
+                    return Err(self.rt_error("'for' step is zero"));
+                }
+                if if st > 0.0 { !(i0 <= lim) } else { !(lim <= i0) } {
+                    self.jump(j);
+                    return Ok(());
+                }
+                self.stack[s] = Value::Float(i0);
+                self.stack[s + 1] = Value::Float(lim);
+                self.stack[s + 2] = Value::Float(st);
+                self.stack[s + 3] = Value::Float(i0);
+            }
+        }
+        Ok(())
+    }
+
+    fn for_number(&mut self, v: Value, what: &str) -> Result<Value, Error> {
+        match v {
+            Value::Int(_) | Value::Float(_) => Ok(v),
+            Value::Str(s) => match crate::ops::parse_number(self.str_bytes(s)) {
+                Some(n) => Ok(n),
+                None => {
+                    let what = if what == "initial" {
+                        "initial value"
+                    } else {
+                        what
+                    };
+                    Err(self.rt_error(&format!("bad 'for' {what} (number expected, got string)")))
+                }
+            },
+            _ => {
+                let t = self.obj_type_name(v);
+                let what = if what == "initial" {
+                    "initial value"
+                } else {
+                    what
+                };
+                Err(self.rt_error(&format!("bad 'for' {what} (number expected, got {t})")))
+            }
+        }
+    }
+}
+
+/// Why the fast loop stopped.
+enum Exit {
+    /// Run this instruction in `exec_slow`.
+    Slow(Instr),
+    /// The frame stack changed (fast call or return): set up the new top frame.
+    Reenter,
+    /// The pc left the code (a malformed proto).
+    Bad,
+}
+
+/// Which operand of the faulting instruction a message should describe.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Culprit {
+    None,
+    Reg(u8),
+    Upval(u8),
+    Const,
+}

@@ -1,0 +1,671 @@
+//! Operations with metamethod fallbacks (manual §2.4): indexing with `__index`/`__newindex`
+//! chains, arithmetic/bitwise with coercions and `__add`…, `__concat`, `__len`, `__eq`,
+//! `__lt`, `__le`, and `tostring` (`__tostring`, `__name`).
+//!
+//! Each operation first *resolves* to either a final value or a metamethod to call. The
+//! interpreter then calls a Lua metamethod by pushing a frame with a continuation (no Rust
+//! recursion); the synchronous API versions (`Vm::index`, …) call through `call1`.
+
+use crate::interp::Culprit;
+use crate::meta::Tm;
+use crate::ops::{arith_numbers, parse_number, ArithError, ArithOp};
+use crate::thread::Cont;
+use crate::value::Value;
+use crate::vm::{Vm, STACK_SLACK};
+use crate::Error;
+
+/// Outcome of resolving an operation.
+pub(crate) enum Resolved {
+    Value(Value),
+    Call(Value),
+}
+
+/// Longest `__index`/`__newindex` chain followed.
+const MAX_TAG_LOOP: usize = 2000;
+
+impl Vm {
+    fn culprit_info(&self, c: Culprit) -> String {
+        match c {
+            Culprit::Reg(r) => self.reg_info(r as usize),
+            Culprit::Upval(u) => self.upval_info(u as usize),
+            Culprit::None | Culprit::Const => String::new(),
+        }
+    }
+
+    /// Calls metamethod `tm` with `args` so that its first result lands in `dest` (a frame
+    /// with a continuation for Lua functions, directly for natives).
+    pub(crate) fn invoke_meta(
+        &mut self,
+        tm: Value,
+        args: &[Value],
+        cont: Cont,
+    ) -> Result<(), Error> {
+        let func = self.free_slot();
+        self.grow_stack(func + args.len() + 1 + STACK_SLACK)?;
+        self.stack[func] = tm;
+        for (i, a) in args.iter().enumerate() {
+            self.stack[func + 1 + i] = *a;
+        }
+        let nres = if matches!(cont, Cont::Discard) { 0 } else { 1 };
+        // Like PUC, a metamethod call counts as a C-level call (limit `MAX_C_DEPTH`).
+        let saved = self.c_depth;
+        if saved >= crate::vm::MAX_C_DEPTH {
+            return Err(self.rt_error("C stack overflow"));
+        }
+        self.c_depth += 1;
+        match self.precall(func, args.len(), nres, cont, false) {
+            Ok(true) => {
+                if let Some(f) = self.frames.last_mut() {
+                    f.c_depth = saved;
+                }
+                Ok(())
+            }
+            Ok(false) => {
+                self.c_depth = saved;
+                Ok(())
+            }
+            Err(e) => {
+                self.c_depth = saved;
+                Err(e)
+            }
+        }
+    }
+
+    // ----- indexing -----
+
+    fn index_resolve(
+        &mut self,
+        obj: Value,
+        key: Value,
+        culprit: Culprit,
+    ) -> Result<(Resolved, Value), Error> {
+        let mut t = obj;
+        for step in 0..MAX_TAG_LOOP {
+            let tm = if let Value::Table(tr) = t {
+                let tb = self.heap.table(tr);
+                let v = tb.get(key);
+                if !v.is_nil() {
+                    return Ok((Resolved::Value(v), t));
+                }
+                match tb.meta {
+                    None => return Ok((Resolved::Value(Value::Nil), t)),
+                    Some(mt) => {
+                        let tm = self.fast_tm(mt, Tm::Index);
+                        if tm.is_nil() {
+                            return Ok((Resolved::Value(Value::Nil), t));
+                        }
+                        tm
+                    }
+                }
+            } else {
+                let tm = self.get_metamethod(t, Tm::Index);
+                if tm.is_nil() {
+                    let tn = self.obj_type_name(t);
+                    let info = if step == 0 {
+                        self.culprit_info(culprit)
+                    } else {
+                        String::new()
+                    };
+                    let info = if info.is_empty() {
+                        self.key_info(key)
+                    } else {
+                        info
+                    };
+                    return Err(self.rt_error(&format!("attempt to index a {tn} value{info}")));
+                }
+                tm
+            };
+            if tm.is_function() {
+                return Ok((Resolved::Call(tm), t));
+            }
+            t = tm;
+        }
+        Err(self.rt_error("'__index' chain too long; possible loop"))
+    }
+
+    /// PUC 5.4 names the key when the indexed value has no name of its own.
+    fn key_info(&self, key: Value) -> String {
+        match key {
+            Value::Str(s) => {
+                let _ = s;
+                String::new()
+            }
+            _ => String::new(),
+        }
+    }
+
+    /// `stack[dest] = obj[key]` for the interpreter.
+    pub(crate) fn index_into(
+        &mut self,
+        obj: Value,
+        key: Value,
+        dest: usize,
+        culprit: Culprit,
+    ) -> Result<(), Error> {
+        match self.index_resolve(obj, key, culprit)? {
+            (Resolved::Value(v), _) => {
+                self.stack[dest] = v;
+                Ok(())
+            }
+            (Resolved::Call(tm), t) => self.invoke_meta(tm, &[t, key], Cont::Store(dest)),
+        }
+    }
+
+    /// `obj[key]` with metamethods, synchronously (for natives and the host).
+    pub fn index(&mut self, obj: Value, key: Value) -> Result<Value, Error> {
+        match self.index_resolve(obj, key, Culprit::None)? {
+            (Resolved::Value(v), _) => Ok(v),
+            (Resolved::Call(tm), t) => self.call1(tm, &[t, key]),
+        }
+    }
+
+    fn check_key(&mut self, key: Value) -> Result<(), Error> {
+        match key {
+            Value::Nil => Err(self.rt_error("table index is nil")),
+            Value::Float(f) if f.is_nan() => Err(self.rt_error("table index is NaN")),
+            _ => Ok(()),
+        }
+    }
+
+    /// Resolves `obj[key] = v`: performs a raw store and returns None, or returns the
+    /// `__newindex` function and the table it belongs to.
+    fn newindex_resolve(
+        &mut self,
+        obj: Value,
+        key: Value,
+        v: Value,
+        culprit: Culprit,
+    ) -> Result<Option<(Value, Value)>, Error> {
+        let mut t = obj;
+        for step in 0..MAX_TAG_LOOP {
+            let tm = if let Value::Table(tr) = t {
+                let tb = self.heap.table(tr);
+                let meta = tb.meta;
+                let tm = match meta {
+                    Some(mt) if tb.get(key).is_nil() => self.fast_tm(mt, Tm::NewIndex),
+                    _ => Value::Nil,
+                };
+                if tm.is_nil() {
+                    self.check_key(key)?;
+                    if self
+                        .heap
+                        .tables
+                        .get_mut(tr.0)
+                        .set(key, v, &mut self.heap.alloc)
+                        .is_err()
+                    {
+                        return Err(self.memory_error());
+                    }
+                    return Ok(None);
+                }
+                tm
+            } else {
+                let tm = self.get_metamethod(t, Tm::NewIndex);
+                if tm.is_nil() {
+                    let tn = self.obj_type_name(t);
+                    let info = if step == 0 {
+                        self.culprit_info(culprit)
+                    } else {
+                        String::new()
+                    };
+                    return Err(self.rt_error(&format!("attempt to index a {tn} value{info}")));
+                }
+                tm
+            };
+            if tm.is_function() {
+                return Ok(Some((tm, t)));
+            }
+            t = tm;
+        }
+        Err(self.rt_error("'__newindex' chain too long; possible loop"))
+    }
+
+    pub(crate) fn newindex_from(
+        &mut self,
+        obj: Value,
+        key: Value,
+        v: Value,
+        culprit: Culprit,
+    ) -> Result<(), Error> {
+        match self.newindex_resolve(obj, key, v, culprit)? {
+            None => Ok(()),
+            Some((tm, t)) => self.invoke_meta(tm, &[t, key, v], Cont::Discard),
+        }
+    }
+
+    /// `obj[key] = v` with metamethods, synchronously.
+    pub fn set_index(&mut self, obj: Value, key: Value, v: Value) -> Result<(), Error> {
+        match self.newindex_resolve(obj, key, v, Culprit::None)? {
+            None => Ok(()),
+            Some((tm, t)) => {
+                self.call1(tm, &[t, key, v])?;
+                Ok(())
+            }
+        }
+    }
+
+    // ----- arithmetic -----
+
+    /// String operand to number (manual §3.4.3).
+    pub fn to_number(&self, v: Value) -> Option<Value> {
+        match v {
+            Value::Int(_) | Value::Float(_) => Some(v),
+            Value::Str(s) => parse_number(self.str_bytes(s)),
+            _ => None,
+        }
+    }
+
+    fn arith_resolve(
+        &mut self,
+        op: ArithOp,
+        a: Value,
+        b: Value,
+        ca: Culprit,
+        cb: Culprit,
+    ) -> Result<Resolved, Error> {
+        match arith_numbers(op, a, b) {
+            Ok(v) => return Ok(Resolved::Value(v)),
+            Err(ArithError::DivByZero) => return Err(self.rt_error("attempt to divide by zero")),
+            Err(ArithError::ModByZero) => return Err(self.rt_error("attempt to perform 'n%0'")),
+            Err(_) => {}
+        }
+        let is_str = matches!(a, Value::Str(_)) || matches!(b, Value::Str(_));
+        if is_str && !op.is_bitwise() {
+            if let (Some(x), Some(y)) = (self.to_number(a), self.to_number(b)) {
+                // PUC does string arithmetic in the string library's metamethods (C code), so
+                // these errors carry no position.
+                match arith_numbers(op, x, y) {
+                    Ok(v) => return Ok(Resolved::Value(v)),
+                    Err(ArithError::DivByZero) => {
+                        return Err(self.make_error("attempt to divide by zero".into()))
+                    }
+                    Err(ArithError::ModByZero) => {
+                        return Err(self.make_error("attempt to perform 'n%0'".into()))
+                    }
+                    Err(_) => {}
+                }
+            }
+        }
+        let tm = {
+            let skip_a = is_str && !op.is_bitwise() && matches!(a, Value::Str(_));
+            let t1 = if skip_a {
+                Value::Nil
+            } else {
+                self.get_metamethod(a, op.tm())
+            };
+            if t1.is_nil() && !(is_str && !op.is_bitwise() && matches!(b, Value::Str(_))) {
+                self.get_metamethod(b, op.tm())
+            } else {
+                t1
+            }
+        };
+        if !tm.is_nil() {
+            return Ok(Resolved::Call(tm));
+        }
+        // Errors, worded as PUC 5.4 (with the string library's messages for strings).
+        if is_str && !op.is_bitwise() {
+            let name = &op.tm().key()[2..];
+            let (ta, tb) = (self.obj_type_name(a), self.obj_type_name(b));
+            return Err(self.rt_error(&format!("attempt to {name} a '{ta}' with a '{tb}'")));
+        }
+        if op.is_bitwise()
+            && a.type_of() == crate::value::Type::Number
+            && b.type_of() == crate::value::Type::Number
+        {
+            let (bad, c) = if crate::ops::to_int_strict(a).is_err() {
+                (a, ca)
+            } else {
+                (b, cb)
+            };
+            let _ = bad;
+            let info = self.culprit_info(c);
+            let info = if info.is_empty() { String::new() } else { info };
+            return Err(self.rt_error(&format!("number{info} has no integer representation")));
+        }
+        let (bad, c) = if a.type_of() != crate::value::Type::Number {
+            (a, ca)
+        } else {
+            (b, cb)
+        };
+        let tn = self.obj_type_name(bad);
+        let info = self.culprit_info(c);
+        let what = if op.is_bitwise() {
+            "perform bitwise operation on"
+        } else {
+            "perform arithmetic on"
+        };
+        Err(self.rt_error(&format!("attempt to {what} a {tn} value{info}")))
+    }
+
+    /// `stack[dest] = a op b` for the interpreter.
+    pub(crate) fn arith(
+        &mut self,
+        op: ArithOp,
+        a: Value,
+        b: Value,
+        dest: usize,
+        ca: Culprit,
+        cb: Culprit,
+    ) -> Result<(), Error> {
+        match self.arith_resolve(op, a, b, ca, cb)? {
+            Resolved::Value(v) => {
+                self.stack[dest] = v;
+                Ok(())
+            }
+            Resolved::Call(tm) => self.invoke_meta(tm, &[a, b], Cont::Store(dest)),
+        }
+    }
+
+    /// `a op b` with metamethods, synchronously (unary ops take `b == a`).
+    pub fn arith_op(&mut self, op: ArithOp, a: Value, b: Value) -> Result<Value, Error> {
+        match self.arith_resolve(op, a, b, Culprit::None, Culprit::None)? {
+            Resolved::Value(v) => Ok(v),
+            Resolved::Call(tm) => self.call1(tm, &[a, b]),
+        }
+    }
+
+    // ----- length -----
+
+    fn len_resolve(&mut self, v: Value, culprit: Culprit) -> Result<Resolved, Error> {
+        match v {
+            Value::Str(s) => Ok(Resolved::Value(Value::Int(self.str_bytes(s).len() as i64))),
+            Value::Table(t) => {
+                if let Some(mt) = self.heap.table(t).meta {
+                    let tm = self.fast_tm(mt, Tm::Len);
+                    if !tm.is_nil() {
+                        return Ok(Resolved::Call(tm));
+                    }
+                }
+                Ok(Resolved::Value(Value::Int(self.heap.table(t).len())))
+            }
+            _ => {
+                let tm = self.get_metamethod(v, Tm::Len);
+                if !tm.is_nil() {
+                    return Ok(Resolved::Call(tm));
+                }
+                let tn = self.obj_type_name(v);
+                let info = self.culprit_info(culprit);
+                Err(self.rt_error(&format!("attempt to get length of a {tn} value{info}")))
+            }
+        }
+    }
+
+    pub(crate) fn len_into(
+        &mut self,
+        v: Value,
+        dest: usize,
+        culprit: Culprit,
+    ) -> Result<(), Error> {
+        match self.len_resolve(v, culprit)? {
+            Resolved::Value(r) => {
+                self.stack[dest] = r;
+                Ok(())
+            }
+            Resolved::Call(tm) => self.invoke_meta(tm, &[v, v], Cont::Store(dest)),
+        }
+    }
+
+    /// `#v` with `__len`, synchronously.
+    pub fn len(&mut self, v: Value) -> Result<Value, Error> {
+        match self.len_resolve(v, Culprit::None)? {
+            Resolved::Value(r) => Ok(r),
+            Resolved::Call(tm) => self.call1(tm, &[v, v]),
+        }
+    }
+
+    // ----- comparison -----
+
+    fn eq_resolve(&mut self, a: Value, b: Value) -> Resolved {
+        if a.raw_eq(b) {
+            return Resolved::Value(Value::Bool(true));
+        }
+        let both = matches!(
+            (a, b),
+            (Value::Table(_), Value::Table(_)) | (Value::Userdata(_), Value::Userdata(_))
+        );
+        if !both {
+            return Resolved::Value(Value::Bool(false));
+        }
+        let mut tm = self.get_metamethod(a, Tm::Eq);
+        if tm.is_nil() {
+            tm = self.get_metamethod(b, Tm::Eq);
+        }
+        if tm.is_nil() {
+            Resolved::Value(Value::Bool(false))
+        } else {
+            Resolved::Call(tm)
+        }
+    }
+
+    pub(crate) fn eq_cond(&mut self, a: Value, b: Value, k: bool, j: i32) -> Result<(), Error> {
+        match self.eq_resolve(a, b) {
+            Resolved::Value(v) => {
+                if v.truthy() == k {
+                    self.jump(j);
+                }
+                Ok(())
+            }
+            Resolved::Call(tm) => self.invoke_meta(tm, &[a, b], Cont::Cond { k, j }),
+        }
+    }
+
+    /// `a == b` with `__eq`, synchronously.
+    pub fn equals(&mut self, a: Value, b: Value) -> Result<bool, Error> {
+        match self.eq_resolve(a, b) {
+            Resolved::Value(v) => Ok(v.truthy()),
+            Resolved::Call(tm) => Ok(self.call1(tm, &[a, b])?.truthy()),
+        }
+    }
+
+    fn order_resolve(&mut self, a: Value, b: Value, le: bool) -> Result<Resolved, Error> {
+        let r = if le {
+            crate::ops::num_le(a, b)
+        } else {
+            crate::ops::num_lt(a, b)
+        };
+        if let Some(r) = r {
+            return Ok(Resolved::Value(Value::Bool(r)));
+        }
+        if let (Value::Str(x), Value::Str(y)) = (a, b) {
+            let (x, y) = (self.str_bytes(x), self.str_bytes(y));
+            return Ok(Resolved::Value(Value::Bool(if le {
+                x <= y
+            } else {
+                x < y
+            })));
+        }
+        let ev = if le { Tm::Le } else { Tm::Lt };
+        let mut tm = self.get_metamethod(a, ev);
+        if tm.is_nil() {
+            tm = self.get_metamethod(b, ev);
+        }
+        if !tm.is_nil() {
+            return Ok(Resolved::Call(tm));
+        }
+        let (ta, tb) = (self.obj_type_name(a), self.obj_type_name(b));
+        if ta == tb {
+            Err(self.rt_error(&format!("attempt to compare two {ta} values")))
+        } else {
+            Err(self.rt_error(&format!("attempt to compare {ta} with {tb}")))
+        }
+    }
+
+    pub(crate) fn order_cond(
+        &mut self,
+        a: Value,
+        b: Value,
+        le: bool,
+        k: bool,
+        j: i32,
+    ) -> Result<(), Error> {
+        match self.order_resolve(a, b, le)? {
+            Resolved::Value(v) => {
+                if v.truthy() == k {
+                    self.jump(j);
+                }
+                Ok(())
+            }
+            Resolved::Call(tm) => self.invoke_meta(tm, &[a, b], Cont::Cond { k, j }),
+        }
+    }
+
+    /// `a < b` (or `a <= b`) with metamethods, synchronously.
+    pub fn less(&mut self, a: Value, b: Value, or_equal: bool) -> Result<bool, Error> {
+        match self.order_resolve(a, b, or_equal)? {
+            Resolved::Value(v) => Ok(v.truthy()),
+            Resolved::Call(tm) => Ok(self.call1(tm, &[a, b])?.truthy()),
+        }
+    }
+
+    // ----- concatenation -----
+
+    fn is_strnum(v: Value) -> bool {
+        matches!(v, Value::Str(_) | Value::Int(_) | Value::Float(_))
+    }
+
+    fn append_strnum(&self, v: Value, out: &mut Vec<u8>) {
+        match v {
+            Value::Str(s) => out.extend_from_slice(self.str_bytes(s)),
+            Value::Int(i) => out.extend_from_slice(i.to_string().as_bytes()),
+            Value::Float(f) => {
+                out.extend_from_slice(tape_text::number::float_to_string(f).as_bytes())
+            }
+            _ => {}
+        }
+    }
+
+    /// Concatenates `stack[first..first+n]` into `stack[first]` (right to left, like PUC),
+    /// calling `__concat` where needed; a Lua metamethod suspends the work into a continuation.
+    pub(crate) fn concat(&mut self, first: usize, n: usize) -> Result<(), Error> {
+        let mut n = n;
+        let mut buf: Vec<u8> = Vec::new();
+        while n > 1 {
+            let top = first + n;
+            let (a, b) = (self.stack[top - 2], self.stack[top - 1]);
+            if Self::is_strnum(a) && Self::is_strnum(b) {
+                let mut k = 2;
+                while k < n && Self::is_strnum(self.stack[top - k - 1]) {
+                    k += 1;
+                }
+                buf.clear();
+                let mut total = 0usize;
+                for i in top - k..top {
+                    total = total.saturating_add(match self.stack[i] {
+                        Value::Str(s) => self.str_bytes(s).len(),
+                        _ => 24,
+                    });
+                }
+                if total >= self.heap.alloc.cap.saturating_sub(self.heap.alloc.used)
+                    || buf.try_reserve(total).is_err()
+                {
+                    return Err(self.memory_error());
+                }
+                for i in top - k..top {
+                    let v = self.stack[i];
+                    self.append_strnum(v, &mut buf);
+                }
+                let s = self.new_str(&buf)?;
+                self.stack[top - k] = Value::Str(s);
+                n -= k - 1;
+            } else {
+                let mut tm = self.get_metamethod(a, Tm::Concat);
+                if tm.is_nil() {
+                    tm = self.get_metamethod(b, Tm::Concat);
+                }
+                if tm.is_nil() {
+                    let (bad, slot) = if Self::is_strnum(a) {
+                        (b, top - 1)
+                    } else {
+                        (a, top - 2)
+                    };
+                    let tn = self.obj_type_name(bad);
+                    let base = self.frames.last().map(|f| f.base).unwrap_or(0);
+                    let info = if slot >= base {
+                        self.reg_info(slot - base)
+                    } else {
+                        String::new()
+                    };
+                    return Err(
+                        self.rt_error(&format!("attempt to concatenate a {tn} value{info}"))
+                    );
+                }
+                let before = self.frames.len();
+                self.invoke_meta(
+                    tm,
+                    &[a, b],
+                    Cont::Concat {
+                        slot: top - 2,
+                        first,
+                        n: n - 1,
+                    },
+                )?;
+                if self.frames.len() > before {
+                    // A Lua metamethod is running; its continuation finishes this concat.
+                    return Ok(());
+                }
+                // A native metamethod already stored its result and re-ran the rest.
+                return Ok(());
+            }
+        }
+        Ok(())
+    }
+
+    // ----- tostring -----
+
+    /// A stable fake address for a heap value (`0x` + 12 hex digits, like PUC on Linux).
+    pub fn fake_address(v: Value) -> u64 {
+        let (kind, idx) = match v {
+            Value::Str(h) => (1u64, h.0.idx),
+            Value::Table(h) => (2, h.0.idx),
+            Value::LuaFn(h) => (3, h.0.idx),
+            Value::Native(h) => (4, h.0.idx),
+            Value::Userdata(h) => (5, h.0.idx),
+            Value::Thread(h) => (6, h.0.idx),
+            _ => (0, 0),
+        };
+        0x5555_0000_0000u64 + (kind << 37) + (idx as u64) * 0x40 + 0x10
+    }
+
+    /// `tostring` without metamethods.
+    pub fn basic_tostring(&mut self, v: Value) -> Vec<u8> {
+        match v {
+            Value::Nil => b"nil".to_vec(),
+            Value::Bool(true) => b"true".to_vec(),
+            Value::Bool(false) => b"false".to_vec(),
+            Value::Int(i) => i.to_string().into_bytes(),
+            Value::Float(f) => tape_text::number::float_to_string(f).into_bytes(),
+            Value::Str(s) => self.str_bytes(s).to_vec(),
+            _ => {
+                let name = match v {
+                    Value::Table(_) | Value::Userdata(_) => self.obj_type_name(v),
+                    Value::LuaFn(_) => "function".to_string(),
+                    Value::Native(_) => "function".to_string(),
+                    _ => v.type_name().to_string(),
+                };
+                format!("{}: 0x{:012x}", name, Self::fake_address(v)).into_bytes()
+            }
+        }
+    }
+
+    /// `tostring(v)` (manual §6.1): `__tostring` (must return a string), `__name`, or the
+    /// basic form. Returns a string value.
+    pub fn tostring(&mut self, v: Value) -> Result<Value, Error> {
+        if let Value::Str(_) = v {
+            return Ok(v);
+        }
+        let tm = self.get_metamethod(v, Tm::ToString);
+        if !tm.is_nil() {
+            let r = self.call1(tm, &[v])?;
+            return match r {
+                Value::Str(_) => Ok(r),
+                Value::Int(_) | Value::Float(_) => {
+                    let b = self.basic_tostring(r);
+                    self.str_value(&b)
+                }
+                _ => Err(self.error("'__tostring' must return a string")),
+            };
+        }
+        let b = self.basic_tostring(v);
+        self.str_value(&b)
+    }
+}

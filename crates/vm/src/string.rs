@@ -1,0 +1,197 @@
+//! Guest strings (manual §2.1, §3.4.7): immutable byte strings with a cached hash.
+//!
+//! Tape interns *every* string, not only short ones: equality and table lookup by string are a
+//! handle compare everywhere, and tables hash string keys by handle without touching the bytes.
+//! The cost is one hash per created string, which is no more than the copy that creates it.
+//! The interner is a weak root: the collector removes dead strings from it while sweeping.
+
+use crate::arena::Arena;
+use crate::value::{Handle, StrRef};
+
+/// One string object.
+#[derive(Default)]
+pub struct LuaStr {
+    pub(crate) hash: u64,
+    pub(crate) bytes: Box<[u8]>,
+}
+
+impl LuaStr {
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+}
+
+/// Hashes bytes (a simple multiply-rotate hash over 8-byte words; not DoS-resistant, which the
+/// interner tolerates because collisions only cost probes).
+pub(crate) fn hash_bytes(b: &[u8]) -> u64 {
+    const K: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut h: u64 = (b.len() as u64).wrapping_mul(K);
+    let mut chunks = b.chunks_exact(8);
+    for c in &mut chunks {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(c);
+        h = (h.rotate_left(5) ^ u64::from_le_bytes(w)).wrapping_mul(K);
+    }
+    let rest = chunks.remainder();
+    if !rest.is_empty() {
+        let mut w = [0u8; 8];
+        w[..rest.len()].copy_from_slice(rest);
+        h = (h.rotate_left(5) ^ u64::from_le_bytes(w)).wrapping_mul(K);
+    }
+    h ^ (h >> 29)
+}
+
+const EMPTY: u32 = 0;
+const TOMB: u32 = u32::MAX;
+
+/// All strings plus the interning set.
+///
+/// Invariant: every live string is in `set` exactly once; `set` is open-addressed with linear
+/// probing, holding `slot index + 1` (0 = empty, `u32::MAX` = deleted); its length is a power of
+/// two and at most 3/4 full counting tombstones.
+pub(crate) struct Strings {
+    pub arena: Arena<LuaStr>,
+    set: Vec<u32>,
+    used: usize,
+}
+
+impl Strings {
+    pub fn new() -> Self {
+        Strings {
+            arena: Arena::new(),
+            set: vec![EMPTY; 64],
+            used: 0,
+        }
+    }
+
+    #[inline(always)]
+    pub fn get(&self, s: StrRef) -> &LuaStr {
+        self.arena.get(s.0)
+    }
+
+    /// Finds the interned string with these bytes.
+    pub fn find(&self, bytes: &[u8], hash: u64) -> Option<StrRef> {
+        let mask = self.set.len() - 1;
+        let mut i = hash as usize & mask;
+        loop {
+            let e = self.set[i];
+            if e == EMPTY {
+                return None;
+            }
+            if e != TOMB {
+                let h = self.handle_of(e - 1);
+                let s = self.arena.get(h);
+                if s.hash == hash && &*s.bytes == bytes {
+                    return Some(StrRef(h));
+                }
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    fn handle_of(&self, idx: u32) -> Handle {
+        // The arena knows the generation; interned slots are always live.
+        self.arena.live_handle(idx)
+    }
+
+    /// Adds a new string (the caller checked it is absent).
+    pub fn insert(&mut self, bytes: Box<[u8]>, hash: u64) -> Result<StrRef, ()> {
+        if (self.used + 1) * 4 > self.set.len() * 3 {
+            self.rehash()?;
+        }
+        let h = self.arena.alloc(LuaStr { hash, bytes })?;
+        let mask = self.set.len() - 1;
+        let mut i = hash as usize & mask;
+        loop {
+            let e = self.set[i];
+            if e == EMPTY || e == TOMB {
+                if e == EMPTY {
+                    self.used += 1;
+                }
+                self.set[i] = h.idx + 1;
+                return Ok(StrRef(h));
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    fn rehash(&mut self) -> Result<(), ()> {
+        let live = self.arena.live_count() + 1;
+        let mut n = 64;
+        while n * 3 < live * 4 * 2 {
+            n *= 2;
+        }
+        let mut set = Vec::new();
+        set.try_reserve_exact(n).map_err(|_| ())?;
+        set.resize(n, EMPTY);
+        let mask = n - 1;
+        for h in self.arena.live_handles() {
+            let mut i = self.arena.get(h).hash as usize & mask;
+            while set[i] != EMPTY {
+                i = (i + 1) & mask;
+            }
+            set[i] = h.idx + 1;
+        }
+        self.used = self.arena.live_count();
+        self.set = set;
+        Ok(())
+    }
+
+    /// Removes a dying string from the set (called by the sweep).
+    fn unlink(set: &mut [u32], idx: u32, hash: u64) {
+        let mask = set.len() - 1;
+        let mut i = hash as usize & mask;
+        loop {
+            let e = set[i];
+            if e == EMPTY {
+                return;
+            }
+            if e == idx + 1 {
+                set[i] = TOMB;
+                return;
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    /// Frees unmarked strings and drops them from the set; returns the bytes freed.
+    pub fn sweep(&mut self) -> usize {
+        let mut freed = 0;
+        let set = &mut self.set;
+        self.arena.sweep(|h, s| {
+            freed += string_cost(s.bytes.len());
+            Strings::unlink(set, h.idx, s.hash);
+        });
+        freed
+    }
+}
+
+/// Bytes accounted for a string of `len` bytes.
+pub(crate) fn string_cost(len: usize) -> usize {
+    len + 40
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn interning_gives_one_handle_per_content() {
+        let mut s = Strings::new();
+        let mut handles = Vec::new();
+        for i in 0..1000 {
+            let b = format!("str{i}").into_bytes();
+            let h = hash_bytes(&b);
+            assert!(s.find(&b, h).is_none());
+            handles.push(s.insert(b.into_boxed_slice(), h).unwrap());
+        }
+        for i in 0..1000 {
+            let b = format!("str{i}").into_bytes();
+            assert_eq!(s.find(&b, hash_bytes(&b)), Some(handles[i]));
+        }
+        // Sweep everything: all gone from the set.
+        s.sweep();
+        let b = b"str5";
+        assert!(s.find(b, hash_bytes(b)).is_none());
+    }
+}

@@ -1,0 +1,103 @@
+//! Threads (coroutines, manual §2.6) and call frames.
+//!
+//! The running thread's stack, frames and open upvalues live in `Vm` fields (`stack`, `frames`,
+//! `open_upvals`); a suspended thread keeps them in its `Thread` object. Resuming a coroutine
+//! will swap the two, so the interpreter loop always works on "the current thread" and never
+//! recurses in Rust per Lua frame.
+
+use crate::value::{FnRef, NativeRef, ProtoRef, UpvalRef, Value};
+
+/// What the caller does with a frame's results when it returns.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) enum Cont {
+    /// An ordinary call: results go to the function slot, `nresults` of them (-1: all; the caller
+    /// gets `top` set).
+    Normal,
+    /// A metamethod whose first result goes to the stack slot given (absolute index).
+    Store(usize),
+    /// A comparison metamethod: `if truthy(result) == k then caller.pc += j`.
+    Cond { k: bool, j: i32 },
+    /// A metamethod whose results are dropped (`__newindex`).
+    Discard,
+    /// A `__concat` step: the result goes to `slot`, then the CONCAT of `n` values at `first`
+    /// continues.
+    Concat { slot: usize, first: usize, n: usize },
+    /// A native called in tail position: deliver all results, then return them from the
+    /// calling Lua frame.
+    TailReturn,
+    /// The function called by `pcall`/`xpcall`: on return, prepend `true` and return from the
+    /// marker frame below.
+    Protected,
+}
+
+/// What a frame runs.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) enum FrameKind {
+    /// The bottom frame of a thread: the host (or the coroutine body's caller).
+    Host,
+    Lua {
+        cl: FnRef,
+        proto: ProtoRef,
+    },
+    Native {
+        f: NativeRef,
+    },
+    /// A `pcall`/`xpcall` in progress (the marker an error unwinds to). `handler` is the
+    /// stack slot of xpcall's message handler.
+    Pcall {
+        f: NativeRef,
+        handler: Option<usize>,
+    },
+}
+
+/// One activation record.
+///
+/// Invariant: for a Lua frame, `stack.len() >= base + 256` while it runs, so the interpreter
+/// can view its registers as a fixed `[Value; 256]` window.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Frame {
+    pub kind: FrameKind,
+    /// Stack slot of the called function; results are moved here.
+    pub func: usize,
+    /// Register 0 (Lua) or first argument (native).
+    pub base: usize,
+    /// Next instruction (Lua frames).
+    pub pc: usize,
+    /// Lua: end of values produced by a multi-result instruction. Native: the stack top.
+    pub top: usize,
+    /// Results the caller wants (-1: all).
+    pub nresults: i32,
+    pub cont: Cont,
+    /// Number of extra arguments of a vararg function (they sit just below `base`).
+    pub nvarargs: u32,
+    /// Native re-entry depth when this frame was pushed (`Vm::call` nesting).
+    pub c_depth: u16,
+}
+
+/// Status of a coroutine (`coroutine.status`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum ThreadStatus {
+    #[default]
+    Suspended,
+    Running,
+    Normal,
+    Dead,
+}
+
+/// A thread object. While the thread runs, its state lives in the `Vm`'s fields instead.
+#[derive(Default)]
+pub struct Thread {
+    pub(crate) stack: Vec<Value>,
+    pub(crate) frames: Vec<Frame>,
+    pub(crate) open_upvals: Vec<(usize, UpvalRef)>,
+    pub(crate) tbc: Vec<usize>,
+    pub(crate) status: ThreadStatus,
+    /// The thread that resumed this one (while it runs or is normal).
+    pub(crate) resumer: Option<crate::value::ThreadRef>,
+    /// Native nesting depth when this coroutine was resumed; yielding requires it unchanged.
+    pub(crate) base_c_depth: u16,
+    /// `Vm::nny` when this coroutine was resumed.
+    pub(crate) base_nny: u32,
+    /// The error a coroutine died with (for `coroutine.close`).
+    pub(crate) error: Option<Value>,
+}

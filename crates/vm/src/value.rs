@@ -1,0 +1,184 @@
+//! Guest values (manual §2.1): the 16-byte `Value` enum and the typed handles that name heap
+//! objects. A handle is a slot index plus a generation; the heap (`heap.rs`) owns the objects.
+
+/// A slot index in one of the heap's arenas plus the slot's generation when it was allocated.
+/// The generation lets debug builds detect a stale handle (a GC bug), never guest-visible.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+pub struct Handle {
+    pub(crate) idx: u32,
+    pub(crate) gen: u32,
+}
+
+macro_rules! handle_types {
+    ($($(#[$m:meta])* $name:ident),*) => {$(
+        $(#[$m])*
+        #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+        pub struct $name(pub(crate) Handle);
+        #[allow(dead_code)]
+        impl $name {
+            /// The slot index (stable while the object lives; used for fake addresses).
+            pub fn index(self) -> u32 { self.0.idx }
+        }
+    )*};
+}
+
+handle_types!(
+    /// An interned, immutable byte string.
+    StrRef,
+    /// A table.
+    TableRef,
+    /// A Lua closure.
+    FnRef,
+    /// A native (Rust) function with optional upvalues.
+    NativeRef,
+    /// A full userdata.
+    UdRef,
+    /// A thread (coroutine).
+    ThreadRef,
+    /// An upvalue cell (internal).
+    UpvalRef,
+    /// A loaded prototype (internal): a `Proto` plus its constants as values.
+    ProtoRef
+);
+
+/// A Lua value. `Copy`, 16 bytes (pinned by a test). Heap values are handles; they stay valid
+/// while reachable from a GC root (see `heap.rs` for the rule natives must follow).
+#[derive(Clone, Copy, Debug, Default)]
+pub enum Value {
+    #[default]
+    Nil,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Str(StrRef),
+    Table(TableRef),
+    LuaFn(FnRef),
+    Native(NativeRef),
+    Userdata(UdRef),
+    Thread(ThreadRef),
+}
+
+/// The basic types of manual §2.1, in PUC's numbering order (used to index type metatables).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Type {
+    Nil = 0,
+    Boolean = 1,
+    Number = 2,
+    String = 3,
+    Table = 4,
+    Function = 5,
+    Userdata = 6,
+    Thread = 7,
+}
+
+impl Type {
+    /// The name `type()` returns.
+    pub fn name(self) -> &'static str {
+        match self {
+            Type::Nil => "nil",
+            Type::Boolean => "boolean",
+            Type::Number => "number",
+            Type::String => "string",
+            Type::Table => "table",
+            Type::Function => "function",
+            Type::Userdata => "userdata",
+            Type::Thread => "thread",
+        }
+    }
+}
+
+impl Value {
+    /// The value's basic type.
+    #[inline]
+    pub fn type_of(self) -> Type {
+        match self {
+            Value::Nil => Type::Nil,
+            Value::Bool(_) => Type::Boolean,
+            Value::Int(_) | Value::Float(_) => Type::Number,
+            Value::Str(_) => Type::String,
+            Value::Table(_) => Type::Table,
+            Value::LuaFn(_) | Value::Native(_) => Type::Function,
+            Value::Userdata(_) => Type::Userdata,
+            Value::Thread(_) => Type::Thread,
+        }
+    }
+
+    /// The name `type()` returns.
+    pub fn type_name(self) -> &'static str {
+        self.type_of().name()
+    }
+
+    /// False only for nil and false (manual §3.3.4).
+    #[inline(always)]
+    pub fn truthy(self) -> bool {
+        !matches!(self, Value::Nil | Value::Bool(false))
+    }
+
+    #[inline(always)]
+    pub fn is_nil(self) -> bool {
+        matches!(self, Value::Nil)
+    }
+
+    /// Is this a function (Lua or native)?
+    pub fn is_function(self) -> bool {
+        matches!(self, Value::LuaFn(_) | Value::Native(_))
+    }
+
+    /// Primitive equality (`rawequal`): numbers by mathematical value, everything else by
+    /// identity (strings are interned, so identity is content).
+    #[inline]
+    pub fn raw_eq(self, other: Value) -> bool {
+        match (self, other) {
+            (Value::Nil, Value::Nil) => true,
+            (Value::Bool(a), Value::Bool(b)) => a == b,
+            (Value::Int(a), Value::Int(b)) => a == b,
+            (Value::Float(a), Value::Float(b)) => a == b,
+            (Value::Int(i), Value::Float(f)) | (Value::Float(f), Value::Int(i)) => {
+                int_eq_float(i, f)
+            }
+            (Value::Str(a), Value::Str(b)) => a == b,
+            (Value::Table(a), Value::Table(b)) => a == b,
+            (Value::LuaFn(a), Value::LuaFn(b)) => a == b,
+            (Value::Native(a), Value::Native(b)) => a == b,
+            (Value::Userdata(a), Value::Userdata(b)) => a == b,
+            (Value::Thread(a), Value::Thread(b)) => a == b,
+            _ => false,
+        }
+    }
+}
+
+/// Exact comparison of an integer with a float.
+#[inline]
+pub fn int_eq_float(i: i64, f: f64) -> bool {
+    float_to_int_exact(f) == Some(i)
+}
+
+/// The integer a float represents exactly, if any (manual §3.4.3).
+#[inline]
+pub fn float_to_int_exact(f: f64) -> Option<i64> {
+    // -2^63 <= f < 2^63 and integral.
+    if f >= -9.223_372_036_854_775_808e18 && f < 9.223_372_036_854_775_808e18 && f.floor() == f {
+        Some(f as i64)
+    } else {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn value_is_sixteen_bytes() {
+        assert_eq!(std::mem::size_of::<Value>(), 16);
+    }
+
+    #[test]
+    fn raw_equality_of_numbers() {
+        assert!(Value::Int(1).raw_eq(Value::Float(1.0)));
+        assert!(!Value::Float(f64::NAN).raw_eq(Value::Float(f64::NAN)));
+        assert!(!Value::Int(i64::MAX).raw_eq(Value::Float(9.223372036854775807e18)));
+        assert_eq!(float_to_int_exact(-9.223372036854775808e18), Some(i64::MIN));
+        assert_eq!(float_to_int_exact(2.5), None);
+    }
+}

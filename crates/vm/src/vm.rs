@@ -1,0 +1,776 @@
+//! The `Vm` struct: heap, the running thread's stack and frames, roots, limits and host hooks;
+//! plus allocation helpers (strings, tables, closures) and loading of compiled prototypes.
+
+use crate::arena::Arena;
+use crate::heap::{
+    Args, Heap, LoadedProto, LuaClosure, NativeFn, NativeFunction, NativeKind, Upval, PROTO_COST,
+};
+use crate::meta::{TM_COUNT, TM_NAMES};
+use crate::string::{hash_bytes, string_cost};
+use crate::table::{Table, TABLE_BASE_COST};
+use crate::thread::{Cont, Frame, FrameKind, Thread};
+use crate::value::{FnRef, NativeRef, ProtoRef, StrRef, TableRef, ThreadRef, UpvalRef, Value};
+use crate::Error;
+use std::io::Write;
+use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
+use tape_bytecode::{Constant, Proto};
+
+/// The compile hook `load` uses: source bytes and chunk name to a prototype, or a message
+/// (already formatted like `chunk:line: message near 'x'`).
+pub type Compiler = Box<dyn Fn(&[u8], &str) -> Result<Arc<Proto>, String> + Send>;
+
+/// Default limit on stack slots per thread (PUC's LUAI_MAXSTACK).
+pub const DEFAULT_MAX_STACK: usize = 1_000_000;
+/// Default limit on call frames per thread.
+pub const DEFAULT_MAX_FRAMES: usize = 200_000;
+/// Native re-entry limit (PUC's LUAI_MAXCCALLS).
+pub const MAX_C_DEPTH: u16 = 200;
+
+/// Extra slots kept above a Lua frame's register window (room for metamethod arguments).
+pub(crate) const STACK_SLACK: usize = 256 + 16;
+
+/// A Lua virtual machine: one guest heap and its threads. `Send`, not `Sync`.
+pub struct Vm {
+    pub(crate) heap: Heap,
+    pub(crate) protos: Arena<LoadedProto>,
+    /// Lua closures (immutable once created, so the interpreter borrows them freely).
+    pub(crate) closures: Arena<LuaClosure>,
+    /// The running thread's value stack. Invariant: every slot holds a valid value (slots above
+    /// the live extent are reset to nil by the collector).
+    pub(crate) stack: Vec<Value>,
+    /// The running thread's frames; `frames[0]` is the host frame.
+    pub(crate) frames: Vec<Frame>,
+    /// The running thread's open upvalues, sorted by stack slot.
+    pub(crate) open_upvals: Vec<(usize, UpvalRef)>,
+    /// Stack slots of pending to-be-closed variables of the running thread, ascending.
+    pub(crate) tbc: Vec<usize>,
+    pub(crate) cur_thread: ThreadRef,
+    pub(crate) main_thread: ThreadRef,
+    pub(crate) registry: TableRef,
+    pub(crate) globals: TableRef,
+    /// Metatables of non-table, non-userdata types, indexed by `Type as usize`.
+    pub(crate) type_meta: [Option<TableRef>; 9],
+    pub(crate) tm_names: [StrRef; TM_COUNT],
+    /// Strings the VM keeps alive for its own use.
+    pub(crate) fixed_strings: Vec<StrRef>,
+    /// Native re-entry depth (`Vm::call` nesting) plus Lua metamethod frames, capped at
+    /// `MAX_C_DEPTH` like PUC's C stack.
+    pub(crate) c_depth: u16,
+    /// Number of active native re-entries (`call_raw`): the "non-yieldable" count.
+    pub(crate) nny: u32,
+    pub(crate) max_stack: usize,
+    pub(crate) max_frames: usize,
+    pub(crate) compiler: Option<Compiler>,
+    pub(crate) out: Box<dyn Write + Send>,
+    pub(crate) gc_stopped: bool,
+    /// The error value last delivered to the host (rooted so `Error::value` stays valid).
+    pub(crate) last_error: Value,
+    /// Values the host asked to keep alive (see `Vm::pin`).
+    pub(crate) pinned: Vec<Value>,
+    /// Hook points for the sandbox (to come): instruction budget charged at backward jumps and
+    /// calls, and an interrupt flag another thread may set.
+    pub fuel: Option<i64>,
+    pub interrupt: Arc<AtomicBool>,
+    pub(crate) gc_mode_generational: bool,
+    pub(crate) gc_stress: bool,
+}
+
+impl Default for Vm {
+    fn default() -> Self {
+        Vm::new()
+    }
+}
+
+fn oom() -> Error {
+    // The message string is created lazily by `Vm::memory_error`; this is the fallback when
+    // even that cannot be allocated.
+    Error::from_value(Value::Nil)
+}
+
+impl Vm {
+    /// Creates a VM with no libraries opened, an empty globals table, output to stdout and no
+    /// memory cap.
+    pub fn new() -> Vm {
+        Vm::with_memory_cap(usize::MAX)
+    }
+
+    /// Creates a VM whose guest heap may not exceed `cap` bytes (as the heap accounts them).
+    pub fn with_memory_cap(cap: usize) -> Vm {
+        let mut heap = Heap::new(usize::MAX);
+        let mut threads_tmp = Thread::default();
+        threads_tmp.status = crate::thread::ThreadStatus::Running;
+        let main_thread = ThreadRef(
+            heap.threads
+                .alloc(threads_tmp)
+                .unwrap_or(crate::value::Handle { idx: 0, gen: 0 }),
+        );
+        let registry = TableRef(
+            heap.tables
+                .alloc(Table::default())
+                .unwrap_or(crate::value::Handle { idx: 0, gen: 0 }),
+        );
+        let globals = TableRef(
+            heap.tables
+                .alloc(Table::default())
+                .unwrap_or(crate::value::Handle { idx: 0, gen: 0 }),
+        );
+        let dummy = StrRef(crate::value::Handle { idx: 0, gen: 0 });
+        let mut vm = Vm {
+            heap,
+            protos: Arena::new(),
+            closures: Arena::new(),
+            stack: Vec::new(),
+            frames: Vec::new(),
+            open_upvals: Vec::new(),
+            tbc: Vec::new(),
+            cur_thread: main_thread,
+            main_thread,
+            registry,
+            globals,
+            type_meta: [None; 9],
+            tm_names: [dummy; TM_COUNT],
+            fixed_strings: Vec::new(),
+            c_depth: 0,
+            nny: 0,
+            max_stack: DEFAULT_MAX_STACK,
+            max_frames: DEFAULT_MAX_FRAMES,
+            compiler: None,
+            out: Box::new(std::io::BufWriter::new(std::io::stdout())),
+            gc_stopped: false,
+            last_error: Value::Nil,
+            pinned: Vec::new(),
+            fuel: None,
+            interrupt: Arc::new(AtomicBool::new(false)),
+            gc_mode_generational: false,
+            gc_stress: false,
+        };
+        for (i, name) in TM_NAMES.iter().enumerate() {
+            if let Ok(s) = vm.new_str(name.as_bytes()) {
+                vm.tm_names[i] = s;
+            }
+        }
+        for name in ["_G", "not enough memory", "_ENV", "n"] {
+            if let Ok(s) = vm.new_str(name.as_bytes()) {
+                vm.fixed_strings.push(s);
+            }
+        }
+        vm.stack.resize(STACK_SLACK * 2, Value::Nil);
+        vm.frames.push(Frame {
+            kind: FrameKind::Host,
+            func: 0,
+            base: 1,
+            pc: 0,
+            top: 1,
+            nresults: -1,
+            cont: Cont::Normal,
+            nvarargs: 0,
+            c_depth: 0,
+        });
+        let _ = vm.raw_set(Value::Table(registry), Value::Int(2), Value::Table(globals));
+        vm.heap.alloc.cap = cap;
+        vm.heap.alloc.threshold = vm.heap.alloc.used.max(1 << 18) * 2;
+        vm
+    }
+
+    // ----- configuration -----
+
+    /// Installs the compiler `load` uses (the VM itself never depends on one).
+    pub fn set_compiler(&mut self, c: Compiler) {
+        self.compiler = Some(c);
+    }
+
+    /// Replaces the sink `print` writes to (flushing the old one).
+    pub fn set_output(&mut self, out: Box<dyn Write + Send>) {
+        let _ = self.out.flush();
+        self.out = out;
+    }
+
+    /// The sink `print` writes to.
+    pub fn output(&mut self) -> &mut (dyn Write + Send) {
+        &mut *self.out
+    }
+
+    /// Flushes the output sink.
+    pub fn flush_output(&mut self) {
+        let _ = self.out.flush();
+    }
+
+    /// Sets the heap cap in bytes.
+    pub fn set_memory_cap(&mut self, cap: usize) {
+        self.heap.alloc.cap = cap;
+    }
+
+    /// Bytes the guest heap currently accounts for.
+    pub fn memory_used(&self) -> usize {
+        self.heap.alloc.used
+    }
+
+    /// Bytes allocated over the VM's lifetime (as the heap accounts them).
+    pub fn total_allocated(&self) -> u64 {
+        self.heap.alloc.total
+    }
+
+    /// Sets the limits on stack slots and call frames per thread.
+    pub fn set_stack_limit(&mut self, max_slots: usize, max_frames: usize) {
+        self.max_stack = max_slots;
+        self.max_frames = max_frames;
+    }
+
+    /// The compile hook, if installed.
+    pub fn compile(&self, src: &[u8], chunkname: &str) -> Option<Result<Arc<Proto>, String>> {
+        self.compiler.as_ref().map(|c| c(src, chunkname))
+    }
+
+    // ----- allocation -----
+
+    /// The `not enough memory` error (a string error value, like PUC's preallocated one).
+    pub(crate) fn memory_error(&mut self) -> Error {
+        match self.fixed_strings.get(1) {
+            Some(s) => Error::from_value(Value::Str(*s)),
+            None => oom(),
+        }
+    }
+
+    /// Interns a string.
+    pub fn new_str(&mut self, bytes: &[u8]) -> Result<StrRef, Error> {
+        let hash = hash_bytes(bytes);
+        if let Some(s) = self.heap.strings.find(bytes, hash) {
+            return Ok(s);
+        }
+        if self.heap.alloc.charge(string_cost(bytes.len())).is_err() {
+            return Err(self.memory_error());
+        }
+        let mut buf = Vec::new();
+        if buf.try_reserve_exact(bytes.len()).is_err() {
+            self.heap.alloc.release(string_cost(bytes.len()));
+            return Err(self.memory_error());
+        }
+        buf.extend_from_slice(bytes);
+        match self.heap.strings.insert(buf.into_boxed_slice(), hash) {
+            Ok(s) => Ok(s),
+            Err(()) => {
+                self.heap.alloc.release(string_cost(bytes.len()));
+                Err(self.memory_error())
+            }
+        }
+    }
+
+    /// Interns a string and wraps it as a value.
+    pub fn str_value(&mut self, bytes: impl AsRef<[u8]>) -> Result<Value, Error> {
+        Ok(Value::Str(self.new_str(bytes.as_ref())?))
+    }
+
+    /// The bytes of a string.
+    #[inline]
+    pub fn str_bytes(&self, s: StrRef) -> &[u8] {
+        self.heap.strings.get(s).as_bytes()
+    }
+
+    /// Creates a table with size hints.
+    pub fn new_table_with(&mut self, narr: usize, nhash: usize) -> Result<TableRef, Error> {
+        if self.heap.alloc.charge(TABLE_BASE_COST).is_err() {
+            return Err(self.memory_error());
+        }
+        let t = match Table::with_capacity(narr, nhash, &mut self.heap.alloc) {
+            Ok(t) => t,
+            Err(_) => {
+                self.heap.alloc.release(TABLE_BASE_COST);
+                return Err(self.memory_error());
+            }
+        };
+        match self.heap.tables.alloc(t) {
+            Ok(h) => Ok(TableRef(h)),
+            Err(()) => Err(self.memory_error()),
+        }
+    }
+
+    /// Creates an empty table.
+    pub fn new_table(&mut self) -> Result<TableRef, Error> {
+        self.new_table_with(0, 0)
+    }
+
+    /// Registers a native function. `name` is used in `bad argument` messages when the call
+    /// site does not name the function.
+    pub fn new_native(&mut self, name: &'static str, f: NativeFn) -> Result<Value, Error> {
+        self.new_native_kind(name, NativeKind::Fn(f), Box::new([]))
+    }
+
+    /// Registers a native function with upvalues (read them with `native_upvalue`).
+    pub fn new_native_with_upvalues(
+        &mut self,
+        name: &'static str,
+        f: NativeFn,
+        upvals: &[Value],
+    ) -> Result<Value, Error> {
+        self.new_native_kind(name, NativeKind::Fn(f), upvals.into())
+    }
+
+    /// Registers a boxed native closure.
+    pub fn new_boxed_native(
+        &mut self,
+        name: &'static str,
+        f: crate::heap::BoxedNative,
+    ) -> Result<Value, Error> {
+        self.new_native_kind(name, NativeKind::Boxed(f), Box::new([]))
+    }
+
+    pub(crate) fn new_native_kind(
+        &mut self,
+        name: &'static str,
+        kind: NativeKind,
+        upvals: Box<[Value]>,
+    ) -> Result<Value, Error> {
+        let cost = crate::heap::NATIVE_COST + upvals.len() * 16;
+        if self.heap.alloc.charge(cost).is_err() {
+            return Err(self.memory_error());
+        }
+        match self
+            .heap
+            .natives
+            .alloc(NativeFunction { kind, name, upvals })
+        {
+            Ok(h) => Ok(Value::Native(NativeRef(h))),
+            Err(()) => Err(self.memory_error()),
+        }
+    }
+
+    /// Upvalue `i` of the native function running in the current frame (nil if none).
+    pub fn native_upvalue(&self, i: usize) -> Value {
+        if let Some(Frame {
+            kind: FrameKind::Native { f },
+            ..
+        }) = self.frames.last()
+        {
+            return self
+                .heap
+                .natives
+                .get(f.0)
+                .upvals
+                .get(i)
+                .copied()
+                .unwrap_or(Value::Nil);
+        }
+        Value::Nil
+    }
+
+    /// Sets upvalue `i` of the running native (ignored if out of range).
+    pub fn set_native_upvalue(&mut self, i: usize, v: Value) {
+        if let Some(Frame {
+            kind: FrameKind::Native { f },
+            ..
+        }) = self.frames.last()
+        {
+            let f = *f;
+            if let Some(slot) = self.heap.natives.get_mut(f.0).upvals.get_mut(i) {
+                *slot = v;
+            }
+        }
+    }
+
+    pub(crate) fn new_upval(&mut self, u: Upval) -> Result<UpvalRef, Error> {
+        if self.heap.alloc.charge(crate::heap::UPVAL_COST).is_err() {
+            return Err(self.memory_error());
+        }
+        match self.heap.upvals.alloc(u) {
+            Ok(h) => Ok(UpvalRef(h)),
+            Err(()) => Err(self.memory_error()),
+        }
+    }
+
+    pub(crate) fn new_closure(
+        &mut self,
+        proto: ProtoRef,
+        upvals: Box<[UpvalRef]>,
+    ) -> Result<FnRef, Error> {
+        let cost = crate::heap::CLOSURE_COST + upvals.len() * 8;
+        if self.heap.alloc.charge(cost).is_err() {
+            return Err(self.memory_error());
+        }
+        let p = &self.protos.get(proto.0).proto;
+        let (num_params, is_vararg, max_stack) = (p.num_params, p.is_vararg, p.max_stack);
+        match self.closures.alloc(LuaClosure {
+            proto,
+            upvals,
+            num_params,
+            is_vararg,
+            max_stack,
+        }) {
+            Ok(h) => Ok(FnRef(h)),
+            Err(()) => Err(self.memory_error()),
+        }
+    }
+
+    /// Loads a prototype tree: constants become values, children are loaded too. Iterative (an
+    /// explicit work list), so nesting depth cannot overflow the Rust stack.
+    pub(crate) fn load_proto(&mut self, root: &Arc<Proto>) -> Result<ProtoRef, Error> {
+        // First pass: allocate every proto in pre-order, recording children indices.
+        let mut order: Vec<(Arc<Proto>, ProtoRef)> = Vec::new();
+        let mut work = vec![root.clone()];
+        while let Some(p) = work.pop() {
+            let mut consts = Vec::with_capacity(p.consts.len());
+            for c in &p.consts {
+                consts.push(match c {
+                    Constant::Nil => Value::Nil,
+                    Constant::Bool(b) => Value::Bool(*b),
+                    Constant::Int(i) => Value::Int(*i),
+                    Constant::Float(f) => Value::Float(*f),
+                    Constant::Str(s) => Value::Str(self.new_str(s)?),
+                });
+            }
+            let cost = PROTO_COST + p.code.len() * 12 + consts.len() * 16;
+            if self.heap.alloc.charge(cost).is_err() {
+                return Err(self.memory_error());
+            }
+            let lp = LoadedProto {
+                proto: p.clone(),
+                consts: consts.into_boxed_slice(),
+                children: Box::new([]),
+            };
+            let h = match self.protos.alloc(lp) {
+                Ok(h) => ProtoRef(h),
+                Err(()) => return Err(self.memory_error()),
+            };
+            order.push((p.clone(), h));
+            for c in p.protos.iter().rev() {
+                work.push(c.clone());
+            }
+        }
+        // Pre-order: the children of order[i] are the next subtrees in sequence. Rebuild the
+        // links with a second walk that mirrors the first.
+        let mut idx = 0usize;
+        let mut stack: Vec<(ProtoRef, usize, Vec<ProtoRef>)> = Vec::new();
+        let mut root_ref = None;
+        while idx < order.len() || !stack.is_empty() {
+            if let Some((_, want, kids)) = stack.last() {
+                if kids.len() == *want {
+                    let (h, _, kids) = stack.pop().unwrap_or_default_frame();
+                    self.protos.get_mut(h.0).children = kids.into_boxed_slice();
+                    match stack.last_mut() {
+                        Some((_, _, parent_kids)) => parent_kids.push(h),
+                        None => root_ref = Some(h),
+                    }
+                    continue;
+                }
+            }
+            let (p, h) = match order.get(idx) {
+                Some(x) => x.clone(),
+                None => break,
+            };
+            idx += 1;
+            stack.push((h, p.protos.len(), Vec::new()));
+        }
+        match root_ref {
+            Some(r) => Ok(r),
+            None => Ok(order[0].1),
+        }
+    }
+
+    /// Loads a compiled main chunk as a closure whose single upvalue (`_ENV`) is the globals
+    /// table (or `env` when given).
+    pub fn load_proto_closure(
+        &mut self,
+        proto: &Arc<Proto>,
+        env: Option<Value>,
+    ) -> Result<Value, Error> {
+        let p = self.load_proto(proto)?;
+        let n = proto.upvals.len();
+        let mut ups = Vec::with_capacity(n);
+        for i in 0..n {
+            let v = if i == 0 {
+                env.unwrap_or(Value::Table(self.globals))
+            } else {
+                Value::Nil
+            };
+            ups.push(self.new_upval(Upval::Closed(v))?);
+        }
+        let f = self.new_closure(p, ups.into_boxed_slice())?;
+        Ok(Value::LuaFn(f))
+    }
+
+    /// Compiles (through the installed hook) and loads a chunk.
+    pub fn load(&mut self, src: &[u8], chunkname: &str) -> Result<Value, Error> {
+        let proto = match self.compile(src, chunkname) {
+            Some(Ok(p)) => p,
+            Some(Err(msg)) => {
+                let v = self.str_value(msg.as_bytes())?;
+                let mut e = Error::from_value(v);
+                e.set_message(msg);
+                return Err(e);
+            }
+            None => {
+                let msg = "no compiler installed".to_string();
+                let v = self.str_value(msg.as_bytes())?;
+                let mut e = Error::from_value(v);
+                e.set_message(msg);
+                return Err(e);
+            }
+        };
+        self.load_proto_closure(&proto, None)
+    }
+
+    // ----- globals and registry -----
+
+    /// The globals table (`_G`).
+    pub fn globals(&self) -> TableRef {
+        self.globals
+    }
+
+    /// The registry table (host-private).
+    pub fn registry(&self) -> TableRef {
+        self.registry
+    }
+
+    /// Reads a global (raw).
+    pub fn get_global(&mut self, name: &str) -> Result<Value, Error> {
+        let k = self.new_str(name.as_bytes())?;
+        Ok(self.heap.table(self.globals).get_str(k))
+    }
+
+    /// Sets a global (raw).
+    pub fn set_global(&mut self, name: &str, v: Value) -> Result<(), Error> {
+        let k = self.new_str(name.as_bytes())?;
+        self.raw_set(Value::Table(self.globals), Value::Str(k), v)
+    }
+
+    /// Sets the metatable shared by all values of a non-table, non-userdata type.
+    pub fn set_type_metatable(&mut self, ty: crate::value::Type, mt: Option<TableRef>) {
+        self.type_meta[ty as usize] = mt;
+    }
+
+    /// Keeps `v` alive until `unpin_all` (for hosts holding values across calls).
+    pub fn pin(&mut self, v: Value) {
+        self.pinned.push(v);
+    }
+
+    /// Drops all pins.
+    pub fn unpin_all(&mut self) {
+        self.pinned.clear();
+    }
+
+    // ----- raw table access -----
+
+    /// Raw get (`rawget`); nil for non-tables.
+    #[inline]
+    pub fn raw_get(&self, t: Value, k: Value) -> Value {
+        match t {
+            Value::Table(t) => self.heap.table(t).get(k),
+            _ => Value::Nil,
+        }
+    }
+
+    /// Raw get with an integer key.
+    pub fn raw_get_int(&self, t: TableRef, i: i64) -> Value {
+        self.heap.table(t).get_int(i)
+    }
+
+    /// Raw set (`rawset`): errors for nil/NaN keys and memory exhaustion.
+    pub fn raw_set(&mut self, t: Value, k: Value, v: Value) -> Result<(), Error> {
+        let Value::Table(t) = t else {
+            return Err(self.rt_error("attempt to index a non-table value"));
+        };
+        match k {
+            Value::Nil => return Err(self.rt_error("table index is nil")),
+            Value::Float(f) if f.is_nan() => return Err(self.rt_error("table index is NaN")),
+            _ => {}
+        }
+        let r = self
+            .heap
+            .tables
+            .get_mut(t.0)
+            .set(k, v, &mut self.heap.alloc);
+        if r.is_err() {
+            return Err(self.memory_error());
+        }
+        Ok(())
+    }
+
+    /// Raw set with an integer key.
+    pub fn raw_set_int(&mut self, t: TableRef, i: i64, v: Value) -> Result<(), Error> {
+        let r = self
+            .heap
+            .tables
+            .get_mut(t.0)
+            .set_int(i, v, &mut self.heap.alloc);
+        if r.is_err() {
+            return Err(self.memory_error());
+        }
+        Ok(())
+    }
+
+    /// Sets `t[name] = v` raw with a string key (handy for building libraries).
+    pub fn set_field(&mut self, t: TableRef, name: &str, v: Value) -> Result<(), Error> {
+        let k = self.new_str(name.as_bytes())?;
+        self.raw_set(Value::Table(t), Value::Str(k), v)
+    }
+
+    /// Raw length of a table (a border).
+    pub fn raw_len_table(&self, t: TableRef) -> i64 {
+        self.heap.table(t).len()
+    }
+
+    /// `next(t, k)`: `Ok(None)` at the end; `Err` (`invalid key to 'next'`) for a bad key.
+    pub fn next(&mut self, t: TableRef, k: Value) -> Result<Option<(Value, Value)>, Error> {
+        match self.heap.table(t).next(k) {
+            Ok(r) => Ok(r),
+            Err(()) => Err(self.rt_error("invalid key to 'next'")),
+        }
+    }
+
+    /// Sets a table's metatable (no `__metatable` check; the library does that).
+    pub fn set_metatable(&mut self, t: TableRef, mt: Option<TableRef>) {
+        self.heap.table_mut(t).meta = mt;
+        if let Some(m) = mt {
+            let mode = self.tm_name(crate::meta::Tm::Mode);
+            let w = self.heap.table(m).get_str(mode);
+            let mut flags = 0;
+            if let Value::Str(s) = w {
+                let b = self.str_bytes(s);
+                if b.contains(&b'k') {
+                    flags |= 1;
+                }
+                if b.contains(&b'v') {
+                    flags |= 2;
+                }
+            }
+            self.heap.table_mut(t).weak = flags;
+        }
+    }
+
+    // ----- native stack helpers -----
+
+    /// Argument `i` (0-based) of a native call, nil if absent.
+    #[inline]
+    pub fn arg(&self, args: Args, i: usize) -> Value {
+        if i < args.n {
+            self.stack[args.base + i]
+        } else {
+            Value::Nil
+        }
+    }
+
+    /// Pushes a result (or a temporary) on top of the running native's stack area.
+    #[inline]
+    pub fn push(&mut self, v: Value) -> Result<(), Error> {
+        let top = match self.frames.last() {
+            Some(f) => f.top,
+            None => 0,
+        };
+        if top >= self.stack.len() {
+            self.grow_stack(top + 1)?;
+        }
+        self.stack[top] = v;
+        if let Some(f) = self.frames.last_mut() {
+            f.top = top + 1;
+        }
+        Ok(())
+    }
+
+    /// Makes sure the stack has at least `n` slots (plus slack), or fails with `stack overflow`.
+    pub(crate) fn grow_stack(&mut self, n: usize) -> Result<(), Error> {
+        if n <= self.stack.len() {
+            return Ok(());
+        }
+        if n > self.max_stack + STACK_SLACK * 2 {
+            return Err(self.rt_error("stack overflow"));
+        }
+        let want = (self.stack.len() * 2)
+            .max(n + STACK_SLACK)
+            .min(self.max_stack + STACK_SLACK * 2);
+        let want = want.max(n);
+        let extra = want - self.stack.len();
+        if self.stack.try_reserve(extra).is_err() {
+            return Err(self.memory_error());
+        }
+        self.stack.resize(want, Value::Nil);
+        Ok(())
+    }
+
+    /// Current top of the running native frame.
+    pub(crate) fn cur_top(&self) -> usize {
+        self.frames.last().map(|f| f.top).unwrap_or(0)
+    }
+
+    pub(crate) fn set_cur_top(&mut self, top: usize) {
+        if let Some(f) = self.frames.last_mut() {
+            f.top = top;
+        }
+    }
+
+    /// Number of frames on the running thread (for library code).
+    pub fn frame_depth(&self) -> usize {
+        self.frames.len()
+    }
+}
+
+/// Pop helper that never panics (an empty stack is an internal error; returns a harmless value).
+trait PopOr {
+    fn unwrap_or_default_frame(self) -> (ProtoRef, usize, Vec<ProtoRef>);
+}
+
+impl PopOr for Option<(ProtoRef, usize, Vec<ProtoRef>)> {
+    fn unwrap_or_default_frame(self) -> (ProtoRef, usize, Vec<ProtoRef>) {
+        self.unwrap_or_else(|| (ProtoRef::default(), 0, Vec::new()))
+    }
+}
+
+impl Vm {
+    /// Reads a raw stack slot (for results returned by `call_raw`).
+    pub fn stack_get(&self, i: usize) -> Value {
+        self.stack.get(i).copied().unwrap_or(Value::Nil)
+    }
+
+    /// Drops everything a native pushed above its arguments.
+    pub fn truncate_to_args(&mut self, args: Args) {
+        self.set_cur_top(args.base + args.n);
+    }
+}
+
+impl Vm {
+    /// Creates a full userdata holding `data`, with an optional metatable.
+    pub fn new_userdata(
+        &mut self,
+        data: Box<dyn std::any::Any + Send>,
+        meta: Option<TableRef>,
+    ) -> Result<Value, Error> {
+        if self.heap.alloc.charge(crate::heap::USERDATA_COST).is_err() {
+            return Err(self.memory_error());
+        }
+        let ud = crate::heap::Userdata {
+            meta,
+            user_value: Value::Nil,
+            data: Some(data),
+        };
+        match self.heap.userdata.alloc(ud) {
+            Ok(h) => Ok(Value::Userdata(crate::value::UdRef(h))),
+            Err(()) => Err(self.memory_error()),
+        }
+    }
+
+    /// The payload of a userdata.
+    pub fn userdata(&self, u: crate::value::UdRef) -> Option<&(dyn std::any::Any + Send)> {
+        self.heap.userdata.get(u.0).data.as_deref()
+    }
+
+    /// The payload of a userdata, mutably.
+    pub fn userdata_mut(
+        &mut self,
+        u: crate::value::UdRef,
+    ) -> Option<&mut (dyn std::any::Any + Send)> {
+        self.heap.userdata.get_mut(u.0).data.as_deref_mut()
+    }
+
+    /// Sets a userdata's metatable.
+    pub fn set_userdata_metatable(&mut self, u: crate::value::UdRef, mt: Option<TableRef>) {
+        self.heap.userdata.get_mut(u.0).meta = mt;
+    }
+
+    /// A userdata's user value (`debug.getuservalue`); `set_user_value` sets it.
+    pub fn user_value(&self, u: crate::value::UdRef) -> Value {
+        self.heap.userdata.get(u.0).user_value
+    }
+
+    pub fn set_user_value(&mut self, u: crate::value::UdRef, v: Value) {
+        self.heap.userdata.get_mut(u.0).user_value = v;
+    }
+}

@@ -1,0 +1,11 @@
+-- coroutine resumed from a native callback (table.sort comparator is a wrap function)
+local gen = coroutine.wrap(function() while true do coroutine.yield(true) coroutine.yield(false) end end)
+local t = {5, 3, 1, 4, 2}
+print(pcall(table.sort, t, function(a, b) return a < b end))
+local cmp = coroutine.wrap(function(a, b) while true do a, b = coroutine.yield(a < b) end end)
+table.sort(t, cmp)
+print(table.concat(t, ","))
+print(select('#', string.gsub("abc", "%w", coroutine.wrap(function(c) while true do c = coroutine.yield(c:upper()) end end))))
+print(pcall(table.sort, {3, 2, 1}, function(a, b) coroutine.yield() end))
+local co = coroutine.wrap(function() table.sort({3, 2, 1}, function(a, b) coroutine.yield() return a < b end) end)
+print(pcall(co))
