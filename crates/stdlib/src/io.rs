@@ -1,0 +1,808 @@
+//! The input/output library (manual §6.8): `io.close`, `flush`, `input`, `lines`, `open`,
+//! `output`, `popen` (not supported, as in a PUC build without it), `read`, `tmpfile`, `type`,
+//! `write`, `stdin`/`stdout`/`stderr`, and the file methods `close`, `flush`, `lines`, `read`,
+//! `seek`, `setvbuf`, `write`. Standard output writes through the VM's output sink, so `print`
+//! and `io.write` share one ordering.
+//!
+//! Files are proxy objects with the metatable `FILE*` (`__index` = the methods, `__name`,
+//! `__tostring`, `__close`, `__gc`). The VM has no public userdata constructor yet, so a file is
+//! an empty table registered in this library's per-VM state (`IoState::ids`); everything else
+//! (type checks, messages, `io.type`) behaves as PUC's userdata do. The Rust stream lives in
+//! `IoState::streams` until the file is closed.
+
+mod stream;
+
+use std::collections::HashMap;
+use std::io::SeekFrom;
+use std::sync::{Arc, Mutex, Weak};
+use stream::{BufMode, Stream, Target};
+use tape_vm::{Args, Error, TableRef, Value, Vm};
+
+/// Per-VM state shared by the io natives.
+///
+/// Invariant: every id in `ids` indexes `streams`; a `None` stream is a closed file.
+pub(crate) struct IoState {
+    streams: Vec<Option<Stream>>,
+    ids: HashMap<TableRef, usize>,
+    meta: Option<TableRef>,
+}
+
+type Shared = Arc<Mutex<IoState>>;
+type IoFn = fn(&mut Vm, Args, &Shared) -> Result<usize, Error>;
+
+/// Every live io state, so `os.exit` can flush all open files as C's `exit` does.
+static ALL_STATES: Mutex<Vec<Weak<Mutex<IoState>>>> = Mutex::new(Vec::new());
+
+fn lock(st: &Shared) -> std::sync::MutexGuard<'_, IoState> {
+    st.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Flushes every open file of every VM (before `os.exit`).
+pub fn flush_all(_vm: &mut Vm) {
+    let all = ALL_STATES.lock().unwrap_or_else(|e| e.into_inner());
+    for w in all.iter() {
+        if let Some(st) = w.upgrade() {
+            let mut g = lock(&st);
+            for s in g.streams.iter_mut().flatten() {
+                let _ = s.flush_writes();
+            }
+        }
+    }
+}
+
+const INPUT_KEY: &str = "_IO_input";
+const OUTPUT_KEY: &str = "_IO_output";
+
+fn reg(
+    vm: &mut Vm,
+    t: TableRef,
+    key: &str,
+    name: &'static str,
+    st: &Shared,
+    f: IoFn,
+) -> Result<(), Error> {
+    let st = st.clone();
+    let v = vm.new_boxed_native(
+        name,
+        Arc::new(move |vm: &mut Vm, args: Args| f(vm, args, &st)),
+    )?;
+    vm.set_field(t, key, v)
+}
+
+/// Registers `io` in the globals table and returns it.
+pub fn open_io(vm: &mut Vm) -> Result<Value, Error> {
+    let st: Shared = Arc::new(Mutex::new(IoState {
+        streams: Vec::new(),
+        ids: HashMap::new(),
+        meta: None,
+    }));
+    {
+        let mut all = ALL_STATES.lock().unwrap_or_else(|e| e.into_inner());
+        all.retain(|w| w.strong_count() > 0);
+        all.push(Arc::downgrade(&st));
+    }
+    let meta = vm.new_table_with(0, 8)?;
+    let methods = vm.new_table_with(0, 8)?;
+    // Methods have no registered name: PUC names them only from the call site (`?` otherwise).
+    let mfns: &[(&str, &'static str, IoFn)] = &[
+        ("close", "", f_close),
+        ("flush", "", f_flush),
+        ("lines", "", f_lines),
+        ("read", "", f_read),
+        ("seek", "", f_seek),
+        ("setvbuf", "", f_setvbuf),
+        ("write", "", f_write),
+    ];
+    for (k, n, f) in mfns {
+        reg(vm, methods, k, n, &st, *f)?;
+    }
+    vm.set_field(meta, "__index", Value::Table(methods))?;
+    let name = vm.str_value("FILE*")?;
+    vm.set_field(meta, "__name", name)?;
+    reg(vm, meta, "__tostring", "tostring", &st, f_tostring)?;
+    reg(vm, meta, "__close", "close", &st, f_gc)?;
+    reg(vm, meta, "__gc", "close", &st, f_gc)?;
+    let registry = vm.registry();
+    vm.set_field(registry, "FILE*", Value::Table(meta))?;
+    lock(&st).meta = Some(meta);
+
+    let io = vm.new_table_with(0, 16)?;
+    let fns: &[(&str, &'static str, IoFn)] = &[
+        ("close", "io.close", io_close),
+        ("flush", "io.flush", io_flush),
+        ("input", "io.input", io_input),
+        ("lines", "io.lines", io_lines),
+        ("open", "io.open", io_open),
+        ("output", "io.output", io_output),
+        ("popen", "io.popen", io_popen),
+        ("read", "io.read", io_read),
+        ("tmpfile", "io.tmpfile", io_tmpfile),
+        ("type", "io.type", io_type),
+        ("write", "io.write", io_write),
+    ];
+    for (k, n, f) in fns {
+        reg(vm, io, k, n, &st, *f)?;
+    }
+    let stdin = new_file(vm, &st, Stream::new(Target::Stdin))?;
+    let stdout = new_file(vm, &st, Stream::new(Target::Stdout))?;
+    let stderr = new_file(vm, &st, Stream::new(Target::Stderr))?;
+    vm.set_field(io, "stdin", stdin)?;
+    vm.set_field(io, "stdout", stdout)?;
+    vm.set_field(io, "stderr", stderr)?;
+    vm.set_field(registry, INPUT_KEY, stdin)?;
+    vm.set_field(registry, OUTPUT_KEY, stdout)?;
+    let g = vm.globals();
+    vm.set_field(g, "io", Value::Table(io))?;
+    Ok(Value::Table(io))
+}
+
+/// Wraps an open stream as a file object.
+fn new_file(vm: &mut Vm, st: &Shared, s: Stream) -> Result<Value, Error> {
+    let t = vm.new_table()?;
+    let mut g = lock(st);
+    vm.set_metatable(t, g.meta);
+    let id = g.streams.len();
+    g.streams.push(Some(s));
+    g.ids.insert(t, id);
+    Ok(Value::Table(t))
+}
+
+/// The id of a file object (open or closed), if `v` is one.
+fn file_id(st: &Shared, v: Value) -> Option<usize> {
+    match v {
+        Value::Table(t) => lock(st).ids.get(&t).copied(),
+        _ => None,
+    }
+}
+
+fn is_open(st: &Shared, id: usize) -> bool {
+    matches!(lock(st).streams.get(id), Some(Some(_)))
+}
+
+/// Argument `i` as an open file (`FILE* expected` / `attempt to use a closed file`).
+fn to_file(vm: &mut Vm, args: Args, i: usize, st: &Shared) -> Result<usize, Error> {
+    let Some(id) = file_id(st, vm.arg(args, i)) else {
+        return Err(vm.type_error(args, i, "FILE*"));
+    };
+    if !is_open(st, id) {
+        return Err(vm.error("attempt to use a closed file"));
+    }
+    Ok(id)
+}
+
+/// The default input or output file, which must be open.
+fn default_file(vm: &mut Vm, st: &Shared, key: &str) -> Result<(Value, usize), Error> {
+    let r = vm.registry();
+    let k = vm.str_value(key)?;
+    let v = vm.raw_get(Value::Table(r), k);
+    match file_id(st, v) {
+        Some(id) if is_open(st, id) => Ok((v, id)),
+        _ => {
+            let what = if key == INPUT_KEY { "input" } else { "output" };
+            Err(vm.error(&format!("default {what} file is closed")))
+        }
+    }
+}
+
+fn push_result(vm: &mut Vm, r: std::io::Result<()>, ok: Value) -> Result<usize, Error> {
+    match r {
+        Ok(()) => {
+            vm.push(ok)?;
+            Ok(1)
+        }
+        Err(e) => crate::os::push_io_error(vm, &e, None),
+    }
+}
+
+// ----- closing -----
+
+fn close_id(vm: &mut Vm, st: &Shared, id: usize) -> Result<usize, Error> {
+    let taken = {
+        let mut g = lock(st);
+        match g.streams.get_mut(id) {
+            Some(slot) if slot.as_ref().is_some_and(|s| s.is_std()) => None,
+            Some(slot) => slot.take(),
+            None => None,
+        }
+    };
+    match taken {
+        None => {
+            let m = vm.str_value("cannot close standard file")?;
+            vm.push(Value::Nil)?;
+            vm.push(m)?;
+            Ok(2)
+        }
+        Some(mut s) => {
+            let r = s.flush_writes();
+            push_result(vm, r, Value::Bool(true))
+        }
+    }
+}
+
+fn f_close(vm: &mut Vm, args: Args, st: &Shared) -> Result<usize, Error> {
+    let id = to_file(vm, args, 0, st)?;
+    close_id(vm, st, id)
+}
+
+fn io_close(vm: &mut Vm, args: Args, st: &Shared) -> Result<usize, Error> {
+    if vm.arg(args, 0).is_nil() {
+        let (_, id) = default_file(vm, st, OUTPUT_KEY)?;
+        return close_id(vm, st, id);
+    }
+    f_close(vm, args, st)
+}
+
+/// `__gc`/`__close`: closes an open, non-standard file quietly.
+fn f_gc(vm: &mut Vm, args: Args, st: &Shared) -> Result<usize, Error> {
+    if let Some(id) = file_id(st, vm.arg(args, 0)) {
+        let mut g = lock(st);
+        if let Some(slot) = g.streams.get_mut(id) {
+            if slot.as_ref().is_some_and(|s| !s.is_std()) {
+                if let Some(mut s) = slot.take() {
+                    let _ = s.flush_writes();
+                }
+            }
+        }
+    }
+    Ok(0)
+}
+
+fn f_tostring(vm: &mut Vm, args: Args, st: &Shared) -> Result<usize, Error> {
+    let v = vm.arg(args, 0);
+    let text = match file_id(st, v) {
+        Some(id) if !is_open(st, id) => "file (closed)".to_string(),
+        _ => format!("file (0x{:012x})", Vm::fake_address(v)),
+    };
+    let s = vm.str_value(text)?;
+    vm.push(s)?;
+    Ok(1)
+}
+
+// ----- writing -----
+
+fn write_args(
+    vm: &mut Vm,
+    args: Args,
+    first: usize,
+    st: &Shared,
+    id: usize,
+    file: Value,
+) -> Result<usize, Error> {
+    let mut buf = Vec::new();
+    for i in first..args.len() {
+        let v = vm.arg(args, i);
+        match v {
+            Value::Str(s) => buf.extend_from_slice(vm.str_bytes(s)),
+            Value::Int(_) | Value::Float(_) => {
+                let b = vm.basic_tostring(v);
+                buf.extend_from_slice(&b);
+            }
+            _ => return Err(vm.type_error(args, i, "string")),
+        }
+    }
+    let is_stdout = matches!(
+        lock(st).streams.get(id),
+        Some(Some(Stream {
+            target: Target::Stdout,
+            ..
+        }))
+    );
+    let r = if is_stdout {
+        vm.output().write_all(&buf)
+    } else {
+        let mut g = lock(st);
+        match g.streams.get_mut(id) {
+            Some(Some(s)) => s.write(&buf),
+            _ => Ok(()),
+        }
+    };
+    push_result(vm, r, file)
+}
+
+fn f_write(vm: &mut Vm, args: Args, st: &Shared) -> Result<usize, Error> {
+    let id = to_file(vm, args, 0, st)?;
+    let f = vm.arg(args, 0);
+    write_args(vm, args, 1, st, id, f)
+}
+
+fn io_write(vm: &mut Vm, args: Args, st: &Shared) -> Result<usize, Error> {
+    let (f, id) = default_file(vm, st, OUTPUT_KEY)?;
+    write_args(vm, args, 0, st, id, f)
+}
+
+/// Flushes a file; returns `true` as lua5.4.4 does.
+fn flush_id(vm: &mut Vm, st: &Shared, id: usize) -> Result<usize, Error> {
+    let is_stdout = matches!(
+        lock(st).streams.get(id),
+        Some(Some(Stream {
+            target: Target::Stdout,
+            ..
+        }))
+    );
+    let r = if is_stdout {
+        vm.output().flush()
+    } else {
+        let mut g = lock(st);
+        match g.streams.get_mut(id) {
+            Some(Some(s)) => s.flush_writes(),
+            _ => Ok(()),
+        }
+    };
+    push_result(vm, r, Value::Bool(true))
+}
+
+fn f_flush(vm: &mut Vm, args: Args, st: &Shared) -> Result<usize, Error> {
+    let id = to_file(vm, args, 0, st)?;
+    flush_id(vm, st, id)
+}
+
+fn io_flush(vm: &mut Vm, _args: Args, st: &Shared) -> Result<usize, Error> {
+    let (_, id) = default_file(vm, st, OUTPUT_KEY)?;
+    flush_id(vm, st, id)
+}
+
+// ----- reading -----
+
+/// One read format, checked when it was given.
+#[derive(Clone, Debug)]
+enum Fmt {
+    Count(i64),
+    Number,
+    Line,
+    LineNl,
+    All,
+}
+
+/// Parses the formats in `args[first..]` (`invalid format` for anything else).
+fn parse_formats(vm: &mut Vm, args: Args, first: usize) -> Result<Vec<Fmt>, Error> {
+    let mut out = Vec::new();
+    for i in first..args.len() {
+        let v = vm.arg(args, i);
+        if matches!(v, Value::Int(_) | Value::Float(_)) {
+            out.push(Fmt::Count(vm.check_int(args, i)?));
+            continue;
+        }
+        let s = vm.check_str(args, i)?;
+        let b = vm.str_bytes(s);
+        let b = b.strip_prefix(b"*").unwrap_or(b);
+        let f = match b.first() {
+            Some(b'n') => Fmt::Number,
+            Some(b'l') => Fmt::Line,
+            Some(b'L') => Fmt::LineNl,
+            Some(b'a') => Fmt::All,
+            _ => return Err(vm.arg_error(i, "invalid format")),
+        };
+        out.push(f);
+    }
+    if out.is_empty() {
+        out.push(Fmt::Line);
+    }
+    Ok(out)
+}
+
+/// Reads a numeral as PUC's `l_getn` does (at most 200 characters, then `tonumber` rules).
+fn read_number(s: &mut Stream) -> std::io::Result<Option<Value>> {
+    let mut buf: Vec<u8> = Vec::new();
+    while let Some(c) = s.peek()? {
+        if tape_text::number::is_c_space(c) {
+            s.bump();
+        } else {
+            break;
+        }
+    }
+    fn accept(s: &mut Stream, buf: &mut Vec<u8>, set: &[u8]) -> std::io::Result<bool> {
+        match s.peek()? {
+            Some(c) if set.contains(&c) && buf.len() < 200 => {
+                buf.push(c);
+                s.bump();
+                Ok(true)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn digits(s: &mut Stream, buf: &mut Vec<u8>, hex: bool) -> std::io::Result<usize> {
+        let mut n = 0;
+        while let Some(c) = s.peek()? {
+            let ok = if hex {
+                c.is_ascii_hexdigit()
+            } else {
+                c.is_ascii_digit()
+            };
+            if !ok || buf.len() >= 200 {
+                break;
+            }
+            buf.push(c);
+            s.bump();
+            n += 1;
+        }
+        Ok(n)
+    }
+    accept(s, &mut buf, b"+-")?;
+    let mut count = 0;
+    let mut hex = false;
+    if accept(s, &mut buf, b"0")? {
+        if accept(s, &mut buf, b"xX")? {
+            hex = true;
+        } else {
+            count = 1;
+        }
+    }
+    count += digits(s, &mut buf, hex)?;
+    if accept(s, &mut buf, b".")? {
+        count += digits(s, &mut buf, hex)?;
+    }
+    if count > 0 && accept(s, &mut buf, if hex { b"pP" } else { b"eE" })? {
+        accept(s, &mut buf, b"+-")?;
+        digits(s, &mut buf, false)?;
+    }
+    Ok(match tape_text::number::str_to_number(&buf) {
+        Some(tape_text::number::Number::Int(i)) => Some(Value::Int(i)),
+        Some(tape_text::number::Number::Float(f)) => Some(Value::Float(f)),
+        None => None,
+    })
+}
+
+/// What reading a list of formats gave: one value per format up to and including the first
+/// that failed (a nil), or an I/O error.
+enum ReadOutcome {
+    Values(Vec<Value>),
+    Failed(std::io::Error),
+}
+
+/// Reads `fmts` from stream `id`. The strings made here are unrooted only until the caller
+/// pushes them, with no collection point in between.
+fn read_values(vm: &mut Vm, st: &Shared, id: usize, fmts: &[Fmt]) -> Result<ReadOutcome, Error> {
+    let mut vals = Vec::with_capacity(fmts.len());
+    for f in fmts {
+        let r: std::io::Result<Option<Vec<u8>>> = {
+            let mut g = lock(st);
+            let Some(Some(s)) = g.streams.get_mut(id) else {
+                drop(g);
+                return Err(vm.error("attempt to use a closed file"));
+            };
+            match f {
+                Fmt::Number => match read_number(s) {
+                    Ok(Some(v)) => {
+                        vals.push(v);
+                        continue;
+                    }
+                    Ok(None) => Ok(None),
+                    Err(e) => Err(e),
+                },
+                Fmt::Count(0) => s.peek().map(|c| c.map(|_| Vec::new())),
+                Fmt::Count(n) => {
+                    let mut out = Vec::new();
+                    let n = if *n < 0 { 0 } else { *n as usize };
+                    s.read_count(&mut out, Some(n)).map(|_| {
+                        if out.is_empty() {
+                            None
+                        } else {
+                            Some(out)
+                        }
+                    })
+                }
+                Fmt::Line | Fmt::LineNl => {
+                    let mut out = Vec::new();
+                    s.read_line(&mut out, matches!(f, Fmt::LineNl)).map(|any| {
+                        if any {
+                            Some(out)
+                        } else {
+                            None
+                        }
+                    })
+                }
+                Fmt::All => {
+                    let mut out = Vec::new();
+                    s.read_count(&mut out, None).map(|_| Some(out))
+                }
+            }
+        };
+        match r {
+            Ok(Some(bytes)) => vals.push(vm.str_value(&bytes)?),
+            Ok(None) => {
+                vals.push(Value::Nil);
+                break;
+            }
+            Err(e) => return Ok(ReadOutcome::Failed(e)),
+        }
+    }
+    Ok(ReadOutcome::Values(vals))
+}
+
+/// Reads and pushes the results (`nil, msg, errno` on an I/O error).
+fn read_formats(vm: &mut Vm, st: &Shared, id: usize, fmts: &[Fmt]) -> Result<usize, Error> {
+    match read_values(vm, st, id, fmts)? {
+        ReadOutcome::Values(vals) => {
+            for v in &vals {
+                vm.push(*v)?;
+            }
+            Ok(vals.len())
+        }
+        ReadOutcome::Failed(e) => crate::os::push_io_error(vm, &e, None),
+    }
+}
+
+fn f_read(vm: &mut Vm, args: Args, st: &Shared) -> Result<usize, Error> {
+    let id = to_file(vm, args, 0, st)?;
+    let fmts = parse_formats(vm, args, 1)?;
+    read_formats(vm, st, id, &fmts)
+}
+
+fn io_read(vm: &mut Vm, args: Args, st: &Shared) -> Result<usize, Error> {
+    let (_, id) = default_file(vm, st, INPUT_KEY)?;
+    let fmts = parse_formats(vm, args, 0)?;
+    read_formats(vm, st, id, &fmts)
+}
+
+/// Makes the iterator `lines` returns: reads `fmts` from `id` on each call; when the first
+/// value fails, closes the file if `close` is set and returns nothing.
+fn lines_iter(
+    vm: &mut Vm,
+    st: &Shared,
+    id: usize,
+    fmts: Vec<Fmt>,
+    close: bool,
+) -> Result<Value, Error> {
+    let st = st.clone();
+    vm.new_boxed_native(
+        "for iterator",
+        Arc::new(move |vm: &mut Vm, _args: Args| {
+            if !is_open(&st, id) {
+                return Err(vm.error("file is already closed"));
+            }
+            match read_values(vm, &st, id, &fmts)? {
+                ReadOutcome::Values(vals) if vals.first().is_some_and(|v| !v.is_nil()) => {
+                    for v in &vals {
+                        vm.push(*v)?;
+                    }
+                    Ok(vals.len())
+                }
+                ReadOutcome::Failed(e) => {
+                    let msg = crate::os::io_error_text(&e);
+                    Err(vm.error(&msg))
+                }
+                ReadOutcome::Values(_) => {
+                    if close {
+                        let mut g = lock(&st);
+                        if let Some(slot) = g.streams.get_mut(id) {
+                            if let Some(mut s) = slot.take() {
+                                let _ = s.flush_writes();
+                            }
+                        }
+                    }
+                    Ok(0)
+                }
+            }
+        }),
+    )
+}
+
+fn f_lines(vm: &mut Vm, args: Args, st: &Shared) -> Result<usize, Error> {
+    let id = to_file(vm, args, 0, st)?;
+    let fmts = parse_formats(vm, args, 1)?;
+    let it = lines_iter(vm, st, id, fmts, false)?;
+    vm.push(it)?;
+    Ok(1)
+}
+
+fn io_lines(vm: &mut Vm, args: Args, st: &Shared) -> Result<usize, Error> {
+    let fmts = parse_formats(vm, args, 1)?;
+    if vm.arg(args, 0).is_nil() {
+        let (_, id) = default_file(vm, st, INPUT_KEY)?;
+        let it = lines_iter(vm, st, id, fmts, false)?;
+        vm.push(it)?;
+        return Ok(1);
+    }
+    let name = vm.check_str(args, 0)?;
+    let file = open_check(vm, st, name, "r")?;
+    let Some(id) = file_id(st, file) else {
+        return Ok(0);
+    };
+    let it = lines_iter(vm, st, id, fmts, true)?;
+    vm.push(it)?;
+    vm.push(Value::Nil)?;
+    vm.push(Value::Nil)?;
+    vm.push(file)?;
+    Ok(4)
+}
+
+// ----- opening -----
+
+/// Is `mode` one `fopen` accepts (`[rwa]%+?b*`)?
+fn valid_mode(mode: &[u8]) -> bool {
+    let mut rest = match mode.first() {
+        Some(b'r' | b'w' | b'a') => &mode[1..],
+        _ => return false,
+    };
+    if rest.first() == Some(&b'+') {
+        rest = &rest[1..];
+    }
+    rest.iter().all(|&b| b == b'b')
+}
+
+fn open_file(vm: &Vm, name: tape_vm::StrRef, mode: &[u8]) -> std::io::Result<std::fs::File> {
+    use std::os::unix::ffi::OsStrExt;
+    let path = std::path::Path::new(std::ffi::OsStr::from_bytes(vm.str_bytes(name)));
+    let plus = mode.get(1) == Some(&b'+');
+    let mut o = std::fs::OpenOptions::new();
+    match mode.first() {
+        Some(b'w') => o.write(true).create(true).truncate(true).read(plus),
+        Some(b'a') => o.append(true).create(true).read(plus),
+        _ => o.read(true).write(plus),
+    };
+    o.open(path)
+}
+
+/// Opens a file for `io.lines`/`io.input`/`io.output`, raising PUC's error on failure.
+fn open_check(vm: &mut Vm, st: &Shared, name: tape_vm::StrRef, mode: &str) -> Result<Value, Error> {
+    match open_file(vm, name, mode.as_bytes()) {
+        Ok(f) => new_file(vm, st, Stream::new(Target::File(f))),
+        Err(e) => {
+            let n = String::from_utf8_lossy(vm.str_bytes(name)).into_owned();
+            let t = crate::os::io_error_text(&e);
+            Err(vm.error(&format!("cannot open file '{n}' ({t})")))
+        }
+    }
+}
+
+fn io_open(vm: &mut Vm, args: Args, st: &Shared) -> Result<usize, Error> {
+    let name = vm.check_str(args, 0)?;
+    let mode: Vec<u8> = match vm.opt_str(args, 1)? {
+        Some(m) => vm.str_bytes(m).to_vec(),
+        None => b"r".to_vec(),
+    };
+    vm.arg_check(valid_mode(&mode), 1, "invalid mode")?;
+    match open_file(vm, name, &mode) {
+        Ok(f) => {
+            let v = new_file(vm, st, Stream::new(Target::File(f)))?;
+            vm.push(v)?;
+            Ok(1)
+        }
+        Err(e) => {
+            let n = vm.str_bytes(name).to_vec();
+            crate::os::push_io_error(vm, &e, Some(&n))
+        }
+    }
+}
+
+fn set_default(
+    vm: &mut Vm,
+    args: Args,
+    st: &Shared,
+    key: &str,
+    mode: &str,
+) -> Result<usize, Error> {
+    let r = vm.registry();
+    let v = vm.arg(args, 0);
+    if !v.is_nil() {
+        let f = match v {
+            Value::Str(_) | Value::Int(_) | Value::Float(_) => {
+                let name = vm.check_str(args, 0)?;
+                open_check(vm, st, name, mode)?
+            }
+            _ => {
+                to_file(vm, args, 0, st)?;
+                v
+            }
+        };
+        vm.set_field(r, key, f)?;
+    }
+    let k = vm.str_value(key)?;
+    let cur = vm.raw_get(Value::Table(r), k);
+    vm.push(cur)?;
+    Ok(1)
+}
+
+fn io_input(vm: &mut Vm, args: Args, st: &Shared) -> Result<usize, Error> {
+    set_default(vm, args, st, INPUT_KEY, "r")
+}
+
+fn io_output(vm: &mut Vm, args: Args, st: &Shared) -> Result<usize, Error> {
+    set_default(vm, args, st, OUTPUT_KEY, "w")
+}
+
+fn io_popen(vm: &mut Vm, _args: Args, _st: &Shared) -> Result<usize, Error> {
+    Err(vm.error("'popen' not supported"))
+}
+
+fn io_tmpfile(vm: &mut Vm, _args: Args, st: &Shared) -> Result<usize, Error> {
+    for k in 0..100u64 {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos() as u64)
+            .unwrap_or(k);
+        let path = format!(
+            "/tmp/tape_tmp_{}_{:x}",
+            std::process::id(),
+            nanos ^ (k << 40)
+        );
+        let f = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create_new(true)
+            .open(&path);
+        if let Ok(f) = f {
+            let _ = std::fs::remove_file(&path);
+            let v = new_file(vm, st, Stream::new(Target::File(f)))?;
+            vm.push(v)?;
+            return Ok(1);
+        }
+    }
+    Err(vm.error("unable to create a temporary file"))
+}
+
+fn io_type(vm: &mut Vm, args: Args, st: &Shared) -> Result<usize, Error> {
+    let v = vm.check_any(args, 0)?;
+    let r = match file_id(st, v) {
+        Some(id) if is_open(st, id) => vm.str_value("file")?,
+        Some(_) => vm.str_value("closed file")?,
+        None => Value::Nil,
+    };
+    vm.push(r)?;
+    Ok(1)
+}
+
+// ----- seek and buffering -----
+
+/// `luaL_checkoption`: the index of argument `i` in `opts`, or its default.
+fn check_option(
+    vm: &mut Vm,
+    args: Args,
+    i: usize,
+    default: Option<&str>,
+    opts: &[&str],
+) -> Result<usize, Error> {
+    let name: Vec<u8> = match (vm.arg(args, i).is_nil(), default) {
+        (true, Some(d)) => d.as_bytes().to_vec(),
+        _ => {
+            let s = vm.check_str(args, i)?;
+            vm.str_bytes(s).to_vec()
+        }
+    };
+    match opts.iter().position(|o| o.as_bytes() == &name[..]) {
+        Some(k) => Ok(k),
+        None => {
+            let n = String::from_utf8_lossy(&name).into_owned();
+            Err(vm.arg_error(i, &format!("invalid option '{n}'")))
+        }
+    }
+}
+
+fn f_seek(vm: &mut Vm, args: Args, st: &Shared) -> Result<usize, Error> {
+    let id = to_file(vm, args, 0, st)?;
+    let whence = check_option(vm, args, 1, Some("cur"), &["set", "cur", "end"])?;
+    let off = vm.opt_int(args, 2, 0)?;
+    let pos = match whence {
+        0 => SeekFrom::Start(off.max(0) as u64),
+        1 => SeekFrom::Current(off),
+        _ => SeekFrom::End(off),
+    };
+    let r = {
+        let mut g = lock(st);
+        match g.streams.get_mut(id) {
+            Some(Some(s)) => s.seek(pos),
+            _ => Ok(0),
+        }
+    };
+    match r {
+        Ok(p) => {
+            vm.push(Value::Int(p as i64))?;
+            Ok(1)
+        }
+        Err(e) => crate::os::push_io_error(vm, &e, None),
+    }
+}
+
+fn f_setvbuf(vm: &mut Vm, args: Args, st: &Shared) -> Result<usize, Error> {
+    let id = to_file(vm, args, 0, st)?;
+    let mode = check_option(vm, args, 1, None, &["no", "full", "line"])?;
+    let _size = vm.opt_int(args, 2, 1024)?;
+    let mut g = lock(st);
+    if let Some(Some(s)) = g.streams.get_mut(id) {
+        s.mode = [BufMode::No, BufMode::Full, BufMode::Line][mode.min(2)];
+        let _ = s.flush_writes();
+    }
+    drop(g);
+    vm.push(Value::Bool(true))?;
+    Ok(1)
+}

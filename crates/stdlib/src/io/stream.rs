@@ -1,0 +1,197 @@
+//! One open file of the io library: an OS file or a standard stream with Tape's own read and
+//! write buffers, so reading can peek a byte (the `n` format, `l`/`L` lines) and the position
+//! reported by `seek` accounts for buffered data.
+//!
+//! Invariant: `rpos <= rbuf.len()`; at most one of `rbuf[rpos..]` (unread input) and `wbuf`
+//! (unwritten output) is non-empty, because switching direction drains the other buffer.
+
+use std::io::{Read, Seek, SeekFrom, Write};
+
+/// Where the bytes go.
+pub(crate) enum Target {
+    Stdin,
+    /// Standard output: the bytes go to the VM's output sink (shared with `print`), so the
+    /// stream keeps no buffer of its own.
+    Stdout,
+    Stderr,
+    File(std::fs::File),
+}
+
+/// Buffering mode set by `setvbuf`.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum BufMode {
+    No,
+    Full,
+    Line,
+}
+
+pub(crate) struct Stream {
+    pub(crate) target: Target,
+    rbuf: Vec<u8>,
+    rpos: usize,
+    wbuf: Vec<u8>,
+    pub(crate) mode: BufMode,
+}
+
+const CHUNK: usize = 16 * 1024;
+
+impl Stream {
+    pub(crate) fn new(target: Target) -> Stream {
+        Stream {
+            target,
+            rbuf: Vec::new(),
+            rpos: 0,
+            wbuf: Vec::new(),
+            mode: BufMode::Full,
+        }
+    }
+
+    pub(crate) fn is_std(&self) -> bool {
+        !matches!(self.target, Target::File(_))
+    }
+
+    /// Refills the read buffer; `Ok(false)` at end of file.
+    fn fill(&mut self) -> std::io::Result<bool> {
+        if self.rpos < self.rbuf.len() {
+            return Ok(true);
+        }
+        self.flush_writes()?;
+        self.rbuf.resize(CHUNK, 0);
+        self.rpos = 0;
+        let n = loop {
+            let r = match &mut self.target {
+                Target::Stdin => std::io::stdin().read(&mut self.rbuf),
+                Target::File(f) => f.read(&mut self.rbuf),
+                Target::Stdout | Target::Stderr => Err(std::io::Error::from_raw_os_error(9)),
+            };
+            match r {
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => {
+                    self.rbuf.clear();
+                    return Err(e);
+                }
+                Ok(n) => break n,
+            }
+        };
+        self.rbuf.truncate(n);
+        Ok(n > 0)
+    }
+
+    /// The next byte without consuming it.
+    pub(crate) fn peek(&mut self) -> std::io::Result<Option<u8>> {
+        if !self.fill()? {
+            return Ok(None);
+        }
+        Ok(self.rbuf.get(self.rpos).copied())
+    }
+
+    pub(crate) fn bump(&mut self) {
+        if self.rpos < self.rbuf.len() {
+            self.rpos += 1;
+        }
+    }
+
+    /// Reads a line into `out`; `keep_nl` keeps the `\n`. `Ok(false)` if nothing was read at EOF.
+    pub(crate) fn read_line(&mut self, out: &mut Vec<u8>, keep_nl: bool) -> std::io::Result<bool> {
+        let mut any = false;
+        loop {
+            if !self.fill()? {
+                return Ok(any);
+            }
+            any = true;
+            let avail = &self.rbuf[self.rpos..];
+            match avail.iter().position(|&b| b == b'\n') {
+                Some(i) => {
+                    out.extend_from_slice(&avail[..if keep_nl { i + 1 } else { i }]);
+                    self.rpos += i + 1;
+                    return Ok(true);
+                }
+                None => {
+                    out.extend_from_slice(avail);
+                    self.rpos = self.rbuf.len();
+                }
+            }
+        }
+    }
+
+    /// Reads up to `n` bytes (all that is left when `n` is `None`) into `out`.
+    pub(crate) fn read_count(
+        &mut self,
+        out: &mut Vec<u8>,
+        n: Option<usize>,
+    ) -> std::io::Result<()> {
+        let mut left = n.unwrap_or(usize::MAX);
+        while left > 0 {
+            if !self.fill()? {
+                break;
+            }
+            let avail = &self.rbuf[self.rpos..];
+            let take = avail.len().min(left);
+            out.extend_from_slice(&avail[..take]);
+            self.rpos += take;
+            left -= take;
+        }
+        Ok(())
+    }
+
+    /// Buffers `data` for writing (standard output is handled by the caller).
+    pub(crate) fn write(&mut self, data: &[u8]) -> std::io::Result<()> {
+        self.drop_reads()?;
+        match &mut self.target {
+            Target::Stderr => std::io::stderr().write_all(data),
+            Target::File(_) => {
+                self.wbuf.extend_from_slice(data);
+                let flush_now = match self.mode {
+                    BufMode::No => true,
+                    BufMode::Line => data.contains(&b'\n'),
+                    BufMode::Full => self.wbuf.len() >= CHUNK,
+                };
+                if flush_now {
+                    self.flush_writes()?;
+                }
+                Ok(())
+            }
+            Target::Stdin | Target::Stdout => Err(std::io::Error::from_raw_os_error(9)),
+        }
+    }
+
+    pub(crate) fn flush_writes(&mut self) -> std::io::Result<()> {
+        if self.wbuf.is_empty() {
+            return Ok(());
+        }
+        let r = match &mut self.target {
+            Target::File(f) => f.write_all(&self.wbuf),
+            _ => Ok(()),
+        };
+        self.wbuf.clear();
+        r
+    }
+
+    /// Gives unread input back to the OS position (before writing or seeking).
+    fn drop_reads(&mut self) -> std::io::Result<()> {
+        let unread = self.rbuf.len() - self.rpos;
+        self.rbuf.clear();
+        self.rpos = 0;
+        if unread > 0 {
+            if let Target::File(f) = &mut self.target {
+                f.seek(SeekFrom::Current(-(unread as i64)))?;
+            }
+        }
+        Ok(())
+    }
+
+    pub(crate) fn seek(&mut self, pos: SeekFrom) -> std::io::Result<u64> {
+        self.flush_writes()?;
+        let unread = (self.rbuf.len() - self.rpos) as i64;
+        self.rbuf.clear();
+        self.rpos = 0;
+        let pos = match pos {
+            SeekFrom::Current(o) => SeekFrom::Current(o - unread),
+            p => p,
+        };
+        match &mut self.target {
+            Target::File(f) => f.seek(pos),
+            _ => Err(std::io::Error::from_raw_os_error(29)),
+        }
+    }
+}

@@ -1,0 +1,318 @@
+//! Pattern-matching functions of the string library (manual §6.4.1, §6.4): `string.find`,
+//! `string.match`, `string.gmatch` and `string.gsub`, wired to `tape_text::pattern`.
+//!
+//! The matcher borrows the subject's bytes straight from the heap while no Lua code can run.
+//! Where Lua code runs between matches (a `gsub` replacement function or `__index`), the
+//! subject and pattern are copied once per call so the VM can be borrowed mutably; `gmatch`
+//! keeps its state (subject, pattern, position, last match end) in the iterator's upvalues, so
+//! each step resumes where the last one stopped and the whole loop is linear in the subject.
+
+use super::{charge_fuel, memory_error, posrelat_start, substring};
+use tape_text::pattern::{self, Capture, MatchError, Matcher};
+use tape_vm::{Args, Error, StrRef, Value, Vm};
+
+/// One capture of a finished match, detached from the matcher's borrow of the subject.
+#[derive(Clone, Copy)]
+enum Cap {
+    Slice(usize, usize),
+    Position(usize),
+}
+
+/// Captures of one match, copied out of the matcher (at most `MAX_CAPTURES`).
+struct Caps {
+    n: usize,
+    caps: [Cap; pattern::MAX_CAPTURES],
+}
+
+impl Caps {
+    /// Copies the captures of the match `start..end` (the whole match when there are none and
+    /// `whole_if_none`).
+    fn collect(
+        m: &Matcher,
+        start: usize,
+        end: usize,
+        whole_if_none: bool,
+    ) -> Result<Caps, MatchError> {
+        let n = m.result_count(whole_if_none);
+        let mut caps = Caps {
+            n,
+            caps: [Cap::Position(0); pattern::MAX_CAPTURES],
+        };
+        for i in 0..n {
+            caps.caps[i] = match m.capture(i, start, end)? {
+                Capture::Slice(a, b) => Cap::Slice(a, b),
+                Capture::Position(p) => Cap::Position(p),
+            };
+        }
+        Ok(caps)
+    }
+
+    /// Pushes the captures as Lua values (substrings of `s`, positions as integers).
+    fn push(&self, vm: &mut Vm, s: StrRef) -> Result<usize, Error> {
+        for i in 0..self.n {
+            let v = cap_value(vm, s, self.caps[i])?;
+            vm.push(v)?;
+        }
+        Ok(self.n)
+    }
+}
+
+fn cap_value(vm: &mut Vm, s: StrRef, c: Cap) -> Result<Value, Error> {
+    match c {
+        Cap::Slice(a, b) => substring(vm, s, a, b),
+        Cap::Position(p) => Ok(Value::Int(p as i64 + 1)),
+    }
+}
+
+/// Turns a matcher failure into the Lua error PUC raises (`luaL_error`, with position).
+#[cold]
+fn match_error(vm: &mut Vm, e: MatchError) -> Error {
+    match e {
+        MatchError::Pattern(msg) => vm.error(&msg),
+        MatchError::OutOfFuel => vm.error("fuel exhausted"),
+    }
+}
+
+/// The step budget for one matcher run. Unlimited until the VM's fuel rule is wired into
+/// `charge_fuel`.
+fn match_budget(_vm: &Vm) -> u64 {
+    u64::MAX
+}
+
+/// Shared body of `find` and `match`.
+fn find_aux(vm: &mut Vm, args: Args, find: bool) -> Result<usize, Error> {
+    let s = vm.check_str(args, 0)?;
+    let p = vm.check_str(args, 1)?;
+    let init = vm.opt_int(args, 2, 1)?;
+    let plain = vm.arg(args, 3).truthy();
+    let ls = vm.str_bytes(s).len();
+    let init = posrelat_start(init, ls) - 1;
+    if init > ls {
+        vm.push(Value::Nil)?;
+        return Ok(1);
+    }
+    let budget = match_budget(vm);
+    let src = vm.str_bytes(s);
+    let pat = vm.str_bytes(p);
+    if find && (plain || !pattern::has_specials(pat)) {
+        let found = pattern::find_plain(src, pat, init);
+        let plen = pat.len();
+        charge_fuel(vm, ls - init)?;
+        return match found {
+            Some(at) => {
+                vm.push(Value::Int(at as i64 + 1))?;
+                vm.push(Value::Int((at + plen) as i64))?;
+                Ok(2)
+            }
+            None => {
+                vm.push(Value::Nil)?;
+                Ok(1)
+            }
+        };
+    }
+    let (anchored, body) = pattern::split_anchor(pat);
+    let mut m = Matcher::new(src, body);
+    m.set_fuel(budget);
+    let r = m.find(init, anchored);
+    let r = r.and_then(|found| match found {
+        Some((a, b)) => Ok(Some((a, b, Caps::collect(&m, a, b, !find)?))),
+        None => Ok(None),
+    });
+    let used = budget.saturating_sub(m.fuel());
+    charge_fuel(vm, used.min(usize::MAX as u64) as usize)?;
+    match r {
+        Err(e) => Err(match_error(vm, e)),
+        Ok(None) => {
+            vm.push(Value::Nil)?;
+            Ok(1)
+        }
+        Ok(Some((a, b, caps))) => {
+            let mut n = 0;
+            if find {
+                vm.push(Value::Int(a as i64 + 1))?;
+                vm.push(Value::Int(b as i64))?;
+                n = 2;
+            }
+            Ok(n + caps.push(vm, s)?)
+        }
+    }
+}
+
+/// string.find (s, pattern [, init [, plain]])
+pub(super) fn find(vm: &mut Vm, args: Args) -> Result<usize, Error> {
+    find_aux(vm, args, true)
+}
+
+/// string.match (s, pattern [, init])
+pub(super) fn match_(vm: &mut Vm, args: Args) -> Result<usize, Error> {
+    find_aux(vm, args, false)
+}
+
+/// string.gmatch (s, pattern [, init]): an iterator closing over
+/// `[subject, pattern, next position, end of last match or nil]`.
+pub(super) fn gmatch(vm: &mut Vm, args: Args) -> Result<usize, Error> {
+    let s = vm.check_str(args, 0)?;
+    let p = vm.check_str(args, 1)?;
+    let init = vm.opt_int(args, 2, 1)?;
+    let ls = vm.str_bytes(s).len();
+    let mut init = posrelat_start(init, ls) - 1;
+    if init > ls {
+        init = ls + 1;
+    }
+    let ups = [
+        Value::Str(s),
+        Value::Str(p),
+        Value::Int(init as i64),
+        Value::Nil,
+    ];
+    let f = vm.new_native_with_upvalues("", gmatch_step, &ups)?;
+    vm.push(f)?;
+    Ok(1)
+}
+
+fn gmatch_step(vm: &mut Vm, _args: Args) -> Result<usize, Error> {
+    let (Value::Str(s), Value::Str(p)) = (vm.native_upvalue(0), vm.native_upvalue(1)) else {
+        return Ok(0);
+    };
+    let mut pos = match vm.native_upvalue(2) {
+        Value::Int(i) => i as usize,
+        _ => return Ok(0),
+    };
+    let mut last = match vm.native_upvalue(3) {
+        Value::Int(i) => Some(i as usize),
+        _ => None,
+    };
+    let budget = match_budget(vm);
+    let src = vm.str_bytes(s);
+    let pat = vm.str_bytes(p);
+    let mut m = Matcher::new(src, pat);
+    m.set_fuel(budget);
+    let r = m
+        .gmatch_next(&mut pos, &mut last)
+        .and_then(|found| match found {
+            Some((a, b)) => Ok(Some(Caps::collect(&m, a, b, true)?)),
+            None => Ok(None),
+        });
+    let used = budget.saturating_sub(m.fuel());
+    charge_fuel(vm, used.min(usize::MAX as u64) as usize)?;
+    vm.set_native_upvalue(2, Value::Int(pos as i64));
+    vm.set_native_upvalue(3, last.map_or(Value::Nil, |e| Value::Int(e as i64)));
+    match r {
+        Err(e) => Err(match_error(vm, e)),
+        Ok(None) => Ok(0),
+        Ok(Some(caps)) => caps.push(vm, s),
+    }
+}
+
+/// Errors inside `gsub`'s loop: from the matcher, or from Lua code a replacement ran.
+enum GsubError {
+    Match(MatchError),
+    Lua(Error),
+}
+
+impl From<MatchError> for GsubError {
+    fn from(e: MatchError) -> Self {
+        GsubError::Match(e)
+    }
+}
+
+/// string.gsub (s, pattern, repl [, n])
+pub(super) fn gsub(vm: &mut Vm, args: Args) -> Result<usize, Error> {
+    let s = vm.check_str(args, 0)?;
+    let p = vm.check_str(args, 1)?;
+    let repl = vm.arg(args, 2);
+    let srcl = vm.str_bytes(s).len();
+    let max_n = vm.opt_int(args, 3, srcl as i64 + 1)?;
+    let repl = match repl {
+        Value::Int(_) | Value::Float(_) => Value::Str(vm.check_str(args, 2)?),
+        Value::Str(_) | Value::Table(_) | Value::LuaFn(_) | Value::Native(_) => repl,
+        _ => return Err(vm.type_error(args, 2, "string/function/table")),
+    };
+    let max_n = max_n.max(0) as u64 as usize;
+    let budget = match_budget(vm);
+    let mut out: Vec<u8> = Vec::new();
+    if out.try_reserve(srcl).is_err() {
+        return Err(memory_error(vm));
+    }
+    let (result, used) = match repl {
+        Value::Str(r) => {
+            let src = vm.str_bytes(s);
+            let (anchored, body) = pattern::split_anchor(vm.str_bytes(p));
+            let rb = vm.str_bytes(r);
+            let mut m = Matcher::new(src, body);
+            m.set_fuel(budget);
+            let res = m.gsub::<MatchError>(anchored, max_n, &mut out, |m, a, b, out| {
+                m.expand_replacement(rb, a, b, out)
+            });
+            (
+                res.map_err(GsubError::Match),
+                budget.saturating_sub(m.fuel()),
+            )
+        }
+        _ => {
+            // Lua code runs between matches: work on copies so the VM stays free.
+            let src = vm.str_bytes(s).to_vec();
+            let pat = vm.str_bytes(p).to_vec();
+            let (anchored, body) = pattern::split_anchor(&pat);
+            let mut m = Matcher::new(&src, body);
+            m.set_fuel(budget);
+            let res = m.gsub::<GsubError>(anchored, max_n, &mut out, |m, a, b, out| {
+                let caps = Caps::collect(m, a, b, true)?;
+                add_value(vm, s, repl, &caps, &src[a..b], out).map_err(GsubError::Lua)
+            });
+            (res, budget.saturating_sub(m.fuel()))
+        }
+    };
+    charge_fuel(
+        vm,
+        (used.min(usize::MAX as u64) as usize).saturating_add(out.len()),
+    )?;
+    let n = match result {
+        Ok(n) => n,
+        Err(GsubError::Match(e)) => return Err(match_error(vm, e)),
+        Err(GsubError::Lua(e)) => return Err(e),
+    };
+    let v = if n == 0 {
+        Value::Str(s)
+    } else {
+        vm.str_value(&out)?
+    };
+    vm.push(v)?;
+    vm.push(Value::Int(n as i64))?;
+    Ok(2)
+}
+
+/// Appends the replacement a table or function gives for one match: the value of
+/// `repl[first capture]` or `repl(captures...)`; false or nil keeps the match itself.
+fn add_value(
+    vm: &mut Vm,
+    s: StrRef,
+    repl: Value,
+    caps: &Caps,
+    whole: &[u8],
+    out: &mut Vec<u8>,
+) -> Result<(), Error> {
+    let v = match repl {
+        Value::Table(_) => {
+            let k = cap_value(vm, s, caps.caps[0])?;
+            vm.index(repl, k)?
+        }
+        _ => {
+            let mut argv = [Value::Nil; pattern::MAX_CAPTURES];
+            for (slot, &c) in argv.iter_mut().zip(&caps.caps[..caps.n]) {
+                *slot = cap_value(vm, s, c)?;
+            }
+            vm.call1(repl, &argv[..caps.n])?
+        }
+    };
+    match v {
+        Value::Nil | Value::Bool(false) => out.extend_from_slice(whole),
+        Value::Str(r) => out.extend_from_slice(vm.str_bytes(r)),
+        Value::Int(_) | Value::Float(_) => out.extend_from_slice(&vm.basic_tostring(v)),
+        _ => {
+            let tn = v.type_name();
+            return Err(vm.error(&format!("invalid replacement value (a {tn})")));
+        }
+    }
+    Ok(())
+}
