@@ -1,2 +1,336 @@
+//! `tape`: the command-line interpreter, compatible with PUC's `lua` command (manual §7):
+//! `tape [options] [script [args]]` with `-e stat`, `-i`, `-l mod`, `-v`, `-E`, `-W`, `--` and `-`,
+//! the `arg` table, an interactive REPL, and `--list FILE` to print a file's compiled bytecode.
 #![forbid(unsafe_code)]
-fn main() {}
+
+mod repl;
+
+use std::io::{IsTerminal, Read, Write};
+use std::process::ExitCode;
+use tape::{Error, Tape};
+
+const PROGNAME: &str = "tape";
+
+/// What the command line asks for, in the order `lua.c` handles it.
+struct Options {
+    /// `-e`, `-l` and `-W` in command-line order.
+    actions: Vec<Action>,
+    interactive: bool,
+    version: bool,
+    ignore_env: bool,
+    /// Index in argv of the script (or of `-`), if any.
+    script: Option<usize>,
+}
+
+enum Action {
+    Exec(String),
+    Require(String),
+    WarnOn,
+}
+
+fn usage(bad: &str) -> ExitCode {
+    let mut err = std::io::stderr().lock();
+    let _ = writeln!(err, "{PROGNAME}: {bad}");
+    let _ = write!(
+        err,
+        "usage: {PROGNAME} [options] [script [args]]\n\
+         Available options are:\n  \
+         -e stat   execute string 'stat'\n  \
+         -i        enter interactive mode after executing 'script'\n  \
+         -l mod    require library 'mod' into global 'mod'\n  \
+         -l g=mod  require library 'mod' into global 'g'\n  \
+         -v        show version information\n  \
+         -E        ignore environment variables\n  \
+         -W        turn warnings on\n  \
+         --list f  print the compiled bytecode of file 'f' and exit\n  \
+         --        stop handling options\n  \
+         -         stop handling options and execute stdin\n"
+    );
+    ExitCode::FAILURE
+}
+
+/// Parses options the way `lua.c` does; `Err` carries the usage complaint.
+fn parse_args(argv: &[String]) -> Result<Options, String> {
+    let mut o = Options {
+        actions: Vec::new(),
+        interactive: false,
+        version: false,
+        ignore_env: false,
+        script: None,
+    };
+    let mut i = 1;
+    while i < argv.len() {
+        let a = argv[i].as_str();
+        if !a.starts_with('-') {
+            o.script = Some(i);
+            return Ok(o);
+        }
+        match a {
+            "-" => {
+                o.script = Some(i);
+                return Ok(o);
+            }
+            "--" => {
+                if i + 1 < argv.len() {
+                    o.script = Some(i + 1);
+                }
+                return Ok(o);
+            }
+            "-i" => {
+                o.interactive = true;
+                o.version = true;
+            }
+            "-v" => o.version = true,
+            "-E" => o.ignore_env = true,
+            "-W" => o.actions.push(Action::WarnOn),
+            _ if a.starts_with("-e") || a.starts_with("-l") => {
+                let arg = if a.len() > 2 {
+                    a[2..].to_string()
+                } else {
+                    i += 1;
+                    match argv.get(i) {
+                        Some(s) if !s.starts_with('-') => s.clone(),
+                        _ => return Err(format!("'{a}' needs argument")),
+                    }
+                };
+                o.actions.push(if a.starts_with("-e") {
+                    Action::Exec(arg)
+                } else {
+                    Action::Require(arg)
+                });
+            }
+            _ => return Err(format!("unrecognized option '{a}'")),
+        }
+        i += 1;
+    }
+    Ok(o)
+}
+
+/// Prints an error as `lua.c` does: `tape: message`, then the traceback if there is one.
+fn report(err: &Error) {
+    let mut e = std::io::stderr().lock();
+    let _ = writeln!(e, "{PROGNAME}: {}", err.message());
+    if let Some(tb) = err.traceback() {
+        let _ = writeln!(e, "{tb}");
+    }
+    let _ = e.flush();
+}
+
+/// Builds the global `arg`: the script at 0, its arguments at 1.., the interpreter and options
+/// before it at negative indices.
+fn set_arg_table(tape: &mut Tape, argv: &[String], script: Option<usize>) {
+    let zero = script.unwrap_or(0) as i64;
+    let entries: Vec<(i64, &[u8])> = argv
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (i as i64 - zero, s.as_bytes()))
+        .collect();
+    tape.set_arg_table(&entries);
+}
+
+fn run_chunk(tape: &mut Tape, src: &[u8], chunkname: &str, args: &[&[u8]]) -> bool {
+    match tape.exec(src, chunkname, args) {
+        Ok(_) => true,
+        Err(e) => {
+            report(&e);
+            false
+        }
+    }
+}
+
+/// Reads a script file (or stdin for `-`), skipping a first line that starts with `#`.
+fn read_script(name: &str) -> Result<(Vec<u8>, String), String> {
+    let (mut bytes, chunkname) = if name == "-" {
+        let mut b = Vec::new();
+        std::io::stdin()
+            .read_to_end(&mut b)
+            .map_err(|e| format!("cannot read stdin: {e}"))?;
+        (b, "=stdin".to_string())
+    } else {
+        let b =
+            std::fs::read(name).map_err(|e| format!("cannot open {name}: {}", io_reason(&e)))?;
+        (b, format!("@{name}"))
+    };
+    if bytes.first() == Some(&b'#') {
+        // Keep the newline so line numbers stay right.
+        let end = bytes
+            .iter()
+            .position(|&c| c == b'\n')
+            .unwrap_or(bytes.len());
+        bytes.drain(..end);
+    }
+    Ok((bytes, chunkname))
+}
+
+/// The C library's text for an I/O error, without Rust's " (os error N)" suffix.
+fn io_reason(e: &std::io::Error) -> String {
+    let s = e.to_string();
+    match s.find(" (os error") {
+        Some(i) => s[..i].to_string(),
+        None => s,
+    }
+}
+
+fn list_file(name: &str) -> ExitCode {
+    let (src, chunkname) = match read_script(name) {
+        Ok(x) => x,
+        Err(msg) => {
+            eprintln!("{PROGNAME}: {msg}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match Tape::compile(&src, &chunkname) {
+        Ok(proto) => {
+            print!("{}", tape::listing(&proto));
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            report(&e);
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let argv: Vec<String> = std::env::args().collect();
+    if argv.get(1).map(String::as_str) == Some("--list") {
+        return match argv.get(2) {
+            Some(f) => list_file(f),
+            None => usage("'--list' needs argument"),
+        };
+    }
+    let opts = match parse_args(&argv) {
+        Ok(o) => o,
+        Err(msg) => return usage(&msg),
+    };
+    let mut tape = Tape::new();
+    // `lua.c` starts the collector in generational mode; scripts can observe it.
+    tape.vm().gc_set_mode(true);
+    set_arg_table(&mut tape, &argv, opts.script);
+    if opts.version {
+        println!("{}", tape::VERSION_BANNER);
+    }
+    if !opts.ignore_env {
+        let init = std::env::var("LUA_INIT_5_4").or_else(|_| std::env::var("LUA_INIT"));
+        if let Ok(init) = init {
+            let ok = if let Some(file) = init.strip_prefix('@') {
+                match read_script(file) {
+                    Ok((src, name)) => run_chunk(&mut tape, &src, &name, &[]),
+                    Err(msg) => {
+                        eprintln!("{PROGNAME}: {msg}");
+                        false
+                    }
+                }
+            } else {
+                run_chunk(&mut tape, init.as_bytes(), "=LUA_INIT", &[])
+            };
+            if !ok {
+                return ExitCode::FAILURE;
+            }
+        }
+    }
+    for action in &opts.actions {
+        let ok = match action {
+            Action::Exec(stat) => run_chunk(&mut tape, stat.as_bytes(), "=(command line)", &[]),
+            Action::Require(spec) => {
+                let (global, module) = spec.split_once('=').unwrap_or((spec, spec));
+                match tape.require_into_global(global, module) {
+                    Ok(()) => true,
+                    Err(e) => {
+                        report(&e);
+                        false
+                    }
+                }
+            }
+            Action::WarnOn => {
+                tape.set_warnings(true);
+                true
+            }
+        };
+        if !ok {
+            return ExitCode::FAILURE;
+        }
+    }
+    if let Some(idx) = opts.script {
+        let name = &argv[idx];
+        let (src, chunkname) = match read_script(name) {
+            Ok(x) => x,
+            Err(msg) => {
+                eprintln!("{PROGNAME}: {msg}");
+                return ExitCode::FAILURE;
+            }
+        };
+        let args: Vec<&[u8]> = argv[idx + 1..].iter().map(|s| s.as_bytes()).collect();
+        if !run_chunk(&mut tape, &src, &chunkname, &args) {
+            return ExitCode::FAILURE;
+        }
+    }
+    let no_work = opts.script.is_none() && opts.actions.iter().all(|a| matches!(a, Action::WarnOn));
+    if opts.interactive {
+        repl::run(&mut tape);
+    } else if no_work && !opts.version {
+        if std::io::stdin().is_terminal() {
+            println!("{}", tape::VERSION_BANNER);
+            repl::run(&mut tape);
+        } else {
+            let mut src = Vec::new();
+            if let Err(e) = std::io::stdin().read_to_end(&mut src) {
+                eprintln!("{PROGNAME}: cannot read stdin: {e}");
+                return ExitCode::FAILURE;
+            }
+            if !run_chunk(&mut tape, &src, "=stdin", &[]) {
+                return ExitCode::FAILURE;
+            }
+        }
+    }
+    ExitCode::SUCCESS
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn argv(s: &[&str]) -> Vec<String> {
+        s.iter().map(|x| x.to_string()).collect()
+    }
+
+    #[test]
+    fn options_stop_at_script() {
+        let o = parse_args(&argv(&["tape", "-e", "x=1", "s.lua", "-v"])).unwrap();
+        assert_eq!(o.script, Some(3));
+        assert!(!o.version);
+        assert!(matches!(&o.actions[0], Action::Exec(s) if s == "x=1"));
+    }
+
+    #[test]
+    fn bad_options_are_reported() {
+        assert_eq!(
+            parse_args(&argv(&["tape", "-x"])).err().unwrap(),
+            "unrecognized option '-x'"
+        );
+        assert_eq!(
+            parse_args(&argv(&["tape", "-e"])).err().unwrap(),
+            "'-e' needs argument"
+        );
+        assert_eq!(
+            parse_args(&argv(&["tape", "-l"])).err().unwrap(),
+            "'-l' needs argument"
+        );
+    }
+
+    #[test]
+    fn dash_runs_stdin_and_double_dash_stops() {
+        assert_eq!(
+            parse_args(&argv(&["tape", "-", "a"])).unwrap().script,
+            Some(1)
+        );
+        assert_eq!(
+            parse_args(&argv(&["tape", "--", "-e"])).unwrap().script,
+            Some(2)
+        );
+        assert_eq!(
+            parse_args(&argv(&["tape", "-i"])).unwrap().interactive,
+            true
+        );
+    }
+}

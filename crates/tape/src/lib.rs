@@ -1,1 +1,302 @@
+//! Tape: run Lua 5.4 scripts from Rust, safely.
+//!
+//! This crate is the one public API of the project. `Tape` owns a VM with the standard library
+//! opened and a compiler installed (so `load` works inside scripts); it loads source text, runs
+//! chunks and calls Lua functions, and reports every failure — syntax error, runtime error, stack
+//! overflow, memory cap — as an `Error` value, never a panic.
+//!
+//! ```
+//! let mut lua = tape::Tape::new();
+//! let out = lua.exec(b"return 6 * 7", "=example", &[]).unwrap();
+//! assert_eq!(lua.display(out[0]).unwrap(), "42");
+//! ```
 #![forbid(unsafe_code)]
+
+use std::fmt;
+use std::sync::Arc;
+
+pub use tape_bytecode::Proto;
+pub use tape_vm::{Value, Vm};
+
+/// What `tape -v` prints.
+pub const VERSION_BANNER: &str = concat!("Tape ", env!("CARGO_PKG_VERSION"), " (Lua 5.4)");
+
+/// Which stage failed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// The source did not parse or compile.
+    Syntax,
+    /// The chunk raised an error while running.
+    Runtime,
+}
+
+/// A failure, with the message `lua5.4` would print and, for runtime errors, a traceback.
+pub struct Error {
+    inner: Box<ErrorInner>,
+}
+
+struct ErrorInner {
+    kind: ErrorKind,
+    message: String,
+    traceback: Option<String>,
+}
+
+impl Error {
+    fn new(kind: ErrorKind, message: String, traceback: Option<String>) -> Error {
+        Error {
+            inner: Box::new(ErrorInner {
+                kind,
+                message,
+                traceback,
+            }),
+        }
+    }
+
+    pub fn kind(&self) -> ErrorKind {
+        self.inner.kind
+    }
+
+    /// The message, e.g. `input:3: attempt to add a nil value (local 'x')`.
+    pub fn message(&self) -> &str {
+        &self.inner.message
+    }
+
+    /// `stack traceback:` and one line per frame, when the error happened at run time and the
+    /// error object is not one with its own `__tostring` (as `lua5.4` reports it).
+    pub fn traceback(&self) -> Option<&str> {
+        self.inner.traceback.as_deref()
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.inner.message)
+    }
+}
+
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:?}: {}", self.inner.kind, self.inner.message)
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// Parses and compiles a chunk of Lua source; `chunkname` is as for `load` (`@file.lua`,
+/// `=stdin`, or the source itself).
+pub fn compile(src: &[u8], chunkname: &str) -> Result<Arc<Proto>, String> {
+    let tree = tape_syntax::parse(src, chunkname).map_err(|e| e.message)?;
+    tape_compiler::compile(&tree, chunkname).map_err(|e| e.message)
+}
+
+/// The `luac -l -l`-style listing of a compiled chunk and its nested functions.
+pub fn listing(proto: &Proto) -> String {
+    tape_bytecode::listing::list(proto)
+}
+
+/// A Lua state: a VM with the standard library and the compiler installed.
+pub struct Tape {
+    vm: Vm,
+}
+
+impl Default for Tape {
+    fn default() -> Self {
+        Tape::new()
+    }
+}
+
+impl Tape {
+    pub fn new() -> Tape {
+        let mut vm = Vm::new();
+        vm.set_compiler(Box::new(compile));
+        // Opening the libraries allocates only a few kilobytes; a fresh VM has no memory cap.
+        let opened = tape_stdlib::open_all(&mut vm);
+        debug_assert!(opened.is_ok(), "opening the standard library failed");
+        Tape { vm }
+    }
+
+    /// The VM, for everything this facade does not wrap yet.
+    pub fn vm(&mut self) -> &mut Vm {
+        &mut self.vm
+    }
+
+    /// Compiles without running (syntax check, `--list`).
+    pub fn compile(src: &[u8], chunkname: &str) -> Result<Arc<Proto>, Error> {
+        compile(src, chunkname).map_err(|m| Error::new(ErrorKind::Syntax, m, None))
+    }
+
+    /// Loads a chunk as a function value.
+    pub fn load(&mut self, src: &[u8], chunkname: &str) -> Result<Value, Error> {
+        let proto = Tape::compile(src, chunkname)?;
+        self.vm
+            .load_proto_closure(&proto, None)
+            .map_err(|e| self.runtime_error(e))
+    }
+
+    /// Loads and runs a chunk with `args` as its varargs; returns what the chunk returns.
+    pub fn exec(
+        &mut self,
+        src: &[u8],
+        chunkname: &str,
+        args: &[&[u8]],
+    ) -> Result<Vec<Value>, Error> {
+        let f = self.load(src, chunkname)?;
+        let mut vals = Vec::with_capacity(args.len());
+        for a in args {
+            let v = self.vm.str_value(a).map_err(|e| self.runtime_error(e))?;
+            vals.push(v);
+        }
+        self.call(f, &vals)
+    }
+
+    /// Calls a Lua value with arguments.
+    pub fn call(&mut self, f: Value, args: &[Value]) -> Result<Vec<Value>, Error> {
+        self.vm.call(f, args).map_err(|e| self.runtime_error(e))
+    }
+
+    /// `tostring(v)`, honouring `__tostring` and `__name`.
+    pub fn display(&mut self, v: Value) -> Result<String, Error> {
+        match self.vm.tostring(v) {
+            Ok(s) => Ok(self.string_of(s)),
+            Err(e) => Err(self.runtime_error(e)),
+        }
+    }
+
+    /// Sets global `arg` to a table with the given integer keys and string values.
+    pub fn set_arg_table(&mut self, entries: &[(i64, &[u8])]) {
+        let build = |vm: &mut Vm| -> Result<(), tape_vm::Error> {
+            let t = vm.new_table()?;
+            for (k, s) in entries {
+                let v = vm.str_value(s)?;
+                vm.raw_set(Value::Table(t), Value::Int(*k), v)?;
+            }
+            vm.set_global("arg", Value::Table(t))
+        };
+        // Only a memory cap could fail here, and a fresh VM has none.
+        let _ = build(&mut self.vm);
+    }
+
+    /// A global's value if it is a string (the REPL's `_PROMPT`).
+    pub fn global_string(&mut self, name: &str) -> Option<String> {
+        match self.vm.get_global(name) {
+            Ok(Value::Str(s)) => Some(String::from_utf8_lossy(self.vm.str_bytes(s)).into_owned()),
+            _ => None,
+        }
+    }
+
+    /// Calls the global `print` with `values` (the REPL shows results this way, as `lua.c`).
+    pub fn print_values(&mut self, values: &[Value]) -> Result<(), Error> {
+        let print = self
+            .vm
+            .get_global("print")
+            .map_err(|e| self.runtime_error(e))?;
+        self.call(print, values)?;
+        Ok(())
+    }
+
+    /// `tape -l g=mod`: `g = require("mod")`.
+    pub fn require_into_global(&mut self, global: &str, module: &str) -> Result<(), Error> {
+        let require = self
+            .vm
+            .get_global("require")
+            .map_err(|e| self.runtime_error(e))?;
+        let name = self
+            .vm
+            .str_value(module.as_bytes())
+            .map_err(|e| self.runtime_error(e))?;
+        let result = self.call(require, &[name])?;
+        let v = result.first().copied().unwrap_or(Value::Nil);
+        self.vm
+            .set_global(global, v)
+            .map_err(|e| self.runtime_error(e))
+    }
+
+    /// `tape -W`: turns warnings on (as `warn("@on")`).
+    pub fn set_warnings(&mut self, on: bool) {
+        if let Ok(warn) = self.vm.get_global("warn") {
+            let ctl = if on { "@on" } else { "@off" };
+            if let Ok(v) = self.vm.str_value(ctl.as_bytes()) {
+                let _ = self.vm.call(warn, &[v]);
+            }
+        }
+    }
+
+    /// The text of a string value (lossily as UTF-8); empty for anything else.
+    fn string_of(&self, v: Value) -> String {
+        match v {
+            Value::Str(s) => String::from_utf8_lossy(self.vm.str_bytes(s)).into_owned(),
+            _ => String::new(),
+        }
+    }
+
+    /// Whether `v`'s metatable has field `name`.
+    fn has_metafield(&mut self, v: Value, name: &str) -> bool {
+        let Some(mt) = self.vm.metatable(v) else {
+            return false;
+        };
+        match self.vm.str_value(name.as_bytes()) {
+            Ok(key) => !self.vm.raw_get(Value::Table(mt), key).is_nil(),
+            Err(_) => false,
+        }
+    }
+
+    /// Converts a VM error into the message and traceback `lua.c` would print: strings and
+    /// numbers as they are; an object with `__tostring` by it, with no traceback; anything else
+    /// as `(error object is a X value)`.
+    fn runtime_error(&mut self, e: tape_vm::Error) -> Error {
+        let v = e.value();
+        let plain = matches!(v, Value::Str(_) | Value::Int(_) | Value::Float(_));
+        if !plain && self.has_metafield(v, "__tostring") {
+            if let Ok(s) = self.vm.tostring(v) {
+                return Error::new(ErrorKind::Runtime, self.string_of(s), None);
+            }
+        }
+        let tb = e.traceback();
+        let tb = if tb.is_empty() {
+            None
+        } else {
+            Some(tb.to_string())
+        };
+        Error::new(ErrorKind::Runtime, e.message().to_string(), tb)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn error_is_one_pointer() {
+        assert_eq!(std::mem::size_of::<Error>(), 8);
+    }
+
+    #[test]
+    fn runs_a_chunk_and_returns_values() {
+        let mut lua = Tape::new();
+        let out = lua
+            .exec(b"local a, b = ... return a .. b, #a", "=t", &[b"ab", b"c"])
+            .unwrap();
+        assert_eq!(lua.display(out[0]).unwrap(), "abc");
+        assert_eq!(lua.display(out[1]).unwrap(), "2");
+    }
+
+    #[test]
+    fn syntax_and_runtime_errors_are_values() {
+        let mut lua = Tape::new();
+        let e = lua.exec(b"x = = 1", "=t", &[]).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Syntax);
+        assert_eq!(e.message(), "t:1: unexpected symbol near '='");
+        let e = lua.exec(b"local t\nreturn t.x", "=t", &[]).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Runtime);
+        assert_eq!(e.message(), "t:2: attempt to index a nil value (local 't')");
+        assert!(e.traceback().unwrap_or("").starts_with("stack traceback:"));
+    }
+
+    #[test]
+    fn vm_survives_errors() {
+        let mut lua = Tape::new();
+        assert!(lua.exec(b"error('boom')", "=t", &[]).is_err());
+        let out = lua.exec(b"return 1 + 1", "=t", &[]).unwrap();
+        assert_eq!(lua.display(out[0]).unwrap(), "2");
+    }
+}

@@ -1,0 +1,185 @@
+//! The `tape` command's behaviour as a `lua`-compatible front end: options, the `arg` table,
+//! standard input, error reporting and exit status, and the `--list` disassembly. Expected texts
+//! are what `lua5.4` prints for the same command lines, with `lua5.4` replaced by `tape`.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
+
+fn tape(args: &[&str], stdin: &str) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tape"))
+        .args(args)
+        .current_dir(scratch_dir())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("tape starts");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(stdin.as_bytes())
+        .expect("write stdin");
+    child.wait_with_output().expect("tape finishes")
+}
+
+/// A directory with the small scripts these tests run.
+fn scratch_dir() -> PathBuf {
+    static DIR: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    DIR.get_or_init(make_scratch_dir).clone()
+}
+
+fn make_scratch_dir() -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("tape-cli-tests-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("scratch dir");
+    std::fs::write(
+        dir.join("args.lua"),
+        "print(...)\nprint(arg[-1] ~= nil, arg[0], arg[1], arg[2], #arg)\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("shebang.lua"),
+        "#!/usr/bin/env tape\nprint('ok')\nerror('line three')\n",
+    )
+    .unwrap();
+    std::fs::write(dir.join("syntax.lua"), "x = = 1\n").unwrap();
+    std::fs::write(dir.join("fib.lua"), "local function fib(n) if n < 2 then return n end return fib(n-1) + fib(n-2) end\nprint(fib(20))\n").unwrap();
+    dir
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn script_gets_varargs_and_arg_table() {
+    let o = tape(&["args.lua", "a", "b"], "");
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(stdout(&o), "a\tb\ntrue\targs.lua\ta\tb\t2\n");
+}
+
+#[test]
+fn options_before_the_script_get_negative_indices() {
+    let o = tape(&["-e", "x=1", "args.lua", "z"], "");
+    assert_eq!(stdout(&o), "z\ntrue\targs.lua\tz\tnil\t1\n");
+    let o = tape(
+        &[
+            "-e",
+            "print(arg[-2], arg[-1], arg[0], arg[1])",
+            "args.lua",
+            "z",
+        ],
+        "",
+    );
+    assert_eq!(
+        stdout(&o).lines().next(),
+        Some("-e\tprint(arg[-2], arg[-1], arg[0], arg[1])\targs.lua\tz")
+    );
+}
+
+#[test]
+fn e_options_run_in_order() {
+    let o = tape(&["-e", "print(x)", "-e", "x=1", "-e", "print(x)"], "");
+    assert!(o.status.success());
+    assert_eq!(stdout(&o), "nil\n1\n");
+}
+
+#[test]
+fn dash_runs_stdin_with_arguments() {
+    let o = tape(&["-", "a", "b"], "print('stdin', ...)");
+    assert_eq!(stdout(&o), "stdin\ta\tb\n");
+    // With no script and a non-terminal stdin, stdin is the program.
+    let o = tape(&[], "print(1 + 1)");
+    assert_eq!(stdout(&o), "2\n");
+}
+
+#[test]
+fn uncaught_error_prints_message_traceback_and_fails() {
+    let o = tape(&["shebang.lua"], "");
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(stdout(&o), "ok\n");
+    let err = stderr(&o);
+    assert!(
+        err.starts_with("tape: shebang.lua:3: line three\nstack traceback:\n"),
+        "{err}"
+    );
+}
+
+#[test]
+fn error_objects_are_described() {
+    let o = tape(&["-e", "error({})"], "");
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).starts_with("tape: (error object is a table value)\n"),
+        "{}",
+        stderr(&o)
+    );
+    let o = tape(
+        &[
+            "-e",
+            "error(setmetatable({}, {__tostring=function() return 'OBJ' end}))",
+        ],
+        "",
+    );
+    assert_eq!(stderr(&o), "tape: OBJ\n");
+}
+
+#[test]
+fn syntax_errors_have_no_traceback() {
+    let o = tape(&["syntax.lua"], "");
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        stderr(&o),
+        "tape: syntax.lua:1: unexpected symbol near '='\n"
+    );
+    let o = tape(&["-e", "print(1"], "");
+    assert_eq!(
+        stderr(&o),
+        "tape: (command line):1: ')' expected near <eof>\n"
+    );
+}
+
+#[test]
+fn missing_file_and_bad_option() {
+    let o = tape(&["nofile.lua"], "");
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        stderr(&o),
+        "tape: cannot open nofile.lua: No such file or directory\n"
+    );
+    let o = tape(&["-x"], "");
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o)
+        .starts_with("tape: unrecognized option '-x'\nusage: tape [options] [script [args]]\n"));
+}
+
+#[test]
+fn version_and_interactive_mode() {
+    let o = tape(&["-v"], "");
+    assert!(stdout(&o).starts_with("Tape "), "{}", stdout(&o));
+    let o = tape(
+        &["-i"],
+        "x = 2\nx * 21\nfunction f()\n  return 'multi'\nend\nf()\n1, nil, 'three'\nerror('oops')\n",
+    );
+    let out = stdout(&o);
+    assert!(out.contains("42\n"), "{out}");
+    assert!(out.contains("multi\n"), "{out}");
+    assert!(out.contains("1\tnil\tthree\n"), "{out}");
+    assert!(stderr(&o).contains("stdin:1: oops"), "{}", stderr(&o));
+    assert!(o.status.success());
+}
+
+#[test]
+fn list_prints_bytecode() {
+    let o = tape(&["--list", "fib.lua"], "");
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("RETURN"), "{out}");
+    assert!(out.contains("CALL"), "{out}");
+    assert!(out.contains("fib.lua"), "{out}");
+}

@@ -1,0 +1,96 @@
+//! Runs every Lua script under `tests/lua/` (expected output from lua5.4, checked by
+//! `tests/oracle.sh`) and `tests/tape/` (Tape-specific behaviour) with the `tape` binary, and
+//! compares stdout plus the first line of stderr on failure with the script's `.out` file.
+//! Each directory is one test that lists every mismatching script.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// The same rendering as `tests/expect.sh` (bytes: Lua strings need not be UTF-8).
+fn run_script(dir: &Path, script: &str) -> Vec<u8> {
+    let out = Command::new(env!("CARGO_BIN_EXE_tape"))
+        .arg(script)
+        .current_dir(dir)
+        .output()
+        .expect("the tape binary runs");
+    let mut text = out.stdout;
+    if !out.status.success() {
+        let first = out.stderr.split(|&b| b == b'\n').next().unwrap_or(b"");
+        let first = first.strip_prefix(b"tape: ").unwrap_or(first);
+        let code = out.status.code().unwrap_or(-1);
+        text.extend_from_slice(format!("!! exit {code}: ").as_bytes());
+        text.extend_from_slice(first);
+        text.push(b'\n');
+    }
+    text
+}
+
+fn check_dir(name: &str) {
+    let dir = repo_root().join("tests").join(name);
+    let mut scripts: Vec<String> = std::fs::read_dir(&dir)
+        .expect("test directory exists")
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".lua"))
+        .collect();
+    scripts.sort();
+    assert!(!scripts.is_empty(), "no scripts in {}", dir.display());
+    let mut failures = Vec::new();
+    for s in &scripts {
+        let expected_path = dir.join(s.replace(".lua", ".out"));
+        let expected = std::fs::read(&expected_path)
+            .unwrap_or_else(|_| panic!("missing expected output {}", expected_path.display()));
+        let got = run_script(&dir, s);
+        if got != expected {
+            failures.push(format!(
+                "--- {name}/{s}\n{}",
+                first_difference(&expected, &got)
+            ));
+        }
+    }
+    println!(
+        "{} scripts in tests/{name}, {} failed",
+        scripts.len(),
+        failures.len()
+    );
+    assert!(
+        failures.is_empty(),
+        "{} of {} scripts differ:\n{}",
+        failures.len(),
+        scripts.len(),
+        failures.join("\n")
+    );
+}
+
+/// The first differing line, for a readable failure.
+fn first_difference(expected: &[u8], got: &[u8]) -> String {
+    let (expected, got) = (
+        String::from_utf8_lossy(expected),
+        String::from_utf8_lossy(got),
+    );
+    let e: Vec<&str> = expected.lines().collect();
+    let g: Vec<&str> = got.lines().collect();
+    let i = (0..e.len().max(g.len()))
+        .find(|&i| e.get(i) != g.get(i))
+        .unwrap_or(0);
+    format!(
+        "line {}:\n  expected: {:?}\n  got:      {:?}",
+        i + 1,
+        e.get(i).copied().unwrap_or("<end>"),
+        g.get(i).copied().unwrap_or("<end>")
+    )
+}
+
+#[test]
+fn lua_scripts_match_lua54() {
+    check_dir("lua");
+}
+
+#[test]
+fn tape_specific_scripts() {
+    check_dir("tape");
+}
