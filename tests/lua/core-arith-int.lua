@@ -1,0 +1,30 @@
+-- Integer arithmetic: wrap-around, floor division and modulo, errors.
+local maxi = 9223372036854775807
+local mini = -9223372036854775807 - 1
+print(1 + 2, 7 - 10, 6 * 7, -(-3), 2 * -3)
+print(maxi + 1 == mini, mini - 1 == maxi, maxi * 2, mini * -1, -mini)
+print(maxi + 1, mini - 1, maxi * maxi)
+print(7 // 2, -7 // 2, 7 // -2, -7 // -2, 0 // 5, 6 // 3)
+print(7 % 3, -7 % 3, 7 % -3, -7 % -3, 0 % 3, 6 % -3, -6 % 3)
+print(mini // -1, mini % -1, maxi // 1, mini // 1)
+print(3 % maxi, -3 % maxi, 3 % mini, -3 % mini, mini % maxi)
+print(pcall(function() return 1 // 0 end))
+print(pcall(function() return 1 % 0 end))
+print(pcall(function() local z = 0 return mini // z end))
+print(pcall(function() local z = 0 return 5 % z end))
+print(7 / 2, 6 / 2, 1 / 1, -0 / 1, 2 ^ 2, 2 ^ -1, 10 ^ 0)
+print(1 + 2.0, 3 * 1.0, 5 - 5.0, 10 // 3.0, 10 % 3.0)
+print(3 | 0, 255 & 15, 1 ~ 3, ~0, 1 << 4, 256 >> 4)
+print(1 << 63, 1 << 64, 1 << 65, -1 >> 1, -1 >> 63, -1 >> 64)
+print(1 << -1, 2 >> -1, 1 << -64, 8 >> -200, 3 << 0, -1 << 0)
+print(~5, ~-1, 5 & -1, 5 | -8, 0xF0 ~ 0xFF, maxi & mini, maxi | mini)
+print(2^53, 2^53 + 1, 2^63, -2^63)
+print(1e15, 1e16, 123456789012, 2^24)
+print(5 // 0.0, -5 // 0.0, 0/0 ~= 0/0, 5 % -0.0 ~= 5 % -0.0)
+local x = 10
+x = x + 1; x = x * 2; x = x - 3; x = x // 2
+print(x, -x, - -x, -(x))
+print(2^3^2, -2^2, (-2)^2, 2*3+4*5, (2+3)*4, 7-2-1, 2^-2)
+print(1 + 2 .. "", 2 .. 3 + 1)
+print(3 == 3, 3 ~= 4, 3 < 4, 4 <= 4, 5 > 6, 5 >= 6)
+print(mini < maxi, mini <= mini, -1 < 0, maxi > maxi - 1)

@@ -1,0 +1,3 @@
+-- Ends in error() with a nil value.
+print("raising nil")
+error()

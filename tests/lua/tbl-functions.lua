@@ -1,0 +1,46 @@
+-- table.insert, remove, concat, unpack, pack, move with edge cases and errors.
+local t = {1, 2, 3}
+table.insert(t, 4); table.insert(t, 1, 0); table.insert(t, #t + 1, 5)
+print(table.concat(t, ","), #t)
+print(pcall(table.insert, t, 10, 1))
+print(pcall(table.insert, t, 0, 1))
+print(pcall(table.insert, t))
+print(pcall(table.insert, t, 1, 2, 3))
+print(pcall(table.insert, nil, 1))
+print(table.remove(t), table.remove(t, 1), table.concat(t, ","))
+print(table.remove({}), table.remove({}, 0), #t, table.remove(t, #t + 1))
+print(pcall(table.remove, t, 10))
+local e = {}
+print(table.remove(e, 0), table.remove(e, 1), pcall(table.remove, e, 2))
+local z = {[0] = "zero"}
+print(table.remove(z, 0), z[0])
+print(table.concat({}), table.concat({1, 2, 3}), table.concat({"a", "b"}, ", "), table.concat({1, 2.5, "x"}, "-"))
+print(table.concat({1, 2, 3, 4, 5}, "", 2, 4), table.concat({1, 2}, ",", 3), table.concat({1, 2}, ",", 2, 1))
+print(pcall(table.concat, {1, {}, 3}))
+print(pcall(table.concat, {1, nil, 3}, ",", 1, 3))
+print(pcall(table.concat, {true}))
+print(table.unpack({1, 2, 3}), table.unpack({1, 2, 3}, 2), table.unpack({1, 2, 3}, 2, 3))
+print(table.unpack({}, 1, 3))
+print(select("#", table.unpack({}, 1, 0)), select("#", table.unpack({1, nil, 3})))
+print(pcall(table.unpack, {}, 1, 1e8))
+print(pcall(table.unpack, {}, math.mininteger, math.maxinteger))
+local p = table.pack(1, nil, 3, nil)
+print(p.n, p[1], p[2], p[3], p[4], #table.pack())
+print(table.concat(table.move({1, 2, 3}, 1, 3, 2), ","))
+print(table.concat(table.move({1, 2, 3, 4, 5}, 2, 5, 1), ","))
+print(table.concat(table.move({1, 2, 3}, 1, 3, 1, {}), ","))
+print(table.concat(table.move({1, 2, 3}, 1, 0, 5), ","))
+print(pcall(table.move, {}, 1, math.maxinteger, 2))
+print(pcall(table.move, {1}, math.mininteger, 2, 1))
+local mv = table.move({1, 2}, -1, 2, 1) print(mv[1], mv[2], mv[3], mv[4])
+-- metamethods are respected by table functions
+local log = {}
+local proxy = setmetatable({}, {__index = function(_, i) return i <= 3 and i * 10 or nil end,
+  __len = function() return 3 end,
+  __newindex = function(t, k, v) log[#log + 1] = k .. "=" .. tostring(v) rawset(t, k, v) end})
+print(table.concat(proxy, ","), table.unpack(proxy))
+table.insert(proxy, "new")
+print(log[1], #log)
+print(pcall(table.insert, 1, 2))
+print(pcall(table.concat, "abc"))
+print(next(table.pack()), table.pack().n)
