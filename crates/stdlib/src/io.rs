@@ -4,11 +4,12 @@
 //! `seek`, `setvbuf`, `write`. Standard output writes through the VM's output sink, so `print`
 //! and `io.write` share one ordering.
 //!
-//! Files are proxy objects with the metatable `FILE*` (`__index` = the methods, `__name`,
-//! `__tostring`, `__close`, `__gc`). The VM has no public userdata constructor yet, so a file is
-//! an empty table registered in this library's per-VM state (`IoState::ids`); everything else
-//! (type checks, messages, `io.type`) behaves as PUC's userdata do. The Rust stream lives in
-//! `IoState::streams` until the file is closed.
+//! Files are full userdata with the metatable `FILE*` (`__index` = the methods, `__name`,
+//! `__tostring`, `__close`, `__gc`), as in PUC. A file's payload is a `FileHandle` naming its
+//! stream in this library's per-VM state; the Rust stream lives in `IoState::streams` while the
+//! file is open and is dropped (flushed) when the file is closed, by `close`, by `__close` or
+//! by the finalizer. Keeping the streams in the shared state lets `os.exit` flush every open
+//! file, as C's `exit` does.
 
 mod stream;
 
@@ -20,11 +21,17 @@ use tape_vm::{Args, Error, TableRef, Value, Vm};
 
 /// Per-VM state shared by the io natives.
 ///
-/// Invariant: every id in `ids` indexes `streams`; a `None` stream is a closed file.
+/// Invariant: `streams` holds exactly the open files' streams, by id; ids are never reused, so
+/// a closed file's id names nothing.
 pub(crate) struct IoState {
-    streams: Vec<Option<Stream>>,
-    ids: HashMap<TableRef, usize>,
+    streams: HashMap<usize, Stream>,
+    next_id: usize,
     meta: Option<TableRef>,
+}
+
+/// The payload of a file userdata: the id of its stream in `IoState::streams`.
+struct FileHandle {
+    id: usize,
 }
 
 type Shared = Arc<Mutex<IoState>>;
@@ -43,7 +50,7 @@ pub fn flush_all(_vm: &mut Vm) {
     for w in all.iter() {
         if let Some(st) = w.upgrade() {
             let mut g = lock(&st);
-            for s in g.streams.iter_mut().flatten() {
+            for s in g.streams.values_mut() {
                 let _ = s.flush_writes();
             }
         }
@@ -72,8 +79,8 @@ fn reg(
 /// Registers `io` in the globals table and returns it.
 pub fn open_io(vm: &mut Vm) -> Result<Value, Error> {
     let st: Shared = Arc::new(Mutex::new(IoState {
-        streams: Vec::new(),
-        ids: HashMap::new(),
+        streams: HashMap::new(),
+        next_id: 0,
         meta: None,
     }));
     {
@@ -138,30 +145,34 @@ pub fn open_io(vm: &mut Vm) -> Result<Value, Error> {
 
 /// Wraps an open stream as a file object.
 fn new_file(vm: &mut Vm, st: &Shared, s: Stream) -> Result<Value, Error> {
-    let t = vm.new_table()?;
-    let mut g = lock(st);
-    vm.set_metatable(t, g.meta);
-    let id = g.streams.len();
-    g.streams.push(Some(s));
-    g.ids.insert(t, id);
-    Ok(Value::Table(t))
-}
-
-/// The id of a file object (open or closed), if `v` is one.
-fn file_id(st: &Shared, v: Value) -> Option<usize> {
-    match v {
-        Value::Table(t) => lock(st).ids.get(&t).copied(),
-        _ => None,
+    let (id, meta) = {
+        let mut g = lock(st);
+        let id = g.next_id;
+        g.next_id += 1;
+        g.streams.insert(id, s);
+        (id, g.meta)
+    };
+    match vm.new_userdata(Box::new(FileHandle { id }), meta) {
+        Ok(v) => Ok(v),
+        Err(e) => {
+            lock(st).streams.remove(&id);
+            Err(e)
+        }
     }
 }
 
+/// The id of a file object (open or closed), if `v` is one.
+fn file_id(vm: &Vm, v: Value) -> Option<usize> {
+    vm.userdata_ref::<FileHandle>(v).map(|h| h.id)
+}
+
 fn is_open(st: &Shared, id: usize) -> bool {
-    matches!(lock(st).streams.get(id), Some(Some(_)))
+    lock(st).streams.contains_key(&id)
 }
 
 /// Argument `i` as an open file (`FILE* expected` / `attempt to use a closed file`).
 fn to_file(vm: &mut Vm, args: Args, i: usize, st: &Shared) -> Result<usize, Error> {
-    let Some(id) = file_id(st, vm.arg(args, i)) else {
+    let Some(id) = file_id(vm, vm.arg(args, i)) else {
         return Err(vm.type_error(args, i, "FILE*"));
     };
     if !is_open(st, id) {
@@ -175,7 +186,7 @@ fn default_file(vm: &mut Vm, st: &Shared, key: &str) -> Result<(Value, usize), E
     let r = vm.registry();
     let k = vm.str_value(key)?;
     let v = vm.raw_get(Value::Table(r), k);
-    match file_id(st, v) {
+    match file_id(vm, v) {
         Some(id) if is_open(st, id) => Ok((v, id)),
         _ => {
             let what = if key == INPUT_KEY { "input" } else { "output" };
@@ -199,10 +210,9 @@ fn push_result(vm: &mut Vm, r: std::io::Result<()>, ok: Value) -> Result<usize, 
 fn close_id(vm: &mut Vm, st: &Shared, id: usize) -> Result<usize, Error> {
     let taken = {
         let mut g = lock(st);
-        match g.streams.get_mut(id) {
-            Some(slot) if slot.as_ref().is_some_and(|s| s.is_std()) => None,
-            Some(slot) => slot.take(),
-            None => None,
+        match g.streams.get(&id) {
+            Some(s) if s.is_std() => None,
+            _ => g.streams.remove(&id),
         }
     };
     match taken {
@@ -234,13 +244,11 @@ fn io_close(vm: &mut Vm, args: Args, st: &Shared) -> Result<usize, Error> {
 
 /// `__gc`/`__close`: closes an open, non-standard file quietly.
 fn f_gc(vm: &mut Vm, args: Args, st: &Shared) -> Result<usize, Error> {
-    if let Some(id) = file_id(st, vm.arg(args, 0)) {
+    if let Some(id) = file_id(vm, vm.arg(args, 0)) {
         let mut g = lock(st);
-        if let Some(slot) = g.streams.get_mut(id) {
-            if slot.as_ref().is_some_and(|s| !s.is_std()) {
-                if let Some(mut s) = slot.take() {
-                    let _ = s.flush_writes();
-                }
+        if g.streams.get(&id).is_some_and(|s| !s.is_std()) {
+            if let Some(mut s) = g.streams.remove(&id) {
+                let _ = s.flush_writes();
             }
         }
     }
@@ -249,7 +257,7 @@ fn f_gc(vm: &mut Vm, args: Args, st: &Shared) -> Result<usize, Error> {
 
 fn f_tostring(vm: &mut Vm, args: Args, st: &Shared) -> Result<usize, Error> {
     let v = vm.arg(args, 0);
-    let text = match file_id(st, v) {
+    let text = match file_id(vm, v) {
         Some(id) if !is_open(st, id) => "file (closed)".to_string(),
         _ => format!("file (0x{:012x})", Vm::fake_address(v)),
     };
@@ -281,18 +289,18 @@ fn write_args(
         }
     }
     let is_stdout = matches!(
-        lock(st).streams.get(id),
-        Some(Some(Stream {
+        lock(st).streams.get(&id),
+        Some(Stream {
             target: Target::Stdout,
             ..
-        }))
+        })
     );
     let r = if is_stdout {
         vm.output().write_all(&buf)
     } else {
         let mut g = lock(st);
-        match g.streams.get_mut(id) {
-            Some(Some(s)) => s.write(&buf),
+        match g.streams.get_mut(&id) {
+            Some(s) => s.write(&buf),
             _ => Ok(()),
         }
     };
@@ -313,18 +321,18 @@ fn io_write(vm: &mut Vm, args: Args, st: &Shared) -> Result<usize, Error> {
 /// Flushes a file; returns `true` as lua5.4.4 does.
 fn flush_id(vm: &mut Vm, st: &Shared, id: usize) -> Result<usize, Error> {
     let is_stdout = matches!(
-        lock(st).streams.get(id),
-        Some(Some(Stream {
+        lock(st).streams.get(&id),
+        Some(Stream {
             target: Target::Stdout,
             ..
-        }))
+        })
     );
     let r = if is_stdout {
         vm.output().flush()
     } else {
         let mut g = lock(st);
-        match g.streams.get_mut(id) {
-            Some(Some(s)) => s.flush_writes(),
+        match g.streams.get_mut(&id) {
+            Some(s) => s.flush_writes(),
             _ => Ok(()),
         }
     };
@@ -456,7 +464,7 @@ fn read_values(vm: &mut Vm, st: &Shared, id: usize, fmts: &[Fmt]) -> Result<Read
     for f in fmts {
         let r: std::io::Result<Option<Vec<u8>>> = {
             let mut g = lock(st);
-            let Some(Some(s)) = g.streams.get_mut(id) else {
+            let Some(s) = g.streams.get_mut(&id) else {
                 drop(g);
                 return Err(vm.error("attempt to use a closed file"));
             };
@@ -564,10 +572,8 @@ fn lines_iter(
                 ReadOutcome::Values(_) => {
                     if close {
                         let mut g = lock(&st);
-                        if let Some(slot) = g.streams.get_mut(id) {
-                            if let Some(mut s) = slot.take() {
-                                let _ = s.flush_writes();
-                            }
+                        if let Some(mut s) = g.streams.remove(&id) {
+                            let _ = s.flush_writes();
                         }
                     }
                     Ok(0)
@@ -595,7 +601,7 @@ fn io_lines(vm: &mut Vm, args: Args, st: &Shared) -> Result<usize, Error> {
     }
     let name = vm.check_str(args, 0)?;
     let file = open_check(vm, st, name, "r")?;
-    let Some(id) = file_id(st, file) else {
+    let Some(id) = file_id(vm, file) else {
         return Ok(0);
     };
     let it = lines_iter(vm, st, id, fmts, true)?;
@@ -733,7 +739,7 @@ fn io_tmpfile(vm: &mut Vm, _args: Args, st: &Shared) -> Result<usize, Error> {
 
 fn io_type(vm: &mut Vm, args: Args, st: &Shared) -> Result<usize, Error> {
     let v = vm.check_any(args, 0)?;
-    let r = match file_id(st, v) {
+    let r = match file_id(vm, v) {
         Some(id) if is_open(st, id) => vm.str_value("file")?,
         Some(_) => vm.str_value("closed file")?,
         None => Value::Nil,
@@ -779,8 +785,8 @@ fn f_seek(vm: &mut Vm, args: Args, st: &Shared) -> Result<usize, Error> {
     };
     let r = {
         let mut g = lock(st);
-        match g.streams.get_mut(id) {
-            Some(Some(s)) => s.seek(pos),
+        match g.streams.get_mut(&id) {
+            Some(s) => s.seek(pos),
             _ => Ok(0),
         }
     };
@@ -798,7 +804,7 @@ fn f_setvbuf(vm: &mut Vm, args: Args, st: &Shared) -> Result<usize, Error> {
     let mode = check_option(vm, args, 1, None, &["no", "full", "line"])?;
     let _size = vm.opt_int(args, 2, 1024)?;
     let mut g = lock(st);
-    if let Some(Some(s)) = g.streams.get_mut(id) {
+    if let Some(s) = g.streams.get_mut(&id) {
         s.mode = [BufMode::No, BufMode::Full, BufMode::Line][mode.min(2)];
         let _ = s.flush_writes();
     }

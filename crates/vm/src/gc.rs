@@ -1,19 +1,33 @@
-//! The garbage collector: precise, non-incremental mark-and-sweep (manual §2.5, minus weak
-//! tables and finalizers for now).
+//! The garbage collector: precise, non-incremental mark-and-sweep with weak tables and
+//! finalizers (manual §2.5, §2.5.3 finalizers, §2.5.4 weak tables).
 //!
-//! `mark_roots` greys the roots (registry, globals, per-type metatables, the VM's own strings,
-//! pinned values, the last error, the running thread's live stack, frames and open upvalues);
-//! `trace_references` drains the explicit gray stack (no recursion, so deep structures cannot
-//! overflow the Rust stack); `sweep` frees unmarked objects in every arena and returns their
-//! bytes. The interner is weak: dead strings are unlinked from it while sweeping.
+//! A cycle (`full_cycle`) runs these phases:
+//! 1. `mark_roots` greys the roots (registry, globals, per-type metatables, the VM's own strings,
+//!    pinned values, the last error, objects waiting for their finalizer, the running thread's
+//!    live stack, frames and open upvalues);
+//! 2. `converge` drains the explicit gray stack (`trace_references`; no recursion, so deep
+//!    structures cannot overflow the Rust stack) and re-scans ephemeron tables until no new
+//!    value is marked (a fixed point);
+//! 3. weak values that point to unmarked objects are cleared;
+//! 4. unreached objects marked for finalization move to `GcState::tobefnz` (newest first) and
+//!    are marked again with everything they reach (resurrection), then `converge` again;
+//! 5. weak keys and weak values pointing to unmarked objects are cleared;
+//! 6. `sweep` frees unmarked objects in every arena and returns their bytes. The interner is
+//!    weak: dead strings are unlinked from it while sweeping.
+//!
+//! Weak tables: the mode is read from the metatable's `__mode` at traversal time. A weak-value
+//! table marks its keys only; a weak-key table is an *ephemeron*: an entry's value is marked only
+//! once its key is marked; an all-weak table marks nothing. Strings, numbers and booleans are
+//! values, never collected, so they are never removed from weak tables (strings met in a weak
+//! table are marked). A cleared entry keeps its (possibly dead) key as a dead node, which no
+//! lookup can match again (handles carry a generation) and which the next rehash drops.
 //!
 //! Invariant: every stack slot always holds a valid value: the live part of the running stack is
 //! marked, and the part above it is reset to nil during the cycle.
 //!
 //! The collector runs only at safe points of the interpreter (see `interp.rs`) or when asked by
-//! `collectgarbage`; the next threshold is twice the live size (PUC's pause of 200%).
-//! Hooks left for later: `Table::weak` carries `__mode` flags; finalizers (`__gc`) would be
-//! queued from the sweep of tables/userdata whose metatable has `__gc`.
+//! `collectgarbage`; the next threshold is the live size times the pause (PUC's 200%).
+//! Finalizers never run inside the collector: `finalize.rs` runs them after a cycle.
 
 use crate::heap::Upval;
 use crate::heap::{CLOSURE_COST, NATIVE_COST, PROTO_COST, THREAD_COST, UPVAL_COST, USERDATA_COST};
@@ -32,8 +46,16 @@ enum Gray {
     Upval(UpvalRef),
 }
 
+/// Work lists of one cycle: the gray stack and the weak tables met while marking.
+#[derive(Default)]
 struct Marker {
     gray: Vec<Gray>,
+    /// Tables with weak values only.
+    weak_values: Vec<TableRef>,
+    /// Tables with weak keys only (ephemerons).
+    ephemerons: Vec<TableRef>,
+    /// Tables with weak keys and weak values.
+    all_weak: Vec<TableRef>,
 }
 
 impl Vm {
@@ -97,18 +119,19 @@ impl Vm {
     }
 
     /// End of the live part of a stack with these frames.
+    /// Frames nest upwards on the stack and a caller keeps nothing live above its callee's
+    /// function slot, so (as in PUC, which marks up to `L->top`) the innermost frame decides:
+    /// registers of an outer Lua frame above the pending call are dead.
     fn live_extent(&self, frames: &[Frame]) -> usize {
-        let mut ext = 0;
-        for f in frames {
-            let e = match f.kind {
+        match frames.last() {
+            Some(f) => match f.kind {
                 FrameKind::Lua { proto, .. } => {
                     (f.base + self.protos.get(proto.0).proto.max_stack as usize).max(f.top)
                 }
                 _ => f.top,
-            };
-            ext = ext.max(e);
+            },
+            None => 0,
         }
-        ext
     }
 
     fn mark_roots(&mut self, m: &mut Marker) {
@@ -131,6 +154,9 @@ impl Vm {
         }
         self.mark_value(m, Value::Thread(self.main_thread));
         self.mark_value(m, Value::Thread(self.cur_thread));
+        for i in 0..self.gc.tobefnz.len() {
+            self.mark_value(m, self.gc.tobefnz[i]);
+        }
         // The running thread's state.
         let frames = std::mem::take(&mut self.frames);
         let ext = self.live_extent(&frames).min(self.stack.len());
@@ -154,20 +180,7 @@ impl Vm {
         let mut vals: Vec<Value> = Vec::new();
         while let Some(g) = m.gray.pop() {
             match g {
-                Gray::Table(t) => {
-                    vals.clear();
-                    let tb = self.heap.tables.get(t.0);
-                    if let Some(mt) = tb.meta {
-                        vals.push(Value::Table(mt));
-                    }
-                    tb.for_each_entry(|k, v| {
-                        vals.push(k);
-                        vals.push(v);
-                    });
-                    for i in 0..vals.len() {
-                        self.mark_value(m, vals[i]);
-                    }
-                }
+                Gray::Table(t) => self.traverse_table(m, t, &mut vals),
                 Gray::Fn(f) => {
                     let c = self.closures.get(f.0);
                     let p = c.proto;
@@ -253,6 +266,148 @@ impl Vm {
         }
     }
 
+    /// The weak mode of a table with metatable `mt`: (weak keys, weak values).
+    fn weak_mode(&self, mt: Option<TableRef>) -> (bool, bool) {
+        let Some(mt) = mt else {
+            return (false, false);
+        };
+        let mode = self.tm_name(crate::meta::Tm::Mode);
+        match self.heap.table(mt).get_str(mode) {
+            Value::Str(s) => {
+                let b = self.str_bytes(s);
+                (b.contains(&b'k'), b.contains(&b'v'))
+            }
+            _ => (false, false),
+        }
+    }
+
+    /// Whether `v` survives this cycle so far: marked objects and every non-object value
+    /// (strings count as values: the weak-table code marks the strings it meets).
+    fn is_live(&self, v: Value) -> bool {
+        match v {
+            Value::Table(t) => self.heap.tables.is_marked(t.0),
+            Value::LuaFn(f) => self.closures.is_marked(f.0),
+            Value::Native(f) => self.heap.natives.is_marked(f.0),
+            Value::Userdata(u) => self.heap.userdata.is_marked(u.0),
+            Value::Thread(t) => self.heap.threads.is_marked(t.0),
+            _ => true,
+        }
+    }
+
+    /// Marks a table's metatable and its entries as its weak mode allows, recording weak
+    /// tables for the clearing phases.
+    fn traverse_table(&mut self, m: &mut Marker, t: TableRef, vals: &mut Vec<Value>) {
+        vals.clear();
+        let tb = self.heap.tables.get(t.0);
+        let meta = tb.meta;
+        tb.for_each_entry(|k, v| {
+            vals.push(k);
+            vals.push(v);
+        });
+        let (weak_k, weak_v) = self.weak_mode(meta);
+        if let Some(mt) = meta {
+            self.mark_value(m, Value::Table(mt));
+        }
+        match (weak_k, weak_v) {
+            (false, false) => {
+                for i in 0..vals.len() {
+                    self.mark_value(m, vals[i]);
+                }
+            }
+            (false, true) => {
+                for i in (0..vals.len()).step_by(2) {
+                    self.mark_value(m, vals[i]);
+                    if let Value::Str(_) = vals[i + 1] {
+                        self.mark_value(m, vals[i + 1]);
+                    }
+                }
+                m.weak_values.push(t);
+            }
+            (true, false) => {
+                for i in (0..vals.len()).step_by(2) {
+                    let (k, v) = (vals[i], vals[i + 1]);
+                    if self.is_live(k) {
+                        self.mark_value(m, k);
+                        self.mark_value(m, v);
+                    } else if let Value::Str(_) = v {
+                        self.mark_value(m, v);
+                    }
+                }
+                m.ephemerons.push(t);
+            }
+            (true, true) => {
+                for &v in vals.iter() {
+                    if let Value::Str(_) = v {
+                        self.mark_value(m, v);
+                    }
+                }
+                m.all_weak.push(t);
+            }
+        }
+    }
+
+    /// Drains the gray stack, then marks the values of ephemeron entries whose keys became
+    /// marked, repeating until nothing new is marked.
+    fn converge(&mut self, m: &mut Marker) {
+        let mut vals: Vec<Value> = Vec::new();
+        loop {
+            self.trace_references(m);
+            let mut changed = false;
+            for i in 0..m.ephemerons.len() {
+                let t = m.ephemerons[i];
+                vals.clear();
+                self.heap.tables.get(t.0).for_each_entry(|k, v| {
+                    vals.push(k);
+                    vals.push(v);
+                });
+                for j in (0..vals.len()).step_by(2) {
+                    let (k, v) = (vals[j], vals[j + 1]);
+                    if self.is_live(k) && !self.is_live(v) {
+                        self.mark_value(m, v);
+                        changed = true;
+                    }
+                }
+            }
+            if !changed {
+                break;
+            }
+        }
+    }
+
+    /// Clears weak entries whose value (and, when `keys`, whose key) is an unmarked object.
+    fn clear_weak(&mut self, m: &Marker, keys: bool) {
+        let mut dead: Vec<Value> = Vec::new();
+        let lists: [(&[TableRef], bool, bool); 3] = [
+            (&m.weak_values, false, true),
+            (&m.ephemerons, true, false),
+            (&m.all_weak, true, true),
+        ];
+        for (list, weak_k, weak_v) in lists {
+            let by_key = weak_k && keys;
+            if !by_key && !weak_v {
+                continue;
+            }
+            for &t in list {
+                dead.clear();
+                let tb = self.heap.tables.get(t.0);
+                let mut k = Value::Nil;
+                while let Ok(Some((key, val))) = tb.next(k) {
+                    if (by_key && !self.is_live(key)) || (weak_v && !self.is_live(val)) {
+                        dead.push(key);
+                    }
+                    k = key;
+                }
+                for &key in &dead {
+                    let _ =
+                        self.heap
+                            .tables
+                            .get_mut(t.0)
+                            .set(key, Value::Nil, &mut self.heap.alloc);
+                }
+            }
+        }
+    }
+
     fn sweep(&mut self) -> usize {
         let mut freed = self.heap.strings.sweep();
         self.heap
@@ -271,14 +426,34 @@ impl Vm {
         freed
     }
 
-    /// Runs a full collection cycle now.
+    /// Runs a full collection cycle now, then the finalizers it made pending (unless a
+    /// finalizer is already running: then they wait for the next safe point).
     pub fn collect_garbage(&mut self) {
-        let mut m = Marker { gray: Vec::new() };
+        self.full_cycle();
+        self.run_pending_finalizers();
+    }
+
+    /// One complete mark-and-sweep cycle (see the module comment for the phases). Never runs
+    /// guest code.
+    pub(crate) fn full_cycle(&mut self) {
+        let mut m = Marker::default();
         self.mark_roots(&mut m);
-        self.trace_references(&mut m);
+        self.converge(&mut m);
+        self.clear_weak(&m, false);
+        if self.separate_unreached(false) {
+            for i in 0..self.gc.tobefnz.len() {
+                self.mark_value(&mut m, self.gc.tobefnz[i]);
+            }
+            self.converge(&mut m);
+        }
+        self.clear_weak(&m, true);
         let freed = self.sweep();
         self.heap.alloc.release(freed);
-        self.heap.alloc.threshold = (self.heap.alloc.used.saturating_mul(2)).max(1 << 18);
+        let pause = self.gc.pause.max(100) as usize;
+        self.heap.alloc.threshold = (self.heap.alloc.used / 100)
+            .saturating_mul(pause)
+            .max(1 << 18);
+        self.gc.step_credit = 0;
         if self.gc_stress {
             self.heap.alloc.threshold = 0;
         }
@@ -318,5 +493,34 @@ impl Vm {
     pub fn gc_step(&mut self) -> bool {
         self.collect_garbage();
         true
+    }
+
+    /// `collectgarbage("step", kb)`: the collector is not incremental, so a step of `kb`
+    /// kilobytes adds that much allocation credit and runs a full cycle once the credit reaches
+    /// the collection threshold (`kb <= 0`: at once). Returns whether a cycle ran.
+    pub fn gc_step_kb(&mut self, kb: i64) -> bool {
+        if kb > 0 {
+            let credit = (kb as u64).saturating_mul(1024).min(usize::MAX as u64) as usize;
+            self.gc.step_credit = self.gc.step_credit.saturating_add(credit);
+            if self.heap.alloc.used.saturating_add(self.gc.step_credit) < self.heap.alloc.threshold
+            {
+                return false;
+            }
+        }
+        self.collect_garbage();
+        true
+    }
+
+    /// `collectgarbage("setpause", v)` / `("setstepmul", v)` (deprecated in 5.4): stores the
+    /// parameter with PUC's granularity (multiples of 4, one byte) and returns the previous
+    /// value. `stepmul` is kept only to be reported back; `pause` sets the next threshold.
+    pub fn gc_set_param(&mut self, stepmul: bool, v: i64) -> i64 {
+        let stored = ((v / 4) as u8 as i64) * 4;
+        let slot = if stepmul {
+            &mut self.gc.stepmul
+        } else {
+            &mut self.gc.pause
+        };
+        std::mem::replace(slot, stored)
     }
 }
