@@ -101,11 +101,12 @@ fn other_errors() {
 
 #[test]
 fn limits() {
-    // 201 locals in one function.
+    // 201 locals in one function: the parser counts locals as PUC does and reports the limit
+    // at the token after the 201st name (texts from lua5.4).
     let src: String = (0..201).map(|i| format!("local a{}\n", i)).collect();
     check(
         &src,
-        "src:201: too many local variables (limit is 200) in main function",
+        "parse: src:202: too many local variables (limit is 200) in main function near <eof>",
     );
     let src = format!(
         "local function f()\n{}end",
@@ -115,7 +116,7 @@ fn limits() {
     );
     check(
         &src,
-        "src:202: too many local variables (limit is 200) in function at line 1",
+        "parse: src:202: too many local variables (limit is 200) in function at line 1 near '='",
     );
     // An expression that needs more than 255 registers.
     let args: Vec<String> = (0..300).map(|i| format!("a{}", i)).collect();
@@ -146,7 +147,7 @@ fn upvalue_limit() {
     src.push_str(" end\nend\nend\n");
     let err = compile_err(&src);
     assert!(
-        err.ends_with("too many upvalues (limit is 255) in function at line 303"),
+        err.ends_with("src:303: too many upvalues (limit is 255) in function at line 303 near '+'"),
         "{}",
         err
     );

@@ -11,6 +11,7 @@
 pub mod ast;
 pub mod lexer;
 pub mod parser;
+mod scope;
 
 #[cfg(test)]
 mod tests;

@@ -18,13 +18,14 @@
 
 use crate::ast::*;
 use crate::lexer::{tok_name, Lexer, Tok, Token};
+use crate::scope::Scopes;
 use crate::SyntaxError;
 
 /// PUC's `LUAI_MAXCCALLS`: the most nested levels being parsed at once.
 pub const MAX_LEVELS: u32 = 200;
 
 /// The greatest height of a tree node (see the module doc).
-pub const MAX_DEPTH: u32 = 1000;
+pub const MAX_DEPTH: u32 = 1090;
 
 /// The priority of unary operators: tighter than all binary operators but `^`.
 const UNARY_PRIORITY: u8 = 12;
@@ -40,6 +41,8 @@ pub struct Parser<'a> {
     level: u32,
     /// Whether the function being parsed is vararg (`...` is allowed).
     vararg: bool,
+    /// Locals and upvalues per function, for PUC's limit errors (see `scope`).
+    scopes: Scopes,
 }
 
 /// `h + 1`, the height of a node whose highest child has height `h`.
@@ -98,6 +101,7 @@ impl<'a> Parser<'a> {
             ahead: None,
             level: 0,
             vararg: true,
+            scopes: Scopes::new(),
         })
     }
 
@@ -166,6 +170,22 @@ impl<'a> Parser<'a> {
             Ok(name)
         } else {
             Err(self.error_expected(&Tok::Name(String::new())))
+        }
+    }
+
+    /// Declares a local (not yet visible) in the innermost function, checking PUC's limit.
+    fn declare(&mut self, name: &str) -> PResult<()> {
+        match self.scopes.declare(name) {
+            Ok(()) => Ok(()),
+            Err(msg) => Err(self.error(&msg)),
+        }
+    }
+
+    /// Records a use of variable `name` (upvalue limit).
+    fn use_name(&mut self, name: &str) -> PResult<()> {
+        match self.scopes.use_name(name) {
+            Ok(()) => Ok(()),
+            Err(msg) => Err(self.error(&msg)),
         }
     }
 
@@ -283,6 +303,7 @@ impl<'a> Parser<'a> {
             end_line: 0,
         };
         let mut h = 0;
+        let mark = self.scopes.mark();
         while !self.block_follow(true) {
             if self.tok.tok == Tok::Return {
                 h = h.max(self.ret_stat(&mut block.ret)?);
@@ -290,6 +311,7 @@ impl<'a> Parser<'a> {
             }
             h = h.max(self.statement(&mut block.stats)?);
         }
+        self.scopes.restore(mark);
         block.end_line = self.tok.line;
         Ok((block, self.height(up(h))?))
     }
@@ -441,6 +463,11 @@ impl<'a> Parser<'a> {
     /// fornum -> NAME '=' exp ',' exp [',' exp] forbody
     /// forbody -> DO block
     fn num_for(&mut self, line: u32, var: Name, stats: &mut Vec<Stat>) -> PResult<u32> {
+        let mark = self.scopes.mark();
+        for _ in 0..3 {
+            self.declare("(for state)")?;
+        }
+        self.declare(&var)?;
         self.next()?;
         let (start, h1) = self.expr()?;
         self.check_next(&Tok::Char(b','))?;
@@ -453,7 +480,9 @@ impl<'a> Parser<'a> {
             h = h.max(h3);
         }
         self.check_next(&Tok::Do)?;
+        self.scopes.activate();
         let (body, bh) = self.block()?;
+        self.scopes.restore(mark);
         let kind = StatKind::NumFor {
             var,
             start,
@@ -466,14 +495,23 @@ impl<'a> Parser<'a> {
 
     /// forlist -> NAME {',' NAME} IN explist forbody
     fn gen_for(&mut self, line: u32, var: Name, stats: &mut Vec<Stat>) -> PResult<u32> {
+        let mark = self.scopes.mark();
+        for _ in 0..4 {
+            self.declare("(for state)")?;
+        }
+        self.declare(&var)?;
         let mut names = vec![var];
         while self.test_next(&Tok::Char(b','))? {
-            names.push(self.check_name()?);
+            let name = self.check_name()?;
+            self.declare(&name)?;
+            names.push(name);
         }
         self.check_next(&Tok::In)?;
         let (exprs, eh) = self.exp_list()?;
         self.check_next(&Tok::Do)?;
+        self.scopes.activate();
         let (body, bh) = self.block()?;
+        self.scopes.restore(mark);
         self.push_stat(
             stats,
             line,
@@ -487,6 +525,7 @@ impl<'a> Parser<'a> {
     fn func_stat(&mut self, line: u32, stats: &mut Vec<Stat>) -> PResult<u32> {
         self.next()?;
         let base = self.check_name()?;
+        self.use_name(&base)?;
         let mut path = Vec::new();
         while self.is(b'.') {
             self.next()?;
@@ -514,6 +553,8 @@ impl<'a> Parser<'a> {
             return self.local_vars(line, stats);
         }
         let name = self.check_name()?;
+        self.declare(&name)?;
+        self.scopes.activate();
         // As PUC, the function's line is that of the token after the name.
         let fline = self.tok.line;
         let (func, h) = self.body(false, fline)?;
@@ -527,6 +568,7 @@ impl<'a> Parser<'a> {
         let mut has_close = false;
         loop {
             let name = self.check_name()?;
+            self.declare(&name)?;
             let attrib = if self.test_next(&Tok::Char(b'<'))? {
                 let attr = self.check_name()?;
                 self.check_next(&Tok::Char(b'>'))?;
@@ -538,6 +580,9 @@ impl<'a> Parser<'a> {
             } else {
                 Attrib::None
             };
+            if attrib == Attrib::Const {
+                self.scopes.set_last_const();
+            }
             if attrib == Attrib::Close {
                 if has_close {
                     return Err(self.sem_error("multiple to-be-closed variables in local list"));
@@ -554,6 +599,7 @@ impl<'a> Parser<'a> {
         } else {
             (Vec::new(), 0)
         };
+        self.scopes.activate();
         self.push_stat(stats, line, StatKind::Local { names, exprs }, h)
     }
 
@@ -615,13 +661,19 @@ impl<'a> Parser<'a> {
             line,
             end_line: 0,
         });
+        self.scopes.open_func(line);
         if is_method {
+            self.declare("self")?;
             func.params.push("self".to_string());
         }
         if !self.is(b')') {
             loop {
                 match self.tok.tok {
-                    Tok::Name(_) => func.params.push(self.check_name()?),
+                    Tok::Name(_) => {
+                        let name = self.check_name()?;
+                        self.declare(&name)?;
+                        func.params.push(name);
+                    }
                     Tok::Dots => {
                         self.next()?;
                         func.is_vararg = true;
@@ -634,11 +686,13 @@ impl<'a> Parser<'a> {
             }
         }
         self.check_next(&Tok::Char(b')'))?;
+        self.scopes.activate();
         let outer_vararg = std::mem::replace(&mut self.vararg, func.is_vararg);
         let (body, h) = self.block()?;
         func.body = body;
         func.end_line = self.tok.line;
         self.check_match(&Tok::End, &Tok::Function, line)?;
+        self.scopes.close_func();
         self.vararg = outer_vararg;
         Ok((func, self.height(up(h))?))
     }
@@ -774,7 +828,11 @@ impl<'a> Parser<'a> {
     fn primary_exp(&mut self) -> PResult<(Expr, u32)> {
         let line = self.tok.line;
         match self.tok.tok {
-            Tok::Name(_) => Ok((expr(line, ExprKind::Name(self.check_name()?)), 1)),
+            Tok::Name(_) => {
+                let name = self.check_name()?;
+                self.use_name(&name)?;
+                Ok((expr(line, ExprKind::Name(name)), 1))
+            }
             Tok::Char(b'(') => self.paren_exp(),
             _ => Err(self.error("unexpected symbol")),
         }
