@@ -283,6 +283,8 @@ fn main() -> ExitCode {
             }
         }
     }
+    // `lua.c` ends with `lua_close`: finalizers of live objects run now (also on `Drop`).
+    tape.vm().close();
     ExitCode::SUCCESS
 }
 

@@ -26,6 +26,7 @@ pub fn open_base(vm: &mut Vm) -> Result<(), Error> {
         ("setmetatable", setmetatable),
         ("getmetatable", getmetatable),
         ("collectgarbage", collectgarbage),
+        ("warn", warn),
         ("load", load),
     ];
     for (name, f) in fns {
@@ -149,9 +150,7 @@ fn pairs(vm: &mut Vm, args: Args) -> Result<usize, Error> {
         }
         return Ok(3);
     }
-    if !matches!(t, Value::Table(_)) {
-        return Err(vm.type_error(args, 0, "table"));
-    }
+    // Like PUC, `pairs` only checks for a value; `next` complains later.
     let nx = vm.get_global("next")?;
     let nx = if nx.is_function() {
         nx
@@ -310,13 +309,37 @@ fn collectgarbage(vm: &mut Vm, args: Args) -> Result<usize, Error> {
         Some(s) => String::from_utf8_lossy(vm.str_bytes(s)).into_owned(),
         None => "collect".to_string(),
     };
+    const OPTS: [&str; 11] = [
+        "stop",
+        "restart",
+        "collect",
+        "count",
+        "step",
+        "setpause",
+        "setstepmul",
+        "isrunning",
+        "generational",
+        "incremental",
+        "",
+    ];
+    if opt.is_empty() || !OPTS.contains(&opt.as_str()) {
+        return Err(vm.arg_error(0, &format!("invalid option '{opt}'")));
+    }
+    // Inside a finalizer the collector refuses every request, as PUC 5.4.4 does (`fail`).
+    if vm.gc_in_finalizer() {
+        vm.push(Value::Nil)?;
+        return Ok(1);
+    }
     let r = match opt.as_str() {
         "collect" => {
             vm.collect_garbage();
             Value::Int(0)
         }
         "count" => Value::Float(vm.memory_used() as f64 / 1024.0),
-        "step" => Value::Bool(vm.gc_step()),
+        "step" => {
+            let kb = vm.opt_int(args, 1, 0)?;
+            Value::Bool(vm.gc_step_kb(kb))
+        }
         "isrunning" => Value::Bool(vm.gc_is_running()),
         "stop" => {
             vm.gc_set_running(false);
@@ -326,20 +349,34 @@ fn collectgarbage(vm: &mut Vm, args: Args) -> Result<usize, Error> {
             vm.gc_set_running(true);
             Value::Int(0)
         }
-        "incremental" => {
-            let p = vm.gc_set_mode(false);
+        "incremental" | "generational" => {
+            let p = vm.gc_set_mode(opt == "generational");
             vm.str_value(p)?
         }
-        "generational" => {
-            let p = vm.gc_set_mode(true);
-            vm.str_value(p)?
+        "setpause" | "setstepmul" => {
+            let v = vm.opt_int(args, 1, 0)?;
+            Value::Int(vm.gc_set_param(opt == "setstepmul", v))
         }
-        "setpause" => Value::Int(200),
-        "setstepmul" => Value::Int(100),
         _ => return Err(vm.arg_error(0, &format!("invalid option '{opt}'"))),
     };
     vm.push(r)?;
     Ok(1)
+}
+
+/// `warn(msg1, ...)`: concatenates its string arguments into one warning (manual §6.1).
+fn warn(vm: &mut Vm, args: Args) -> Result<usize, Error> {
+    vm.check_str(args, 0)?;
+    for i in 1..args.len() {
+        vm.check_str(args, i)?;
+    }
+    let n = args.len();
+    for i in 0..n {
+        if let Value::Str(s) = vm.arg(args, i) {
+            let piece = vm.str_bytes(s).to_vec();
+            vm.warn(&piece, i + 1 < n);
+        }
+    }
+    Ok(0)
 }
 
 fn load(vm: &mut Vm, args: Args) -> Result<usize, Error> {
@@ -354,15 +391,26 @@ fn load(vm: &mut Vm, args: Args) -> Result<usize, Error> {
         None
     };
     let (src, default_name): (Vec<u8>, String) = match chunk {
-        Value::Str(s) => {
-            let b = vm.str_bytes(s).to_vec();
+        Value::Str(_) | Value::Int(_) | Value::Float(_) => {
+            let b = match chunk {
+                Value::Str(s) => vm.str_bytes(s).to_vec(),
+                v => vm.basic_tostring(v),
+            };
             let name = String::from_utf8_lossy(&b).into_owned();
             (b, name)
         }
         v if v.is_function() => {
             let mut buf = Vec::new();
             loop {
-                let piece = vm.call1(v, &[])?;
+                // An error in the reader makes `load` fail with that error object.
+                let piece = match vm.call1(v, &[]) {
+                    Ok(p) => p,
+                    Err(e) => {
+                        vm.push(Value::Nil)?;
+                        vm.push(e.value())?;
+                        return Ok(2);
+                    }
+                };
                 match piece {
                     Value::Nil => break,
                     Value::Str(s) => {
@@ -382,7 +430,7 @@ fn load(vm: &mut Vm, args: Args) -> Result<usize, Error> {
             }
             (buf, "=(load)".to_string())
         }
-        _ => return Err(vm.type_error(args, 0, "string")),
+        _ => return Err(vm.type_error(args, 0, "function")),
     };
     let name = match vm.opt_str(args, 1)? {
         Some(s) => String::from_utf8_lossy(vm.str_bytes(s)).into_owned(),

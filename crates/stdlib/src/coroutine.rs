@@ -12,13 +12,17 @@ pub fn open_coroutine(vm: &mut Vm) -> Result<(), Error> {
         ("coroutine.wrap", wrap),
         ("coroutine.status", status),
         ("coroutine.running", running),
-        ("coroutine.isyieldable", isyieldable),
         ("coroutine.close", close),
     ];
     for (name, f) in fns {
         let v = vm.new_native(name, *f)?;
         vm.set_field(t, &name["coroutine.".len()..], v)?;
     }
+    // `isyieldable` keeps the main thread as its upvalue to answer for other threads.
+    let (main, _) = vm.running_thread();
+    let iy =
+        vm.new_native_with_upvalues("coroutine.isyieldable", isyieldable, &[Value::Thread(main)])?;
+    vm.set_field(t, "isyieldable", iy)?;
     let r = vm.new_resume()?;
     vm.set_field(t, "resume", r)?;
     let y = vm.new_yield()?;
@@ -74,8 +78,15 @@ fn running(vm: &mut Vm, _args: Args) -> Result<usize, Error> {
     Ok(2)
 }
 
-fn isyieldable(vm: &mut Vm, _args: Args) -> Result<usize, Error> {
-    let y = vm.is_yieldable();
+fn isyieldable(vm: &mut Vm, args: Args) -> Result<usize, Error> {
+    let (cur, _) = vm.running_thread();
+    let y = match vm.arg(args, 0) {
+        Value::Nil if args.len() == 0 => vm.is_yieldable(),
+        Value::Thread(t) if t == cur => vm.is_yieldable(),
+        // Another thread is suspended, normal or dead: yieldable unless it is the main one.
+        Value::Thread(t) => !matches!(vm.native_upvalue(0), Value::Thread(m) if m == t),
+        _ => return Err(vm.type_error(args, 0, "thread")),
+    };
     vm.push(Value::Bool(y))?;
     Ok(1)
 }

@@ -4,6 +4,7 @@
 
 pub mod base;
 pub mod coroutine;
+pub mod debug;
 pub mod io;
 pub mod math;
 pub mod os;
@@ -28,6 +29,7 @@ pub fn open_all(vm: &mut Vm) -> Result<(), Error> {
     math::open_math(vm)?;
     string::open_string(vm)?;
     utf8::open_utf8(vm)?;
+    debug::open_debug(vm)?;
     package::fill_loaded(vm)?;
     Ok(())
 }

@@ -109,6 +109,12 @@ impl<T: Default> Arena<T> {
         }
     }
 
+    /// Whether a live object's mark bit is set (weak tables ask this during a cycle).
+    #[inline]
+    pub fn is_marked(&self, h: Handle) -> bool {
+        self.meta.get(h.idx as usize).is_some_and(|m| m.marked)
+    }
+
     pub fn live_count(&self) -> usize {
         self.live_count
     }

@@ -9,6 +9,12 @@ use crate::value::Value;
 use crate::vm::{Vm, MAX_C_DEPTH, STACK_SLACK};
 use crate::Error;
 
+/// Extra frames, stack slots and native nesting an `xpcall` message handler may use beyond the
+/// limits (PUC grants the handler extra stack after an overflow, too).
+const HANDLER_EXTRA_FRAMES: usize = 50;
+const HANDLER_EXTRA_SLOTS: usize = 2000;
+const HANDLER_EXTRA_C: u16 = 10;
+
 impl Vm {
     /// A runtime error raised by the VM itself: the message gets `chunk:line:` of the running
     /// Lua function (none if a native is running), like PUC's `luaG_runerror`.
@@ -67,7 +73,7 @@ impl Vm {
         match self.frames.last() {
             Some(f) => match f.kind {
                 FrameKind::Lua { proto, .. } => {
-                    f.base + self.protos.get(proto.0).proto.max_stack as usize
+                    (f.base + self.protos.get(proto.0).proto.max_stack as usize).max(f.top)
                 }
                 _ => f.top,
             },
@@ -121,6 +127,7 @@ impl Vm {
                         cont,
                         nvarargs: nvar as u32,
                         c_depth: self.c_depth,
+                        tail: false,
                     });
                     return Ok(true);
                 }
@@ -140,6 +147,7 @@ impl Vm {
                         cont,
                         nvarargs: 0,
                         c_depth: self.c_depth,
+                        tail: false,
                     };
                     let args = Args {
                         base: func + 1,
@@ -326,6 +334,13 @@ impl Vm {
         {
             let hf = self.stack[h];
             let mut tries = 0;
+            // Like PUC, the handler gets extra room even after a stack overflow.
+            let saved = (self.max_frames, self.max_stack, self.c_depth);
+            self.max_frames = saved.0.saturating_add(HANDLER_EXTRA_FRAMES);
+            self.max_stack = saved.1.saturating_add(HANDLER_EXTRA_SLOTS);
+            self.c_depth = self
+                .c_depth
+                .min(MAX_C_DEPTH.saturating_sub(HANDLER_EXTRA_C));
             loop {
                 match self.call_raw(hf, &[errv]) {
                     Ok((first, n)) => {
@@ -342,12 +357,22 @@ impl Vm {
                     }
                 }
             }
+            self.max_frames = saved.0;
+            self.max_stack = saved.1;
+            self.c_depth = saved.2;
         }
         self.close_upvals(marker.func);
         self.frames.truncate(i + 1);
         self.c_depth = marker.c_depth;
-        // Close pending to-be-closed variables with the error.
-        while matches!(self.tbc.last(), Some(s) if *s >= marker.func) {
+        // Close pending to-be-closed variables with the error. Each `__close` runs above the
+        // variables still waiting, so the marker's top is raised past them first.
+        while let Some(&s) = self.tbc.last() {
+            if s < marker.func {
+                break;
+            }
+            if let Some(m) = self.frames.get_mut(i) {
+                m.top = m.top.max(s + 1);
+            }
             if let Err(e3) = self.close_tbc_one(Some(errv)) {
                 errv = e3.value();
             }

@@ -39,6 +39,7 @@ impl Vm {
             cont: Cont::Normal,
             nvarargs: 0,
             c_depth: 0,
+            tail: false,
         };
         let th = Thread {
             stack,
@@ -83,24 +84,67 @@ impl Vm {
         if st == "running" || st == "normal" {
             return Err(self.error(&format!("cannot close a {st} coroutine")));
         }
-        let th = self.heap.threads.get_mut(t.0);
-        th.status = ThreadStatus::Dead;
-        th.frames.truncate(1);
-        th.tbc.clear();
-        // Close its open upvalues (their slots are about to be dead).
-        let ups = std::mem::take(&mut th.open_upvals);
-        for (idx, u) in ups {
-            let v = self
-                .heap
-                .threads
-                .get(t.0)
-                .stack
-                .get(idx)
-                .copied()
-                .unwrap_or(Value::Nil);
-            *self.heap.upvals.get_mut(u.0) = crate::heap::Upval::Closed(v);
+        let mut err = self.heap.threads.get_mut(t.0).error.take();
+        if self.heap.threads.get(t.0).tbc.is_empty() {
+            let th = self.heap.threads.get_mut(t.0);
+            th.status = ThreadStatus::Dead;
+            th.frames.truncate(1);
+            // Close its open upvalues (their slots are about to be dead).
+            let ups = std::mem::take(&mut th.open_upvals);
+            for (idx, u) in ups {
+                let v = self
+                    .heap
+                    .threads
+                    .get(t.0)
+                    .stack
+                    .get(idx)
+                    .copied()
+                    .unwrap_or(Value::Nil);
+                *self.heap.upvals.get_mut(u.0) = crate::heap::Upval::Closed(v);
+            }
+            return Ok(err);
         }
-        Ok(self.heap.threads.get_mut(t.0).error.take())
+        // Run the pending `__close` metamethods on the thread itself, innermost first, each
+        // getting the current error (nil if none); an error in one replaces it.
+        let prev = self.cur_thread;
+        let saved_status = self.heap.threads.get(prev.0).status;
+        self.heap.threads.get_mut(prev.0).status = ThreadStatus::Normal;
+        self.switch_to(t);
+        self.heap.threads.get_mut(t.0).status = ThreadStatus::Running;
+        self.frames.truncate(1);
+        self.close_upvals(0);
+        // A second bottom frame, so that a `__close` returning to it is not taken for the
+        // coroutine's body finishing.
+        let keep = self.tbc.last().map_or(0, |s| s + 1);
+        let base = self.frames.last().map_or(0, |f| f.top).max(keep);
+        self.frames.push(Frame {
+            kind: FrameKind::Host,
+            func: base,
+            base,
+            pc: 0,
+            top: base,
+            nresults: 0,
+            cont: Cont::Normal,
+            nvarargs: 0,
+            c_depth: self.c_depth,
+            tail: false,
+        });
+        while let Some(&s) = self.tbc.last() {
+            self.tbc.pop();
+            let v = self.stack.get(s).copied().unwrap_or(Value::Nil);
+            let tm = self.get_metamethod(v, crate::meta::Tm::Close);
+            if !tm.is_nil() {
+                if let Err(e) = self.call_raw(tm, &[v, err.unwrap_or(Value::Nil)]) {
+                    err = Some(e.value());
+                }
+            }
+        }
+        self.frames.truncate(1);
+        self.close_upvals(0);
+        self.heap.threads.get_mut(t.0).status = ThreadStatus::Dead;
+        self.switch_to(prev);
+        self.heap.threads.get_mut(prev.0).status = saved_status;
+        Ok(err)
     }
 
     /// Creates the `resume`, `yield` and `wrap`-call builtins.
@@ -117,21 +161,19 @@ impl Vm {
 
     /// Swaps the running thread's state with `t`'s.
     fn switch_to(&mut self, t: ThreadRef) {
+        // Swapping (rather than taking and assigning) moves each Vec header once per side; the
+        // running thread's own `Thread` slots are always empty, so nothing is dropped.
         let cur = self.cur_thread;
-        let stack = std::mem::take(&mut self.stack);
-        let frames = std::mem::take(&mut self.frames);
-        let ups = std::mem::take(&mut self.open_upvals);
-        let tbc = std::mem::take(&mut self.tbc);
         let th = self.heap.threads.get_mut(cur.0);
-        th.stack = stack;
-        th.frames = frames;
-        th.open_upvals = ups;
-        th.tbc = tbc;
+        std::mem::swap(&mut self.stack, &mut th.stack);
+        std::mem::swap(&mut self.frames, &mut th.frames);
+        std::mem::swap(&mut self.open_upvals, &mut th.open_upvals);
+        std::mem::swap(&mut self.tbc, &mut th.tbc);
         let nt = self.heap.threads.get_mut(t.0);
-        self.stack = std::mem::take(&mut nt.stack);
-        self.frames = std::mem::take(&mut nt.frames);
-        self.open_upvals = std::mem::take(&mut nt.open_upvals);
-        self.tbc = std::mem::take(&mut nt.tbc);
+        std::mem::swap(&mut self.stack, &mut nt.stack);
+        std::mem::swap(&mut self.frames, &mut nt.frames);
+        std::mem::swap(&mut self.open_upvals, &mut nt.open_upvals);
+        std::mem::swap(&mut self.tbc, &mut nt.tbc);
         self.cur_thread = t;
     }
 
@@ -193,7 +235,8 @@ impl Vm {
         if self.frames.len() >= self.max_frames {
             return Err(self.rt_error("stack overflow"));
         }
-        let args: Vec<Value> = self.stack[first..first + nargs].to_vec();
+        let args = Transfer::new(&self.stack[first..first + nargs]);
+        let args = args.as_slice();
         let prev = self.cur_thread;
         self.heap.threads.get_mut(prev.0).status = ThreadStatus::Normal;
         self.switch_to(co);
@@ -243,7 +286,7 @@ impl Vm {
         if self.nny != self.heap.threads.get(co.0).base_nny {
             return Err(self.make_error("attempt to yield across a C-call boundary".into()));
         }
-        let vals: Vec<Value> = self.stack[frame.base..frame.top].to_vec();
+        let vals = Transfer::new(&self.stack[frame.base..frame.top]);
         self.set_cur_top(frame.base);
         let Some(prev) = self.heap.threads.get(co.0).resumer else {
             return Err(self.make_error("attempt to yield from outside a coroutine".into()));
@@ -251,7 +294,7 @@ impl Vm {
         self.heap.threads.get_mut(co.0).status = ThreadStatus::Suspended;
         self.switch_to(prev);
         self.heap.threads.get_mut(prev.0).status = ThreadStatus::Running;
-        self.deliver(true, &vals)?;
+        self.deliver(true, vals.as_slice())?;
         Ok(true)
     }
 
@@ -260,14 +303,14 @@ impl Vm {
     pub(crate) fn co_finish(&mut self) -> Result<(), Error> {
         let co = self.cur_thread;
         let top = self.cur_top();
-        let vals: Vec<Value> = self.stack[1..top.max(1)].to_vec();
+        let vals = Transfer::new(&self.stack[1..top.max(1)]);
         let Some(prev) = self.heap.threads.get(co.0).resumer else {
             return Ok(());
         };
         self.heap.threads.get_mut(co.0).status = ThreadStatus::Dead;
         self.switch_to(prev);
         self.heap.threads.get_mut(prev.0).status = ThreadStatus::Running;
-        self.deliver(true, &vals)
+        self.deliver(true, vals.as_slice())
     }
 
     /// A coroutine failed with `e` and no pcall of its own: it dies; its resumer's pending
@@ -278,19 +321,13 @@ impl Vm {
             return Err(e);
         };
         let mut errv = e.value();
-        self.close_upvals(0);
-        while !self.tbc.is_empty() {
-            if let Some(s) = self.tbc.pop() {
-                let v = self.stack.get(s).copied().unwrap_or(Value::Nil);
-                let tm = self.get_metamethod(v, crate::meta::Tm::Close);
-                if !tm.is_nil() {
-                    if let Err(e3) = self.call_raw(tm, &[v, errv]) {
-                        errv = e3.value();
-                    }
-                }
-            }
-        }
+        // As in PUC, pending to-be-closed variables stay pending (and open upvalues open)
+        // until `coroutine.close`; the stack keeps their values.
+        let keep = self.tbc.last().map_or(0, |s| s + 1);
         self.frames.truncate(1);
+        if let Some(f) = self.frames.last_mut() {
+            f.top = f.top.max(keep);
+        }
         {
             let th = self.heap.threads.get_mut(co.0);
             th.status = ThreadStatus::Dead;
@@ -310,5 +347,34 @@ impl Vm {
             return Err(Error::from_value(errv));
         }
         self.deliver(false, &[errv])
+    }
+}
+
+/// Values moved between two threads' stacks at a resume, yield or finish. Up to
+/// `Transfer::INLINE` values travel in a fixed array, so a switch does not allocate.
+enum Transfer {
+    Inline([Value; Transfer::INLINE], usize),
+    Heap(Vec<Value>),
+}
+
+impl Transfer {
+    const INLINE: usize = 8;
+
+    fn new(vals: &[Value]) -> Transfer {
+        let n = vals.len();
+        if n <= Transfer::INLINE {
+            let mut a = [Value::Nil; Transfer::INLINE];
+            a[..n].copy_from_slice(vals);
+            Transfer::Inline(a, n)
+        } else {
+            Transfer::Heap(vals.to_vec())
+        }
+    }
+
+    fn as_slice(&self) -> &[Value] {
+        match self {
+            Transfer::Inline(a, n) => &a[..*n],
+            Transfer::Heap(v) => v,
+        }
     }
 }

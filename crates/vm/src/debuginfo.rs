@@ -175,10 +175,10 @@ pub(crate) fn obj_name(
 }
 
 /// The constant string loaded into register `reg` before `pc`, if it was one.
+/// A named local holding a constant does not count (PUC's `rname`).
 fn reg_const_name(p: &Proto, pc: usize, reg: u8) -> Option<String> {
-    let set = find_set_reg(p, pc, reg)?;
-    match p.code[set] {
-        Instr::LoadK { k, .. } => const_str(p, k as usize),
+    match obj_name(p, pc, reg, 0) {
+        Some(("constant", name)) => Some(name),
         _ => None,
     }
 }
@@ -305,7 +305,7 @@ impl Vm {
     pub(crate) fn native_call_name(&self) -> (String, bool) {
         let i = self.frames.len().saturating_sub(1);
         if let Some((kind, name)) = self.frame_func_name(i) {
-            if kind != "metamethod" && kind != "for iterator" {
+            if kind != "metamethod" {
                 return (name, kind == "method");
             }
         }
@@ -322,9 +322,73 @@ impl Vm {
         ("?".to_string(), false)
     }
 
-    /// `stack traceback:` with one line per active frame, innermost first.
+    /// The name under which `package.loaded` holds function `func` (`string.rep`, or just
+    /// `print` for `_G.print`), like PUC's `pushglobalfuncname`.
+    fn global_func_name(&self, func: Value) -> Option<String> {
+        let same = |v: Value| match (v, func) {
+            (Value::LuaFn(a), Value::LuaFn(b)) => a == b,
+            (Value::Native(a), Value::Native(b)) => a == b,
+            _ => false,
+        };
+        let reg = self.heap.table(self.registry);
+        let mut key = Value::Nil;
+        let mut loaded = None;
+        while let Ok(Some((k, v))) = reg.next(key) {
+            if let (Value::Str(ks), Value::Table(t)) = (k, v) {
+                if self.str_bytes(ks) == b"_LOADED" {
+                    loaded = Some(t);
+                    break;
+                }
+            }
+            key = k;
+        }
+        let loaded = self.heap.table(loaded?);
+        let mut mkey = Value::Nil;
+        while let Ok(Some((mk, mv))) = loaded.next(mkey) {
+            mkey = mk;
+            let (Value::Str(mname), Value::Table(m)) = (mk, mv) else {
+                continue;
+            };
+            let m = self.heap.table(m);
+            let mut fkey = Value::Nil;
+            while let Ok(Some((fk, fv))) = m.next(fkey) {
+                fkey = fk;
+                if let (Value::Str(fname), true) = (fk, same(fv)) {
+                    let fname = String::from_utf8_lossy(self.str_bytes(fname));
+                    let mname = String::from_utf8_lossy(self.str_bytes(mname));
+                    return Some(if mname == "_G" {
+                        fname.into_owned()
+                    } else {
+                        format!("{mname}.{fname}")
+                    });
+                }
+            }
+        }
+        None
+    }
+
+    /// `stack traceback:` with one line per active frame, innermost first. Like PUC, a
+    /// traceback of more than 22 levels shows the first 10 and the last 11 with
+    /// `...\t(skipping N levels)` between (N as PUC counts it, one less than left out).
     pub fn traceback(&self) -> String {
+        let mut lines = self.traceback_lines();
         let mut s = String::from("stack traceback:");
+        let total = lines.len();
+        if total > 22 {
+            let tail = lines.split_off(total - 11);
+            lines.truncate(10);
+            lines.push(format!("\n\t...\t(skipping {} levels)", total - 22));
+            lines.extend(tail);
+        }
+        for l in lines {
+            s.push_str(&l);
+        }
+        s
+    }
+
+    /// One `\n\t...` line per level of `traceback`.
+    fn traceback_lines(&self) -> Vec<String> {
+        let mut out = Vec::new();
         let n = self.frames.len();
         for i in (1..n).rev() {
             let f = &self.frames[i];
@@ -339,7 +403,10 @@ impl Vm {
                         .frame_proto(f)
                         .map(|p| p.line_defined == 0)
                         .unwrap_or(false);
-                    let what = if is_main {
+                    let global = self.global_func_name(self.stack_get(f.func));
+                    let what = if let Some(g) = global {
+                        format!("function '{g}'")
+                    } else if is_main {
                         "main chunk".to_string()
                     } else {
                         match self.frame_func_name(i) {
@@ -356,24 +423,32 @@ impl Vm {
                             }
                         }
                     };
-                    s.push_str(&format!("\n\t{src}:{line}: in {what}"));
+                    out.push(format!("\n\t{src}:{line}: in {what}"));
                 }
                 FrameKind::Native { f: nf } | FrameKind::Pcall { f: nf, .. } => {
-                    let name = match self.frame_func_name(i) {
-                        Some((_, n)) => n,
-                        None => self.heap.natives.get(nf.0).name.to_string(),
+                    let what = match self.global_func_name(Value::Native(nf)) {
+                        Some(g) => format!("function '{g}'"),
+                        None => match self.frame_func_name(i) {
+                            Some(("global", n)) => format!("function '{n}'"),
+                            Some(("method", n)) => format!("method '{n}'"),
+                            Some((k, n)) => format!("{k} '{n}'"),
+                            None => {
+                                let n = self.heap.natives.get(nf.0).name;
+                                if n.is_empty() || n == "?" {
+                                    "?".to_string()
+                                } else {
+                                    format!("function '{n}'")
+                                }
+                            }
+                        },
                     };
-                    if name.is_empty() || name == "?" {
-                        s.push_str("\n\t[C]: in ?");
-                    } else {
-                        s.push_str(&format!("\n\t[C]: in function '{name}'"));
-                    }
+                    out.push(format!("\n\t[C]: in {what}"));
                 }
                 FrameKind::Host => {}
             }
         }
-        s.push_str("\n\t[C]: in ?");
-        s
+        out.push("\n\t[C]: in ?".to_string());
+        out
     }
 
     /// The type name used in messages: `__name` for tables/userdata with one, else the type.

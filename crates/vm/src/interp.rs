@@ -134,7 +134,6 @@ impl Vm {
             let FrameKind::Lua { cl, proto } = self.frames[fi].kind else {
                 return Err(self.internal_error("not a Lua frame"));
             };
-            let mut cl = cl;
             let mut base = self.frames[fi].base;
             let mut pc = self.frames[fi].pc;
             let exit = {
@@ -162,33 +161,7 @@ impl Vm {
                 let open_upvals = &self.open_upvals;
                 let tbc = &self.tbc;
                 let max_frames = self.max_frames;
-                /// Re-targets the loop's locals at the frame now on top (after a fast call or
-                /// return): code, constants, closure, pc and the register window.
-                macro_rules! enter_top {
-                    () => {{
-                        let f = &frames[fi];
-                        let FrameKind::Lua { cl: ncl, proto: np } = f.kind else {
-                            break Exit::Reenter;
-                        };
-                        cl = ncl;
-                        upv = &closures.get(cl.0).upvals;
-                        base = f.base;
-                        pc = f.pc;
-                        let lp = protos.get(np.0);
-                        code = &lp.proto.code;
-                        k = &lp.consts;
-                        let (b, above) = stack.split_at_mut(base);
-                        below = b;
-                        let Some(window) = above.get_mut(..256) else {
-                            break Exit::Reenter;
-                        };
-                        let Ok(w) = <&mut [Value; 256]>::try_from(window) else {
-                            break Exit::Reenter;
-                        };
-                        regs = w;
-                        continue;
-                    }};
-                }
+                let index_name = self.tm_names[crate::meta::Tm::Index as usize];
                 macro_rules! kv {
                     ($i:expr, $ins:ident) => {
                         match k.get($i as usize) {
@@ -196,6 +169,51 @@ impl Vm {
                             None => break Exit::Slow($ins),
                         }
                     };
+                }
+                /// Returns from a Lua frame to a Lua caller inside the loop when nothing needs
+                /// closing and the caller wants at most one result (the common case);
+                /// otherwise the instruction goes to `exec_slow`.
+                macro_rules! fast_return {
+                    ($ins:ident, $v:expr, $n:expr) => {{
+                        let below_base = base;
+                        let [.., caller, callee] = frames.as_mut_slice() else {
+                            break Exit::Slow($ins);
+                        };
+                        let (fnres, ffunc) = (callee.nresults, callee.func);
+                        let FrameKind::Lua { cl: ncl, proto: np } = caller.kind else {
+                            break Exit::Slow($ins);
+                        };
+                        if callee.cont != Cont::Normal
+                            || fi <= entry_depth
+                            || fnres > 1
+                            || ffunc >= below_base
+                            || matches!(open_upvals.last(), Some((i, _)) if *i >= below_base)
+                            || matches!(tbc.last(), Some(s) if *s >= below_base)
+                        {
+                            break Exit::Slow($ins);
+                        }
+                        if fnres < 0 {
+                            caller.top = ffunc + $n;
+                        }
+                        let (nbase, npc) = (caller.base, caller.pc);
+                        if fnres != 0 {
+                            below[ffunc] = $v;
+                        }
+                        frames.pop();
+                        fi -= 1;
+                        upv = &closures.get(ncl.0).upvals;
+                        base = nbase;
+                        pc = npc;
+                        let lp = protos.get(np.0);
+                        code = &lp.proto.code;
+                        k = &lp.consts;
+                        let (b, above) = stack.split_at_mut(base);
+                        below = b;
+                        let Some(w) = above.first_chunk_mut::<256>() else {
+                            break Exit::Reenter;
+                        };
+                        regs = w;
+                    }};
                 }
                 loop {
                     let Some(&ins) = code.get(pc) else {
@@ -293,11 +311,26 @@ impl Vm {
                             let Value::Str(key) = kv!(kk, ins) else {
                                 break Exit::Slow(ins);
                             };
-                            let tb = heap.tables.get(t.0);
-                            let v = tb.get_str(key);
-                            if v.is_nil() && tb.meta.is_some() {
+                            let Some(v) = get_str_chain(heap, index_name, t, key) else {
+                                break Exit::Slow(ins);
+                            };
+                            regs[a as usize] = v;
+                        }
+                        Instr::SelfK { a, b, k: kk } => {
+                            let obj = regs[b as usize];
+                            let Value::Table(t) = obj else {
+                                break Exit::Slow(ins);
+                            };
+                            let Value::Str(key) = kv!(kk, ins) else {
+                                break Exit::Slow(ins);
+                            };
+                            let Some(v) = get_str_chain(heap, index_name, t, key) else {
+                                break Exit::Slow(ins);
+                            };
+                            if a == 255 {
                                 break Exit::Slow(ins);
                             }
+                            regs[a as usize + 1] = obj;
                             regs[a as usize] = v;
                         }
                         Instr::SetTabUp { u, k: kk, c } => {
@@ -628,10 +661,8 @@ impl Vm {
                             let Value::LuaFn(ncl) = regs[a as usize] else {
                                 break Exit::Slow(ins);
                             };
-                            if b == 0
-                                || heap.alloc.used >= heap.alloc.threshold
-                                || frames.len() >= max_frames
-                            {
+                            // (No collector check here: a Lua→Lua call allocates nothing.)
+                            if b == 0 || frames.len() >= max_frames {
                                 break Exit::Slow(ins);
                             }
                             let p = closures.get(ncl.0);
@@ -649,6 +680,7 @@ impl Vm {
                                 *r = Value::Nil;
                             }
                             let nbase = base + func + 1;
+                            let c_depth = frames[fi].c_depth;
                             frames[fi].pc = pc;
                             frames.push(Frame {
                                 kind: FrameKind::Lua {
@@ -662,57 +694,30 @@ impl Vm {
                                 nresults: c as i32 - 1,
                                 cont: Cont::Normal,
                                 nvarargs: 0,
-                                c_depth: frames[fi].c_depth,
+                                c_depth,
+                                tail: false,
                             });
                             fi += 1;
-                            enter_top!();
+                            // Enter the callee directly: everything needed is at hand.
+                            upv = &p.upvals;
+                            base = nbase;
+                            pc = 0;
+                            let lp = protos.get(nproto.0);
+                            code = &lp.proto.code;
+                            k = &lp.consts;
+                            let (b, above) = stack.split_at_mut(base);
+                            below = b;
+                            let Some(w) = above.first_chunk_mut::<256>() else {
+                                break Exit::Reenter;
+                            };
+                            regs = w;
                         }
                         Instr::Return1 { a } | Instr::Return { a, b: 2 } => {
-                            let frame = &frames[fi];
-                            let (fcont, fnres, ffunc) = (frame.cont, frame.nresults, frame.func);
-                            let ok = fcont == Cont::Normal
-                                && fi > entry_depth
-                                && fnres <= 1
-                                && matches!(frames[fi - 1].kind, FrameKind::Lua { .. })
-                                && !matches!(open_upvals.last(), Some((i, _)) if *i >= base)
-                                && !matches!(tbc.last(), Some(s) if *s >= base)
-                                && ffunc < base;
-                            if !ok {
-                                break Exit::Slow(ins);
-                            }
                             let v = regs[a as usize];
-                            if fnres != 0 {
-                                below[ffunc] = v;
-                            }
-                            if fnres < 0 {
-                                frames[fi - 1].top = ffunc + 1;
-                            }
-                            frames.pop();
-                            fi -= 1;
-                            enter_top!();
+                            fast_return!(ins, v, 1);
                         }
                         Instr::Return0 {} => {
-                            let frame = &frames[fi];
-                            let (fcont, fnres, ffunc) = (frame.cont, frame.nresults, frame.func);
-                            let ok = fcont == Cont::Normal
-                                && fi > entry_depth
-                                && fnres <= 1
-                                && matches!(frames[fi - 1].kind, FrameKind::Lua { .. })
-                                && !matches!(open_upvals.last(), Some((i, _)) if *i >= base)
-                                && !matches!(tbc.last(), Some(s) if *s >= base)
-                                && ffunc < base;
-                            if !ok {
-                                break Exit::Slow(ins);
-                            }
-                            if fnres == 1 {
-                                below[ffunc] = Value::Nil;
-                            }
-                            if fnres < 0 {
-                                frames[fi - 1].top = ffunc;
-                            }
-                            frames.pop();
-                            fi -= 1;
-                            enter_top!();
+                            fast_return!(ins, Value::Nil, 0);
                         }
                         Instr::TForLoop { a, j } => {
                             let a = a as usize;
@@ -825,7 +830,7 @@ impl Vm {
     #[inline]
     pub(crate) fn gc_check(&mut self) {
         if self.heap.alloc.used >= self.heap.alloc.threshold && !self.gc_stopped {
-            self.collect_garbage();
+            self.auto_collect();
         }
     }
 
@@ -1315,7 +1320,11 @@ impl Vm {
             self.stack[dst + i] = self.stack[func + i];
         }
         self.frames.pop();
-        self.precall(dst, nargs, frame.nresults, frame.cont, false)?;
+        if self.precall(dst, nargs, frame.nresults, frame.cont, false)? {
+            if let Some(f) = self.frames.last_mut() {
+                f.tail = true;
+            }
+        }
         Ok(())
     }
 
@@ -1325,7 +1334,9 @@ impl Vm {
         let init_n = self.for_number(init, "initial")?;
         let limit_n = self.for_number(limit, "limit")?;
         let step_n = self.for_number(step, "step")?;
-        match (init_n, step_n) {
+        // Like PUC 5.4, the loop counts in integers only when the initial value and the step
+        // are integers themselves; a numeric string there makes it a float loop.
+        match (init, step) {
             (Value::Int(i0), Value::Int(st)) => {
                 if st == 0 {
                     return Err(self.rt_error("'for' step is zero"));
@@ -1433,6 +1444,43 @@ impl Vm {
             }
         }
     }
+}
+
+/// Longest `__index` chain of plain tables the fast loop follows before deferring to the slow
+/// path (which handles any length and reports loops).
+const FAST_INDEX_CHAIN: usize = 8;
+
+/// `t[key]` for a string key, following `__index` chains made of tables (the common "class"
+/// pattern) without leaving the fast loop. `None` means a function `__index` (or a long chain)
+/// is involved: the caller takes the slow path, which repeats the lookup from the start.
+#[inline(always)]
+fn get_str_chain(
+    heap: &crate::heap::Heap,
+    index_name: crate::value::StrRef,
+    t: crate::value::TableRef,
+    key: crate::value::StrRef,
+) -> Option<Value> {
+    let mut t = t;
+    for _ in 0..FAST_INDEX_CHAIN {
+        let tb = heap.tables.get(t.0);
+        let v = tb.get_str(key);
+        if !v.is_nil() {
+            return Some(v);
+        }
+        let Some(mt) = tb.meta else {
+            return Some(Value::Nil);
+        };
+        let mtb = heap.tables.get(mt.0);
+        if mtb.absent & (1 << crate::meta::Tm::Index as u32) != 0 {
+            return Some(Value::Nil);
+        }
+        match mtb.get_str(index_name) {
+            Value::Nil => return Some(Value::Nil),
+            Value::Table(next) => t = next,
+            _ => return None,
+        }
+    }
+    None
 }
 
 /// Why the fast loop stopped.

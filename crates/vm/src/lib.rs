@@ -39,7 +39,9 @@
 //!   Special natives: `vm.new_pcall()`/`vm.new_xpcall()` create the stackless protected-call
 //!   builtins.
 //! - Userdata: `new_userdata(Box<dyn Any + Send>, meta)`, `userdata(u)`, `userdata_mut(u)`,
-//!   `set_userdata_metatable`, `user_value`, `set_user_value`.
+//!   typed `userdata_ref::<T>(v) -> Option<&T>`, `userdata_ref_mut::<T>(v)`,
+//!   `set_userdata_metatable`, `user_value`, `set_user_value`. A metatable with `__gc` given at
+//!   creation or by `set_userdata_metatable` marks the userdata for finalization.
 //! - Coroutines: `new_thread(f) -> ThreadRef`, `thread_status(t)`, `running_thread()`,
 //!   `is_yieldable()`, `close_thread(t)`; the stackless builtins `new_resume()`, `new_yield()`,
 //!   `new_wrap(t)` (the coroutine library in tape-stdlib registers them).
@@ -47,7 +49,14 @@
 //!   `gc_set_mode(generational) -> previous name` (default incremental; `lua.c` switches to
 //!   generational at startup, so a CLI matching `lua5.4` should call `gc_set_mode(true)`),
 //!   `set_gc_stress(bool)` (debug: collect at every safe point), `total_allocated()`;
-//!   `pin(v)`/`unpin_all()` for host-held values.
+//!   `pin(v)`/`unpin_all()` for host-held values; `gc_step_kb(kb) -> bool`,
+//!   `gc_set_param(stepmul, v) -> previous` (`setpause`/`setstepmul`), `gc_in_finalizer()`.
+//!   Weak tables (`__mode`, ephemerons) and `__gc` finalizers follow manual §2.5 (`gc.rs`,
+//!   `finalize.rs`); `collect_garbage()` runs the finalizers it made due.
+//! - Warnings: `warn(piece, tocont)` (`@on`/`@off` control; `Lua warning: ...` on stderr),
+//!   `warnings_on()`.
+//! - Close: `close()` runs all pending finalizers and those of every live object marked for
+//!   finalization (as `lua_close`); idempotent, also run by `Drop`.
 //! - Raw stack access for natives using `call_raw`: `stack_get(slot)`, `truncate_to_args(args)`.
 //! - Hooks reserved for the sandbox: `Vm::fuel` and `Vm::interrupt` (not enforced yet).
 //! - Output for `print`: `set_output(Box<dyn Write + Send>)`, `output()`, `flush_output()`.
@@ -78,8 +87,10 @@ mod arena;
 mod args;
 mod calls;
 mod coro;
+mod debugapi;
 mod debuginfo;
 mod error;
+mod finalize;
 mod gc;
 mod heap;
 mod interp;
@@ -92,6 +103,7 @@ mod thread;
 mod value;
 mod vm;
 
+pub use debugapi::{FuncDebug, LevelDebug};
 pub use error::Error;
 pub use heap::{Args, BoxedNative, NativeFn};
 pub use meta::Tm;

@@ -192,7 +192,21 @@ impl Table {
     /// Raw get with a string key.
     #[inline(always)]
     pub fn get_str(&self, s: StrRef) -> Value {
-        self.get_node(Value::Str(s))
+        // Specialised probe: the key's hash comes from its handle and a node matches by one
+        // tag-and-handle compare, so no general `key_eq` dispatch per probe.
+        let mask = self.nodes.len().wrapping_sub(1);
+        let mut i = key_hash(Value::Str(s)) as usize & mask;
+        loop {
+            let Some(n) = self.nodes.get(i) else {
+                return Value::Nil;
+            };
+            match n.key {
+                Value::Str(x) if x == s => return n.val,
+                Value::Nil => return Value::Nil,
+                _ => {}
+            }
+            i = (i + 1) & mask;
+        }
     }
 
     /// Raw set. `k` must not be nil or NaN (checked by the caller); floats are normalised here.

@@ -72,6 +72,8 @@ pub(crate) struct Frame {
     pub nvarargs: u32,
     /// Native re-entry depth when this frame was pushed (`Vm::call` nesting).
     pub c_depth: u16,
+    /// Entered by a Lua tail call (`debug.getinfo`'s `istailcall`, `(...tail calls...)`).
+    pub tail: bool,
 }
 
 /// Status of a coroutine (`coroutine.status`).

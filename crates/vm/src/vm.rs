@@ -74,6 +74,8 @@ pub struct Vm {
     pub interrupt: Arc<AtomicBool>,
     pub(crate) gc_mode_generational: bool,
     pub(crate) gc_stress: bool,
+    /// Finalization queues, collector parameters and the warning switch (`finalize.rs`).
+    pub(crate) gc: crate::finalize::GcState,
 }
 
 impl Default for Vm {
@@ -144,6 +146,7 @@ impl Vm {
             interrupt: Arc::new(AtomicBool::new(false)),
             gc_mode_generational: false,
             gc_stress: false,
+            gc: crate::finalize::GcState::default(),
         };
         for (i, name) in TM_NAMES.iter().enumerate() {
             if let Ok(s) = vm.new_str(name.as_bytes()) {
@@ -166,6 +169,7 @@ impl Vm {
             cont: Cont::Normal,
             nvarargs: 0,
             c_depth: 0,
+            tail: false,
         });
         let _ = vm.raw_set(Value::Table(registry), Value::Int(2), Value::Table(globals));
         vm.heap.alloc.cap = cap;
@@ -620,6 +624,7 @@ impl Vm {
     /// Sets a table's metatable (no `__metatable` check; the library does that).
     pub fn set_metatable(&mut self, t: TableRef, mt: Option<TableRef>) {
         self.heap.table_mut(t).meta = mt;
+        self.check_finalizer(Value::Table(t), mt);
         if let Some(m) = mt {
             let mode = self.tm_name(crate::meta::Tm::Mode);
             let w = self.heap.table(m).get_str(mode);
@@ -742,7 +747,11 @@ impl Vm {
             data: Some(data),
         };
         match self.heap.userdata.alloc(ud) {
-            Ok(h) => Ok(Value::Userdata(crate::value::UdRef(h))),
+            Ok(h) => {
+                let v = Value::Userdata(crate::value::UdRef(h));
+                self.check_finalizer(v, meta);
+                Ok(v)
+            }
             Err(()) => Err(self.memory_error()),
         }
     }
@@ -763,6 +772,29 @@ impl Vm {
     /// Sets a userdata's metatable.
     pub fn set_userdata_metatable(&mut self, u: crate::value::UdRef, mt: Option<TableRef>) {
         self.heap.userdata.get_mut(u.0).meta = mt;
+        self.check_finalizer(Value::Userdata(u), mt);
+    }
+
+    /// The payload of a userdata value if it holds a `T`.
+    pub fn userdata_ref<T: std::any::Any>(&self, v: Value) -> Option<&T> {
+        match v {
+            Value::Userdata(u) => self.heap.userdata.get(u.0).data.as_deref()?.downcast_ref(),
+            _ => None,
+        }
+    }
+
+    /// The payload of a userdata value, mutably, if it holds a `T`.
+    pub fn userdata_ref_mut<T: std::any::Any>(&mut self, v: Value) -> Option<&mut T> {
+        match v {
+            Value::Userdata(u) => self
+                .heap
+                .userdata
+                .get_mut(u.0)
+                .data
+                .as_deref_mut()?
+                .downcast_mut(),
+            _ => None,
+        }
     }
 
     /// A userdata's user value (`debug.getuservalue`); `set_user_value` sets it.

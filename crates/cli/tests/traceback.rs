@@ -1,0 +1,65 @@
+//! Uncaught errors print `stack traceback:` exactly as `lua5.4` does (with `lua5.4:` replaced
+//! by `tape:`): frame names (`in local`, `in method`, `in upvalue`, `in function 'g'` for
+//! globals, `in function 'string.rep'` for library functions, `in function <file:line>`),
+//! and long tracebacks elided in the middle.
+
+use std::process::Command;
+
+/// Runs `src` as a script file named `name` and returns (exit code, stderr).
+fn run(name: &str, src: &str) -> (Option<i32>, String) {
+    let dir = std::env::temp_dir().join(format!("tape-traceback-{}-{}", std::process::id(), name));
+    std::fs::create_dir_all(&dir).expect("scratch dir");
+    std::fs::write(dir.join(name), src).expect("write script");
+    let out = Command::new(env!("CARGO_BIN_EXE_tape"))
+        .arg(name)
+        .current_dir(&dir)
+        .output()
+        .expect("tape runs");
+    let _ = std::fs::remove_dir_all(&dir);
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn check(name: &str, src: &str, want: &str) {
+    let (code, err) = run(name, src);
+    assert_eq!(code, Some(1));
+    assert_eq!(err, want);
+}
+
+#[test]
+fn named_frames() {
+    check(
+"a.lua",
+"local function lf() error(\"boom\") end\nfunction g(x) lf() end\nlocal t = {}\nfunction t.m(self) g(1) end\nlocal obj = {m = t.m}\nobj:m()\n",
+"tape: a.lua:1: boom\nstack traceback:\n\t[C]: in function 'error'\n\ta.lua:1: in upvalue 'lf'\n\ta.lua:2: in function 'g'\n\ta.lua:4: in method 'm'\n\ta.lua:6: in main chunk\n\t[C]: in ?\n",
+    );
+}
+
+#[test]
+fn long_traceback_is_elided() {
+    check(
+"b.lua",
+"local function rec(n) if n == 0 then error(\"deep\") end rec(n - 1) end\nrec(40)\n",
+"tape: b.lua:1: deep\nstack traceback:\n\t[C]: in function 'error'\n\tb.lua:1: in upvalue 'rec'\n\tb.lua:1: in upvalue 'rec'\n\tb.lua:1: in upvalue 'rec'\n\tb.lua:1: in upvalue 'rec'\n\tb.lua:1: in upvalue 'rec'\n\tb.lua:1: in upvalue 'rec'\n\tb.lua:1: in upvalue 'rec'\n\tb.lua:1: in upvalue 'rec'\n\tb.lua:1: in upvalue 'rec'\n\t...\t(skipping 22 levels)\n\tb.lua:1: in upvalue 'rec'\n\tb.lua:1: in upvalue 'rec'\n\tb.lua:1: in upvalue 'rec'\n\tb.lua:1: in upvalue 'rec'\n\tb.lua:1: in upvalue 'rec'\n\tb.lua:1: in upvalue 'rec'\n\tb.lua:1: in upvalue 'rec'\n\tb.lua:1: in upvalue 'rec'\n\tb.lua:1: in local 'rec'\n\tb.lua:2: in main chunk\n\t[C]: in ?\n",
+    );
+}
+
+#[test]
+fn library_function_names() {
+    check(
+"c.lua",
+"local s = string.rep(\"x\", -1, {})\n",
+"tape: c.lua:1: bad argument #3 to 'rep' (string expected, got table)\nstack traceback:\n\t[C]: in function 'string.rep'\n\tc.lua:1: in main chunk\n\t[C]: in ?\n",
+    );
+}
+
+#[test]
+fn non_string_error_object() {
+    check(
+"d.lua",
+"local function f() return error({}) end\n(function() f() end)()\n",
+"tape: (error object is a table value)\nstack traceback:\n\t[C]: in function 'error'\n\td.lua:1: in upvalue 'f'\n\td.lua:2: in function <d.lua:2>\n\td.lua:2: in main chunk\n\t[C]: in ?\n",
+    );
+}
