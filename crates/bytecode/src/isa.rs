@@ -71,8 +71,101 @@ macro_rules! isa {
             pub const TABLE: &'static [(&'static str, &'static str)] = &[
                 $( ($mnem, concat!($($doc),+)), )*
             ];
+
+            /// The opcode: the instruction's position in the table (the binary format's tag).
+            pub fn opcode(&self) -> u8 {
+                match self { $( Instr::$name { .. } => Opcode::$name as u8, )* }
+            }
+
+            /// Appends the binary encoding: the opcode byte, then each operand in table order,
+            /// little-endian at its type's width (`bool` as one byte 0 or 1).
+            pub fn encode(&self, out: &mut Vec<u8>) {
+                out.push(self.opcode());
+                match *self {
+                    $( #[allow(unused_variables)]
+                       Instr::$name { $($field),* } => { $( Operand::put($field, out); )* } )*
+                }
+            }
+
+            /// Decodes one instruction at `*pos`, advancing it; the error says whether the
+            /// bytes ran out or were not an instruction.
+            pub fn decode(bytes: &[u8], pos: &mut usize) -> Result<Instr, DecodeError> {
+                let op = *bytes.get(*pos).ok_or(DecodeError::Truncated)?;
+                *pos += 1;
+                let Some(read) = DECODERS.get(op as usize) else {
+                    return Err(DecodeError::BadOpcode(op));
+                };
+                read(bytes, pos)
+            }
         }
+
+        /// Opcode numbers: table positions, so they come from the table and nothing else.
+        #[allow(dead_code)]
+        #[repr(u8)]
+        enum Opcode { $( $name, )* }
+
+        /// One operand decoder per opcode, indexed by opcode.
+        type DecodeFn = fn(&[u8], &mut usize) -> Result<Instr, DecodeError>;
+        const DECODERS: &[DecodeFn] = &[
+            $( |_bytes, _pos| Ok(Instr::$name { $($field: Operand::take(_bytes, _pos)?),* }), )*
+        ];
+
+        /// Number of opcodes in the table (recorded in binary chunks' headers).
+        pub const NUM_OPCODES: usize = DECODERS.len();
     };
+}
+
+/// Why `Instr::decode` failed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DecodeError {
+    /// The bytes ended inside the instruction.
+    Truncated,
+    /// No instruction has this opcode.
+    BadOpcode(u8),
+    /// A `bool` operand was neither 0 nor 1.
+    BadOperand,
+}
+
+/// An operand type's binary encoding (little-endian, fixed width).
+trait Operand: Sized {
+    fn put(self, out: &mut Vec<u8>);
+    fn take(bytes: &[u8], pos: &mut usize) -> Result<Self, DecodeError>;
+}
+
+/// The `N` bytes at `*pos`, advancing it.
+fn take_bytes<const N: usize>(bytes: &[u8], pos: &mut usize) -> Result<[u8; N], DecodeError> {
+    let end = pos.checked_add(N).ok_or(DecodeError::Truncated)?;
+    let b = bytes.get(*pos..end).ok_or(DecodeError::Truncated)?;
+    let arr = <[u8; N]>::try_from(b).map_err(|_| DecodeError::Truncated)?;
+    *pos = end;
+    Ok(arr)
+}
+
+macro_rules! operand_le {
+    ($($t:ty),*) => { $(
+        impl Operand for $t {
+            fn put(self, out: &mut Vec<u8>) {
+                out.extend_from_slice(&self.to_le_bytes());
+            }
+            fn take(bytes: &[u8], pos: &mut usize) -> Result<Self, DecodeError> {
+                Ok(<$t>::from_le_bytes(take_bytes(bytes, pos)?))
+            }
+        }
+    )* };
+}
+operand_le!(u8, i8, u16, i16, u32, i32);
+
+impl Operand for bool {
+    fn put(self, out: &mut Vec<u8>) {
+        out.push(self as u8);
+    }
+    fn take(bytes: &[u8], pos: &mut usize) -> Result<Self, DecodeError> {
+        match take_bytes::<1>(bytes, pos)? {
+            [0] => Ok(false),
+            [1] => Ok(true),
+            _ => Err(DecodeError::BadOperand),
+        }
+    }
 }
 
 /// Widens any operand type to `i64` for listings.
@@ -329,5 +422,39 @@ mod tests {
         assert!(i.set_jump(-7));
         assert_eq!(i.jump(), Some(-7));
         assert!(!Instr::Move { a: 0, b: 0 }.clone().set_jump(1));
+    }
+
+    #[test]
+    fn encoding_round_trips() {
+        let all = [
+            Instr::Move { a: 1, b: 200 },
+            Instr::LoadI { a: 3, i: -70000 },
+            Instr::NewTable { a: 0, nhash: 4, narr: 1 << 20 },
+            Instr::EqK { a: 2, c: 9, k: true, j: -5 },
+            Instr::AddI { a: 1, b: 2, i: -300 },
+            Instr::Return0 {},
+            Instr::VarArg { a: 7, c: 0 },
+        ];
+        let mut out = Vec::new();
+        for i in &all {
+            i.encode(&mut out);
+        }
+        let mut pos = 0;
+        for i in &all {
+            assert_eq!(Instr::decode(&out, &mut pos), Ok(*i));
+        }
+        assert_eq!(pos, out.len());
+        assert_eq!(Instr::decode(&out, &mut pos), Err(DecodeError::Truncated));
+        assert_eq!(Instr::Move { a: 0, b: 0 }.opcode(), 0);
+        assert_eq!(Instr::TABLE.len(), NUM_OPCODES);
+        let mut pos = 0;
+        assert_eq!(
+            Instr::decode(&[NUM_OPCODES as u8], &mut pos),
+            Err(DecodeError::BadOpcode(NUM_OPCODES as u8))
+        );
+        let mut eqk = Vec::new();
+        Instr::EqK { a: 0, c: 0, k: true, j: 0 }.encode(&mut eqk);
+        eqk[3] = 2;
+        assert_eq!(Instr::decode(&eqk, &mut 0), Err(DecodeError::BadOperand));
     }
 }

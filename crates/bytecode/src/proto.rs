@@ -20,7 +20,8 @@ pub enum Constant {
 /// How a closure obtains one upvalue when it is created.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct UpvalDesc {
-    /// Name for debug info and error messages (`upvalue 'x'`).
+    /// Name for debug info and error messages (`upvalue 'x'`); empty when stripped from a
+    /// binary chunk.
     pub name: String,
     /// True: capture register `index` of the enclosing frame; false: share upvalue `index` of
     /// the enclosing closure.
@@ -39,7 +40,8 @@ pub struct LocalVar {
 
 /// A compiled function.
 ///
-/// Invariants (checked by the verifier): `lines.len() == code.len()`; `max_stack <= 255` and
+/// Invariants (checked by the verifier): `lines.len() == code.len()`, or `lines` is empty in a
+/// function loaded from a stripped binary chunk; `max_stack <= 255` and
 /// covers every register the code names; the main chunk's proto has exactly one upvalue,
 /// `_ENV`, which the VM binds to the globals table on load.
 #[derive(Clone, Debug, PartialEq)]
@@ -56,7 +58,7 @@ pub struct Proto {
     /// Number of registers the frame needs.
     pub max_stack: u8,
     pub code: Vec<Instr>,
-    /// Source line of each instruction.
+    /// Source line of each instruction (empty when stripped from a binary chunk).
     pub lines: Vec<u32>,
     pub consts: Vec<Constant>,
     pub upvals: Vec<UpvalDesc>,

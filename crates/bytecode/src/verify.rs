@@ -51,7 +51,14 @@ pub fn verify(main: &Proto) -> Result<(), VerifyError> {
             ),
         ));
     }
-    let mut work: Vec<&Proto> = vec![main];
+    verify_tree(main)
+}
+
+/// Verifies a function and all its nested functions, without the main-chunk rule on upvalues:
+/// a function loaded from a binary chunk may have any number of upvalues (`load` binds the
+/// first to the environment and leaves the others fresh).
+pub fn verify_tree(root: &Proto) -> Result<(), VerifyError> {
+    let mut work: Vec<&Proto> = vec![root];
     while let Some(p) = work.pop() {
         verify_function(p)?;
         work.extend(p.protos.iter().map(|c| &**c));
@@ -72,7 +79,8 @@ struct Top {
 /// children's code.
 pub fn verify_function(p: &Proto) -> Result<(), VerifyError> {
     let n = p.code.len();
-    if p.lines.len() != n {
+    // A stripped function (binary chunk without debug info) has no line information.
+    if p.lines.len() != n && !p.lines.is_empty() {
         return Err(fail(
             p,
             None,

@@ -152,11 +152,14 @@ fn read_script(name: &str) -> Result<(Vec<u8>, String), String> {
         (b, format!("@{name}"))
     };
     if bytes.first() == Some(&b'#') {
-        // Keep the newline so line numbers stay right.
-        let end = bytes
+        // Keep the newline so line numbers stay right (not before a binary chunk).
+        let mut end = bytes
             .iter()
             .position(|&c| c == b'\n')
             .unwrap_or(bytes.len());
+        if bytes.get(end + 1) == Some(&0x1b) {
+            end += 1;
+        }
         bytes.drain(..end);
     }
     Ok((bytes, chunkname))

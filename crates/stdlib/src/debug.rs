@@ -4,17 +4,18 @@
 //! Built on the VM's introspection accessors (`Vm::debug_level`, `Vm::debug_func`, …); the
 //! messages and the traceback format are lua5.4's.
 //!
-//! Hooks are stored and reported back (`gethook` returns what `sethook` set, per thread, in a
-//! weak-keyed registry table) but the interpreter does not call them yet.
+//! Hooks go to the VM (`Vm::set_hook`, per thread), which calls them on calls, returns, new
+//! lines and instruction counts (see the VM's `hooks.rs`).
 
-use tape_vm::{Args, Error, FuncDebug, LevelDebug, TableRef, ThreadRef, Value, Vm};
+use tape_vm::{
+    Args, Error, FuncDebug, Hook, LevelDebug, ThreadRef, Value, Vm, HOOK_CALL, HOOK_LINE,
+    HOOK_RETURN,
+};
 
 /// Levels shown before and after the `...` of a long traceback (PUC's choice).
 const LEVELS_FIRST: usize = 10;
 const LEVELS_LAST: usize = 11;
 
-/// Registry field holding the hook table (thread → `{hook, mask, count}`).
-const HOOK_KEY: &str = "_HOOKKEY";
 
 /// Registers the `debug` table.
 pub fn open_debug(vm: &mut Vm) -> Result<(), Error> {
@@ -493,73 +494,50 @@ fn setuservalue(vm: &mut Vm, args: Args) -> Result<usize, Error> {
 // ---------------------------------------------------------------------------------------------
 // hooks
 
-/// The registry's hook table (weak keys), created on first use.
-fn hook_table(vm: &mut Vm) -> Result<TableRef, Error> {
-    let reg = vm.registry();
-    let key = vm.str_value(HOOK_KEY)?;
-    if let Value::Table(t) = vm.raw_get(Value::Table(reg), key) {
-        return Ok(t);
-    }
-    let t = vm.new_table()?;
-    vm.set_field(reg, HOOK_KEY, Value::Table(t))?;
-    let mt = vm.new_table()?;
-    let k = vm.str_value("k")?;
-    vm.set_field(mt, "__mode", k)?;
-    vm.set_metatable(t, Some(mt));
-    Ok(t)
-}
-
 /// `debug.sethook([thread,] hook, mask [, count])`; no hook (or an empty mask and no count)
 /// turns hooks off.
 fn sethook(vm: &mut Vm, args: Args) -> Result<usize, Error> {
     let (t, a) = thread_arg(vm, args);
-    let hooks = hook_table(vm)?;
-    let entry = if vm.arg(args, a).is_nil() {
+    let hook = if vm.arg(args, a).is_nil() {
         None
     } else {
         let smask = vm.check_str(args, a + 1)?;
         let f = check_function(vm, args, a)?;
         let count = vm.opt_int(args, a + 2, 0)?;
         let bytes = vm.str_bytes(smask);
-        let mut mask = Vec::new();
-        for c in [b'c', b'r', b'l'] {
+        let mut mask = 0;
+        for (c, bit) in [(b'c', HOOK_CALL), (b'r', HOOK_RETURN), (b'l', HOOK_LINE)] {
             if bytes.contains(&c) {
-                mask.push(c);
+                mask |= bit;
             }
         }
-        if mask.is_empty() && count <= 0 {
-            None
-        } else {
-            Some((f, mask, count.max(0)))
-        }
+        Some(Hook {
+            func: f,
+            mask,
+            count: u32::try_from(count.max(0)).unwrap_or(u32::MAX),
+        })
     };
-    let v = match entry {
-        None => Value::Nil,
-        Some((f, mask, count)) => {
-            let e = vm.new_table()?;
-            vm.raw_set_int(e, 1, f)?;
-            let m = vm.str_value(&mask)?;
-            vm.raw_set_int(e, 2, m)?;
-            vm.raw_set_int(e, 3, Value::Int(count))?;
-            Value::Table(e)
-        }
-    };
-    vm.raw_set(Value::Table(hooks), Value::Thread(t), v)?;
+    vm.set_hook(t, hook);
     Ok(0)
 }
 
 /// `debug.gethook([thread])`: hook, mask and count, or fail when no hook is set.
 fn gethook(vm: &mut Vm, args: Args) -> Result<usize, Error> {
     let (t, _) = thread_arg(vm, args);
-    let hooks = hook_table(vm)?;
-    let Value::Table(e) = vm.raw_get(Value::Table(hooks), Value::Thread(t)) else {
+    let Some(h) = vm.hook(t) else {
         vm.push(Value::Nil)?;
         return Ok(1);
     };
-    for i in 1..=3 {
-        let v = vm.raw_get_int(e, i);
-        vm.push(v)?;
+    let mut mask = Vec::new();
+    for (c, bit) in [(b'c', HOOK_CALL), (b'r', HOOK_RETURN), (b'l', HOOK_LINE)] {
+        if h.mask & bit != 0 {
+            mask.push(c);
+        }
     }
+    vm.push(h.func)?;
+    let m = vm.str_value(&mask)?;
+    vm.push(m)?;
+    vm.push(Value::Int(h.count as i64))?;
     Ok(3)
 }
 

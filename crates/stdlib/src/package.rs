@@ -236,11 +236,13 @@ fn searcher_preload(vm: &mut Vm, args: Args) -> Result<usize, Error> {
     Ok(2)
 }
 
-/// Reads and compiles a source file (skipping a first `#` line); `Err` carries the message.
+/// Reads and compiles a source file or loads a binary chunk (skipping a first `#` line), if
+/// `mode` allows its kind (`b`, `t`, as for `load`); `Err` carries the message.
 fn load_source_file(
     vm: &mut Vm,
     path: Option<&[u8]>,
     env: Option<Value>,
+    mode: &[u8],
 ) -> Result<Result<Value, String>, Error> {
     use std::io::Read;
     use std::os::unix::ffi::OsStrExt;
@@ -276,14 +278,26 @@ fn load_source_file(
         }
     };
     let src: &[u8] = if data.first() == Some(&b'#') {
-        // Keep the newline so line numbers stay right.
+        // Keep the newline so line numbers stay right (not before a binary chunk).
         match data.iter().position(|&b| b == b'\n') {
+            Some(i) if tape_vm::is_binary_chunk(&data[i + 1..]) => &data[i + 1..],
             Some(i) => &data[i..],
             None => &[],
         }
     } else {
         &data
     };
+    let (kind, letter) = if tape_vm::is_binary_chunk(src) {
+        ("binary", b'b')
+    } else {
+        ("text", b't')
+    };
+    if !mode.contains(&letter) {
+        let m = String::from_utf8_lossy(mode);
+        return Ok(Err(format!(
+            "attempt to load a {kind} chunk (mode is '{m}')"
+        )));
+    }
     match vm.compile(src, &chunkname) {
         Some(Ok(p)) => Ok(Ok(vm.load_proto_closure(&p, env)?)),
         Some(Err(msg)) => Ok(Err(msg)),
@@ -303,7 +317,7 @@ fn searcher_lua(vm: &mut Vm, args: Args) -> Result<usize, Error> {
             return Ok(1);
         }
     };
-    match load_source_file(vm, Some(&file), None)? {
+    match load_source_file(vm, Some(&file), None, b"bt")? {
         Ok(f) => {
             let fname = vm.str_value(&file)?;
             vm.push(f)?;
@@ -423,14 +437,7 @@ fn loadfile(vm: &mut Vm, args: Args) -> Result<usize, Error> {
         None
     };
     let path = name.map(|s| vm.str_bytes(s).to_vec());
-    if !mode.contains(&b't') {
-        let m = String::from_utf8_lossy(&mode).into_owned();
-        let msg = vm.str_value(format!("attempt to load a text chunk (mode is '{m}')"))?;
-        vm.push(Value::Nil)?;
-        vm.push(msg)?;
-        return Ok(2);
-    }
-    match load_source_file(vm, path.as_deref(), env)? {
+    match load_source_file(vm, path.as_deref(), env, &mode)? {
         Ok(f) => {
             vm.push(f)?;
             Ok(1)
@@ -447,7 +454,7 @@ fn loadfile(vm: &mut Vm, args: Args) -> Result<usize, Error> {
 fn dofile(vm: &mut Vm, args: Args) -> Result<usize, Error> {
     let name = vm.opt_str(args, 0)?;
     let path = name.map(|s| vm.str_bytes(s).to_vec());
-    match load_source_file(vm, path.as_deref(), None)? {
+    match load_source_file(vm, path.as_deref(), None, b"bt")? {
         Ok(f) => {
             vm.push(f)?;
             vm.call_push(f, &[])

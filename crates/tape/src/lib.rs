@@ -82,9 +82,13 @@ impl fmt::Debug for Error {
 
 impl std::error::Error for Error {}
 
-/// Parses and compiles a chunk of Lua source; `chunkname` is as for `load` (`@file.lua`,
+/// Parses and compiles a chunk of Lua source, or reads and verifies a binary chunk (one that
+/// starts with ESC, as `string.dump` writes); `chunkname` is as for `load` (`@file.lua`,
 /// `=stdin`, or the source itself).
 pub fn compile(src: &[u8], chunkname: &str) -> Result<Arc<Proto>, String> {
+    if tape_vm::is_binary_chunk(src) {
+        return tape_bytecode::undump(src, chunkname).map(Arc::new);
+    }
     let tree = tape_syntax::parse(src, chunkname).map_err(|e| e.message)?;
     tape_compiler::compile(&tree, chunkname).map_err(|e| e.message)
 }

@@ -69,11 +69,12 @@ impl Vm {
     }
 
     /// The first free stack slot above the running frame's live values.
+    #[inline]
     pub(crate) fn free_slot(&self) -> usize {
         match self.frames.last() {
             Some(f) => match f.kind {
-                FrameKind::Lua { proto, .. } => {
-                    (f.base + self.protos.get(proto.0).proto.max_stack as usize).max(f.top)
+                FrameKind::Lua { cl, .. } => {
+                    (f.base + self.closures.get(cl.0).max_stack as usize).max(f.top)
                 }
                 _ => f.top,
             },
@@ -93,50 +94,27 @@ impl Vm {
         site: bool,
     ) -> Result<bool, Error> {
         let mut nargs = nargs;
-        for _ in 0..100 {
+        loop {
             match self.stack[func] {
                 Value::LuaFn(cl) => {
-                    let proto = self.closures.get(cl.0).proto;
-                    let (np, vararg, maxs) = {
-                        let p = &self.protos.get(proto.0).proto;
-                        (p.num_params as usize, p.is_vararg, p.max_stack as usize)
-                    };
-                    if self.frames.len() >= self.max_frames {
-                        return Err(self.rt_error("stack overflow"));
-                    }
-                    self.grow_stack(func + 1 + nargs + np + STACK_SLACK)?;
-                    for i in nargs..np {
-                        self.stack[func + 1 + i] = Value::Nil;
-                    }
-                    let mut base = func + 1;
-                    let mut nvar = 0;
-                    if vararg && nargs > np {
-                        nvar = nargs - np;
-                        base = func + 1 + nargs;
-                        for i in 0..np {
-                            self.stack[base + i] = self.stack[func + 1 + i];
+                    self.push_lua_frame(func, cl, nargs, nresults, cont)?;
+                    if !self.hooks.is_empty() {
+                        let tail = std::mem::take(&mut self.hook_tail);
+                        if let (true, Some(f)) = (tail, self.frames.last_mut()) {
+                            f.tail = true;
                         }
+                        self.hook_call(tail)?;
                     }
-                    self.frames.push(Frame {
-                        kind: FrameKind::Lua { cl, proto },
-                        func,
-                        base,
-                        pc: 0,
-                        top: base + maxs,
-                        nresults,
-                        cont,
-                        nvarargs: nvar as u32,
-                        c_depth: self.c_depth,
-                        tail: false,
-                    });
                     return Ok(true);
                 }
                 Value::Native(nf) => {
-                    let kind = self.heap.natives.get(nf.0).kind.clone();
                     if self.frames.len() >= self.max_frames {
                         return Err(self.rt_error("stack overflow"));
                     }
-                    self.grow_stack(func + 1 + nargs + STACK_SLACK)?;
+                    let need = func + 1 + nargs + STACK_SLACK;
+                    if need > self.stack.len() {
+                        self.grow_stack(need)?;
+                    }
                     let frame = Frame {
                         kind: FrameKind::Native { f: nf },
                         func,
@@ -148,55 +126,195 @@ impl Vm {
                         nvarargs: 0,
                         c_depth: self.c_depth,
                         tail: false,
+                        fast_ret: false,
                     };
                     let args = Args {
                         base: func + 1,
                         n: nargs,
                     };
-                    let n = match kind {
+                    let n = match self.heap.natives.get(nf.0).kind {
                         NativeKind::Fn(f) => {
                             self.frames.push(frame);
+                            if !self.hooks.is_empty() {
+                                self.hook_call(false)?;
+                            }
                             f(self, args)?
                         }
-                        NativeKind::Boxed(f) => {
+                        NativeKind::Boxed(ref f) => {
+                            let f = f.clone();
                             self.frames.push(frame);
+                            if !self.hooks.is_empty() {
+                                self.hook_call(false)?;
+                            }
                             f(self, args)?
                         }
                         NativeKind::Nop => {
                             self.frames.push(frame);
                             0
                         }
-                        NativeKind::Pcall | NativeKind::Xpcall => {
-                            return self.start_pcall(frame, nf, matches!(kind, NativeKind::Xpcall));
-                        }
+                        NativeKind::Pcall => return self.start_pcall(frame, nf, false),
+                        NativeKind::Xpcall => return self.start_pcall(frame, nf, true),
                         NativeKind::Resume => return self.co_resume(frame, false),
                         NativeKind::Wrap => return self.co_resume(frame, true),
                         NativeKind::Yield => return self.co_yield(frame),
                     };
+                    if !self.hooks.is_empty() {
+                        self.hook_return()?;
+                    }
                     let top = self.cur_top();
                     let n = n.min(top.saturating_sub(func + 1));
                     self.post_call(top - n, n)?;
                     return Ok(false);
                 }
-                v => {
-                    let tm = self.get_metamethod(v, Tm::Call);
-                    if tm.is_nil() {
-                        let _ = site;
-                        return Err(self.call_error(func));
-                    }
-                    self.grow_stack(func + nargs + 2 + STACK_SLACK)?;
-                    self.stack.copy_within(func..func + 1 + nargs, func + 1);
-                    self.stack[func] = tm;
-                    nargs += 1;
-                }
+                _ => nargs = self.resolve_call(func, nargs, site)?,
             }
+        }
+    }
+
+    /// Replaces a called non-function at `stack[func]` by its `__call` metamethod (the value
+    /// becomes the first argument), repeating while the result is not a function; returns
+    /// the new argument count.
+    #[cold]
+    #[inline(never)]
+    fn resolve_call(&mut self, func: usize, nargs: usize, site: bool) -> Result<usize, Error> {
+        let mut nargs = nargs;
+        for _ in 0..100 {
+            let v = self.stack[func];
+            if v.is_function() {
+                return Ok(nargs);
+            }
+            let tm = self.get_metamethod(v, Tm::Call);
+            if tm.is_nil() {
+                let _ = site;
+                return Err(self.call_error(func));
+            }
+            self.grow_stack(func + nargs + 2 + STACK_SLACK)?;
+            self.stack.copy_within(func..func + 1 + nargs, func + 1);
+            self.stack[func] = tm;
+            nargs += 1;
         }
         Err(self.rt_error("'__call' chain too long; possible loop"))
     }
 
+    /// Pushes the frame of a call of Lua closure `cl` at `stack[func]` with `nargs` arguments
+    /// above it: missing parameters become nil, and a vararg function's fixed parameters move
+    /// above the extra arguments (which stay just below the new `base`).
+    #[inline]
+    pub(crate) fn push_lua_frame(
+        &mut self,
+        func: usize,
+        cl: crate::value::FnRef,
+        nargs: usize,
+        nresults: i32,
+        cont: Cont,
+    ) -> Result<(), Error> {
+        let c = self.closures.get(cl.0);
+        let (proto, np, vararg, maxs) = (
+            c.proto,
+            c.num_params as usize,
+            c.is_vararg,
+            c.max_stack as usize,
+        );
+        if self.frames.len() >= self.max_frames {
+            return Err(self.rt_error("stack overflow"));
+        }
+        // STACK_SLACK covers the 256-register window above `base`.
+        let need = func + 1 + nargs + np + STACK_SLACK;
+        if need > self.stack.len() {
+            self.grow_stack(need)?;
+        }
+        let mut base = func + 1;
+        let mut nvar = 0;
+        if nargs < np {
+            self.stack[func + 1 + nargs..func + 1 + np].fill(Value::Nil);
+        } else if vararg && nargs > np {
+            nvar = nargs - np;
+            base = func + 1 + nargs;
+            self.stack.copy_within(func + 1..func + 1 + np, base);
+        }
+        self.frames.push(Frame {
+            kind: FrameKind::Lua { cl, proto },
+            func,
+            base,
+            pc: 0,
+            top: base + maxs,
+            nresults,
+            cont,
+            nvarargs: nvar as u32,
+            c_depth: self.c_depth,
+            tail: false,
+            fast_ret: false,
+        });
+        Ok(())
+    }
+
     /// Delivers `n` results at `first` from the top frame to its caller and pops the frame,
     /// applying the frame's continuation (loops through `pcall` markers).
+    #[inline]
     pub(crate) fn post_call(&mut self, first: usize, n: usize) -> Result<(), Error> {
+        let Some(&Frame {
+            cont: Cont::Normal,
+            func: dst,
+            nresults,
+            ..
+        }) = self.frames.last()
+        else {
+            return self.post_call_cont(first, n);
+        };
+        // An ordinary call: the common case, kept short.
+        let depth = self.frames.len() - 1;
+        self.frames.truncate(depth);
+        self.finish_normal(first, n, dst, nresults)
+    }
+
+    /// Delivers results for a popped `Cont::Normal` frame whose function sat at `dst`; when
+    /// that leaves only a coroutine's bottom frame, the coroutine has finished.
+    #[inline(always)]
+    fn finish_normal(
+        &mut self,
+        first: usize,
+        n: usize,
+        dst: usize,
+        nresults: i32,
+    ) -> Result<(), Error> {
+        let bottom = self.frames.len() == 1 && self.cur_thread != self.main_thread;
+        if nresults < 0 {
+            self.move_results(first, n, dst);
+            if let Some(c) = self.frames.last_mut() {
+                c.top = dst + n;
+            }
+        } else {
+            let want = nresults as usize;
+            let m = n.min(want);
+            self.move_results(first, m, dst);
+            if m < want {
+                self.stack[dst + m..dst + want].fill(Value::Nil);
+            }
+            if bottom {
+                if let Some(c) = self.frames.last_mut() {
+                    c.top = dst + want;
+                }
+            }
+        }
+        if bottom {
+            return self.co_finish();
+        }
+        Ok(())
+    }
+
+    /// Copies `n` results from `first` down to `dst` (`dst <= first`).
+    #[inline(always)]
+    fn move_results(&mut self, first: usize, n: usize, dst: usize) {
+        if n == 1 {
+            self.stack[dst] = self.stack[first];
+        } else if first != dst {
+            self.stack.copy_within(first..first + n, dst);
+        }
+    }
+
+    /// `post_call` for the frames whose continuation is not `Normal`.
+    #[inline(never)]
+    fn post_call_cont(&mut self, first: usize, n: usize) -> Result<(), Error> {
         let mut first = first;
         let mut n = n;
         loop {
@@ -208,34 +326,7 @@ impl Vm {
                 self.c_depth = f.c_depth;
             }
             match f.cont {
-                Cont::Normal => {
-                    if f.nresults < 0 {
-                        if first != dst {
-                            self.stack.copy_within(first..first + n, dst);
-                        }
-                        if let Some(c) = self.frames.last_mut() {
-                            c.top = dst + n;
-                        }
-                        if self.frames.len() == 1 && self.cur_thread != self.main_thread {
-                            return self.co_finish();
-                        }
-                    } else {
-                        let want = f.nresults as usize;
-                        let m = n.min(want);
-                        if first != dst {
-                            self.stack.copy_within(first..first + m, dst);
-                        }
-                        for i in m..want {
-                            self.stack[dst + i] = Value::Nil;
-                        }
-                        if self.frames.len() == 1 && self.cur_thread != self.main_thread {
-                            if let Some(c) = self.frames.last_mut() {
-                                c.top = dst + want;
-                            }
-                            return self.co_finish();
-                        }
-                    }
-                }
+                Cont::Normal => return self.finish_normal(first, n, dst, f.nresults),
                 Cont::Store(slot) => {
                     self.stack[slot] = if n > 0 { self.stack[first] } else { Value::Nil };
                 }
@@ -418,37 +509,55 @@ impl Vm {
     /// Calls `f` with `args`, leaving the results on the stack: returns (first slot, count).
     /// The results stay valid until the running frame pushes or calls again. This is the one
     /// re-entry point natives use; nesting is capped at `MAX_C_DEPTH` (`C stack overflow`).
+    ///
+    /// A Lua function is entered directly (its frame pushed here, no `__call` loop), so a
+    /// native calling back into Lua (`table.sort`'s comparator, `gsub`'s function) pays for
+    /// one frame push, one interpreter entry and one return.
+    #[inline]
     pub fn call_raw(&mut self, f: Value, args: &[Value]) -> Result<(usize, usize), Error> {
         if self.c_depth >= MAX_C_DEPTH {
             return Err(self.rt_error("C stack overflow"));
         }
+        let nargs = args.len();
         let func = self.free_slot();
-        self.grow_stack(func + args.len() + 1 + STACK_SLACK)?;
+        let need = func + nargs + 1 + STACK_SLACK;
+        if need > self.stack.len() {
+            self.grow_stack(need)?;
+        }
         self.stack[func] = f;
-        for (i, a) in args.iter().enumerate() {
-            self.stack[func + 1 + i] = *a;
+        // Short argument lists are copied inline (a `memcpy` call costs more than two moves).
+        match *args {
+            [a] => self.stack[func + 1] = a,
+            [a, b] => {
+                self.stack[func + 1] = a;
+                self.stack[func + 2] = b;
+            }
+            _ => self.stack[func + 1..func + 1 + nargs].copy_from_slice(args),
         }
         let depth = self.frames.len();
         let entry_thread = self.cur_thread;
         let saved_top = self.cur_top();
-        self.set_cur_top(func + 1 + args.len());
+        self.set_cur_top(func + 1 + nargs);
         self.c_depth += 1;
         self.nny += 1;
-        let r = match self.precall(func, args.len(), -1, Cont::Normal, false) {
+        let started = match f {
+            Value::LuaFn(cl) if self.hooks.is_empty() => self
+                .push_lua_frame(func, cl, nargs, -1, Cont::Normal)
+                .map(|()| true),
+            _ => self.precall(func, nargs, -1, Cont::Normal, false),
+        };
+        let r = match started {
             Ok(true) => self.execute(depth, entry_thread),
             Ok(false) => Ok(()),
-            Err(e) => {
-                let e = self.prepare_escape(e);
-                Err(self.unwind_to(depth, e))
-            }
+            Err(e) => Err(self.escape_call(depth, e)),
         };
         self.c_depth -= 1;
         self.nny -= 1;
         match r {
             Ok(()) => {
-                let top = self.cur_top();
-                // Keep the results visible to the collector until the caller is done.
-                let n = top.saturating_sub(func);
+                // Keep the results visible to the collector until the caller is done (a
+                // native's top stays above them; a Lua frame's top means something else).
+                let n = self.cur_top().saturating_sub(func);
                 if matches!(
                     self.frames.last().map(|f| f.kind),
                     Some(FrameKind::Lua { .. })
@@ -464,17 +573,22 @@ impl Vm {
         }
     }
 
-    /// Calls `f` and returns its first result (nil if none). For natives: cheap, no Vec.
+    /// An error starting a re-entrant call: traceback if nothing catches it, then unwind.
+    #[cold]
+    #[inline(never)]
+    fn escape_call(&mut self, depth: usize, e: Error) -> Error {
+        let e = self.prepare_escape(e);
+        self.unwind_to(depth, e)
+    }
+
+    /// Calls `f` and returns its first result (nil if none); the stack top is back where it
+    /// was. The cheapest way for a native to call a function repeatedly (no allocation).
+    #[inline]
     pub fn call1(&mut self, f: Value, args: &[Value]) -> Result<Value, Error> {
         let saved = self.cur_top();
         let (first, n) = self.call_raw(f, args)?;
         let v = if n > 0 { self.stack[first] } else { Value::Nil };
-        if !matches!(
-            self.frames.last().map(|f| f.kind),
-            Some(FrameKind::Lua { .. })
-        ) {
-            self.set_cur_top(saved);
-        }
+        self.set_cur_top(saved);
         Ok(v)
     }
 

@@ -40,6 +40,7 @@ impl Vm {
             nvarargs: 0,
             c_depth: 0,
             tail: false,
+            fast_ret: false,
         };
         let th = Thread {
             stack,
@@ -128,6 +129,7 @@ impl Vm {
             nvarargs: 0,
             c_depth: self.c_depth,
             tail: false,
+            fast_ret: false,
         });
         while let Some(&s) = self.tbc.last() {
             self.tbc.pop();
@@ -160,40 +162,86 @@ impl Vm {
     }
 
     /// Swaps the running thread's state with `t`'s.
+    ///
+    /// Invariant: a thread's `Thread` object holds its stack, frames, open upvalues and
+    /// pending to-be-closed slots exactly while it is not running; the running thread's slots
+    /// are empty Vecs. So the running state is parked in the old thread's slots and the new
+    /// thread's state fetched from its own; the two small lists are only moved when non-empty
+    /// (an empty Vec left in `Vm` is as good as the other thread's empty one). Cost does not
+    /// depend on stack depth.
+    #[inline]
     fn switch_to(&mut self, t: ThreadRef) {
-        // Swapping (rather than taking and assigning) moves each Vec header once per side; the
-        // running thread's own `Thread` slots are always empty, so nothing is dropped.
-        let cur = self.cur_thread;
-        let th = self.heap.threads.get_mut(cur.0);
-        std::mem::swap(&mut self.stack, &mut th.stack);
-        std::mem::swap(&mut self.frames, &mut th.frames);
-        std::mem::swap(&mut self.open_upvals, &mut th.open_upvals);
-        std::mem::swap(&mut self.tbc, &mut th.tbc);
+        use std::mem::swap;
+        let th = self.heap.threads.get_mut(self.cur_thread.0);
+        swap(&mut self.stack, &mut th.stack);
+        swap(&mut self.frames, &mut th.frames);
+        if !self.open_upvals.is_empty() {
+            swap(&mut self.open_upvals, &mut th.open_upvals);
+        }
+        if !self.tbc.is_empty() {
+            swap(&mut self.tbc, &mut th.tbc);
+        }
         let nt = self.heap.threads.get_mut(t.0);
-        std::mem::swap(&mut self.stack, &mut nt.stack);
-        std::mem::swap(&mut self.frames, &mut nt.frames);
-        std::mem::swap(&mut self.open_upvals, &mut nt.open_upvals);
-        std::mem::swap(&mut self.tbc, &mut nt.tbc);
+        swap(&mut self.stack, &mut nt.stack);
+        swap(&mut self.frames, &mut nt.frames);
+        if !nt.open_upvals.is_empty() {
+            swap(&mut self.open_upvals, &mut nt.open_upvals);
+        }
+        if !nt.tbc.is_empty() {
+            swap(&mut self.tbc, &mut nt.tbc);
+        }
         self.cur_thread = t;
     }
 
-    /// Delivers `vals` (with a leading `true` unless `wrap`) as the results of the native frame
-    /// on top (a pending resume).
+    /// Whether the native frame on top is a `wrap` function's (its caller gets no leading
+    /// `true`, and errors are raised instead of returned).
+    #[inline]
+    fn top_is_wrap(&self) -> bool {
+        matches!(self.frames.last().map(|f| f.kind), Some(FrameKind::Native { f }) if matches!(self.heap.natives.get(f.0).kind, NativeKind::Wrap))
+    }
+
+    /// Delivers `vals` (with a leading `true`/`false` unless `wrap`) as the results of the
+    /// native frame on top (a pending resume). For the rare one-value cases (errors).
     fn deliver(&mut self, ok: bool, vals: &[Value]) -> Result<(), Error> {
         let top = self.cur_top();
-        self.grow_stack(top + vals.len() + 1 + STACK_SLACK)?;
-        let wrap = matches!(self.frames.last().map(|f| f.kind), Some(FrameKind::Native { f }) if matches!(self.heap.natives.get(f.0).kind, NativeKind::Wrap));
+        let need = top + vals.len() + 1 + STACK_SLACK;
+        if need > self.stack.len() {
+            self.grow_stack(need)?;
+        }
         let mut n = 0;
-        if !wrap {
+        if !self.top_is_wrap() {
             self.stack[top] = Value::Bool(ok);
             n = 1;
         }
-        for (i, v) in vals.iter().enumerate() {
-            self.stack[top + n + i] = *v;
-        }
+        self.stack[top + n..top + n + vals.len()].copy_from_slice(vals);
         n += vals.len();
         self.set_cur_top(top + n);
         self.post_call(top, n)
+    }
+
+    /// Delivers `true` (unless `wrap`) and the `n` values at `first` of suspended thread
+    /// `from`'s stack as the results of the pending resume on top: copied straight from one
+    /// stack to the other, so a switch allocates nothing.
+    #[inline]
+    fn deliver_from(&mut self, from: ThreadRef, first: usize, n: usize) -> Result<(), Error> {
+        let top = self.cur_top();
+        let need = top + n + 1 + STACK_SLACK;
+        if need > self.stack.len() {
+            self.grow_stack(need)?;
+        }
+        let mut m = 0;
+        if !self.top_is_wrap() {
+            self.stack[top] = Value::Bool(true);
+            m = 1;
+        }
+        let src = &self.heap.threads.get(from.0).stack;
+        let Some(vals) = src.get(first..first + n) else {
+            return Err(self.make_error("internal error: coroutine values out of range".into()));
+        };
+        self.stack[top + m..top + m + n].copy_from_slice(vals);
+        m += n;
+        self.set_cur_top(top + m);
+        self.post_call(top, m)
     }
 
     /// Starts `resume(co, ...)` or a `wrap` call: the native frame is pushed here.
@@ -218,9 +266,9 @@ impl Vm {
                 }
             }
         };
-        let status = self.thread_status(co);
-        if status != "suspended" {
-            let msg = if status == "dead" {
+        let status = self.heap.threads.get(co.0).status;
+        if status != ThreadStatus::Suspended || co == self.cur_thread {
+            let msg = if status == ThreadStatus::Dead {
                 "cannot resume dead coroutine"
             } else {
                 "cannot resume non-suspended coroutine"
@@ -235,8 +283,6 @@ impl Vm {
         if self.frames.len() >= self.max_frames {
             return Err(self.rt_error("stack overflow"));
         }
-        let args = Transfer::new(&self.stack[first..first + nargs]);
-        let args = args.as_slice();
         let prev = self.cur_thread;
         self.heap.threads.get_mut(prev.0).status = ThreadStatus::Normal;
         self.switch_to(co);
@@ -250,20 +296,25 @@ impl Vm {
         }
         let started = self.frames.len() > 1;
         let top = self.cur_top();
-        if let Err(e) = self.grow_stack(top + args.len() + 1 + STACK_SLACK) {
-            self.co_die(e)?;
-            return Ok(true);
+        let need = top + nargs + 1 + STACK_SLACK;
+        if need > self.stack.len() {
+            if let Err(e) = self.grow_stack(need) {
+                self.co_die(e)?;
+                return Ok(true);
+            }
         }
-        for (i, v) in args.iter().enumerate() {
-            self.stack[top + i] = *v;
+        // The arguments travel straight from the resumer's stack (now parked in its thread
+        // object) to the coroutine's.
+        let src = &self.heap.threads.get(prev.0).stack;
+        if let Some(vals) = src.get(first..first + nargs) {
+            self.stack[top..top + nargs].copy_from_slice(vals);
         }
-        self.set_cur_top(top + args.len());
+        self.set_cur_top(top + nargs);
         let r = if started {
             // Suspended in `yield`: the arguments become yield's results.
-            self.post_call(top, args.len()).map(|_| ())
+            self.post_call(top, nargs).map(|_| ())
         } else {
-            self.precall(1, args.len(), -1, Cont::Normal, false)
-                .map(|_| ())
+            self.precall(1, nargs, -1, Cont::Normal, false).map(|_| ())
         };
         if let Err(e) = r {
             self.co_die(e)?;
@@ -283,34 +334,36 @@ impl Vm {
         if co == self.main_thread {
             return Err(self.make_error("attempt to yield from outside a coroutine".into()));
         }
-        if self.nny != self.heap.threads.get(co.0).base_nny {
+        let th = self.heap.threads.get(co.0);
+        if self.nny != th.base_nny {
             return Err(self.make_error("attempt to yield across a C-call boundary".into()));
         }
-        let vals = Transfer::new(&self.stack[frame.base..frame.top]);
-        self.set_cur_top(frame.base);
-        let Some(prev) = self.heap.threads.get(co.0).resumer else {
+        let Some(prev) = th.resumer else {
             return Err(self.make_error("attempt to yield from outside a coroutine".into()));
         };
+        // The yielded values stay where they are (above the yield frame's lowered top) until
+        // they are copied to the resumer's stack.
+        self.set_cur_top(frame.base);
         self.heap.threads.get_mut(co.0).status = ThreadStatus::Suspended;
         self.switch_to(prev);
         self.heap.threads.get_mut(prev.0).status = ThreadStatus::Running;
-        self.deliver(true, vals.as_slice())?;
+        self.deliver_from(co, frame.base, frame.top - frame.base)?;
         Ok(true)
     }
 
     /// Called when a coroutine's body returned to its bottom frame: results are at
     /// `1..top` of its stack.
+    #[inline(never)]
     pub(crate) fn co_finish(&mut self) -> Result<(), Error> {
         let co = self.cur_thread;
-        let top = self.cur_top();
-        let vals = Transfer::new(&self.stack[1..top.max(1)]);
+        let top = self.cur_top().max(1);
         let Some(prev) = self.heap.threads.get(co.0).resumer else {
             return Ok(());
         };
         self.heap.threads.get_mut(co.0).status = ThreadStatus::Dead;
         self.switch_to(prev);
         self.heap.threads.get_mut(prev.0).status = ThreadStatus::Running;
-        self.deliver(true, vals.as_slice())
+        self.deliver_from(co, 1, top - 1)
     }
 
     /// A coroutine failed with `e` and no pcall of its own: it dies; its resumer's pending
@@ -336,8 +389,7 @@ impl Vm {
         self.switch_to(prev);
         self.heap.threads.get_mut(prev.0).status = ThreadStatus::Running;
         self.c_depth = self.heap.threads.get(co.0).base_c_depth;
-        let wrap = matches!(self.frames.last().map(|f| f.kind), Some(FrameKind::Native { f }) if matches!(self.heap.natives.get(f.0).kind, NativeKind::Wrap));
-        if wrap {
+        if self.top_is_wrap() {
             // Like PUC's auxwrap: string errors get the position of the wrap call.
             if let Value::Str(s) = errv {
                 let mut b = self.where_(1).into_bytes();
@@ -347,34 +399,5 @@ impl Vm {
             return Err(Error::from_value(errv));
         }
         self.deliver(false, &[errv])
-    }
-}
-
-/// Values moved between two threads' stacks at a resume, yield or finish. Up to
-/// `Transfer::INLINE` values travel in a fixed array, so a switch does not allocate.
-enum Transfer {
-    Inline([Value; Transfer::INLINE], usize),
-    Heap(Vec<Value>),
-}
-
-impl Transfer {
-    const INLINE: usize = 8;
-
-    fn new(vals: &[Value]) -> Transfer {
-        let n = vals.len();
-        if n <= Transfer::INLINE {
-            let mut a = [Value::Nil; Transfer::INLINE];
-            a[..n].copy_from_slice(vals);
-            Transfer::Inline(a, n)
-        } else {
-            Transfer::Heap(vals.to_vec())
-        }
-    }
-
-    fn as_slice(&self) -> &[Value] {
-        match self {
-            Transfer::Inline(a, n) => &a[..*n],
-            Transfer::Heap(v) => v,
-        }
     }
 }

@@ -231,12 +231,14 @@ impl Vm {
         p.lines.get(pc).copied()
     }
 
-    /// `chunk:line:` for a Lua frame, empty otherwise.
+    /// `chunk:line:` for a Lua frame (`?:-1:` when its line info was stripped from a binary
+    /// chunk, as PUC's runtime errors read), empty otherwise.
     pub(crate) fn frame_where(&self, f: &Frame) -> String {
         match (self.frame_proto(f), self.frame_line(f)) {
             (Some(p), Some(line)) => {
                 format!("{}:{}: ", tape_text::chunkid::chunk_id(&p.source), line)
             }
+            (Some(p), None) => format!("{}:-1: ", tape_text::chunkid::chunk_id(&p.source)),
             _ => String::new(),
         }
     }
@@ -247,6 +249,10 @@ impl Vm {
             return String::new();
         }
         let f = self.frames[self.frames.len() - 1 - level];
+        // Like `luaL_where`, nothing when the line is unknown (stripped debug info).
+        if self.frame_line(&f).is_none() {
+            return String::new();
+        }
         self.frame_where(&f)
     }
 
@@ -283,7 +289,13 @@ impl Vm {
         if i == 0 {
             return None;
         }
+        if self.in_hook && self.hook_frame == i {
+            return Some(("hook", "?".to_string()));
+        }
         let callee = &self.frames[i];
+        if callee.tail {
+            return None;
+        }
         let caller = &self.frames[i - 1];
         let p = self.frame_proto(caller)?;
         let pc = caller.pc.checked_sub(1)?;
@@ -394,7 +406,7 @@ impl Vm {
             let f = &self.frames[i];
             match f.kind {
                 FrameKind::Lua { .. } => {
-                    let line = self.frame_line(f).unwrap_or(0);
+                    let line = self.frame_line(f);
                     let src = self
                         .frame_proto(f)
                         .map(|p| tape_text::chunkid::chunk_id(&p.source))
@@ -423,7 +435,10 @@ impl Vm {
                             }
                         }
                     };
-                    out.push(format!("\n\t{src}:{line}: in {what}"));
+                    match line {
+                        Some(line) => out.push(format!("\n\t{src}:{line}: in {what}")),
+                        None => out.push(format!("\n\t{src}: in {what}")),
+                    }
                 }
                 FrameKind::Native { f: nf } | FrameKind::Pcall { f: nf, .. } => {
                     let what = match self.global_func_name(Value::Native(nf)) {

@@ -157,6 +157,9 @@ impl Vm {
         for i in 0..self.gc.tobefnz.len() {
             self.mark_value(m, self.gc.tobefnz[i]);
         }
+        for i in 0..self.hooks.len() {
+            self.mark_value(m, self.hooks[i].hook.func);
+        }
         // The running thread's state.
         let frames = std::mem::take(&mut self.frames);
         let ext = self.live_extent(&frames).min(self.stack.len());
@@ -409,6 +412,7 @@ impl Vm {
     }
 
     fn sweep(&mut self) -> usize {
+        self.prune_hooks(|vm, t| vm.heap.threads.is_marked(t.0));
         let mut freed = self.heap.strings.sweep();
         self.heap
             .tables
@@ -422,7 +426,7 @@ impl Vm {
         self.heap.userdata.sweep(|_, _| freed += USERDATA_COST);
         self.heap.threads.sweep(|_, _| freed += THREAD_COST);
         self.protos
-            .sweep(|_, p| freed += PROTO_COST + p.proto.code.len() * 12 + p.consts.len() * 16);
+            .sweep(|_, p| freed += PROTO_COST + p.proto.code.len() * 20 + p.consts.len() * 16);
         freed
     }
 

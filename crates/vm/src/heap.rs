@@ -74,6 +74,11 @@ pub struct LuaClosure {
 /// values (strings interned) and its children loaded too. Collected like other objects.
 pub struct LoadedProto {
     pub(crate) proto: Arc<tape_bytecode::Proto>,
+    /// A copy of `proto.code`, one pointer hop closer for the interpreter's frame entry.
+    pub(crate) code: Box<[tape_bytecode::Instr]>,
+    /// The code has a CLOSURE or TBC: a frame running it may own open upvalues or
+    /// to-be-closed slots, so returning from it must look for them.
+    pub(crate) may_close: bool,
     pub(crate) consts: Box<[Value]>,
     pub(crate) children: Box<[ProtoRef]>,
 }
@@ -95,6 +100,8 @@ impl Default for LoadedProto {
                 protos: Vec::new(),
                 locals: Vec::new(),
             }),
+            code: Box::new([]),
+            may_close: false,
             consts: Box::new([]),
             children: Box::new([]),
         }

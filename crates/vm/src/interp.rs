@@ -25,7 +25,7 @@ macro_rules! arith_fast {
             (Value::Float(x), Value::Float(y)) => $regs[$a as usize] = Value::Float(x $fop y),
             (Value::Int(x), Value::Float(y)) => $regs[$a as usize] = Value::Float(x as f64 $fop y),
             (Value::Float(x), Value::Int(y)) => $regs[$a as usize] = Value::Float(x $fop y as f64),
-            _ => break Exit::Slow($ins),
+            _ => break Exit::Slow,
         }
     }};
 }
@@ -40,7 +40,7 @@ macro_rules! float_fast {
             (Value::Float(x), Value::Float(y)) => $regs[$a as usize] = Value::Float(f(x, y)),
             (Value::Int(x), Value::Float(y)) => $regs[$a as usize] = Value::Float(f(x as f64, y)),
             (Value::Float(x), Value::Int(y)) => $regs[$a as usize] = Value::Float(f(x, y as f64)),
-            _ => break Exit::Slow($ins),
+            _ => break Exit::Slow,
         }
     }};
 }
@@ -52,9 +52,9 @@ macro_rules! cmp_fast {
             (Value::Float(x), Value::Float(y)) => x $iop y,
             (x @ (Value::Int(_) | Value::Float(_)), y @ (Value::Int(_) | Value::Float(_))) => match $fn(x, y) {
                 Some(r) => r,
-                None => break Exit::Slow($ins),
+                None => break Exit::Slow,
             },
-            _ => break Exit::Slow($ins),
+            _ => break Exit::Slow,
         };
         if r == $k {
             $pc = $pc.wrapping_add_signed($j as isize);
@@ -120,15 +120,45 @@ impl Vm {
         self.rt_error(&format!("internal error: {what}"))
     }
 
-    /// The fast loop. Returns when the frame stack drops to `entry_depth`.
+    /// Runs until the frame stack drops to `entry_depth`, in the hooked or unhooked loop as
+    /// the running thread's hooks require (they can change at any native call).
     fn run(
         &mut self,
         entry_depth: usize,
         entry_thread: crate::value::ThreadRef,
     ) -> Result<(), Error> {
         loop {
-            if self.frames.len() <= entry_depth && self.cur_thread == entry_thread {
+            let done = if self.hooks_on() {
+                self.run_loop::<true>(entry_depth, entry_thread)?
+            } else {
+                self.run_loop::<false>(entry_depth, entry_thread)?
+            };
+            if done {
                 return Ok(());
+            }
+        }
+    }
+
+    /// The fast loop. Returns `true` when the frame stack drops to `entry_depth`, `false` when
+    /// hooks were switched on or off. With `HOOK`, each instruction is traced first
+    /// (`trace_exec`) and calls and returns take the slow path, which fires their events.
+    fn run_loop<const HOOK: bool>(
+        &mut self,
+        entry_depth: usize,
+        entry_thread: crate::value::ThreadRef,
+    ) -> Result<bool, Error> {
+        loop {
+            if self.frames.len() <= entry_depth && self.cur_thread == entry_thread {
+                return Ok(true);
+            }
+            if self.hooks_on() != HOOK {
+                return Ok(false);
+            }
+            if HOOK {
+                self.trace_exec()?;
+                if self.frames.len() <= entry_depth && self.cur_thread == entry_thread {
+                    return Ok(true);
+                }
             }
             let mut fi = self.frames.len() - 1;
             let FrameKind::Lua { cl, proto } = self.frames[fi].kind else {
@@ -138,9 +168,9 @@ impl Vm {
             let mut pc = self.frames[fi].pc;
             let exit = {
                 let protos = &self.protos;
-                let lp = protos.get(proto.0);
-                let mut code: &[Instr] = &lp.proto.code;
-                let mut k: &[Value] = &lp.consts;
+                // The running function's proto and closure: two thin pointers, cheap to switch
+                // on calls and returns.
+                let mut lp = protos.get(proto.0);
                 let cur_thread = self.cur_thread;
                 let stack: &mut [Value] = &mut self.stack[..];
                 let stack_len = stack.len();
@@ -156,57 +186,50 @@ impl Vm {
                 };
                 let heap = &mut self.heap;
                 let closures = &self.closures;
-                let mut upv: &[crate::value::UpvalRef] = &closures.get(cl.0).upvals;
+                let mut clo = closures.get(cl.0);
                 let frames = &mut self.frames;
-                let open_upvals = &self.open_upvals;
-                let tbc = &self.tbc;
                 let max_frames = self.max_frames;
                 let index_name = self.tm_names[crate::meta::Tm::Index as usize];
                 macro_rules! kv {
                     ($i:expr, $ins:ident) => {
-                        match k.get($i as usize) {
+                        match lp.consts.get($i as usize) {
                             Some(v) => *v,
-                            None => break Exit::Slow($ins),
+                            None => break Exit::Slow,
                         }
                     };
                 }
                 /// Returns from a Lua frame to a Lua caller inside the loop when nothing needs
                 /// closing and the caller wants at most one result (the common case);
                 /// otherwise the instruction goes to `exec_slow`.
+                /// Returns from a frame pushed by the inline call path (`Frame::fast_ret`) to
+                /// its Lua caller inside the loop; any other return goes to `exec_slow`.
                 macro_rules! fast_return {
                     ($ins:ident, $v:expr, $n:expr) => {{
-                        let below_base = base;
+                        if HOOK {
+                            break Exit::Slow;
+                        }
                         let [.., caller, callee] = frames.as_mut_slice() else {
-                            break Exit::Slow($ins);
+                            break Exit::Slow;
                         };
-                        let (fnres, ffunc) = (callee.nresults, callee.func);
+                        if !callee.fast_ret || fi <= entry_depth {
+                            break Exit::Slow;
+                        }
                         let FrameKind::Lua { cl: ncl, proto: np } = caller.kind else {
-                            break Exit::Slow($ins);
+                            break Exit::Slow;
                         };
-                        if callee.cont != Cont::Normal
-                            || fi <= entry_depth
-                            || fnres > 1
-                            || ffunc >= below_base
-                            || matches!(open_upvals.last(), Some((i, _)) if *i >= below_base)
-                            || matches!(tbc.last(), Some(s) if *s >= below_base)
-                        {
-                            break Exit::Slow($ins);
-                        }
-                        if fnres < 0 {
-                            caller.top = ffunc + $n;
-                        }
                         let (nbase, npc) = (caller.base, caller.pc);
-                        if fnres != 0 {
-                            below[ffunc] = $v;
+                        if callee.nresults != 0 {
+                            let Some(slot) = below.last_mut() else {
+                                break Exit::Slow;
+                            };
+                            *slot = $v;
                         }
                         frames.pop();
                         fi -= 1;
-                        upv = &closures.get(ncl.0).upvals;
+                        clo = closures.get(ncl.0);
                         base = nbase;
                         pc = npc;
-                        let lp = protos.get(np.0);
-                        code = &lp.proto.code;
-                        k = &lp.consts;
+                        lp = protos.get(np.0);
                         let (b, above) = stack.split_at_mut(base);
                         below = b;
                         let Some(w) = above.first_chunk_mut::<256>() else {
@@ -215,8 +238,16 @@ impl Vm {
                         regs = w;
                     }};
                 }
+                let mut stepped = false;
                 loop {
-                    let Some(&ins) = code.get(pc) else {
+                    if HOOK {
+                        // One instruction per trace.
+                        if stepped {
+                            break Exit::Step;
+                        }
+                        stepped = true;
+                    }
+                    let Some(&ins) = lp.code.get(pc) else {
                         break Exit::Bad;
                     };
                     pc += 1;
@@ -238,8 +269,8 @@ impl Vm {
                             }
                         }
                         Instr::GetUpval { a, u } => {
-                            let Some(&uv) = upv.get(u as usize) else {
-                                break Exit::Slow(ins);
+                            let Some(&uv) = clo.upvals.get(u as usize) else {
+                                break Exit::Slow;
                             };
                             match *heap.upvals.get(uv.0) {
                                 Upval::Closed(v) => regs[a as usize] = v,
@@ -248,12 +279,12 @@ impl Vm {
                                 {
                                     regs[a as usize] = below[idx]
                                 }
-                                _ => break Exit::Slow(ins),
+                                _ => break Exit::Slow,
                             }
                         }
                         Instr::SetUpval { a, u } => {
-                            let Some(&uv) = upv.get(u as usize) else {
-                                break Exit::Slow(ins);
+                            let Some(&uv) = clo.upvals.get(u as usize) else {
+                                break Exit::Slow;
                             };
                             match heap.upvals.get_mut(uv.0) {
                                 Upval::Closed(v) => *v = regs[a as usize],
@@ -262,141 +293,141 @@ impl Vm {
                                 {
                                     below[*idx] = regs[a as usize]
                                 }
-                                _ => break Exit::Slow(ins),
+                                _ => break Exit::Slow,
                             }
                         }
                         Instr::GetTabUp { a, u, k: kk } => {
-                            let Some(&uv) = upv.get(u as usize) else {
-                                break Exit::Slow(ins);
+                            let Some(&uv) = clo.upvals.get(u as usize) else {
+                                break Exit::Slow;
                             };
                             let Upval::Closed(Value::Table(t)) = *heap.upvals.get(uv.0) else {
-                                break Exit::Slow(ins);
+                                break Exit::Slow;
                             };
                             let Value::Str(key) = kv!(kk, ins) else {
-                                break Exit::Slow(ins);
+                                break Exit::Slow;
                             };
                             let tb = heap.tables.get(t.0);
                             let v = tb.get_str(key);
                             if v.is_nil() && tb.meta.is_some() {
-                                break Exit::Slow(ins);
+                                break Exit::Slow;
                             }
                             regs[a as usize] = v;
                         }
                         Instr::GetTable { a, b, c } => {
                             let Value::Table(t) = regs[b as usize] else {
-                                break Exit::Slow(ins);
+                                break Exit::Slow;
                             };
                             let tb = heap.tables.get(t.0);
                             let v = tb.get(regs[c as usize]);
                             if v.is_nil() && tb.meta.is_some() {
-                                break Exit::Slow(ins);
+                                break Exit::Slow;
                             }
                             regs[a as usize] = v;
                         }
                         Instr::GetInt { a, b, i } => {
                             let Value::Table(t) = regs[b as usize] else {
-                                break Exit::Slow(ins);
+                                break Exit::Slow;
                             };
                             let tb = heap.tables.get(t.0);
                             let v = tb.get_int(i as i64);
                             if v.is_nil() && tb.meta.is_some() {
-                                break Exit::Slow(ins);
+                                break Exit::Slow;
                             }
                             regs[a as usize] = v;
                         }
                         Instr::GetField { a, b, k: kk } => {
                             let Value::Table(t) = regs[b as usize] else {
-                                break Exit::Slow(ins);
+                                break Exit::Slow;
                             };
                             let Value::Str(key) = kv!(kk, ins) else {
-                                break Exit::Slow(ins);
+                                break Exit::Slow;
                             };
                             let Some(v) = get_str_chain(heap, index_name, t, key) else {
-                                break Exit::Slow(ins);
+                                break Exit::Slow;
                             };
                             regs[a as usize] = v;
                         }
                         Instr::SelfK { a, b, k: kk } => {
                             let obj = regs[b as usize];
                             let Value::Table(t) = obj else {
-                                break Exit::Slow(ins);
+                                break Exit::Slow;
                             };
                             let Value::Str(key) = kv!(kk, ins) else {
-                                break Exit::Slow(ins);
+                                break Exit::Slow;
                             };
                             let Some(v) = get_str_chain(heap, index_name, t, key) else {
-                                break Exit::Slow(ins);
+                                break Exit::Slow;
                             };
                             if a == 255 {
-                                break Exit::Slow(ins);
+                                break Exit::Slow;
                             }
                             regs[a as usize + 1] = obj;
                             regs[a as usize] = v;
                         }
                         Instr::SetTabUp { u, k: kk, c } => {
-                            let Some(&uv) = upv.get(u as usize) else {
-                                break Exit::Slow(ins);
+                            let Some(&uv) = clo.upvals.get(u as usize) else {
+                                break Exit::Slow;
                             };
                             let Upval::Closed(Value::Table(t)) = *heap.upvals.get(uv.0) else {
-                                break Exit::Slow(ins);
+                                break Exit::Slow;
                             };
                             let Value::Str(key) = kv!(kk, ins) else {
-                                break Exit::Slow(ins);
+                                break Exit::Slow;
                             };
                             let tb = heap.tables.get_mut(t.0);
                             if tb.meta.is_some() && tb.get_str(key).is_nil() {
-                                break Exit::Slow(ins);
+                                break Exit::Slow;
                             }
                             if tb.set_str(key, regs[c as usize], &mut heap.alloc).is_err() {
-                                break Exit::Slow(ins);
+                                break Exit::Slow;
                             }
                         }
                         Instr::SetTable { a, b, c } => {
                             let Value::Table(t) = regs[a as usize] else {
-                                break Exit::Slow(ins);
+                                break Exit::Slow;
                             };
                             let key = regs[b as usize];
                             match key {
-                                Value::Nil => break Exit::Slow(ins),
-                                Value::Float(f) if f.is_nan() => break Exit::Slow(ins),
+                                Value::Nil => break Exit::Slow,
+                                Value::Float(f) if f.is_nan() => break Exit::Slow,
                                 _ => {}
                             }
                             let tb = heap.tables.get_mut(t.0);
                             if tb.meta.is_some() && tb.get(key).is_nil() {
-                                break Exit::Slow(ins);
+                                break Exit::Slow;
                             }
                             if tb.set(key, regs[c as usize], &mut heap.alloc).is_err() {
-                                break Exit::Slow(ins);
+                                break Exit::Slow;
                             }
                         }
                         Instr::SetInt { a, i, c } => {
                             let Value::Table(t) = regs[a as usize] else {
-                                break Exit::Slow(ins);
+                                break Exit::Slow;
                             };
                             let tb = heap.tables.get_mut(t.0);
                             if tb.meta.is_some() && tb.get_int(i as i64).is_nil() {
-                                break Exit::Slow(ins);
+                                break Exit::Slow;
                             }
                             if tb
                                 .set_int(i as i64, regs[c as usize], &mut heap.alloc)
                                 .is_err()
                             {
-                                break Exit::Slow(ins);
+                                break Exit::Slow;
                             }
                         }
                         Instr::SetField { a, k: kk, c } => {
                             let Value::Table(t) = regs[a as usize] else {
-                                break Exit::Slow(ins);
+                                break Exit::Slow;
                             };
                             let Value::Str(key) = kv!(kk, ins) else {
-                                break Exit::Slow(ins);
+                                break Exit::Slow;
                             };
                             let tb = heap.tables.get_mut(t.0);
                             if tb.meta.is_some() && tb.get_str(key).is_nil() {
-                                break Exit::Slow(ins);
+                                break Exit::Slow;
                             }
                             if tb.set_str(key, regs[c as usize], &mut heap.alloc).is_err() {
-                                break Exit::Slow(ins);
+                                break Exit::Slow;
                             }
                         }
                         Instr::AddK { a, b, k: kk } => {
@@ -421,7 +452,7 @@ impl Vm {
                                 regs[a as usize] = Value::Int(x.wrapping_add(i as i64))
                             }
                             Value::Float(x) => regs[a as usize] = Value::Float(x + i as f64),
-                            _ => break Exit::Slow(ins),
+                            _ => break Exit::Slow,
                         },
                         Instr::Add { a, b, c } => {
                             arith_fast!(regs, a, regs[b as usize], regs[c as usize], wrapping_add, +, ins)
@@ -463,7 +494,7 @@ impl Vm {
                             (Value::Float(x), Value::Float(y)) => {
                                 regs[a as usize] = Value::Float(crate::ops::float_mod(x, y))
                             }
-                            _ => break Exit::Slow(ins),
+                            _ => break Exit::Slow,
                         },
                         Instr::ModK { a, b, k: kk } => match (regs[b as usize], kv!(kk, ins)) {
                             (Value::Int(x), Value::Int(y)) if y != 0 => {
@@ -472,7 +503,7 @@ impl Vm {
                             (Value::Float(x), Value::Float(y)) => {
                                 regs[a as usize] = Value::Float(crate::ops::float_mod(x, y))
                             }
-                            _ => break Exit::Slow(ins),
+                            _ => break Exit::Slow,
                         },
                         Instr::IDiv { a, b, c } => match (regs[b as usize], regs[c as usize]) {
                             (Value::Int(x), Value::Int(y)) if y != 0 => {
@@ -481,7 +512,7 @@ impl Vm {
                             (Value::Float(x), Value::Float(y)) => {
                                 regs[a as usize] = Value::Float((x / y).floor())
                             }
-                            _ => break Exit::Slow(ins),
+                            _ => break Exit::Slow,
                         },
                         Instr::IDivK { a, b, k: kk } => match (regs[b as usize], kv!(kk, ins)) {
                             (Value::Int(x), Value::Int(y)) if y != 0 => {
@@ -490,66 +521,66 @@ impl Vm {
                             (Value::Float(x), Value::Float(y)) => {
                                 regs[a as usize] = Value::Float((x / y).floor())
                             }
-                            _ => break Exit::Slow(ins),
+                            _ => break Exit::Slow,
                         },
                         Instr::BAnd { a, b, c } => match (regs[b as usize], regs[c as usize]) {
                             (Value::Int(x), Value::Int(y)) => regs[a as usize] = Value::Int(x & y),
-                            _ => break Exit::Slow(ins),
+                            _ => break Exit::Slow,
                         },
                         Instr::BOr { a, b, c } => match (regs[b as usize], regs[c as usize]) {
                             (Value::Int(x), Value::Int(y)) => regs[a as usize] = Value::Int(x | y),
-                            _ => break Exit::Slow(ins),
+                            _ => break Exit::Slow,
                         },
                         Instr::BXor { a, b, c } => match (regs[b as usize], regs[c as usize]) {
                             (Value::Int(x), Value::Int(y)) => regs[a as usize] = Value::Int(x ^ y),
-                            _ => break Exit::Slow(ins),
+                            _ => break Exit::Slow,
                         },
                         Instr::BAndK { a, b, k: kk } => match (regs[b as usize], kv!(kk, ins)) {
                             (Value::Int(x), Value::Int(y)) => regs[a as usize] = Value::Int(x & y),
-                            _ => break Exit::Slow(ins),
+                            _ => break Exit::Slow,
                         },
                         Instr::BOrK { a, b, k: kk } => match (regs[b as usize], kv!(kk, ins)) {
                             (Value::Int(x), Value::Int(y)) => regs[a as usize] = Value::Int(x | y),
-                            _ => break Exit::Slow(ins),
+                            _ => break Exit::Slow,
                         },
                         Instr::BXorK { a, b, k: kk } => match (regs[b as usize], kv!(kk, ins)) {
                             (Value::Int(x), Value::Int(y)) => regs[a as usize] = Value::Int(x ^ y),
-                            _ => break Exit::Slow(ins),
+                            _ => break Exit::Slow,
                         },
                         Instr::Shl { a, b, c } => match (regs[b as usize], regs[c as usize]) {
                             (Value::Int(x), Value::Int(y)) => {
                                 regs[a as usize] = Value::Int(crate::ops::shift_left(x, y))
                             }
-                            _ => break Exit::Slow(ins),
+                            _ => break Exit::Slow,
                         },
                         Instr::Shr { a, b, c } => match (regs[b as usize], regs[c as usize]) {
                             (Value::Int(x), Value::Int(y)) => {
                                 regs[a as usize] =
                                     Value::Int(crate::ops::shift_left(x, y.wrapping_neg()))
                             }
-                            _ => break Exit::Slow(ins),
+                            _ => break Exit::Slow,
                         },
                         Instr::ShlI { a, b, i } => match regs[b as usize] {
                             Value::Int(x) => {
                                 regs[a as usize] = Value::Int(crate::ops::shift_left(x, i as i64))
                             }
-                            _ => break Exit::Slow(ins),
+                            _ => break Exit::Slow,
                         },
                         Instr::ShrI { a, b, i } => match regs[b as usize] {
                             Value::Int(x) => {
                                 regs[a as usize] =
                                     Value::Int(crate::ops::shift_left(x, -(i as i64)))
                             }
-                            _ => break Exit::Slow(ins),
+                            _ => break Exit::Slow,
                         },
                         Instr::Unm { a, b } => match regs[b as usize] {
                             Value::Int(x) => regs[a as usize] = Value::Int(x.wrapping_neg()),
                             Value::Float(x) => regs[a as usize] = Value::Float(-x),
-                            _ => break Exit::Slow(ins),
+                            _ => break Exit::Slow,
                         },
                         Instr::BNot { a, b } => match regs[b as usize] {
                             Value::Int(x) => regs[a as usize] = Value::Int(!x),
-                            _ => break Exit::Slow(ins),
+                            _ => break Exit::Slow,
                         },
                         Instr::Not { a, b } => {
                             regs[a as usize] = Value::Bool(!regs[b as usize].truthy())
@@ -562,11 +593,11 @@ impl Vm {
                             Value::Table(t) => {
                                 let tb = heap.tables.get(t.0);
                                 if tb.meta.is_some() {
-                                    break Exit::Slow(ins);
+                                    break Exit::Slow;
                                 }
                                 regs[a as usize] = Value::Int(tb.len());
                             }
-                            _ => break Exit::Slow(ins),
+                            _ => break Exit::Slow,
                         },
                         Instr::Jmp { j } => pc = pc.wrapping_add_signed(j as isize),
                         Instr::Eq { a, b, k, j } => {
@@ -577,7 +608,7 @@ impl Vm {
                                     | (Value::Userdata(_), Value::Userdata(_))
                             ) && !x.raw_eq(y)
                             {
-                                break Exit::Slow(ins);
+                                break Exit::Slow;
                             }
                             if x.raw_eq(y) == k {
                                 pc = pc.wrapping_add_signed(j as isize);
@@ -632,7 +663,7 @@ impl Vm {
                         Instr::ForLoop { a, j } => {
                             let a = a as usize;
                             if a > 252 {
-                                break Exit::Slow(ins);
+                                break Exit::Slow;
                             }
                             match (regs[a], regs[a + 1], regs[a + 2]) {
                                 (Value::Int(i), Value::Int(count), Value::Int(step)) => {
@@ -652,36 +683,45 @@ impl Vm {
                                         pc = pc.wrapping_add_signed(j as isize);
                                     }
                                 }
-                                _ => break Exit::Slow(ins),
+                                _ => break Exit::Slow,
                             }
                         }
                         Instr::Call { a, b, c } => {
                             // Fast path: a Lua function with a fixed parameter list and room on
                             // the stack; everything else goes through `precall`.
+                            if HOOK {
+                                break Exit::Slow;
+                            }
                             let Value::LuaFn(ncl) = regs[a as usize] else {
-                                break Exit::Slow(ins);
+                                break Exit::Slow;
                             };
                             // (No collector check here: a Lua→Lua call allocates nothing.)
-                            if b == 0 || frames.len() >= max_frames {
-                                break Exit::Slow(ins);
+                            if b == 0 || fi + 1 >= max_frames {
+                                break Exit::Slow;
                             }
                             let p = closures.get(ncl.0);
-                            let nproto = p.proto;
                             let np = p.num_params as usize;
                             let nargs = b as usize - 1;
                             let func = a as usize;
                             if p.is_vararg
-                                || func + 1 + np.max(nargs) >= 256
+                                || func + 1 + np >= 256
                                 || base + func + 1 + STACK_SLACK > stack_len
                             {
-                                break Exit::Slow(ins);
+                                break Exit::Slow;
                             }
-                            for r in &mut regs[func + 1 + nargs..func + 1 + np.max(nargs)] {
-                                *r = Value::Nil;
+                            if nargs < np {
+                                for r in &mut regs[func + 1 + nargs..func + 1 + np] {
+                                    *r = Value::Nil;
+                                }
                             }
+                            let nproto = p.proto;
+                            let nlp = protos.get(nproto.0);
                             let nbase = base + func + 1;
-                            let c_depth = frames[fi].c_depth;
-                            frames[fi].pc = pc;
+                            let Some(cur) = frames.last_mut() else {
+                                break Exit::Slow;
+                            };
+                            cur.pc = pc;
+                            let c_depth = cur.c_depth;
                             frames.push(Frame {
                                 kind: FrameKind::Lua {
                                     cl: ncl,
@@ -696,15 +736,14 @@ impl Vm {
                                 nvarargs: 0,
                                 c_depth,
                                 tail: false,
+                                fast_ret: (c == 1 || c == 2) && !nlp.may_close,
                             });
                             fi += 1;
                             // Enter the callee directly: everything needed is at hand.
-                            upv = &p.upvals;
+                            clo = p;
                             base = nbase;
                             pc = 0;
-                            let lp = protos.get(nproto.0);
-                            code = &lp.proto.code;
-                            k = &lp.consts;
+                            lp = nlp;
                             let (b, above) = stack.split_at_mut(base);
                             below = b;
                             let Some(w) = above.first_chunk_mut::<256>() else {
@@ -722,7 +761,7 @@ impl Vm {
                         Instr::TForLoop { a, j } => {
                             let a = a as usize;
                             if a > 251 {
-                                break Exit::Slow(ins);
+                                break Exit::Slow;
                             }
                             let v = regs[a + 4];
                             if !v.is_nil() {
@@ -730,7 +769,7 @@ impl Vm {
                                 pc = pc.wrapping_add_signed(j as isize);
                             }
                         }
-                        _ => break Exit::Slow(ins),
+                        _ => break Exit::Slow,
                     }
                 }
             };
@@ -740,11 +779,31 @@ impl Vm {
                 }
             }
             match exit {
-                Exit::Slow(ins) => self.exec_slow(ins)?,
-                Exit::Reenter => {}
+                Exit::Slow => {
+                    // Fetched again here so the fast loop keeps no copy of it alive.
+                    let ins = self.current_instr()?;
+                    self.exec_slow(ins)?
+                }
+                Exit::Reenter | Exit::Step => {}
                 Exit::Bad => return Err(self.internal_error("fell off the end of the code")),
             }
         }
+    }
+
+    /// The instruction the running Lua frame has just fetched (at `pc - 1`).
+    fn current_instr(&mut self) -> Result<Instr, Error> {
+        let f = self.frames.last().copied();
+        if let Some(crate::thread::Frame {
+            kind: FrameKind::Lua { proto, .. },
+            pc,
+            ..
+        }) = f
+        {
+            if let Some(ins) = pc.checked_sub(1).and_then(|i| self.protos.get(proto.0).code.get(i)) {
+                return Ok(*ins);
+            }
+        }
+        Err(self.internal_error("no current instruction"))
     }
 
     /// Register slot of the running Lua frame.
@@ -1289,6 +1348,9 @@ impl Vm {
             // Protect the results above the frame's registers while __close runs.
             self.close_tbc(base, None)?;
         }
+        if !self.hooks.is_empty() {
+            self.hook_return()?;
+        }
         self.post_call(first, n)
     }
 
@@ -1320,7 +1382,10 @@ impl Vm {
             self.stack[dst + i] = self.stack[func + i];
         }
         self.frames.pop();
-        if self.precall(dst, nargs, frame.nresults, frame.cont, false)? {
+        self.hook_tail = !self.hooks.is_empty();
+        let r = self.precall(dst, nargs, frame.nresults, frame.cont, false);
+        self.hook_tail = false;
+        if r? {
             if let Some(f) = self.frames.last_mut() {
                 f.tail = true;
             }
@@ -1485,10 +1550,12 @@ fn get_str_chain(
 
 /// Why the fast loop stopped.
 enum Exit {
-    /// Run this instruction in `exec_slow`.
-    Slow(Instr),
+    /// Run the instruction just fetched (at `pc - 1`) in `exec_slow`.
+    Slow,
     /// The frame stack changed (fast call or return): set up the new top frame.
     Reenter,
+    /// Hooked mode: one instruction ran; trace the next.
+    Step,
     /// The pc left the code (a malformed proto).
     Bad,
 }

@@ -12,7 +12,9 @@
 //! - Code: `vm.load_proto_closure(&Arc<Proto>, env: Option<Value>) -> Result<Value, Error>` turns
 //!   a compiled main chunk into a function whose `_ENV` is the globals table (or `env`);
 //!   `vm.set_compiler(Box<dyn Fn(&[u8], &str) -> Result<Arc<Proto>, String> + Send>)` and
-//!   `vm.load(src, chunkname)` compile through that hook.
+//!   `vm.load(src, chunkname)` compile through that hook. `vm.compile(src, chunkname)` reads
+//!   binary chunks (first byte ESC, `is_binary_chunk`) itself, through the verifying undumper;
+//!   `vm.lua_function_proto(f) -> Option<Arc<Proto>>` is what `string.dump` serialises.
 //! - Call: `vm.call(f, &[args]) -> Result<Vec<Value>, Error>` (host entry; fills the error's
 //!   message and traceback); from natives: `vm.call1(f, &[args]) -> Result<Value, Error>`,
 //!   `vm.call_push(f, &[args]) -> Result<usize, Error>` (results left pushed),
@@ -93,7 +95,9 @@ mod error;
 mod finalize;
 mod gc;
 mod heap;
+mod hooks;
 mod interp;
+mod loadbin;
 mod meta;
 mod metaops;
 mod ops;
@@ -106,6 +110,8 @@ mod vm;
 pub use debugapi::{FuncDebug, LevelDebug};
 pub use error::Error;
 pub use heap::{Args, BoxedNative, NativeFn};
+pub use loadbin::{is_binary_chunk, BINARY_CHUNK_MARK};
+pub use hooks::{Hook, HOOK_CALL, HOOK_COUNT, HOOK_LINE, HOOK_RETURN};
 pub use meta::Tm;
 pub use ops::ArithOp;
 pub use table::Table;

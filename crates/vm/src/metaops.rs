@@ -6,6 +6,7 @@
 //! interpreter then calls a Lua metamethod by pushing a frame with a continuation (no Rust
 //! recursion); the synchronous API versions (`Vm::index`, …) call through `call1`.
 
+use crate::heap::{Args, NativeFn, NativeKind};
 use crate::interp::Culprit;
 use crate::meta::Tm;
 use crate::ops::{arith_numbers, parse_number, ArithError, ArithOp};
@@ -18,6 +19,76 @@ use crate::Error;
 pub(crate) enum Resolved {
     Value(Value),
     Call(Value),
+}
+
+/// What the string library's arithmetic comes to (`Vm::str_arith_direct`).
+enum StrArith {
+    Done(Value),
+    /// The operands are not both numeric and the second has this metamethod of its own.
+    Delegate(Value),
+}
+
+/// The string metatable's arithmetic metamethods (manual §6.4); bitwise events have none.
+const STR_ARITH: [(ArithOp, NativeFn); 8] = [
+    (ArithOp::Add, str_add),
+    (ArithOp::Sub, str_sub),
+    (ArithOp::Mul, str_mul),
+    (ArithOp::Mod, str_mod),
+    (ArithOp::Pow, str_pow),
+    (ArithOp::Div, str_div),
+    (ArithOp::IDiv, str_idiv),
+    (ArithOp::Unm, str_unm),
+];
+
+/// Body of the string metatable's arithmetic natives. Called with one argument (as
+/// `getmetatable("").__unm("3")`), PUC's converted first operand also serves as the second.
+fn str_arith_native(vm: &mut Vm, args: Args, op: ArithOp) -> Result<usize, Error> {
+    let a = vm.arg(args, 0);
+    let b = if args.len() == 1 {
+        vm.to_number(a).unwrap_or(Value::Nil)
+    } else {
+        vm.arg(args, 1)
+    };
+    let r = match vm.str_arith_direct(op, a, b, true)? {
+        StrArith::Done(v) => v,
+        // Called as a native calls (PUC's `lua_call`), one result.
+        StrArith::Delegate(tm) => vm.call1(tm, &[a, b])?,
+    };
+    vm.push(r)?;
+    Ok(1)
+}
+
+#[inline(never)]
+fn str_add(vm: &mut Vm, args: Args) -> Result<usize, Error> {
+    str_arith_native(vm, args, ArithOp::Add)
+}
+#[inline(never)]
+fn str_sub(vm: &mut Vm, args: Args) -> Result<usize, Error> {
+    str_arith_native(vm, args, ArithOp::Sub)
+}
+#[inline(never)]
+fn str_mul(vm: &mut Vm, args: Args) -> Result<usize, Error> {
+    str_arith_native(vm, args, ArithOp::Mul)
+}
+#[inline(never)]
+fn str_mod(vm: &mut Vm, args: Args) -> Result<usize, Error> {
+    str_arith_native(vm, args, ArithOp::Mod)
+}
+#[inline(never)]
+fn str_pow(vm: &mut Vm, args: Args) -> Result<usize, Error> {
+    str_arith_native(vm, args, ArithOp::Pow)
+}
+#[inline(never)]
+fn str_div(vm: &mut Vm, args: Args) -> Result<usize, Error> {
+    str_arith_native(vm, args, ArithOp::Div)
+}
+#[inline(never)]
+fn str_idiv(vm: &mut Vm, args: Args) -> Result<usize, Error> {
+    str_arith_native(vm, args, ArithOp::IDiv)
+}
+#[inline(never)]
+fn str_unm(vm: &mut Vm, args: Args) -> Result<usize, Error> {
+    str_arith_native(vm, args, ArithOp::Unm)
 }
 
 /// Longest `__index`/`__newindex` chain followed.
@@ -255,6 +326,10 @@ impl Vm {
         }
     }
 
+    /// Resolves `a op b` (unary ops pass the operand twice) when the operands are not both
+    /// numbers: the first operand's metamethod, else the second's (manual §2.4), else PUC's
+    /// error naming the culprit. Strings have no coercion of their own here: `"10" + 1` works
+    /// because the string metatable's `__add` converts (§6.4, see `str_arith_direct`).
     fn arith_resolve(
         &mut self,
         op: ArithOp,
@@ -269,64 +344,36 @@ impl Vm {
             Err(ArithError::ModByZero) => return Err(self.rt_error("attempt to perform 'n%0'")),
             Err(_) => {}
         }
-        let is_str = matches!(a, Value::Str(_)) || matches!(b, Value::Str(_));
-        if is_str && !op.is_bitwise() {
-            if let (Some(x), Some(y)) = (self.to_number(a), self.to_number(b)) {
-                // PUC does string arithmetic in the string library's metamethods (C code), so
-                // these errors carry no position.
-                match arith_numbers(op, x, y) {
-                    Ok(v) => return Ok(Resolved::Value(v)),
-                    Err(ArithError::DivByZero) => {
-                        return Err(self.make_error("attempt to divide by zero".into()))
-                    }
-                    Err(ArithError::ModByZero) => {
-                        return Err(self.make_error("attempt to perform 'n%0'".into()))
-                    }
-                    Err(_) => {}
+        let ev = op.tm();
+        let mut tm = self.get_metamethod(a, ev);
+        if tm.is_nil() {
+            tm = self.get_metamethod(b, ev);
+        }
+        if !tm.is_nil() {
+            // The string library's own metamethod, still installed: convert directly, as
+            // calling it would (it is a native, so its errors name the caller's line).
+            if let Some(own) = self.builtin_str_arith(tm) {
+                if let StrArith::Done(v) = self.str_arith_direct(own, a, b, false)? {
+                    return Ok(Resolved::Value(v));
                 }
             }
-        }
-        let tm = {
-            let skip_a = is_str && !op.is_bitwise() && matches!(a, Value::Str(_));
-            let t1 = if skip_a {
-                Value::Nil
-            } else {
-                self.get_metamethod(a, op.tm())
-            };
-            if t1.is_nil() && !(is_str && !op.is_bitwise() && matches!(b, Value::Str(_))) {
-                self.get_metamethod(b, op.tm())
-            } else {
-                t1
-            }
-        };
-        if !tm.is_nil() {
+            self.check_tm_callable(tm, ev)?;
             return Ok(Resolved::Call(tm));
         }
-        // Errors, worded as PUC 5.4 (with the string library's messages for strings).
-        if is_str && !op.is_bitwise() {
-            let name = &op.tm().key()[2..];
-            let (ta, tb) = (self.obj_type_name(a), self.obj_type_name(b));
-            return Err(self.rt_error(&format!("attempt to {name} a '{ta}' with a '{tb}'")));
-        }
-        if op.is_bitwise()
-            && a.type_of() == crate::value::Type::Number
-            && b.type_of() == crate::value::Type::Number
-        {
-            let (bad, c) = if crate::ops::to_int_strict(a).is_err() {
-                (a, ca)
+        // Errors, worded as PUC 5.4: a bitwise operation on two numbers fails only for a
+        // float without an integer value; otherwise the culprit is the first operand that is
+        // not a number (strings included), else the second.
+        let is_num = |v: Value| v.type_of() == crate::value::Type::Number;
+        if op.is_bitwise() && is_num(a) && is_num(b) {
+            let c = if crate::ops::to_int_strict(a).is_err() {
+                ca
             } else {
-                (b, cb)
+                cb
             };
-            let _ = bad;
             let info = self.culprit_info(c);
-            let info = if info.is_empty() { String::new() } else { info };
             return Err(self.rt_error(&format!("number{info} has no integer representation")));
         }
-        let (bad, c) = if a.type_of() != crate::value::Type::Number {
-            (a, ca)
-        } else {
-            (b, cb)
-        };
+        let (bad, c) = if !is_num(a) { (a, ca) } else { (b, cb) };
         let tn = self.obj_type_name(bad);
         let info = self.culprit_info(c);
         let what = if op.is_bitwise() {
@@ -335,6 +382,19 @@ impl Vm {
             "perform arithmetic on"
         };
         Err(self.rt_error(&format!("attempt to {what} a {tn} value{info}")))
+    }
+
+    /// PUC's `attempt to call a number value (metamethod 'add')` when a metamethod is neither a
+    /// function nor has a `__call` of its own; anything callable is left to the call.
+    fn check_tm_callable(&mut self, tm: Value, ev: Tm) -> Result<(), Error> {
+        if tm.is_function() || !self.get_metamethod(tm, Tm::Call).is_nil() {
+            return Ok(());
+        }
+        let tn = self.obj_type_name(tm);
+        let name = &ev.key()[2..];
+        Err(self.rt_error(&format!(
+            "attempt to call a {tn} value (metamethod '{name}')"
+        )))
     }
 
     /// `stack[dest] = a op b` for the interpreter.
@@ -364,6 +424,80 @@ impl Vm {
         }
     }
 
+    // ----- string arithmetic (manual §3.4.3, §6.4) -----
+
+    /// The string library's arithmetic metamethods as `(event key, native)` pairs, for the
+    /// string metatable (manual §6.4). While one of these is what a string's metatable holds
+    /// for an event, the VM converts the operands itself instead of calling it; the result is
+    /// the same (`str_arith_direct` is the one implementation of both).
+    pub fn string_arith_metamethods() -> [(&'static str, NativeFn); 8] {
+        STR_ARITH.map(|(op, f)| (op.tm().key(), f))
+    }
+
+    /// Which operation `tm` performs if it is one of `string_arith_metamethods` (compared by
+    /// function address: a miss only costs a real call of the same code).
+    fn builtin_str_arith(&self, tm: Value) -> Option<ArithOp> {
+        let Value::Native(h) = tm else {
+            return None;
+        };
+        match self.heap.natives.get(h.0).kind {
+            NativeKind::Fn(f) => STR_ARITH
+                .iter()
+                .find(|&&(_, g)| std::ptr::fn_addr_eq(f, g))
+                .map(|&(op, _)| op),
+            _ => None,
+        }
+    }
+
+    /// The string library's `a op b` (PUC `lstrlib.c` semantics, §6.4): both operands
+    /// converted to numbers (numbers as they are, strings by the lexer's rules), or else the
+    /// second operand's own metamethod when it is not a string (`Delegate`: the builtin must
+    /// call it), or else `attempt to add a 'string' with a 'table'` (plain type names). The
+    /// error carries the position of the metamethod's caller: the running Lua function when
+    /// the VM converts directly (`native == false`), `luaL_error`'s level 1 in the native.
+    /// Division by zero comes from arithmetic inside the native, so it has no position.
+    fn str_arith_direct(
+        &mut self,
+        op: ArithOp,
+        a: Value,
+        b: Value,
+        native: bool,
+    ) -> Result<StrArith, Error> {
+        if let (Some(x), Some(y)) = (self.to_number(a), self.to_number(b)) {
+            // A unary operation works on the top operand, the converted second one.
+            let x = if op == ArithOp::Unm { y } else { x };
+            match arith_numbers(op, x, y) {
+                Ok(v) => return Ok(StrArith::Done(v)),
+                Err(ArithError::DivByZero) => {
+                    return Err(self.make_error("attempt to divide by zero".into()))
+                }
+                Err(ArithError::ModByZero) => {
+                    return Err(self.make_error("attempt to perform 'n%0'".into()))
+                }
+                Err(_) => {}
+            }
+        }
+        let tm = if matches!(b, Value::Str(_)) {
+            Value::Nil
+        } else {
+            self.get_metamethod(b, op.tm())
+        };
+        if !tm.is_nil() {
+            return Ok(StrArith::Delegate(tm));
+        }
+        let name = &op.tm().key()[2..];
+        let msg = format!(
+            "attempt to {name} a '{}' with a '{}'",
+            a.type_name(),
+            b.type_name()
+        );
+        Err(if native {
+            self.error(&msg)
+        } else {
+            self.rt_error(&msg)
+        })
+    }
+
     // ----- length -----
 
     fn len_resolve(&mut self, v: Value, culprit: Culprit) -> Result<Resolved, Error> {
@@ -373,6 +507,7 @@ impl Vm {
                 if let Some(mt) = self.heap.table(t).meta {
                     let tm = self.fast_tm(mt, Tm::Len);
                     if !tm.is_nil() {
+                        self.check_tm_callable(tm, Tm::Len)?;
                         return Ok(Resolved::Call(tm));
                     }
                 }
@@ -381,6 +516,7 @@ impl Vm {
             _ => {
                 let tm = self.get_metamethod(v, Tm::Len);
                 if !tm.is_nil() {
+                    self.check_tm_callable(tm, Tm::Len)?;
                     return Ok(Resolved::Call(tm));
                 }
                 let tn = self.obj_type_name(v);
@@ -415,30 +551,31 @@ impl Vm {
 
     // ----- comparison -----
 
-    fn eq_resolve(&mut self, a: Value, b: Value) -> Resolved {
+    fn eq_resolve(&mut self, a: Value, b: Value) -> Result<Resolved, Error> {
         if a.raw_eq(b) {
-            return Resolved::Value(Value::Bool(true));
+            return Ok(Resolved::Value(Value::Bool(true)));
         }
         let both = matches!(
             (a, b),
             (Value::Table(_), Value::Table(_)) | (Value::Userdata(_), Value::Userdata(_))
         );
         if !both {
-            return Resolved::Value(Value::Bool(false));
+            return Ok(Resolved::Value(Value::Bool(false)));
         }
         let mut tm = self.get_metamethod(a, Tm::Eq);
         if tm.is_nil() {
             tm = self.get_metamethod(b, Tm::Eq);
         }
         if tm.is_nil() {
-            Resolved::Value(Value::Bool(false))
+            Ok(Resolved::Value(Value::Bool(false)))
         } else {
-            Resolved::Call(tm)
+            self.check_tm_callable(tm, Tm::Eq)?;
+            Ok(Resolved::Call(tm))
         }
     }
 
     pub(crate) fn eq_cond(&mut self, a: Value, b: Value, k: bool, j: i32) -> Result<(), Error> {
-        match self.eq_resolve(a, b) {
+        match self.eq_resolve(a, b)? {
             Resolved::Value(v) => {
                 if v.truthy() == k {
                     self.jump(j);
@@ -451,7 +588,7 @@ impl Vm {
 
     /// `a == b` with `__eq`, synchronously.
     pub fn equals(&mut self, a: Value, b: Value) -> Result<bool, Error> {
-        match self.eq_resolve(a, b) {
+        match self.eq_resolve(a, b)? {
             Resolved::Value(v) => Ok(v.truthy()),
             Resolved::Call(tm) => Ok(self.call1(tm, &[a, b])?.truthy()),
         }
@@ -480,6 +617,7 @@ impl Vm {
             tm = self.get_metamethod(b, ev);
         }
         if !tm.is_nil() {
+            self.check_tm_callable(tm, ev)?;
             return Ok(Resolved::Call(tm));
         }
         let (ta, tb) = (self.obj_type_name(a), self.obj_type_name(b));
@@ -589,6 +727,7 @@ impl Vm {
                         self.rt_error(&format!("attempt to concatenate a {tn} value{info}"))
                     );
                 }
+                self.check_tm_callable(tm, Tm::Concat)?;
                 let before = self.frames.len();
                 self.invoke_meta(
                     tm,

@@ -263,6 +263,21 @@ impl Table {
         v: Value,
         alloc: &mut Alloc,
     ) -> Result<(), OutOfMemory> {
+        // Same specialised probe as `get_str`; a new key takes the general insertion path.
+        let mask = self.nodes.len().wrapping_sub(1);
+        let mut i = key_hash(Value::Str(s)) as usize & mask;
+        while let Some(n) = self.nodes.get_mut(i) {
+            match n.key {
+                Value::Str(x) if x == s => {
+                    n.val = v;
+                    self.absent = 0;
+                    return Ok(());
+                }
+                Value::Nil => break,
+                _ => {}
+            }
+            i = (i + 1) & mask;
+        }
         self.set_node(Value::Str(s), v, alloc)
     }
 

@@ -74,6 +74,11 @@ pub(crate) struct Frame {
     pub c_depth: u16,
     /// Entered by a Lua tail call (`debug.getinfo`'s `istailcall`, `(...tail calls...)`).
     pub tail: bool,
+    /// Pushed by the interpreter's inline call path: the caller is a Lua frame of the same
+    /// thread, `cont` is `Normal`, at most one result is wanted, the function is not vararg
+    /// (`func == base - 1`) and its proto can leave no open upvalue or to-be-closed slot
+    /// (`LoadedProto::may_close` is false), so the inline return needs no other checks.
+    pub fast_ret: bool,
 }
 
 /// Status of a coroutine (`coroutine.status`).

@@ -45,6 +45,14 @@ pub struct Vm {
     pub(crate) open_upvals: Vec<(usize, UpvalRef)>,
     /// Stack slots of pending to-be-closed variables of the running thread, ascending.
     pub(crate) tbc: Vec<usize>,
+    /// Debug hooks, one per thread that has one (see `hooks.rs`).
+    pub(crate) hooks: Vec<crate::hooks::HookSlot>,
+    /// A hook function is running (hooks are off until it returns).
+    pub(crate) in_hook: bool,
+    /// The next Lua frame `precall` pushes is a tail call (its call event says so).
+    pub(crate) hook_tail: bool,
+    /// Frame index of the running hook function (valid while `in_hook`).
+    pub(crate) hook_frame: usize,
     pub(crate) cur_thread: ThreadRef,
     pub(crate) main_thread: ThreadRef,
     pub(crate) registry: TableRef,
@@ -126,6 +134,10 @@ impl Vm {
             frames: Vec::new(),
             open_upvals: Vec::new(),
             tbc: Vec::new(),
+            hooks: Vec::new(),
+            in_hook: false,
+            hook_tail: false,
+            hook_frame: 0,
             cur_thread: main_thread,
             main_thread,
             registry,
@@ -170,6 +182,7 @@ impl Vm {
             nvarargs: 0,
             c_depth: 0,
             tail: false,
+            fast_ret: false,
         });
         let _ = vm.raw_set(Value::Table(registry), Value::Int(2), Value::Table(globals));
         vm.heap.alloc.cap = cap;
@@ -221,8 +234,12 @@ impl Vm {
         self.max_frames = max_frames;
     }
 
-    /// The compile hook, if installed.
+    /// Turns a chunk into a proto: a binary chunk (first byte ESC) through the verifying
+    /// undumper (`loadbin`), source text through the compile hook, if installed.
     pub fn compile(&self, src: &[u8], chunkname: &str) -> Option<Result<Arc<Proto>, String>> {
+        if crate::loadbin::is_binary_chunk(src) {
+            return Some(crate::loadbin::undump_chunk(src, chunkname));
+        }
         self.compiler.as_ref().map(|c| c(src, chunkname))
     }
 
@@ -422,12 +439,19 @@ impl Vm {
                     Constant::Str(s) => Value::Str(self.new_str(s)?),
                 });
             }
-            let cost = PROTO_COST + p.code.len() * 12 + consts.len() * 16;
+            let cost = PROTO_COST + p.code.len() * 20 + consts.len() * 16;
             if self.heap.alloc.charge(cost).is_err() {
                 return Err(self.memory_error());
             }
             let lp = LoadedProto {
                 proto: p.clone(),
+                code: p.code.clone().into_boxed_slice(),
+                may_close: p.code.iter().any(|i| {
+                    matches!(
+                        i,
+                        tape_bytecode::Instr::Closure { .. } | tape_bytecode::Instr::Tbc { .. }
+                    )
+                }),
                 consts: consts.into_boxed_slice(),
                 children: Box::new([]),
             };

@@ -8,11 +8,12 @@
 //! clamped (`posrelat_start`, `posrelat_end`). The pure algorithms (printf, patterns, pack)
 //! live in `tape_text`; this module converts between Lua values and their byte-level APIs.
 
+mod dump;
 mod format;
 mod pack;
 mod pattern;
 
-use tape_vm::{Args, ArithOp, Error, NativeFn, StrRef, Type, Value, Vm};
+use tape_vm::{Args, Error, NativeFn, StrRef, Type, Value, Vm};
 
 /// Largest string the library builds (PUC's `MAXSIZE` for these functions: `INT_MAX`).
 /// Longer results fail with `resulting string too large`.
@@ -28,6 +29,7 @@ pub fn open_string(vm: &mut Vm) -> Result<(), Error> {
     let fns: &[(&str, &'static str, NativeFn)] = &[
         ("byte", "string.byte", byte),
         ("char", "string.char", char),
+        ("dump", "string.dump", dump::dump),
         ("find", "string.find", pattern::find),
         ("format", "string.format", format::format),
         ("gmatch", "string.gmatch", pattern::gmatch),
@@ -51,21 +53,12 @@ pub fn open_string(vm: &mut Vm) -> Result<(), Error> {
     vm.set_field(g, "string", Value::Table(lib))?;
 
     // The metatable of strings: methods through `__index`, and PUC 5.4's arithmetic
-    // metamethods (the interpreter coerces string operands itself; these make the coercion
-    // available to code that calls them explicitly, e.g. `getmetatable("").__add("1", 2)`).
+    // metamethods, through which string operands are converted to numbers (§3.4.3). They come
+    // from the VM, which recognises them and converts without calling them while they are in
+    // place; a script that replaces one changes what `"10" + 1` does.
     let mt = vm.new_table_with(0, 10)?;
     vm.set_field(mt, "__index", Value::Table(lib))?;
-    let arith: &[(&str, NativeFn)] = &[
-        ("__add", meta_add),
-        ("__sub", meta_sub),
-        ("__mul", meta_mul),
-        ("__mod", meta_mod),
-        ("__pow", meta_pow),
-        ("__div", meta_div),
-        ("__idiv", meta_idiv),
-        ("__unm", meta_unm),
-    ];
-    for &(key, f) in arith {
+    for (key, f) in Vm::string_arith_metamethods() {
         let v = vm.new_native(key, f)?;
         vm.set_field(mt, key, v)?;
     }
@@ -283,68 +276,6 @@ fn char(vm: &mut Vm, args: Args) -> Result<usize, Error> {
     Ok(1)
 }
 
-/// A string metamethod operand as a number: numbers as they are, strings by the lexer's rules.
-fn to_num(vm: &Vm, v: Value) -> Option<Value> {
-    match v {
-        Value::Int(_) | Value::Float(_) | Value::Str(_) => vm.to_number(v),
-        _ => None,
-    }
-}
-
-/// The string metatable's arithmetic metamethods: both operands converted to numbers, or else
-/// the second operand's own metamethod (when it is not a string), or else PUC's error
-/// `attempt to add a 'string' with a 'table'`. Never looks at the string metatable again, so it
-/// cannot recurse into itself.
-fn meta_arith(vm: &mut Vm, args: Args, op: ArithOp) -> Result<usize, Error> {
-    let (a, b) = (vm.arg(args, 0), vm.arg(args, 1));
-    // `__unm` needs only its first operand (the VM passes it twice).
-    let y = if op == ArithOp::Unm {
-        to_num(vm, a)
-    } else {
-        to_num(vm, b)
-    };
-    if let (Some(x), Some(y)) = (to_num(vm, a), y) {
-        let r = vm.arith_op(op, x, y)?;
-        vm.push(r)?;
-        return Ok(1);
-    }
-    let tm = if matches!(b, Value::Str(_)) {
-        Value::Nil
-    } else {
-        vm.get_metamethod(b, op.tm())
-    };
-    if tm.is_nil() {
-        let name = &op.tm().key()[2..];
-        let (ta, tb) = (a.type_name(), b.type_name());
-        return Err(vm.error(&format!("attempt to {name} a '{ta}' with a '{tb}'")));
-    }
-    vm.call_push(tm, &[a, b])
-}
-
-fn meta_add(vm: &mut Vm, args: Args) -> Result<usize, Error> {
-    meta_arith(vm, args, ArithOp::Add)
-}
-fn meta_sub(vm: &mut Vm, args: Args) -> Result<usize, Error> {
-    meta_arith(vm, args, ArithOp::Sub)
-}
-fn meta_mul(vm: &mut Vm, args: Args) -> Result<usize, Error> {
-    meta_arith(vm, args, ArithOp::Mul)
-}
-fn meta_mod(vm: &mut Vm, args: Args) -> Result<usize, Error> {
-    meta_arith(vm, args, ArithOp::Mod)
-}
-fn meta_pow(vm: &mut Vm, args: Args) -> Result<usize, Error> {
-    meta_arith(vm, args, ArithOp::Pow)
-}
-fn meta_div(vm: &mut Vm, args: Args) -> Result<usize, Error> {
-    meta_arith(vm, args, ArithOp::Div)
-}
-fn meta_idiv(vm: &mut Vm, args: Args) -> Result<usize, Error> {
-    meta_arith(vm, args, ArithOp::IDiv)
-}
-fn meta_unm(vm: &mut Vm, args: Args) -> Result<usize, Error> {
-    meta_arith(vm, args, ArithOp::Unm)
-}
 
 #[cfg(test)]
 mod tests {

@@ -1,0 +1,207 @@
+//! Debug hooks (manual §4.7 `lua_sethook`, §6.10 `debug.sethook`): a function the VM calls on
+//! function calls, returns, new lines and every `count` instructions.
+//!
+//! Hooks belong to a thread. While any hook is set for the running thread the interpreter runs
+//! its hooked variant (`run_loop::<true>`): one instruction per step, `trace_exec` before each,
+//! and no inline calls or returns, so `precall`/`return_from` see every call and return. The
+//! unhooked loop pays nothing for this: it only checks `hooks_on` when it leaves its inner loop.
+//!
+//! Line events follow PUC's rule: an instruction fires when it starts a function, jumps
+//! backwards (or to itself), or sits on another line than the instruction executed before it
+//! in the same function; after a return, "before it" is the caller's CALL instruction. A
+//! running hook disables all hooks until it returns (so a hook never re-enters itself).
+
+use crate::thread::FrameKind;
+use crate::value::{ThreadRef, Value};
+use crate::vm::Vm;
+use crate::Error;
+
+/// Event bits of a hook mask (`debug.sethook`'s "c", "r", "l" and a count).
+pub const HOOK_CALL: u8 = 1;
+pub const HOOK_RETURN: u8 = 2;
+pub const HOOK_LINE: u8 = 4;
+pub const HOOK_COUNT: u8 = 8;
+
+/// A hook as set by the host or `debug.sethook`: the function, its event mask and the count
+/// for count events (`HOOK_COUNT` is in the mask iff `count > 0`).
+#[derive(Clone, Copy, Debug)]
+pub struct Hook {
+    pub func: Value,
+    pub mask: u8,
+    pub count: u32,
+}
+
+/// A thread's hook with its running state.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct HookSlot {
+    pub thread: ThreadRef,
+    pub hook: Hook,
+    /// Instructions left until the next count event.
+    pub left: u32,
+    /// Frame index and pc of the last instruction traced (for line events).
+    pub last: (usize, usize),
+}
+
+impl Vm {
+    /// Sets (or with `None` clears) the hook of thread `t`.
+    pub fn set_hook(&mut self, t: ThreadRef, hook: Option<Hook>) {
+        self.hooks.retain(|s| s.thread != t);
+        if let Some(mut h) = hook {
+            if h.count == 0 {
+                h.mask &= !HOOK_COUNT;
+            } else {
+                h.mask |= HOOK_COUNT;
+            }
+            if h.mask != 0 {
+                self.hooks.push(HookSlot {
+                    thread: t,
+                    hook: h,
+                    left: h.count,
+                    last: (usize::MAX, 0),
+                });
+            }
+        }
+    }
+
+    /// The hook of thread `t`, if any.
+    pub fn hook(&self, t: ThreadRef) -> Option<Hook> {
+        self.hooks.iter().find(|s| s.thread == t).map(|s| s.hook)
+    }
+
+    fn cur_hook_slot(&mut self) -> Option<&mut HookSlot> {
+        let t = self.cur_thread;
+        self.hooks.iter_mut().find(|s| s.thread == t)
+    }
+
+    /// Whether the running thread has a hook that may fire now.
+    #[inline]
+    pub(crate) fn hooks_on(&self) -> bool {
+        !self.hooks.is_empty() && !self.in_hook && self.hooks.iter().any(|s| s.thread == self.cur_thread)
+    }
+
+    /// Drops the hooks of threads the collector did not reach (the hook table's keys are weak,
+    /// as in PUC's `debug` library).
+    pub(crate) fn prune_hooks(&mut self, alive: impl Fn(&Vm, ThreadRef) -> bool) {
+        let mut i = 0;
+        while i < self.hooks.len() {
+            let t = self.hooks[i].thread;
+            if t == self.main_thread || alive(self, t) {
+                i += 1;
+            } else {
+                self.hooks.swap_remove(i);
+            }
+        }
+    }
+
+    /// Before the top Lua frame executes the instruction at its `pc`: count and line events.
+    pub(crate) fn trace_exec(&mut self) -> Result<(), Error> {
+        if !self.hooks_on() {
+            return Ok(());
+        }
+        let fi = self.frames.len().wrapping_sub(1);
+        let Some(f) = self.frames.get(fi) else {
+            return Ok(());
+        };
+        let FrameKind::Lua { proto, .. } = f.kind else {
+            return Ok(());
+        };
+        let pc = f.pc;
+        let Some(slot) = self.cur_hook_slot() else {
+            return Ok(());
+        };
+        let mask = slot.hook.mask;
+        let mut count_event = false;
+        if mask & HOOK_COUNT != 0 {
+            slot.left = slot.left.saturating_sub(1);
+            if slot.left == 0 {
+                slot.left = slot.hook.count;
+                count_event = true;
+            }
+        }
+        let (lfi, lpc) = slot.last;
+        slot.last = (fi, pc);
+        // While the hook runs, the frame's current instruction is the one about to execute.
+        if let Some(f) = self.frames.get_mut(fi) {
+            f.pc = pc + 1;
+        }
+        let r = self.trace_events(fi, pc, proto, mask, count_event, lfi, lpc);
+        if let Some(f) = self.frames.get_mut(fi) {
+            f.pc = pc;
+        }
+        r
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn trace_events(
+        &mut self,
+        fi: usize,
+        pc: usize,
+        proto: crate::value::ProtoRef,
+        mask: u8,
+        count_event: bool,
+        lfi: usize,
+        lpc: usize,
+    ) -> Result<(), Error> {
+        if count_event {
+            self.run_hook("count", None)?;
+        }
+        if mask & HOOK_LINE != 0 {
+            let lines = &self.protos.get(proto.0).proto.lines;
+            let new_line = lines.get(pc).copied();
+            let fire = if pc == 0 {
+                true
+            } else if lfi == fi {
+                pc <= lpc || lines.get(lpc).copied() != new_line
+            } else {
+                // Back from a call (or resumed): compare with the CALL instruction's line.
+                lines.get(pc - 1).copied() != new_line
+            };
+            if fire {
+                let line = new_line.map(|l| l as i64);
+                self.run_hook("line", line)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// After a call has pushed its frame (Lua) or before a native runs: the call event.
+    pub(crate) fn hook_call(&mut self, tail: bool) -> Result<(), Error> {
+        let Some(slot) = self.cur_hook_slot() else {
+            return Ok(());
+        };
+        if slot.hook.mask & HOOK_CALL == 0 || self.in_hook {
+            return Ok(());
+        }
+        self.run_hook(if tail { "tail call" } else { "call" }, None)
+    }
+
+    /// Before the top frame returns: the return event.
+    pub(crate) fn hook_return(&mut self) -> Result<(), Error> {
+        let Some(slot) = self.cur_hook_slot() else {
+            return Ok(());
+        };
+        if slot.hook.mask & HOOK_RETURN == 0 || self.in_hook {
+            return Ok(());
+        }
+        self.run_hook("return", None)
+    }
+
+    /// Calls the running thread's hook function with `(event, line)`, hooks disabled meanwhile.
+    fn run_hook(&mut self, event: &str, line: Option<i64>) -> Result<(), Error> {
+        let Some(slot) = self.cur_hook_slot() else {
+            return Ok(());
+        };
+        let f = slot.hook.func;
+        if self.in_hook || !f.is_function() {
+            return Ok(());
+        }
+        let ev = Value::Str(self.new_str(event.as_bytes())?);
+        let ln = line.map_or(Value::Nil, Value::Int);
+        // `call` places the hook's frame above everything the running frame holds.
+        self.in_hook = true;
+        self.hook_frame = self.frames.len();
+        let r = self.call(f, &[ev, ln]);
+        self.in_hook = false;
+        r.map(|_| ())
+    }
+}
