@@ -276,8 +276,7 @@ fn setmetatable(vm: &mut Vm, args: Args) -> Result<usize, Error> {
         _ => return Err(vm.type_error(args, 1, "nil or table")),
     };
     if let Some(old) = vm.metatable(Value::Table(t)) {
-        let k = vm.str_value("__metatable")?;
-        if !vm.raw_get(Value::Table(old), k).is_nil() {
+        if !vm.fast_tm(old, Tm::Metatable).is_nil() {
             return Err(vm.error("cannot change a protected metatable"));
         }
     }

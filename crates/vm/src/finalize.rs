@@ -78,8 +78,7 @@ impl Vm {
         if self.gc.closed {
             return;
         }
-        let gc = self.tm_name(Tm::Gc);
-        if self.heap.table(mt).get_str(gc).is_nil() {
+        if self.fast_tm(mt, Tm::Gc).is_nil() {
             return;
         }
         if let Some(key) = fin_key(obj) {

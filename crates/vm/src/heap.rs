@@ -14,7 +14,7 @@
 
 use crate::arena::Arena;
 use crate::string::Strings;
-use crate::table::{OutOfMemory, Table};
+use crate::table::{OutOfMemory, Table, TABLE_BASE_COST};
 use crate::thread::Thread;
 use crate::value::{ProtoRef, TableRef, UpvalRef, Value};
 use crate::vm::Vm;
@@ -222,6 +222,18 @@ pub(crate) const THREAD_COST: usize = 256;
 pub(crate) const PROTO_COST: usize = 64;
 
 impl Heap {
+    /// Allocates a table with room for `narr` array and `nhash` hash entries, accounting its
+    /// bytes; `None` when that would pass the memory cap (nothing stays charged then).
+    #[inline]
+    pub fn new_table(&mut self, narr: usize, nhash: usize) -> Option<TableRef> {
+        self.alloc.charge(TABLE_BASE_COST).ok()?;
+        let Ok(t) = Table::with_capacity(narr, nhash, &mut self.alloc) else {
+            self.alloc.release(TABLE_BASE_COST);
+            return None;
+        };
+        self.tables.alloc(t).ok().map(TableRef)
+    }
+
     pub fn new(cap: usize) -> Heap {
         Heap {
             alloc: Alloc::new(cap),

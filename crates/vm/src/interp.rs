@@ -308,7 +308,10 @@ impl Vm {
                             };
                             let tb = heap.tables.get(t.0);
                             let v = tb.get_str(key);
-                            if v.is_nil() && tb.meta.is_some() {
+                            if v.is_nil()
+                                && tb.meta.is_some()
+                                && !lacks_tm(heap, tb.meta, crate::meta::Tm::Index)
+                            {
                                 break Exit::Slow;
                             }
                             regs[a as usize] = v;
@@ -319,7 +322,10 @@ impl Vm {
                             };
                             let tb = heap.tables.get(t.0);
                             let v = tb.get(regs[c as usize]);
-                            if v.is_nil() && tb.meta.is_some() {
+                            if v.is_nil()
+                                && tb.meta.is_some()
+                                && !lacks_tm(heap, tb.meta, crate::meta::Tm::Index)
+                            {
                                 break Exit::Slow;
                             }
                             regs[a as usize] = v;
@@ -330,7 +336,10 @@ impl Vm {
                             };
                             let tb = heap.tables.get(t.0);
                             let v = tb.get_int(i as i64);
-                            if v.is_nil() && tb.meta.is_some() {
+                            if v.is_nil()
+                                && tb.meta.is_some()
+                                && !lacks_tm(heap, tb.meta, crate::meta::Tm::Index)
+                            {
                                 break Exit::Slow;
                             }
                             regs[a as usize] = v;
@@ -374,10 +383,14 @@ impl Vm {
                             let Value::Str(key) = kv!(kk, ins) else {
                                 break Exit::Slow;
                             };
-                            let tb = heap.tables.get_mut(t.0);
-                            if tb.meta.is_some() && tb.get_str(key).is_nil() {
+                            let tb = heap.tables.get(t.0);
+                            if tb.meta.is_some()
+                                && tb.get_str(key).is_nil()
+                                && !lacks_tm(heap, tb.meta, crate::meta::Tm::NewIndex)
+                            {
                                 break Exit::Slow;
                             }
+                            let tb = heap.tables.get_mut(t.0);
                             if tb.set_str(key, regs[c as usize], &mut heap.alloc).is_err() {
                                 break Exit::Slow;
                             }
@@ -392,10 +405,14 @@ impl Vm {
                                 Value::Float(f) if f.is_nan() => break Exit::Slow,
                                 _ => {}
                             }
-                            let tb = heap.tables.get_mut(t.0);
-                            if tb.meta.is_some() && tb.get(key).is_nil() {
+                            let tb = heap.tables.get(t.0);
+                            if tb.meta.is_some()
+                                && tb.get(key).is_nil()
+                                && !lacks_tm(heap, tb.meta, crate::meta::Tm::NewIndex)
+                            {
                                 break Exit::Slow;
                             }
+                            let tb = heap.tables.get_mut(t.0);
                             if tb.set(key, regs[c as usize], &mut heap.alloc).is_err() {
                                 break Exit::Slow;
                             }
@@ -404,10 +421,14 @@ impl Vm {
                             let Value::Table(t) = regs[a as usize] else {
                                 break Exit::Slow;
                             };
-                            let tb = heap.tables.get_mut(t.0);
-                            if tb.meta.is_some() && tb.get_int(i as i64).is_nil() {
+                            let tb = heap.tables.get(t.0);
+                            if tb.meta.is_some()
+                                && tb.get_int(i as i64).is_nil()
+                                && !lacks_tm(heap, tb.meta, crate::meta::Tm::NewIndex)
+                            {
                                 break Exit::Slow;
                             }
+                            let tb = heap.tables.get_mut(t.0);
                             if tb
                                 .set_int(i as i64, regs[c as usize], &mut heap.alloc)
                                 .is_err()
@@ -422,10 +443,14 @@ impl Vm {
                             let Value::Str(key) = kv!(kk, ins) else {
                                 break Exit::Slow;
                             };
-                            let tb = heap.tables.get_mut(t.0);
-                            if tb.meta.is_some() && tb.get_str(key).is_nil() {
+                            let tb = heap.tables.get(t.0);
+                            if tb.meta.is_some()
+                                && tb.get_str(key).is_nil()
+                                && !lacks_tm(heap, tb.meta, crate::meta::Tm::NewIndex)
+                            {
                                 break Exit::Slow;
                             }
+                            let tb = heap.tables.get_mut(t.0);
                             if tb.set_str(key, regs[c as usize], &mut heap.alloc).is_err() {
                                 break Exit::Slow;
                             }
@@ -692,8 +717,16 @@ impl Vm {
                             if HOOK {
                                 break Exit::Slow;
                             }
-                            let Value::LuaFn(ncl) = regs[a as usize] else {
-                                break Exit::Slow;
+                            let ncl = match regs[a as usize] {
+                                Value::LuaFn(ncl) => ncl,
+                                Value::Native(_) if b != 0 => {
+                                    break Exit::CallNative {
+                                        func: base + a as usize,
+                                        nargs: b as usize - 1,
+                                        nresults: c as i32 - 1,
+                                    }
+                                }
+                                _ => break Exit::Slow,
                             };
                             // (No collector check here: a Lua→Lua call allocates nothing.)
                             if b == 0 || fi + 1 >= max_frames {
@@ -758,6 +791,101 @@ impl Vm {
                         Instr::Return0 {} => {
                             fast_return!(ins, Value::Nil, 0);
                         }
+                        Instr::NewTable { a, nhash, narr } => {
+                            // The collector runs only in `exec_slow`: leave when it is due.
+                            if heap.alloc.used >= heap.alloc.threshold {
+                                break Exit::Slow;
+                            }
+                            let Some(t) = heap.new_table(narr.min(1 << 20) as usize, nhash as usize)
+                            else {
+                                break Exit::Slow;
+                            };
+                            regs[a as usize] = Value::Table(t);
+                        }
+                        Instr::ForPrep { a, j } => {
+                            // Fast path: an integer loop with a positive step and an integer
+                            // limit; everything else (floats, coercions, errors) in `for_prep`.
+                            let a = a as usize;
+                            if a > 252 {
+                                break Exit::Slow;
+                            }
+                            let (Value::Int(i0), Value::Int(lim), Value::Int(st)) =
+                                (regs[a], regs[a + 1], regs[a + 2])
+                            else {
+                                break Exit::Slow;
+                            };
+                            if st <= 0 {
+                                break Exit::Slow;
+                            }
+                            if i0 > lim {
+                                pc = pc.wrapping_add_signed(j as isize);
+                            } else {
+                                let c = (lim as u64).wrapping_sub(i0 as u64);
+                                let count = if st != 1 { c / st as u64 } else { c };
+                                regs[a + 1] = Value::Int(count.min(i64::MAX as u64) as i64);
+                                regs[a + 3] = Value::Int(i0);
+                            }
+                        }
+                        Instr::TailCall { a, b } => {
+                            // Fast path: a Lua function with a fixed parameter list, called from
+                            // a frame that has nothing to close; the callee's frame replaces
+                            // the caller's. A native in tail position leaves the loop directly.
+                            if HOOK || b == 0 || a as usize + b as usize > 256 {
+                                break Exit::Slow;
+                            }
+                            let nargs = b as usize - 1;
+                            let ncl = match regs[a as usize] {
+                                Value::LuaFn(ncl) => ncl,
+                                Value::Native(_) => {
+                                    break Exit::TailNative {
+                                        func: base + a as usize,
+                                        nargs,
+                                    }
+                                }
+                                _ => break Exit::Slow,
+                            };
+                            let p = closures.get(ncl.0);
+                            let np = p.num_params as usize;
+                            if p.is_vararg || lp.may_close || np >= 256 {
+                                break Exit::Slow;
+                            }
+                            let Some(cur) = frames.last_mut() else {
+                                break Exit::Slow;
+                            };
+                            let dst = cur.func;
+                            let from = base + a as usize;
+                            // `dst < base <= from`, and the source ends inside the window.
+                            stack.copy_within(from..from + 1 + nargs, dst);
+                            let nbase = dst + 1;
+                            if nargs < np {
+                                let Some(fill) = stack.get_mut(nbase + nargs..nbase + np) else {
+                                    break Exit::Reenter;
+                                };
+                                fill.fill(Value::Nil);
+                            }
+                            let nproto = p.proto;
+                            let nlp = protos.get(nproto.0);
+                            cur.kind = FrameKind::Lua {
+                                cl: ncl,
+                                proto: nproto,
+                            };
+                            cur.base = nbase;
+                            cur.pc = 0;
+                            cur.top = nbase + p.max_stack as usize;
+                            cur.nvarargs = 0;
+                            cur.tail = true;
+                            cur.fast_ret = cur.fast_ret && !nlp.may_close;
+                            clo = p;
+                            base = nbase;
+                            pc = 0;
+                            lp = nlp;
+                            let (b, above) = stack.split_at_mut(base);
+                            below = b;
+                            let Some(w) = above.first_chunk_mut::<256>() else {
+                                break Exit::Reenter;
+                            };
+                            regs = w;
+                        }
                         Instr::TForLoop { a, j } => {
                             let a = a as usize;
                             if a > 251 {
@@ -783,6 +911,20 @@ impl Vm {
                     // Fetched again here so the fast loop keeps no copy of it alive.
                     let ins = self.current_instr()?;
                     self.exec_slow(ins)?
+                }
+                Exit::CallNative {
+                    func,
+                    nargs,
+                    nresults,
+                } => {
+                    self.gc_check();
+                    self.precall(func, nargs, nresults, Cont::Normal, true)?;
+                }
+                Exit::TailNative { func, nargs } => {
+                    // As `tail_call` does for natives: run above the calling frame, then
+                    // return its results from it.
+                    self.gc_check();
+                    self.precall(func, nargs, -1, Cont::TailReturn, true)?;
                 }
                 Exit::Reenter | Exit::Step => {}
                 Exit::Bad => return Err(self.internal_error("fell off the end of the code")),
@@ -1548,6 +1690,19 @@ fn get_str_chain(
     None
 }
 
+/// Whether metatable `mt` is known (by its absent cache) to have no handler for `tm`.
+#[inline(always)]
+fn lacks_tm(
+    heap: &crate::heap::Heap,
+    mt: Option<crate::value::TableRef>,
+    tm: crate::meta::Tm,
+) -> bool {
+    match mt {
+        Some(mt) => heap.tables.get(mt.0).absent & (1 << tm as u32) != 0,
+        None => true,
+    }
+}
+
 /// Why the fast loop stopped.
 enum Exit {
     /// Run the instruction just fetched (at `pc - 1`) in `exec_slow`.
@@ -1558,6 +1713,14 @@ enum Exit {
     Step,
     /// The pc left the code (a malformed proto).
     Bad,
+    /// CALL of a native function with a fixed argument count (operands already decoded).
+    CallNative {
+        func: usize,
+        nargs: usize,
+        nresults: i32,
+    },
+    /// TAILCALL of a native function with a fixed argument count.
+    TailNative { func: usize, nargs: usize },
 }
 
 /// Which operand of the faulting instruction a message should describe.

@@ -99,9 +99,10 @@ impl Vm {
         self.tm_names[tm as usize]
     }
 
-    /// Looks up event `tm` in metatable `mt`, using and updating the absent cache.
+    /// Looks up event `tm` in metatable `mt` (a raw get of its `__` key), using and updating
+    /// the metatable's cache of absent events.
     #[inline]
-    pub(crate) fn fast_tm(&mut self, mt: TableRef, tm: Tm) -> Value {
+    pub fn fast_tm(&mut self, mt: TableRef, tm: Tm) -> Value {
         let bit = 1u32 << (tm as u32);
         let name = self.tm_name(tm);
         let t = self.heap.table_mut(mt);

@@ -7,7 +7,7 @@ use crate::heap::{
 };
 use crate::meta::{TM_COUNT, TM_NAMES};
 use crate::string::{hash_bytes, string_cost};
-use crate::table::{Table, TABLE_BASE_COST};
+use crate::table::Table;
 use crate::thread::{Cont, Frame, FrameKind, Thread};
 use crate::value::{FnRef, NativeRef, ProtoRef, StrRef, TableRef, ThreadRef, UpvalRef, Value};
 use crate::Error;
@@ -290,19 +290,9 @@ impl Vm {
 
     /// Creates a table with size hints.
     pub fn new_table_with(&mut self, narr: usize, nhash: usize) -> Result<TableRef, Error> {
-        if self.heap.alloc.charge(TABLE_BASE_COST).is_err() {
-            return Err(self.memory_error());
-        }
-        let t = match Table::with_capacity(narr, nhash, &mut self.heap.alloc) {
-            Ok(t) => t,
-            Err(_) => {
-                self.heap.alloc.release(TABLE_BASE_COST);
-                return Err(self.memory_error());
-            }
-        };
-        match self.heap.tables.alloc(t) {
-            Ok(h) => Ok(TableRef(h)),
-            Err(()) => Err(self.memory_error()),
+        match self.heap.new_table(narr, nhash) {
+            Some(t) => Ok(t),
+            None => Err(self.memory_error()),
         }
     }
 
@@ -650,8 +640,7 @@ impl Vm {
         self.heap.table_mut(t).meta = mt;
         self.check_finalizer(Value::Table(t), mt);
         if let Some(m) = mt {
-            let mode = self.tm_name(crate::meta::Tm::Mode);
-            let w = self.heap.table(m).get_str(mode);
+            let w = self.fast_tm(m, crate::meta::Tm::Mode);
             let mut flags = 0;
             if let Value::Str(s) = w {
                 let b = self.str_bytes(s);
