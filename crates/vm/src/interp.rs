@@ -198,11 +198,10 @@ impl Vm {
                         }
                     };
                 }
-                /// Returns from a Lua frame to a Lua caller inside the loop when nothing needs
-                /// closing and the caller wants at most one result (the common case);
-                /// otherwise the instruction goes to `exec_slow`.
                 /// Returns from a frame pushed by the inline call path (`Frame::fast_ret`) to
-                /// its Lua caller inside the loop; any other return goes to `exec_slow`.
+                /// its Lua caller inside the loop, and from the entry frame of a native's call
+                /// (`Vm::call*`, e.g. a `table.sort` comparator) straight out of the loop; any
+                /// other return goes to `exec_slow`.
                 macro_rules! fast_return {
                     ($ins:ident, $v:expr, $n:expr) => {{
                         if HOOK {
@@ -212,6 +211,26 @@ impl Vm {
                             break Exit::Slow;
                         };
                         if !callee.fast_ret || fi <= entry_depth {
+                            if fi == entry_depth
+                                && callee.cont == Cont::Normal
+                                && callee.nresults < 0
+                                && !lp.may_close
+                                && matches!(caller.kind, FrameKind::Native { .. })
+                                && cur_thread == entry_thread
+                            {
+                                // The function a native called (`Vm::call`) returns: deliver all
+                                // results to its slot, as `finish_normal` does, and leave the loop.
+                                let dst = callee.func;
+                                if $n == 1 {
+                                    let Some(slot) = below.get_mut(dst) else {
+                                        break Exit::Slow;
+                                    };
+                                    *slot = $v;
+                                }
+                                caller.top = dst + $n;
+                                frames.pop();
+                                break Exit::Done;
+                            }
                             break Exit::Slow;
                         }
                         let FrameKind::Lua { cl: ncl, proto: np } = caller.kind else {
@@ -902,7 +921,7 @@ impl Vm {
                 }
             };
             if let Some(f) = self.frames.get_mut(fi) {
-                if !matches!(exit, Exit::Reenter) {
+                if !matches!(exit, Exit::Reenter | Exit::Done) {
                     f.pc = pc;
                 }
             }
@@ -927,6 +946,7 @@ impl Vm {
                     self.precall(func, nargs, -1, Cont::TailReturn, true)?;
                 }
                 Exit::Reenter | Exit::Step => {}
+                Exit::Done => return Ok(true),
                 Exit::Bad => return Err(self.internal_error("fell off the end of the code")),
             }
         }
@@ -1713,6 +1733,8 @@ enum Exit {
     Step,
     /// The pc left the code (a malformed proto).
     Bad,
+    /// The entry frame returned to the native that called it: `run_loop` is done.
+    Done,
     /// CALL of a native function with a fixed argument count (operands already decoded).
     CallNative {
         func: usize,
