@@ -337,6 +337,12 @@ impl Vm {
                     }
                 }
                 Cont::Discard => {}
+                Cont::Redo => {
+                    self.jump(-1);
+                    if !self.hooks.is_empty() {
+                        self.hook_mark_redo();
+                    }
+                }
                 Cont::TailReturn => {
                     if first != dst {
                         self.stack.copy_within(first..first + n, dst);
@@ -408,16 +414,56 @@ impl Vm {
         match self.precall(callee, cargs, -1, Cont::Protected, false) {
             Ok(pushed) => Ok(pushed),
             Err(e) => {
+                let th = self.cur_thread;
                 self.catch(marker, e)?;
-                Ok(false)
+                // Still unwinding when a `__close` frame was left running above the marker.
+                Ok(self.cur_thread == th && self.frames.len() > marker)
             }
         }
     }
 
-    /// Catches error `e` at the pcall marker `frames[i]`: runs xpcall's handler, unwinds, and
-    /// returns `false, err` from the marker.
+    /// Catches error `e` at the pcall marker `frames[i]`: runs xpcall's handler, unwinds to
+    /// the marker, and starts closing the pending to-be-closed variables above it with the
+    /// error (`unwind_close`); when they are all closed, the marker returns `false, err`.
+    ///
+    /// Each `__close` runs as a frame above the marker, so it may yield. An error in one
+    /// comes back here (the marker is still the nearest): it goes through the handler too and
+    /// replaces the error the remaining variables get, as in PUC.
     pub(crate) fn catch(&mut self, i: usize, e: Error) -> Result<(), Error> {
-        let marker = self.frames[i];
+        let mut e = e;
+        loop {
+            let marker = match self.frames.get(i) {
+                Some(m) if matches!(m.kind, FrameKind::Pcall { .. }) => *m,
+                _ => return Err(e),
+            };
+            let errv = self.handle_error(marker, e);
+            self.close_upvals(marker.func);
+            self.frames.truncate(i + 1);
+            self.c_depth = marker.c_depth;
+            // The error value waits just above the pending variables (and xpcall's handler,
+            // at `func + 1`), and the marker's top is raised past it: each `__close` runs
+            // above it, and the collector sees everything below the top frame.
+            let keep = match self.tbc.last() {
+                Some(&s) if s >= marker.func => s + 1,
+                _ => 0,
+            };
+            let slot = keep.max(marker.func + 2);
+            self.grow_stack(slot + 1 + STACK_SLACK)?;
+            self.stack[slot] = errv;
+            if let Some(m) = self.frames.get_mut(i) {
+                m.top = slot + 1;
+            }
+            match self.unwind_close() {
+                Ok(true) => return self.finish_catch(),
+                Ok(false) => return Ok(()),
+                Err(e2) => e = e2,
+            }
+        }
+    }
+
+    /// The error value a pcall marker returns for `e`: `e`'s own, or what xpcall's message
+    /// handler makes of it (the handler runs before unwinding, on top of the failed frames).
+    fn handle_error(&mut self, marker: Frame, e: Error) -> Value {
         let mut errv = e.value();
         if let FrameKind::Pcall {
             handler: Some(h), ..
@@ -452,35 +498,83 @@ impl Vm {
             self.max_stack = saved.1;
             self.c_depth = saved.2;
         }
-        self.close_upvals(marker.func);
-        self.frames.truncate(i + 1);
-        self.c_depth = marker.c_depth;
-        // Close pending to-be-closed variables with the error. Each `__close` runs above the
-        // variables still waiting, so the marker's top is raised past them first.
-        while let Some(&s) = self.tbc.last() {
-            if s < marker.func {
-                break;
-            }
-            if let Some(m) = self.frames.get_mut(i) {
-                m.top = m.top.max(s + 1);
-            }
-            if let Err(e3) = self.close_tbc_one(Some(errv)) {
-                errv = e3.value();
+        errv
+    }
+
+    /// Unwinding to the pcall marker on top of the frame stack: closes its pending
+    /// to-be-closed variables, innermost first, each `__close` getting the error value kept
+    /// at the marker's `top - 1`. A `__close` that is a Lua function (or a native that
+    /// switched threads or pushed frames, like `coroutine.yield`) is left running and
+    /// `Ok(false)` returned: when it returns (`Cont::Discard`), the interpreter finds the
+    /// marker on top again and calls `resume_unwind`. `Ok(true)`: nothing is left to close.
+    /// One iteration per variable, never a Rust recursion.
+    fn unwind_close(&mut self) -> Result<bool, Error> {
+        let th = self.cur_thread;
+        loop {
+            let Some(&m) = self.frames.last() else {
+                return Err(self.make_error("internal error: no pcall to unwind to".into()));
+            };
+            let i = self.frames.len() - 1;
+            let errv = self
+                .stack
+                .get(m.top.wrapping_sub(1))
+                .copied()
+                .unwrap_or(Value::Nil);
+            match self.tbc.last() {
+                Some(&s) if s >= m.func => {
+                    self.tbc.pop();
+                    let v = self.stack.get(s).copied().unwrap_or(Value::Nil);
+                    let tm = self.get_metamethod(v, Tm::Close);
+                    self.invoke_meta(tm, &[v, errv], Cont::Discard)?;
+                    if self.cur_thread != th || self.frames.len() != i + 1 {
+                        return Ok(false);
+                    }
+                }
+                _ => return Ok(true),
             }
         }
-        self.grow_stack(marker.func + 3 + STACK_SLACK)?;
-        self.stack[marker.func + 1] = Value::Bool(false);
-        self.stack[marker.func + 2] = errv;
-        self.post_call(marker.func + 1, 2)
+    }
+
+    /// The pcall marker on top has closed its variables: it returns `false, err`.
+    fn finish_catch(&mut self) -> Result<(), Error> {
+        let Some(&m) = self.frames.last() else {
+            return Err(self.make_error("internal error: no pcall to unwind to".into()));
+        };
+        let errv = self
+            .stack
+            .get(m.top.wrapping_sub(1))
+            .copied()
+            .unwrap_or(Value::Nil);
+        self.grow_stack(m.func + 3 + STACK_SLACK)?;
+        self.stack[m.func + 1] = Value::Bool(false);
+        self.stack[m.func + 2] = errv;
+        self.post_call(m.func + 1, 2)
+    }
+
+    /// The interpreter found a non-Lua frame on top: a pcall marker whose `__close` call has
+    /// returned while an error unwinds to it (`catch`). Closes the next variable or, when none
+    /// is left, returns from the marker.
+    #[cold]
+    #[inline(never)]
+    pub(crate) fn resume_unwind(&mut self) -> Result<(), Error> {
+        if !matches!(
+            self.frames.last().map(|f| f.kind),
+            Some(FrameKind::Pcall { .. })
+        ) {
+            return Err(self.rt_error("internal error: not a Lua frame"));
+        }
+        if self.unwind_close()? {
+            self.finish_catch()?;
+        }
+        Ok(())
     }
 
     fn close_tbc_one(&mut self, err: Option<Value>) -> Result<(), Error> {
         if let Some(s) = self.tbc.pop() {
             let v = self.stack.get(s).copied().unwrap_or(Value::Nil);
+            // Called even when the metamethod is gone: PUC then reports the failed call.
             let tm = self.get_metamethod(v, Tm::Close);
-            if !tm.is_nil() {
-                self.call_raw(tm, &[v, err.unwrap_or(Value::Nil)])?;
-            }
+            self.call_raw(tm, &[v, err.unwrap_or(Value::Nil)])?;
         }
         Ok(())
     }

@@ -134,11 +134,10 @@ impl Vm {
         while let Some(&s) = self.tbc.last() {
             self.tbc.pop();
             let v = self.stack.get(s).copied().unwrap_or(Value::Nil);
+            // Called even when the metamethod is gone: PUC then reports the failed call.
             let tm = self.get_metamethod(v, crate::meta::Tm::Close);
-            if !tm.is_nil() {
-                if let Err(e) = self.call_raw(tm, &[v, err.unwrap_or(Value::Nil)]) {
-                    err = Some(e.value());
-                }
+            if let Err(e) = self.call_raw(tm, &[v, err.unwrap_or(Value::Nil)]) {
+                err = Some(e.value());
             }
         }
         self.frames.truncate(1);
@@ -390,6 +389,12 @@ impl Vm {
         self.heap.threads.get_mut(prev.0).status = ThreadStatus::Running;
         self.c_depth = self.heap.threads.get(co.0).base_c_depth;
         if self.top_is_wrap() {
+            // Like PUC's auxwrap, a failed `wrap` coroutine has its pending variables closed
+            // at once, from the caller's side (where a `__close` cannot yield); an error in
+            // one replaces the coroutine's.
+            if let Some(v) = self.close_thread(co)? {
+                errv = v;
+            }
             // Like PUC's auxwrap: string errors get the position of the wrap call.
             if let Value::Str(s) = errv {
                 let mut b = self.where_(1).into_bytes();

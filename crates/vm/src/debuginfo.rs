@@ -210,7 +210,7 @@ fn metamethod_event(ins: &Instr) -> &'static str {
         Eq { .. } => "eq",
         Lt { .. } | LtI { .. } | GtI { .. } => "lt",
         Le { .. } | LeI { .. } | GeI { .. } => "le",
-        Close { .. } | Return { .. } => "close",
+        Close { .. } | Return { .. } | Return0 {} | Return1 { .. } => "close",
         _ => "?",
     }
 }

@@ -40,6 +40,9 @@ pub(crate) struct HookSlot {
     pub left: u32,
     /// Frame index and pc of the last instruction traced (for line events).
     pub last: (usize, usize),
+    /// The next trace is an instruction run again after a `__close` it called (`Cont::Redo`):
+    /// it fires no events, as the close belongs to the instruction's first execution.
+    pub redo: bool,
 }
 
 impl Vm {
@@ -58,6 +61,7 @@ impl Vm {
                     hook: h,
                     left: h.count,
                     last: (usize::MAX, 0),
+                    redo: false,
                 });
             }
         }
@@ -66,6 +70,15 @@ impl Vm {
     /// The hook of thread `t`, if any.
     pub fn hook(&self, t: ThreadRef) -> Option<Hook> {
         self.hooks.iter().find(|s| s.thread == t).map(|s| s.hook)
+    }
+
+    /// Marks the running thread's next trace as the re-execution of an instruction whose
+    /// `__close` call has returned (`Cont::Redo`), so that it fires no second line or count
+    /// event.
+    pub(crate) fn hook_mark_redo(&mut self) {
+        if let Some(slot) = self.cur_hook_slot() {
+            slot.redo = true;
+        }
     }
 
     fn cur_hook_slot(&mut self) -> Option<&mut HookSlot> {
@@ -109,6 +122,11 @@ impl Vm {
         let Some(slot) = self.cur_hook_slot() else {
             return Ok(());
         };
+        if slot.redo {
+            slot.redo = false;
+            slot.last = (fi, pc);
+            return Ok(());
+        }
         let mask = slot.hook.mask;
         let mut count_event = false;
         if mask & HOOK_COUNT != 0 {

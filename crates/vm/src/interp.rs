@@ -162,7 +162,9 @@ impl Vm {
             }
             let mut fi = self.frames.len() - 1;
             let FrameKind::Lua { cl, proto } = self.frames[fi].kind else {
-                return Err(self.internal_error("not a Lua frame"));
+                // Only a pcall marker unwinding an error, whose `__close` call has returned.
+                self.resume_unwind()?;
+                continue;
             };
             let mut base = self.frames[fi].base;
             let mut pc = self.frames[fi].pc;
@@ -1212,7 +1214,8 @@ impl Vm {
             }
             Instr::Close { a } => {
                 self.close_upvals(slot(a));
-                self.close_tbc(slot(a), None)?;
+                // Runs again after each `__close` (`Cont::Redo`) until none is pending.
+                self.close_next(slot(a))?;
             }
             Instr::Tbc { a } => {
                 let v = self.r(base, a);
@@ -1482,33 +1485,35 @@ impl Vm {
         }
     }
 
-    /// Calls `__close` of pending to-be-closed variables at or above `level` (innermost first).
-    pub(crate) fn close_tbc(&mut self, level: usize, err: Option<Value>) -> Result<(), Error> {
-        while let Some(&s) = self.tbc.last() {
-            if s < level {
-                break;
-            }
-            self.tbc.pop();
-            let v = self.stack.get(s).copied().unwrap_or(Value::Nil);
-            let tm = self.get_metamethod(v, crate::meta::Tm::Close);
-            if !tm.is_nil() {
-                self.call_raw(tm, &[v, err.unwrap_or(Value::Nil)])?;
-                let top = self.cur_top();
-                let _ = top;
-            }
-        }
-        Ok(())
+    /// Starts the `__close` of the innermost pending to-be-closed variable at or above stack
+    /// slot `level`, if any (returns whether there was one). It runs as a frame with
+    /// continuation `Cont::Redo`: when it returns, the running CLOSE or RETURN instruction
+    /// executes again and closes the next variable, so closing never recurses in Rust and a
+    /// `__close` may yield.
+    pub(crate) fn close_next(&mut self, level: usize) -> Result<bool, Error> {
+        let s = match self.tbc.last() {
+            Some(&s) if s >= level => s,
+            _ => return Ok(false),
+        };
+        self.tbc.pop();
+        let v = self.stack.get(s).copied().unwrap_or(Value::Nil);
+        let tm = self.get_metamethod(v, crate::meta::Tm::Close);
+        self.check_tm_callable(tm, crate::meta::Tm::Close)?;
+        self.invoke_meta(tm, &[v, Value::Nil], Cont::Redo)?;
+        Ok(true)
     }
 
-    /// RETURN: closes upvalues and to-be-closed variables, then delivers the results.
+    /// RETURN: closes upvalues and to-be-closed variables, then delivers the results. While a
+    /// variable is pending, its `__close` is started and the instruction runs again after it
+    /// (the results stay in place: they are registers, or end at the frame's `top`, below
+    /// where the `__close` runs).
     pub(crate) fn return_from(&mut self, first: usize, n: usize) -> Result<(), Error> {
         let base = self.frames.last().map(|f| f.base).unwrap_or(0);
         if matches!(self.open_upvals.last(), Some((i, _)) if *i >= base) {
             self.close_upvals(base);
         }
-        if matches!(self.tbc.last(), Some(s) if *s >= base) {
-            // Protect the results above the frame's registers while __close runs.
-            self.close_tbc(base, None)?;
+        if matches!(self.tbc.last(), Some(s) if *s >= base) && self.close_next(base)? {
+            return Ok(());
         }
         if !self.hooks.is_empty() {
             self.hook_return()?;

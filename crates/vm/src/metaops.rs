@@ -386,7 +386,7 @@ impl Vm {
 
     /// PUC's `attempt to call a number value (metamethod 'add')` when a metamethod is neither a
     /// function nor has a `__call` of its own; anything callable is left to the call.
-    fn check_tm_callable(&mut self, tm: Value, ev: Tm) -> Result<(), Error> {
+    pub(crate) fn check_tm_callable(&mut self, tm: Value, ev: Tm) -> Result<(), Error> {
         if tm.is_function() || !self.get_metamethod(tm, Tm::Call).is_nil() {
             return Ok(());
         }

@@ -28,6 +28,12 @@ pub(crate) enum Cont {
     /// The function called by `pcall`/`xpcall`: on return, prepend `true` and return from the
     /// marker frame below.
     Protected,
+    /// A `__close` metamethod called by a CLOSE or RETURN instruction: its results are dropped
+    /// and the calling Lua frame runs that instruction again, which closes the next pending
+    /// variable or, when none is left, completes. (A `__close` run while an error unwinds to a
+    /// `pcall` marker uses `Discard`; the interpreter then finds the marker on top and carries
+    /// on unwinding, see `Vm::resume_unwind`.)
+    Redo,
 }
 
 /// What a frame runs.
