@@ -21,19 +21,30 @@ fn read_line(ed: &mut Option<DefaultEditor>, prompt: &str) -> Option<String> {
             Err(_) => None,
         },
         None => {
+            // Not a terminal: show the prompt and echo the line, as `lua5.4` (through
+            // readline) does when its input is a pipe or a file.
             print!("{prompt}");
             let _ = std::io::stdout().flush();
             let mut line = String::new();
             match std::io::stdin().read_line(&mut line) {
                 Ok(0) | Err(_) => None,
-                Ok(_) => Some(line.trim_end_matches(['\n', '\r']).to_string()),
+                Ok(_) => {
+                    let line = line.trim_end_matches(['\n', '\r']).to_string();
+                    println!("{line}");
+                    Some(line)
+                }
             }
         }
     }
 }
 
 pub fn run(tape: &mut Tape) {
-    let mut editor = DefaultEditor::new().ok();
+    use std::io::IsTerminal;
+    let mut editor = if std::io::stdin().is_terminal() {
+        DefaultEditor::new().ok()
+    } else {
+        None
+    };
     loop {
         let prompt = tape
             .global_string("_PROMPT")
@@ -75,12 +86,13 @@ pub fn run(tape: &mut Tape) {
         match tape.exec(chunk.as_bytes(), "=stdin", &[]) {
             Ok(values) if !values.is_empty() => {
                 if let Err(e) = tape.print_values(&values) {
-                    eprintln!("tape: error calling 'print' ({})", e.message());
+                    eprintln!("error calling 'print' ({})", e.message());
                 }
             }
             Ok(_) => {}
             Err(e) => {
-                eprintln!("tape: {}", e.message());
+                // Like lua.c's REPL: no program name before the message.
+                eprintln!("{}", e.message());
                 if let Some(tb) = e.traceback() {
                     eprintln!("{tb}");
                 }
