@@ -12,6 +12,25 @@ struct SlotMeta {
     marked: bool,
 }
 
+/// Mutable access to an arena's mark bits only.
+pub(crate) struct Marks<'a>(&'a mut [SlotMeta]);
+
+impl Marks<'_> {
+    /// As `Arena::mark`: sets the mark bit; true if the object is newly reached.
+    #[inline]
+    pub fn mark(&mut self, h: Handle) -> bool {
+        match self.0.get_mut(h.idx as usize) {
+            Some(m) => {
+                debug_assert!(m.live && m.gen == h.gen, "marking a stale handle");
+                let fresh = !m.marked;
+                m.marked = true;
+                fresh
+            }
+            None => false,
+        }
+    }
+}
+
 /// Invariant: `items.len() == meta.len()`; a slot is on `free` iff `!meta.live`; a free slot
 /// holds `T::default()` (so it owns no payload).
 pub(crate) struct Arena<T> {
@@ -83,6 +102,19 @@ impl<T: Default> Arena<T> {
         let fresh = !m.marked;
         m.marked = true;
         fresh
+    }
+
+    /// The mark bits alone, borrowed apart from the items (see `items_and_marks`).
+    #[inline]
+    pub fn marks(&mut self) -> Marks<'_> {
+        Marks(&mut self.meta)
+    }
+
+    /// The items and the mark bits borrowed apart, so the collector can read one object of
+    /// this arena while it marks the others it refers to.
+    #[inline]
+    pub fn items_and_marks(&mut self) -> (&[T], Marks<'_>) {
+        (&self.items, Marks(&mut self.meta))
     }
 
     /// Frees every live unmarked slot (calling `on_free` with its handle and item first) and

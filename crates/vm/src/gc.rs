@@ -300,17 +300,20 @@ impl Vm {
     /// Marks a table's metatable and its entries as its weak mode allows, recording weak
     /// tables for the clearing phases.
     fn traverse_table(&mut self, m: &mut Marker, t: TableRef, vals: &mut Vec<Value>) {
-        vals.clear();
-        let tb = self.heap.tables.get(t.0);
-        let meta = tb.meta;
-        tb.for_each_entry(|k, v| {
-            vals.push(k);
-            vals.push(v);
-        });
+        let meta = self.heap.tables.get(t.0).meta;
         let (weak_k, weak_v) = self.weak_mode(meta);
         if let Some(mt) = meta {
             self.mark_value(m, Value::Table(mt));
         }
+        if !weak_k && !weak_v {
+            self.traverse_strong_table(m, t);
+            return;
+        }
+        vals.clear();
+        self.heap.tables.get(t.0).for_each_entry(|k, v| {
+            vals.push(k);
+            vals.push(v);
+        });
         match (weak_k, weak_v) {
             (false, false) => {
                 for i in 0..vals.len() {
@@ -347,6 +350,58 @@ impl Vm {
                 m.all_weak.push(t);
             }
         }
+    }
+
+    /// Marks every key and value of a table without weak references in place: the table is
+    /// read while the mark bits of the arenas are written, each borrowed apart (the common
+    /// case, so no copy of the entries is made).
+    fn traverse_strong_table(&mut self, m: &mut Marker, t: TableRef) {
+        let heap = &mut self.heap;
+        let (tables, mut table_marks) = heap.tables.items_and_marks();
+        let mut string_marks = heap.strings.arena.marks();
+        let mut fn_marks = self.closures.marks();
+        let mut native_marks = heap.natives.marks();
+        let mut ud_marks = heap.userdata.marks();
+        let mut thread_marks = heap.threads.marks();
+        let Some(tb) = tables.get(t.0.idx as usize) else {
+            return;
+        };
+        let gray = &mut m.gray;
+        tb.for_each_entry(|k, v| {
+            for x in [k, v] {
+                match x {
+                    Value::Str(s) => {
+                        string_marks.mark(s.0);
+                    }
+                    Value::Table(x) => {
+                        if table_marks.mark(x.0) {
+                            gray.push(Gray::Table(x));
+                        }
+                    }
+                    Value::LuaFn(f) => {
+                        if fn_marks.mark(f.0) {
+                            gray.push(Gray::Fn(f));
+                        }
+                    }
+                    Value::Native(f) => {
+                        if native_marks.mark(f.0) {
+                            gray.push(Gray::Native(f));
+                        }
+                    }
+                    Value::Userdata(u) => {
+                        if ud_marks.mark(u.0) {
+                            gray.push(Gray::Ud(u));
+                        }
+                    }
+                    Value::Thread(th) => {
+                        if thread_marks.mark(th.0) {
+                            gray.push(Gray::Thread(th));
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        });
     }
 
     /// Drains the gray stack, then marks the values of ephemeron entries whose keys became

@@ -503,6 +503,7 @@ impl Table {
     }
 
     /// Visits every live entry (for the collector).
+    #[inline]
     pub(crate) fn for_each_entry(&self, mut f: impl FnMut(Value, Value)) {
         for v in &self.arr {
             if !v.is_nil() {
