@@ -1157,39 +1157,9 @@ impl Vm {
             Instr::BAndK { a, b, k } => self.arith_k(ArithOp::BAnd, a, b, k)?,
             Instr::BOrK { a, b, k } => self.arith_k(ArithOp::BOr, a, b, k)?,
             Instr::BXorK { a, b, k } => self.arith_k(ArithOp::BXor, a, b, k)?,
-            Instr::AddI { a, b, i } => {
-                let x = self.r(base, b);
-                self.arith(
-                    ArithOp::Add,
-                    x,
-                    Value::Int(i as i64),
-                    slot(a),
-                    Culprit::Reg(b),
-                    Culprit::None,
-                )?
-            }
-            Instr::ShlI { a, b, i } => {
-                let x = self.r(base, b);
-                self.arith(
-                    ArithOp::Shl,
-                    x,
-                    Value::Int(i as i64),
-                    slot(a),
-                    Culprit::Reg(b),
-                    Culprit::None,
-                )?
-            }
-            Instr::ShrI { a, b, i } => {
-                let x = self.r(base, b);
-                self.arith(
-                    ArithOp::Shr,
-                    x,
-                    Value::Int(i as i64),
-                    slot(a),
-                    Culprit::Reg(b),
-                    Culprit::None,
-                )?
-            }
+            Instr::AddI { a, b, i } => self.arith_ri(ArithOp::Add, a, b, i)?,
+            Instr::ShlI { a, b, i } => self.arith_ri(ArithOp::Shl, a, b, i)?,
+            Instr::ShrI { a, b, i } => self.arith_ri(ArithOp::Shr, a, b, i)?,
             Instr::Add { a, b, c } => self.arith_rr(ArithOp::Add, a, b, c)?,
             Instr::Sub { a, b, c } => self.arith_rr(ArithOp::Sub, a, b, c)?,
             Instr::Mul { a, b, c } => self.arith_rr(ArithOp::Mul, a, b, c)?,
@@ -1410,6 +1380,20 @@ impl Vm {
             base + a as usize,
             Culprit::Reg(b),
             Culprit::Reg(c),
+        )
+    }
+
+    /// An arithmetic instruction with an immediate integer operand (`ADDI`, `SHLI`, `SHRI`).
+    fn arith_ri(&mut self, op: ArithOp, a: u8, b: u8, i: i16) -> Result<(), Error> {
+        let base = self.frames.last().map(|f| f.base).unwrap_or(0);
+        let x = self.r(base, b);
+        self.arith(
+            op,
+            x,
+            Value::Int(i as i64),
+            base + a as usize,
+            Culprit::Reg(b),
+            Culprit::None,
         )
     }
 
