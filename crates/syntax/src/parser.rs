@@ -17,6 +17,7 @@
 //! is 1), and no returned height exceeds `MAX_DEPTH`.
 
 use crate::ast::*;
+use crate::gotos::Gotos;
 use crate::lexer::{tok_name, Lexer, Tok, Token};
 use crate::scope::Scopes;
 use crate::SyntaxError;
@@ -43,6 +44,8 @@ pub struct Parser<'a> {
     vararg: bool,
     /// Locals and upvalues per function, for PUC's limit errors (see `scope`).
     scopes: Scopes,
+    /// Labels and pending gotos per function, for PUC's parse-time goto errors (see `gotos`).
+    gotos: Gotos,
 }
 
 /// `h + 1`, the height of a node whose highest child has height `h`.
@@ -95,6 +98,8 @@ fn expr(line: u32, kind: ExprKind) -> Expr {
 impl<'a> Parser<'a> {
     pub fn new(mut lex: Lexer<'a>) -> PResult<Self> {
         let tok = lex.next_token()?;
+        let mut gotos = Gotos::default();
+        gotos.open_func();
         Ok(Parser {
             lex,
             tok,
@@ -102,6 +107,7 @@ impl<'a> Parser<'a> {
             level: 0,
             vararg: true,
             scopes: Scopes::new(),
+            gotos,
         })
     }
 
@@ -273,10 +279,11 @@ impl<'a> Parser<'a> {
 
     /// mainfunc -> block EOF
     pub fn main_chunk(&mut self) -> PResult<FuncBody> {
-        let (body, _) = self.block()?;
+        let (body, _) = self.block(None)?;
         if self.tok.tok != Tok::Eof {
             return Err(self.error_expected(&Tok::Eof));
         }
+        self.gotos.close_func().map_err(|m| self.sem_error(&m))?;
         Ok(FuncBody {
             params: Vec::new(),
             is_vararg: true,
@@ -296,7 +303,9 @@ impl<'a> Parser<'a> {
     }
 
     /// block -> { stat [';'] } [retstat]
-    fn block(&mut self) -> PResult<(Block, u32)> {
+    /// `loop_start`: for a loop body, the count of active locals before the loop's own (its
+    /// `break`s are resolved when the body closes).
+    fn block(&mut self, loop_start: Option<usize>) -> PResult<(Block, u32)> {
         let mut block = Block {
             stats: Vec::new(),
             ret: None,
@@ -304,6 +313,8 @@ impl<'a> Parser<'a> {
         };
         let mut h = 0;
         let mark = self.scopes.mark();
+        let nactvar = loop_start.unwrap_or_else(|| self.scopes.nactvar());
+        self.gotos.enter_block(nactvar, loop_start.is_some());
         while !self.block_follow(true) {
             if self.tok.tok == Tok::Return {
                 h = h.max(self.ret_stat(&mut block.ret)?);
@@ -311,6 +322,7 @@ impl<'a> Parser<'a> {
             }
             h = h.max(self.statement(&mut block.stats)?);
         }
+        self.gotos.leave_block();
         self.scopes.restore(mark);
         block.end_line = self.tok.line;
         Ok((block, self.height(up(h))?))
@@ -369,29 +381,46 @@ impl<'a> Parser<'a> {
     /// DO block END
     fn do_stat(&mut self, line: u32, stats: &mut Vec<Stat>) -> PResult<u32> {
         self.next()?;
-        let (body, h) = self.block()?;
+        let (body, h) = self.block(None)?;
         self.check_match(&Tok::End, &Tok::Do, line)?;
         self.push_stat(stats, line, StatKind::Do(body), h)
     }
 
     /// label -> '::' NAME '::'
+    /// As in PUC, the no-op statements after a label (`;` and further labels) are parsed
+    /// first, so consecutive labels are declared last to first, all where the next real
+    /// statement (or the block's end) starts.
     fn label_stat(&mut self, line: u32, stats: &mut Vec<Stat>) -> PResult<u32> {
         self.next()?;
         let name = self.check_name()?;
         self.check_next(&Tok::DbColon)?;
+        while self.is(b';') || self.tok.tok == Tok::DbColon {
+            self.statement(stats)?;
+        }
+        let last = self.block_follow(false);
+        let nactvar = self.scopes.nactvar();
+        let scopes = &self.scopes;
+        let res = self
+            .gotos
+            .label(&name, line, nactvar, last, |i| scopes.local_name(i));
+        res.map_err(|m| self.sem_error(&m))?;
         self.push_stat(stats, line, StatKind::Label(name), 0)
     }
 
     /// BREAK
     fn break_stat(&mut self, line: u32, stats: &mut Vec<Stat>) -> PResult<u32> {
         self.next()?;
+        self.gotos.goto("break", line, self.scopes.nactvar());
         self.push_stat(stats, line, StatKind::Break, 0)
     }
 
     /// GOTO NAME
     fn goto_stat(&mut self, line: u32, stats: &mut Vec<Stat>) -> PResult<u32> {
         self.next()?;
+        // PUC's goto line is the one the lexer has reached past `goto`.
+        let goto_line = self.lex.line;
         let name = self.check_name()?;
+        self.gotos.goto(&name, goto_line, self.scopes.nactvar());
         self.push_stat(stats, line, StatKind::Goto(name), 0)
     }
 
@@ -406,7 +435,7 @@ impl<'a> Parser<'a> {
             }
         }
         let else_block = if self.test_next(&Tok::Else)? {
-            let (block, bh) = self.block()?;
+            let (block, bh) = self.block(None)?;
             h = h.max(bh);
             Some(block)
         } else {
@@ -421,7 +450,7 @@ impl<'a> Parser<'a> {
         self.next()?; // skip IF or ELSEIF
         let (cond, ch) = self.expr()?;
         self.check_next(&Tok::Then)?;
-        let (block, bh) = self.block()?;
+        let (block, bh) = self.block(None)?;
         arms.push((cond, block));
         Ok(ch.max(bh))
     }
@@ -431,7 +460,7 @@ impl<'a> Parser<'a> {
         self.next()?;
         let (cond, ch) = self.expr()?;
         self.check_next(&Tok::Do)?;
-        let (body, bh) = self.block()?;
+        let (body, bh) = self.block(Some(self.scopes.nactvar()))?;
         self.check_match(&Tok::End, &Tok::While, line)?;
         self.push_stat(stats, line, StatKind::While { cond, body }, ch.max(bh))
     }
@@ -439,7 +468,7 @@ impl<'a> Parser<'a> {
     /// repeatstat -> REPEAT block UNTIL cond
     fn repeat_stat(&mut self, line: u32, stats: &mut Vec<Stat>) -> PResult<u32> {
         self.next()?;
-        let (body, bh) = self.block()?;
+        let (body, bh) = self.block(Some(self.scopes.nactvar()))?;
         self.check_match(&Tok::Until, &Tok::Repeat, line)?;
         let (cond, ch) = self.expr()?;
         self.push_stat(stats, line, StatKind::Repeat { body, cond }, ch.max(bh))
@@ -464,6 +493,7 @@ impl<'a> Parser<'a> {
     /// forbody -> DO block
     fn num_for(&mut self, line: u32, var: Name, stats: &mut Vec<Stat>) -> PResult<u32> {
         let mark = self.scopes.mark();
+        let outer = self.scopes.nactvar();
         for _ in 0..3 {
             self.declare("(for state)")?;
         }
@@ -481,7 +511,7 @@ impl<'a> Parser<'a> {
         }
         self.check_next(&Tok::Do)?;
         self.scopes.activate();
-        let (body, bh) = self.block()?;
+        let (body, bh) = self.block(Some(outer))?;
         self.scopes.restore(mark);
         let kind = StatKind::NumFor {
             var,
@@ -496,6 +526,7 @@ impl<'a> Parser<'a> {
     /// forlist -> NAME {',' NAME} IN explist forbody
     fn gen_for(&mut self, line: u32, var: Name, stats: &mut Vec<Stat>) -> PResult<u32> {
         let mark = self.scopes.mark();
+        let outer = self.scopes.nactvar();
         for _ in 0..4 {
             self.declare("(for state)")?;
         }
@@ -510,7 +541,7 @@ impl<'a> Parser<'a> {
         let (exprs, eh) = self.exp_list()?;
         self.check_next(&Tok::Do)?;
         self.scopes.activate();
-        let (body, bh) = self.block()?;
+        let (body, bh) = self.block(Some(outer))?;
         self.scopes.restore(mark);
         self.push_stat(
             stats,
@@ -538,6 +569,10 @@ impl<'a> Parser<'a> {
             None
         };
         let (func, h) = self.body(method.is_some(), line)?;
+        // PUC checks the name once the body is parsed.
+        if path.is_empty() && method.is_none() && self.scopes.is_readonly(&base) {
+            return Err(self.const_error(&base));
+        }
         let kind = StatKind::Function {
             name: FuncName { base, path, method },
             func,
@@ -584,6 +619,7 @@ impl<'a> Parser<'a> {
                 self.scopes.set_last_const();
             }
             if attrib == Attrib::Close {
+                self.scopes.set_last_close();
                 if has_close {
                     return Err(self.sem_error("multiple to-be-closed variables in local list"));
                 }
@@ -629,6 +665,7 @@ impl<'a> Parser<'a> {
         if !is_var(&first) {
             return Err(self.error("syntax error"));
         }
+        self.check_writable(&first)?;
         let mut targets = vec![first];
         let saved_level = self.level;
         while self.test_next(&Tok::Char(b','))? {
@@ -637,6 +674,7 @@ impl<'a> Parser<'a> {
             if !is_var(&target) {
                 return Err(self.error("syntax error"));
             }
+            self.check_writable(&target)?;
             h = h.max(th);
             targets.push(target);
         }
@@ -644,6 +682,20 @@ impl<'a> Parser<'a> {
         let (exprs, eh) = self.exp_list()?;
         self.level = saved_level;
         self.push_stat(stats, line, StatKind::Assign { targets, exprs }, h.max(eh))
+    }
+
+    /// PUC's `check_readonly`: an assignment target naming a `<const>` or `<close>` variable
+    /// fails as soon as it is parsed.
+    fn check_writable(&self, target: &Expr) -> PResult<()> {
+        match &target.kind {
+            ExprKind::Name(n) if self.scopes.is_readonly(n) => Err(self.const_error(n)),
+            _ => Ok(()),
+        }
+    }
+
+    #[cold]
+    fn const_error(&self, name: &str) -> SyntaxError {
+        self.sem_error(&format!("attempt to assign to const variable '{name}'"))
     }
 
     /// body -> '(' parlist ')' block END
@@ -662,6 +714,7 @@ impl<'a> Parser<'a> {
             end_line: 0,
         });
         self.scopes.open_func(line);
+        self.gotos.open_func();
         if is_method {
             self.declare("self")?;
             func.params.push("self".to_string());
@@ -688,10 +741,11 @@ impl<'a> Parser<'a> {
         self.check_next(&Tok::Char(b')'))?;
         self.scopes.activate();
         let outer_vararg = std::mem::replace(&mut self.vararg, func.is_vararg);
-        let (body, h) = self.block()?;
+        let (body, h) = self.block(None)?;
         func.body = body;
         func.end_line = self.tok.line;
         self.check_match(&Tok::End, &Tok::Function, line)?;
+        self.gotos.close_func().map_err(|m| self.sem_error(&m))?;
         self.scopes.close_func();
         self.vararg = outer_vararg;
         Ok((func, self.height(up(h))?))
