@@ -9,9 +9,12 @@
 //!   parenthesis, unary operator, table constructor and right-associative operand) and each
 //!   extra assignment target takes a level while it is parsed; more than `MAX_LEVELS` fails
 //!   with PUC's message `C stack overflow`;
-//! - tree height: left-associative chains (`a+a+...`, `a.b.c...`, `f()()...`) take no level
-//!   but deepen the tree; a node higher than `MAX_DEPTH` fails with the syntax error
-//!   `chunk has too many syntax levels` (Lua 5.1's wording for its own nesting limit).
+//! - tree height: the depth of recursion a walk of the tree needs. Left-associative chains
+//!   (`a+a+...`, `a.b.c...`, `f()()...`) take no level, as in PUC, and walks follow them in a
+//!   loop (see `ast.rs`), so a chain link is no higher than its left child or one above its
+//!   other children, and a chain of any length is as high as its highest operand plus one. A
+//!   node higher than `MAX_DEPTH` (only reachable by inputs PUC rejects with `C stack
+//!   overflow` anyway) fails with `chunk has too many syntax levels`.
 //!
 //! Invariant: every parse function returns its node together with the node's height (a leaf
 //! is 1), and no returned height exceeds `MAX_DEPTH`.
@@ -46,6 +49,17 @@ pub struct Parser<'a> {
     scopes: Scopes,
     /// Labels and pending gotos per function, for PUC's parse-time goto errors (see `gotos`).
     gotos: Gotos,
+}
+
+/// The height of a chain link whose left child `child` has height `child_h` and whose other
+/// children reach `other_h`: a walk that reaches the link through a chain loops on to `child`
+/// when that is a link too.
+fn link_height(child: &Expr, child_h: u32, other_h: u32) -> u32 {
+    if child.chain_child().is_some() {
+        child_h.max(up(other_h))
+    } else {
+        up(child_h.max(other_h))
+    }
 }
 
 /// `h + 1`, the height of a node whose highest child has height `h`.
@@ -818,7 +832,12 @@ impl<'a> Parser<'a> {
         let line = self.tok.line;
         self.next()?;
         let (right, rh) = self.sub_expr(right_pri)?;
-        let h = self.height(up(left.1.max(rh)))?;
+        let h = if op.is_right_assoc() {
+            up(left.1.max(rh))
+        } else {
+            link_height(&left.0, left.1, rh)
+        };
+        let h = self.height(h)?;
         Ok((
             expr(
                 line,
@@ -928,7 +947,7 @@ impl<'a> Parser<'a> {
         let key_line = self.tok.line;
         let name = self.check_name()?;
         let key = expr(key_line, ExprKind::Str(name.into_bytes()));
-        let h = self.height(up(obj.1.max(1)))?;
+        let h = self.height(link_height(&obj.0, obj.1, 1))?;
         Ok((
             expr(line, ExprKind::Index(Box::new(obj.0), Box::new(key))),
             h,
@@ -940,7 +959,7 @@ impl<'a> Parser<'a> {
         self.next()?;
         let (key, kh) = self.expr()?;
         self.check_next(&Tok::Char(b']'))?;
-        let h = self.height(up(obj.1.max(kh)))?;
+        let h = self.height(link_height(&obj.0, obj.1, kh))?;
         Ok((
             expr(line, ExprKind::Index(Box::new(obj.0), Box::new(key))),
             h,
@@ -952,7 +971,7 @@ impl<'a> Parser<'a> {
         self.next()?;
         let name = self.check_name()?;
         let (args, ah) = self.func_args(line)?;
-        let h = self.height(up(obj.1.max(ah)))?;
+        let h = self.height(link_height(&obj.0, obj.1, ah))?;
         Ok((
             expr(line, ExprKind::MethodCall(Box::new(obj.0), name, args)),
             h,
@@ -962,7 +981,7 @@ impl<'a> Parser<'a> {
     /// funcargs
     fn call_suffix(&mut self, func: (Expr, u32), line: u32) -> PResult<(Expr, u32)> {
         let (args, ah) = self.func_args(line)?;
-        let h = self.height(up(func.1.max(ah)))?;
+        let h = self.height(link_height(&func.0, func.1, ah))?;
         Ok((expr(line, ExprKind::Call(Box::new(func.0), args)), h))
     }
 
