@@ -66,6 +66,10 @@ fn long_left_associative_chains() {
         let head: String = src.chars().take(30).collect();
         let ast = tape_syntax::parse(src.as_bytes(), "=deep").expect("parses");
         let proto = tape_compiler::compile(&ast, "=deep").expect("compiles");
-        assert_eq!(tape_bytecode::verify::verify(&proto), Ok(()), "chain {head:?}");
+        assert_eq!(
+            tape_bytecode::verify::verify(&proto),
+            Ok(()),
+            "chain {head:?}"
+        );
     }
 }

@@ -789,7 +789,9 @@ impl Vm {
             Value::LightUserdata(p) => {
                 // PUC prints the pointer with C's `%p` ("(nil)" for null) after the `__name`
                 // of the shared metatable, if it has one.
-                let name = self.light_ud_name().unwrap_or_else(|| "userdata".to_string());
+                let name = self
+                    .light_ud_name()
+                    .unwrap_or_else(|| "userdata".to_string());
                 match p {
                     0 => format!("{name}: (nil)").into_bytes(),
                     _ => format!("{name}: 0x{p:x}").into_bytes(),

@@ -66,7 +66,7 @@ fn key_hash(k: Value) -> u64 {
         Value::Native(s) => mix(s.0.idx as u64 | 4 << 40),
         Value::Userdata(s) => mix(s.0.idx as u64 | 5 << 40),
         Value::Thread(s) => mix(s.0.idx as u64 | 6 << 40),
-        Value::LightUserdata(p) => mix(p ^ 7 << 56),
+        Value::LightUserdata(p) => mix(p ^ (7 << 56)),
         Value::Nil => 0,
     }
 }
