@@ -1,5 +1,5 @@
 -- Guest input that PUC Lua handles differently (or crashes on) must end in a clean error in
--- Tape: huge nesting, long operator chains, runaway recursion. The VM stays usable after each.
+-- Tape: huge nesting, runaway recursion (long `+` chains run, as in PUC). The VM stays usable.
 local function try(what, src)
   local f, err = load(src)
   if f then

@@ -553,7 +553,7 @@ impl FuncState {
             _ => self.jump_on_cond(e, false)?,
         };
         let mut f = e.f;
-        self.concat_jumps(&mut f, pc);
+        self.add_jump(&mut f, pc);
         e.f = f;
         self.patch_to_here(e.t);
         e.t = NO_JUMP;
@@ -569,7 +569,7 @@ impl FuncState {
             _ => self.jump_on_cond(e, true)?,
         };
         let mut t = e.t;
-        self.concat_jumps(&mut t, pc);
+        self.add_jump(&mut t, pc);
         e.t = t;
         self.patch_to_here(e.f);
         e.f = NO_JUMP;

@@ -134,37 +134,17 @@ impl Compiler {
             ExprKind::Function(body) => self.body(body)?,
             ExprKind::Table(fields) => self.constructor(fields, e.line)?,
             ExprKind::Name(n) => self.single_var(n)?.0,
-            ExprKind::Index(obj, key) => {
-                let mut v = self.expr(obj)?;
-                self.fs().exp2anyregup(&mut v)?;
-                let mut k = self.expr(key)?;
-                let fs = self.fs();
-                fs.exp2val(&mut k)?;
-                fs.indexed(&mut v, &mut k)?;
-                v
-            }
-            ExprKind::Call(f, args) => {
-                let mut v = self.expr(f)?;
-                self.fs().exp2nextreg(&mut v)?;
-                self.func_args(v, args, e.line)?
-            }
-            ExprKind::MethodCall(obj, name, args) => {
-                let mut v = self.expr(obj)?;
-                self.fs().self_op(&mut v, name.as_bytes())?;
-                self.func_args(v, args, e.line)?
-            }
+            ExprKind::Index(..) | ExprKind::Call(..) | ExprKind::MethodCall(..) => self.chain(e)?,
             ExprKind::Paren(inner) => {
                 let mut v = self.expr(inner)?;
                 self.fs().discharge_vars(&mut v);
                 v
             }
-            ExprKind::Binary(op, l, r) => {
-                let mut v1 = self.expr(l)?;
-                self.fs().infix(*op, &mut v1)?;
-                let mut v2 = self.expr(r)?;
-                self.fs().posfix(*op, &mut v1, &mut v2, e.line)?;
-                v1
+            ExprKind::Binary(op, l, r) if op.is_right_assoc() => {
+                let v1 = self.expr(l)?;
+                self.chain_link(e, v1)?
             }
+            ExprKind::Binary(..) => self.chain(e)?,
             ExprKind::Unary(op, x) => {
                 let mut v = self.expr(x)?;
                 self.fs().prefix(*op, &mut v, e.line)?;
@@ -172,6 +152,54 @@ impl Compiler {
             }
         };
         Ok(d)
+    }
+
+    /// Compiles a left-associative chain (see `Expr::chain_child`): its innermost operand by
+    /// recursion, then each link from the inside out in a loop, so a chain of any length takes
+    /// one level of recursion (plus what its other operands need). The instructions are those
+    /// the plain recursive walk would emit, in the same order.
+    fn chain(&mut self, top: &Expr) -> Result<ExpDesc, CompileError> {
+        let mut links = Vec::new();
+        let mut e = top;
+        while let Some(child) = e.chain_child() {
+            links.push(e);
+            e = child;
+        }
+        let mut v = self.expr(e)?;
+        for link in links.iter().rev() {
+            v = self.chain_link(link, v)?;
+        }
+        Ok(v)
+    }
+
+    /// Completes chain link `e` whose left operand (receiver, called expression) compiled to
+    /// `v`.
+    fn chain_link(&mut self, e: &Expr, mut v: ExpDesc) -> Result<ExpDesc, CompileError> {
+        Ok(match &e.kind {
+            ExprKind::Index(_, key) => {
+                self.fs().exp2anyregup(&mut v)?;
+                let mut k = self.expr(key)?;
+                let fs = self.fs();
+                fs.exp2val(&mut k)?;
+                fs.indexed(&mut v, &mut k)?;
+                v
+            }
+            ExprKind::Call(_, args) => {
+                self.fs().exp2nextreg(&mut v)?;
+                self.func_args(v, args, e.line)?
+            }
+            ExprKind::MethodCall(_, name, args) => {
+                self.fs().self_op(&mut v, name.as_bytes())?;
+                self.func_args(v, args, e.line)?
+            }
+            ExprKind::Binary(op, _, r) => {
+                self.fs().infix(*op, &mut v)?;
+                let mut v2 = self.expr(r)?;
+                self.fs().posfix(*op, &mut v, &mut v2, e.line)?;
+                v
+            }
+            _ => v,
+        })
     }
 
     /// Compiles an expression list; all but the last go to consecutive registers. Returns the

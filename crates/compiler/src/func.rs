@@ -267,6 +267,20 @@ impl FuncState {
         self.code[pc as usize].set_jump(off);
     }
 
+    /// Adds the single jump `pc` (or nothing, for `NO_JUMP`) to list `*list`. It goes first,
+    /// so a long list is not walked: `a and b and c ...` adds one jump per operand to the same
+    /// list. The order of a list does not matter, as every entry is patched on its own.
+    pub fn add_jump(&mut self, list: &mut i32, pc: i32) {
+        if pc == NO_JUMP || self.get_jump(pc) != NO_JUMP {
+            self.concat_jumps(list, pc);
+            return;
+        }
+        if *list != NO_JUMP {
+            self.fix_jump(pc, *list);
+        }
+        *list = pc;
+    }
+
     /// Appends list `l2` to list `*l1`.
     pub fn concat_jumps(&mut self, l1: &mut i32, l2: i32) {
         if l2 == NO_JUMP {

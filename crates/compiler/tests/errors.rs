@@ -19,20 +19,20 @@ fn check(src: &str, want: &str) {
 
 #[test]
 fn break_and_goto_resolution() {
-    check("break", "src:1: break outside loop at line 1");
-    check("do break end", "src:1: break outside loop at line 1");
-    check("if x then break end", "src:1: break outside loop at line 1");
+    check("break", "parse: src:1: break outside loop at line 1");
+    check("do break end", "parse: src:1: break outside loop at line 1");
+    check("if x then break end", "parse: src:1: break outside loop at line 1");
     check(
         "goto nowhere",
-        "src:1: no visible label 'nowhere' for <goto> at line 1",
+        "parse: src:1: no visible label 'nowhere' for <goto> at line 1",
     );
     check(
         "for i=1,2 do end goto l",
-        "src:1: no visible label 'l' for <goto> at line 1",
+        "parse: src:1: no visible label 'l' for <goto> at line 1",
     );
     check(
         "x = 1\n\ngoto y\nx = 2\n",
-        "src:5: no visible label 'y' for <goto> at line 3",
+        "parse: src:5: no visible label 'y' for <goto> at line 3",
     );
     check("while true do break end", "ok");
     check("do goto f; local x; ::f:: end", "ok");
@@ -46,24 +46,24 @@ fn break_and_goto_resolution() {
 fn goto_into_scope() {
     check(
         "goto f; local x; ::f:: print(x)",
-        "src:1: <goto f> at line 1 jumps into the scope of local 'x'",
+        "parse: src:1: <goto f> at line 1 jumps into the scope of local 'x'",
     );
     check(
         "repeat goto f; local x; ::f:: until x",
-        "src:1: <goto f> at line 1 jumps into the scope of local 'x'",
+        "parse: src:1: <goto f> at line 1 jumps into the scope of local 'x'",
     );
     check(
         "while x do local y = 1\n goto cont\n local z = 2\n ::cont::\n print(z)\n end",
-        "src:5: <goto cont> at line 2 jumps into the scope of local 'z'",
+        "parse: src:5: <goto cont> at line 2 jumps into the scope of local 'z'",
     );
 }
 
 #[test]
 fn repeated_labels() {
-    check("::a:: ::a::", "src:1: label 'a' already defined on line 1");
+    check("::a:: ::a::", "parse: src:1: label 'a' already defined on line 1");
     check(
         "::a:: do ::a:: end",
-        "src:1: label 'a' already defined on line 1",
+        "parse: src:1: label 'a' already defined on line 1",
     );
     check("do ::a:: end ::a::", "ok");
     check("::a:: function f() ::a:: end", "ok");
@@ -71,7 +71,7 @@ fn repeated_labels() {
 
 #[test]
 fn const_assignment() {
-    let msg = "src:1: attempt to assign to const variable 'x'";
+    let msg = "parse: src:1: attempt to assign to const variable 'x'";
     check("local x <const> = 1; x = 2", msg);
     check("local x <close> = nil; x = 2", msg);
     check("local x <const> = {}; x = 2", msg);

@@ -391,13 +391,12 @@ fn setupvalue(vm: &mut Vm, args: Args) -> Result<usize, Error> {
     }
 }
 
-/// `debug.upvalueid(f, n)`: an opaque identity of the upvalue's cell (an integer here), or
-/// fail.
+/// `debug.upvalueid(f, n)`: a light userdata identifying the upvalue's cell, or fail.
 fn upvalueid(vm: &mut Vm, args: Args) -> Result<usize, Error> {
     let n = vm.check_int(args, 1)?;
     let f = check_function(vm, args, 0)?;
     match vm.debug_upvalue_id(f, n) {
-        Some(id) => vm.push(Value::Int(id))?,
+        Some(id) => vm.push(Value::LightUserdata(id))?,
         None => vm.push(Value::Nil)?,
     }
     Ok(1)
@@ -446,6 +445,7 @@ fn setmetatable(vm: &mut Vm, args: Args) -> Result<usize, Error> {
     match v {
         Value::Table(t) => vm.set_metatable(t, mt),
         Value::Userdata(u) => vm.set_userdata_metatable(u, mt),
+        Value::LightUserdata(_) => vm.set_light_userdata_metatable(mt),
         other => vm.set_type_metatable(other.type_of(), mt),
     }
     vm.push(v)?;

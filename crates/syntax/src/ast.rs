@@ -8,8 +8,13 @@
 //!   `self` first in the method's parameter list;
 //! - every `Expr` and `Stat` carries the source line that error messages and line info use.
 //!
-//! Invariant: the tree is finite and its depth is bounded by the parser's nesting limit, so a
-//! recursive walk over it (the compiler's) cannot overflow the Rust stack.
+//! Invariant: the tree is finite, but left-associative chains (`a+b+c...`, `a.b.c...`,
+//! `f()()...`, `a and b and c...`) may be arbitrarily deep along their left spine, as PUC's
+//! parser accepts them. Every walk therefore follows a chain's spine (`Expr::chain_child`) in a
+//! loop and recurses only into the other children; the parser bounds the depth such a walk
+//! reaches (its "height", see `parser.rs`), so it cannot overflow the Rust stack. Dropping a
+//! tree is such a walk too (`Drop for Expr`); the derived `Clone`, `PartialEq` and `Debug` are
+//! not, and are meant for tests on small trees only.
 
 /// An identifier. Lua identifiers are ASCII letters, digits and `_`.
 pub type Name = String;
@@ -125,6 +130,50 @@ pub struct Expr {
     pub kind: ExprKind,
 }
 
+impl Expr {
+    /// For a link of a left-associative chain (a binary operator other than `..` and `^`, an
+    /// index, a call or a method call), the left operand, receiver or called expression: the
+    /// child the chain continues through, which walks follow in a loop.
+    pub fn chain_child(&self) -> Option<&Expr> {
+        match &self.kind {
+            ExprKind::Binary(op, l, _) if !op.is_right_assoc() => Some(l),
+            ExprKind::Index(o, _) | ExprKind::Call(o, _) | ExprKind::MethodCall(o, _, _) => Some(o),
+            _ => None,
+        }
+    }
+
+    /// `chain_child`, mutably.
+    fn chain_child_mut(&mut self) -> Option<&mut Expr> {
+        match &mut self.kind {
+            ExprKind::Binary(op, l, _) if !op.is_right_assoc() => Some(l),
+            ExprKind::Index(o, _) | ExprKind::Call(o, _) | ExprKind::MethodCall(o, _, _) => Some(o),
+            _ => None,
+        }
+    }
+}
+
+/// Drops a chain link by link: each link's left child is emptied before the link is freed, so
+/// the recursion of the default drop only enters the other children.
+impl Drop for Expr {
+    fn drop(&mut self) {
+        let Some(child) = self.chain_child_mut() else {
+            return;
+        };
+        let mut kind = std::mem::replace(&mut child.kind, ExprKind::Nil);
+        loop {
+            let mut link = Expr {
+                line: 0,
+                kind: std::mem::replace(&mut kind, ExprKind::Nil),
+            };
+            match link.chain_child_mut() {
+                Some(child) => kind = std::mem::replace(&mut child.kind, ExprKind::Nil),
+                None => break,
+            }
+            // `link` is dropped here with an empty left child.
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub enum ExprKind {
     Nil,
@@ -188,6 +237,13 @@ pub enum BinOp {
     Ge,
     And,
     Or,
+}
+
+impl BinOp {
+    /// `..` and `^` group to the right; every other binary operator to the left.
+    pub fn is_right_assoc(self) -> bool {
+        matches!(self, BinOp::Concat | BinOp::Pow)
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

@@ -9,6 +9,7 @@
 #![forbid(unsafe_code)]
 
 pub mod ast;
+mod gotos;
 pub mod lexer;
 pub mod parser;
 mod scope;

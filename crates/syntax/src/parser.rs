@@ -9,26 +9,29 @@
 //!   parenthesis, unary operator, table constructor and right-associative operand) and each
 //!   extra assignment target takes a level while it is parsed; more than `MAX_LEVELS` fails
 //!   with PUC's message `C stack overflow`;
-//! - tree height: left-associative chains (`a+a+...`, `a.b.c...`, `f()()...`) take no level
-//!   but deepen the tree; a node higher than `MAX_DEPTH` fails with the syntax error
-//!   `chunk has too many syntax levels` (Lua 5.1's wording for its own nesting limit).
+//! - tree height: the depth of recursion a walk of the tree needs. Left-associative chains
+//!   (`a+a+...`, `a.b.c...`, `f()()...`) take no level, as in PUC, and walks follow them in a
+//!   loop (see `ast.rs`), so a chain link is no higher than its left child or one above its
+//!   other children, and a chain of any length is as high as its highest operand plus one. A
+//!   node higher than `MAX_DEPTH` (only reachable by inputs PUC rejects with `C stack
+//!   overflow` anyway) fails with `chunk has too many syntax levels`.
 //!
 //! Invariant: every parse function returns its node together with the node's height (a leaf
 //! is 1), and no returned height exceeds `MAX_DEPTH`.
 
 use crate::ast::*;
+use crate::gotos::Gotos;
 use crate::lexer::{tok_name, Lexer, Tok, Token};
 use crate::scope::Scopes;
 use crate::SyntaxError;
+
+mod expr;
 
 /// PUC's `LUAI_MAXCCALLS`: the most nested levels being parsed at once.
 pub const MAX_LEVELS: u32 = 200;
 
 /// The greatest height of a tree node (see the module doc).
 pub const MAX_DEPTH: u32 = 1090;
-
-/// The priority of unary operators: tighter than all binary operators but `^`.
-const UNARY_PRIORITY: u8 = 12;
 
 type PResult<T> = Result<T, SyntaxError>;
 
@@ -43,49 +46,13 @@ pub struct Parser<'a> {
     vararg: bool,
     /// Locals and upvalues per function, for PUC's limit errors (see `scope`).
     scopes: Scopes,
+    /// Labels and pending gotos per function, for PUC's parse-time goto errors (see `gotos`).
+    gotos: Gotos,
 }
 
 /// `h + 1`, the height of a node whose highest child has height `h`.
 fn up(h: u32) -> u32 {
     h + 1
-}
-
-/// The binary operator a token stands for, with its left and right priorities.
-fn binary_op(tok: &Tok) -> Option<(BinOp, u8, u8)> {
-    Some(match tok {
-        Tok::Char(b'+') => (BinOp::Add, 10, 10),
-        Tok::Char(b'-') => (BinOp::Sub, 10, 10),
-        Tok::Char(b'*') => (BinOp::Mul, 11, 11),
-        Tok::Char(b'%') => (BinOp::Mod, 11, 11),
-        Tok::Char(b'^') => (BinOp::Pow, 14, 13),
-        Tok::Char(b'/') => (BinOp::Div, 11, 11),
-        Tok::IDiv => (BinOp::IDiv, 11, 11),
-        Tok::Char(b'&') => (BinOp::BAnd, 6, 6),
-        Tok::Char(b'|') => (BinOp::BOr, 4, 4),
-        Tok::Char(b'~') => (BinOp::BXor, 5, 5),
-        Tok::Shl => (BinOp::Shl, 7, 7),
-        Tok::Shr => (BinOp::Shr, 7, 7),
-        Tok::Concat => (BinOp::Concat, 9, 8),
-        Tok::Eq => (BinOp::Eq, 3, 3),
-        Tok::Ne => (BinOp::Ne, 3, 3),
-        Tok::Char(b'<') => (BinOp::Lt, 3, 3),
-        Tok::Le => (BinOp::Le, 3, 3),
-        Tok::Char(b'>') => (BinOp::Gt, 3, 3),
-        Tok::Ge => (BinOp::Ge, 3, 3),
-        Tok::And => (BinOp::And, 2, 2),
-        Tok::Or => (BinOp::Or, 1, 1),
-        _ => return None,
-    })
-}
-
-fn unary_op(tok: &Tok) -> Option<UnOp> {
-    match tok {
-        Tok::Not => Some(UnOp::Not),
-        Tok::Char(b'-') => Some(UnOp::Neg),
-        Tok::Char(b'~') => Some(UnOp::BNot),
-        Tok::Char(b'#') => Some(UnOp::Len),
-        _ => None,
-    }
 }
 
 fn expr(line: u32, kind: ExprKind) -> Expr {
@@ -95,6 +62,8 @@ fn expr(line: u32, kind: ExprKind) -> Expr {
 impl<'a> Parser<'a> {
     pub fn new(mut lex: Lexer<'a>) -> PResult<Self> {
         let tok = lex.next_token()?;
+        let mut gotos = Gotos::default();
+        gotos.open_func();
         Ok(Parser {
             lex,
             tok,
@@ -102,6 +71,7 @@ impl<'a> Parser<'a> {
             level: 0,
             vararg: true,
             scopes: Scopes::new(),
+            gotos,
         })
     }
 
@@ -273,10 +243,11 @@ impl<'a> Parser<'a> {
 
     /// mainfunc -> block EOF
     pub fn main_chunk(&mut self) -> PResult<FuncBody> {
-        let (body, _) = self.block()?;
+        let (body, _) = self.block(None)?;
         if self.tok.tok != Tok::Eof {
             return Err(self.error_expected(&Tok::Eof));
         }
+        self.gotos.close_func().map_err(|m| self.sem_error(&m))?;
         Ok(FuncBody {
             params: Vec::new(),
             is_vararg: true,
@@ -296,7 +267,9 @@ impl<'a> Parser<'a> {
     }
 
     /// block -> { stat [';'] } [retstat]
-    fn block(&mut self) -> PResult<(Block, u32)> {
+    /// `loop_start`: for a loop body, the count of active locals before the loop's own (its
+    /// `break`s are resolved when the body closes).
+    fn block(&mut self, loop_start: Option<usize>) -> PResult<(Block, u32)> {
         let mut block = Block {
             stats: Vec::new(),
             ret: None,
@@ -304,6 +277,8 @@ impl<'a> Parser<'a> {
         };
         let mut h = 0;
         let mark = self.scopes.mark();
+        let nactvar = loop_start.unwrap_or_else(|| self.scopes.nactvar());
+        self.gotos.enter_block(nactvar, loop_start.is_some());
         while !self.block_follow(true) {
             if self.tok.tok == Tok::Return {
                 h = h.max(self.ret_stat(&mut block.ret)?);
@@ -311,6 +286,7 @@ impl<'a> Parser<'a> {
             }
             h = h.max(self.statement(&mut block.stats)?);
         }
+        self.gotos.leave_block();
         self.scopes.restore(mark);
         block.end_line = self.tok.line;
         Ok((block, self.height(up(h))?))
@@ -369,29 +345,46 @@ impl<'a> Parser<'a> {
     /// DO block END
     fn do_stat(&mut self, line: u32, stats: &mut Vec<Stat>) -> PResult<u32> {
         self.next()?;
-        let (body, h) = self.block()?;
+        let (body, h) = self.block(None)?;
         self.check_match(&Tok::End, &Tok::Do, line)?;
         self.push_stat(stats, line, StatKind::Do(body), h)
     }
 
     /// label -> '::' NAME '::'
+    /// As in PUC, the no-op statements after a label (`;` and further labels) are parsed
+    /// first, so consecutive labels are declared last to first, all where the next real
+    /// statement (or the block's end) starts.
     fn label_stat(&mut self, line: u32, stats: &mut Vec<Stat>) -> PResult<u32> {
         self.next()?;
         let name = self.check_name()?;
         self.check_next(&Tok::DbColon)?;
+        while self.is(b';') || self.tok.tok == Tok::DbColon {
+            self.statement(stats)?;
+        }
+        let last = self.block_follow(false);
+        let nactvar = self.scopes.nactvar();
+        let scopes = &self.scopes;
+        let res = self
+            .gotos
+            .label(&name, line, nactvar, last, |i| scopes.local_name(i));
+        res.map_err(|m| self.sem_error(&m))?;
         self.push_stat(stats, line, StatKind::Label(name), 0)
     }
 
     /// BREAK
     fn break_stat(&mut self, line: u32, stats: &mut Vec<Stat>) -> PResult<u32> {
         self.next()?;
+        self.gotos.goto("break", line, self.scopes.nactvar());
         self.push_stat(stats, line, StatKind::Break, 0)
     }
 
     /// GOTO NAME
     fn goto_stat(&mut self, line: u32, stats: &mut Vec<Stat>) -> PResult<u32> {
         self.next()?;
+        // PUC's goto line is the one the lexer has reached past `goto`.
+        let goto_line = self.lex.line;
         let name = self.check_name()?;
+        self.gotos.goto(&name, goto_line, self.scopes.nactvar());
         self.push_stat(stats, line, StatKind::Goto(name), 0)
     }
 
@@ -406,7 +399,7 @@ impl<'a> Parser<'a> {
             }
         }
         let else_block = if self.test_next(&Tok::Else)? {
-            let (block, bh) = self.block()?;
+            let (block, bh) = self.block(None)?;
             h = h.max(bh);
             Some(block)
         } else {
@@ -421,7 +414,7 @@ impl<'a> Parser<'a> {
         self.next()?; // skip IF or ELSEIF
         let (cond, ch) = self.expr()?;
         self.check_next(&Tok::Then)?;
-        let (block, bh) = self.block()?;
+        let (block, bh) = self.block(None)?;
         arms.push((cond, block));
         Ok(ch.max(bh))
     }
@@ -431,7 +424,7 @@ impl<'a> Parser<'a> {
         self.next()?;
         let (cond, ch) = self.expr()?;
         self.check_next(&Tok::Do)?;
-        let (body, bh) = self.block()?;
+        let (body, bh) = self.block(Some(self.scopes.nactvar()))?;
         self.check_match(&Tok::End, &Tok::While, line)?;
         self.push_stat(stats, line, StatKind::While { cond, body }, ch.max(bh))
     }
@@ -439,7 +432,7 @@ impl<'a> Parser<'a> {
     /// repeatstat -> REPEAT block UNTIL cond
     fn repeat_stat(&mut self, line: u32, stats: &mut Vec<Stat>) -> PResult<u32> {
         self.next()?;
-        let (body, bh) = self.block()?;
+        let (body, bh) = self.block(Some(self.scopes.nactvar()))?;
         self.check_match(&Tok::Until, &Tok::Repeat, line)?;
         let (cond, ch) = self.expr()?;
         self.push_stat(stats, line, StatKind::Repeat { body, cond }, ch.max(bh))
@@ -464,6 +457,7 @@ impl<'a> Parser<'a> {
     /// forbody -> DO block
     fn num_for(&mut self, line: u32, var: Name, stats: &mut Vec<Stat>) -> PResult<u32> {
         let mark = self.scopes.mark();
+        let outer = self.scopes.nactvar();
         for _ in 0..3 {
             self.declare("(for state)")?;
         }
@@ -481,7 +475,7 @@ impl<'a> Parser<'a> {
         }
         self.check_next(&Tok::Do)?;
         self.scopes.activate();
-        let (body, bh) = self.block()?;
+        let (body, bh) = self.block(Some(outer))?;
         self.scopes.restore(mark);
         let kind = StatKind::NumFor {
             var,
@@ -496,6 +490,7 @@ impl<'a> Parser<'a> {
     /// forlist -> NAME {',' NAME} IN explist forbody
     fn gen_for(&mut self, line: u32, var: Name, stats: &mut Vec<Stat>) -> PResult<u32> {
         let mark = self.scopes.mark();
+        let outer = self.scopes.nactvar();
         for _ in 0..4 {
             self.declare("(for state)")?;
         }
@@ -510,7 +505,7 @@ impl<'a> Parser<'a> {
         let (exprs, eh) = self.exp_list()?;
         self.check_next(&Tok::Do)?;
         self.scopes.activate();
-        let (body, bh) = self.block()?;
+        let (body, bh) = self.block(Some(outer))?;
         self.scopes.restore(mark);
         self.push_stat(
             stats,
@@ -538,6 +533,10 @@ impl<'a> Parser<'a> {
             None
         };
         let (func, h) = self.body(method.is_some(), line)?;
+        // PUC checks the name once the body is parsed.
+        if path.is_empty() && method.is_none() && self.scopes.is_readonly(&base) {
+            return Err(self.const_error(&base));
+        }
         let kind = StatKind::Function {
             name: FuncName { base, path, method },
             func,
@@ -584,6 +583,7 @@ impl<'a> Parser<'a> {
                 self.scopes.set_last_const();
             }
             if attrib == Attrib::Close {
+                self.scopes.set_last_close();
                 if has_close {
                     return Err(self.sem_error("multiple to-be-closed variables in local list"));
                 }
@@ -629,6 +629,7 @@ impl<'a> Parser<'a> {
         if !is_var(&first) {
             return Err(self.error("syntax error"));
         }
+        self.check_writable(&first)?;
         let mut targets = vec![first];
         let saved_level = self.level;
         while self.test_next(&Tok::Char(b','))? {
@@ -637,6 +638,7 @@ impl<'a> Parser<'a> {
             if !is_var(&target) {
                 return Err(self.error("syntax error"));
             }
+            self.check_writable(&target)?;
             h = h.max(th);
             targets.push(target);
         }
@@ -644,6 +646,20 @@ impl<'a> Parser<'a> {
         let (exprs, eh) = self.exp_list()?;
         self.level = saved_level;
         self.push_stat(stats, line, StatKind::Assign { targets, exprs }, h.max(eh))
+    }
+
+    /// PUC's `check_readonly`: an assignment target naming a `<const>` or `<close>` variable
+    /// fails as soon as it is parsed.
+    fn check_writable(&self, target: &Expr) -> PResult<()> {
+        match &target.kind {
+            ExprKind::Name(n) if self.scopes.is_readonly(n) => Err(self.const_error(n)),
+            _ => Ok(()),
+        }
+    }
+
+    #[cold]
+    fn const_error(&self, name: &str) -> SyntaxError {
+        self.sem_error(&format!("attempt to assign to const variable '{name}'"))
     }
 
     /// body -> '(' parlist ')' block END
@@ -662,6 +678,7 @@ impl<'a> Parser<'a> {
             end_line: 0,
         });
         self.scopes.open_func(line);
+        self.gotos.open_func();
         if is_method {
             self.declare("self")?;
             func.params.push("self".to_string());
@@ -688,315 +705,13 @@ impl<'a> Parser<'a> {
         self.check_next(&Tok::Char(b')'))?;
         self.scopes.activate();
         let outer_vararg = std::mem::replace(&mut self.vararg, func.is_vararg);
-        let (body, h) = self.block()?;
+        let (body, h) = self.block(None)?;
         func.body = body;
         func.end_line = self.tok.line;
         self.check_match(&Tok::End, &Tok::Function, line)?;
+        self.gotos.close_func().map_err(|m| self.sem_error(&m))?;
         self.scopes.close_func();
         self.vararg = outer_vararg;
         Ok((func, self.height(up(h))?))
-    }
-
-    // ---- expressions ---------------------------------------------------------------------
-    //
-    // As for statements, functions on the recursion path keep few temporaries: each kind of
-    // operand or suffix has its own function, reached through one function-pointer call site.
-
-    /// explist -> expr {',' expr}
-    fn exp_list(&mut self) -> PResult<(Vec<Expr>, u32)> {
-        let mut list = Vec::new();
-        let mut h = 0;
-        loop {
-            h = h.max(self.push_expr(&mut list)?);
-            if !self.test_next(&Tok::Char(b','))? {
-                return Ok((list, h));
-            }
-        }
-    }
-
-    /// Parses an expression onto `list`; returns its height.
-    fn push_expr(&mut self, list: &mut Vec<Expr>) -> PResult<u32> {
-        let (e, h) = self.expr()?;
-        list.push(e);
-        Ok(h)
-    }
-
-    #[inline(always)]
-    fn expr(&mut self) -> PResult<(Expr, u32)> {
-        self.sub_expr(0)
-    }
-
-    /// subexpr -> (simpleexp | unop subexpr) {binop subexpr}
-    /// where each binop's left priority is greater than `limit`.
-    fn sub_expr(&mut self, limit: u8) -> PResult<(Expr, u32)> {
-        type OperandFn<'a> = fn(&mut Parser<'a>) -> PResult<(Expr, u32)>;
-        self.enter()?;
-        let first: OperandFn<'a> = if unary_op(&self.tok.tok).is_some() {
-            Self::unary_exp
-        } else {
-            Self::simple_exp
-        };
-        let mut acc = first(self)?;
-        while let Some((op, left_pri, right_pri)) = binary_op(&self.tok.tok) {
-            if left_pri <= limit {
-                break;
-            }
-            acc = self.binary_exp(acc, op, right_pri)?;
-        }
-        self.leave();
-        Ok(acc)
-    }
-
-    /// unop subexpr, with the operand bound tighter than any binary operator but `^`.
-    fn unary_exp(&mut self) -> PResult<(Expr, u32)> {
-        let line = self.tok.line;
-        let op = unary_op(&self.tok.tok).unwrap_or(UnOp::Not);
-        self.next()?;
-        let (operand, h) = self.sub_expr(UNARY_PRIORITY)?;
-        Ok((
-            expr(line, ExprKind::Unary(op, Box::new(operand))),
-            self.height(up(h))?,
-        ))
-    }
-
-    /// At a binary operator: `left op subexpr(right_pri)`.
-    fn binary_exp(&mut self, left: (Expr, u32), op: BinOp, right_pri: u8) -> PResult<(Expr, u32)> {
-        let line = self.tok.line;
-        self.next()?;
-        let (right, rh) = self.sub_expr(right_pri)?;
-        let h = self.height(up(left.1.max(rh)))?;
-        Ok((
-            expr(
-                line,
-                ExprKind::Binary(op, Box::new(left.0), Box::new(right)),
-            ),
-            h,
-        ))
-    }
-
-    /// simpleexp -> FLT | INT | STRING | NIL | TRUE | FALSE | '...' | constructor
-    ///            | FUNCTION body | suffixedexp
-    fn simple_exp(&mut self) -> PResult<(Expr, u32)> {
-        type OperandFn<'a> = fn(&mut Parser<'a>) -> PResult<(Expr, u32)>;
-        let parse: OperandFn<'a> = match self.tok.tok {
-            Tok::Float(_)
-            | Tok::Int(_)
-            | Tok::Str(_)
-            | Tok::Nil
-            | Tok::True
-            | Tok::False
-            | Tok::Dots => Self::literal,
-            Tok::Char(b'{') => Self::constructor,
-            Tok::Function => Self::function_exp,
-            _ => Self::suffixed_exp,
-        };
-        parse(self)
-    }
-
-    /// A literal or `...`.
-    fn literal(&mut self) -> PResult<(Expr, u32)> {
-        let line = self.tok.line;
-        let kind = match &mut self.tok.tok {
-            Tok::Float(f) => ExprKind::Float(*f),
-            Tok::Int(i) => ExprKind::Int(*i),
-            Tok::Str(s) => ExprKind::Str(std::mem::take(s)),
-            Tok::Nil => ExprKind::Nil,
-            Tok::True => ExprKind::True,
-            Tok::False => ExprKind::False,
-            _ => {
-                if !self.vararg {
-                    return Err(self.error("cannot use '...' outside a vararg function"));
-                }
-                ExprKind::Vararg
-            }
-        };
-        self.next()?;
-        Ok((expr(line, kind), 1))
-    }
-
-    /// FUNCTION body
-    fn function_exp(&mut self) -> PResult<(Expr, u32)> {
-        let line = self.tok.line;
-        self.next()?;
-        // As PUC, the function's line is that of the token after `function`.
-        let fline = self.tok.line;
-        let (func, h) = self.body(false, fline)?;
-        Ok((expr(line, ExprKind::Function(func)), self.height(up(h))?))
-    }
-
-    /// primaryexp -> NAME | '(' expr ')'
-    fn primary_exp(&mut self) -> PResult<(Expr, u32)> {
-        let line = self.tok.line;
-        match self.tok.tok {
-            Tok::Name(_) => {
-                let name = self.check_name()?;
-                self.use_name(&name)?;
-                Ok((expr(line, ExprKind::Name(name)), 1))
-            }
-            Tok::Char(b'(') => self.paren_exp(),
-            _ => Err(self.error("unexpected symbol")),
-        }
-    }
-
-    /// '(' expr ')'
-    fn paren_exp(&mut self) -> PResult<(Expr, u32)> {
-        let line = self.tok.line;
-        self.next()?;
-        let (inner, h) = self.expr()?;
-        self.check_match(&Tok::Char(b')'), &Tok::Char(b'('), line)?;
-        Ok((
-            expr(line, ExprKind::Paren(Box::new(inner))),
-            self.height(up(h))?,
-        ))
-    }
-
-    /// suffixedexp -> primaryexp { '.' NAME | '[' exp ']' | ':' NAME funcargs | funcargs }
-    /// Every suffix node gets the line where the primary expression starts.
-    fn suffixed_exp(&mut self) -> PResult<(Expr, u32)> {
-        type SuffixFn<'a> = fn(&mut Parser<'a>, (Expr, u32), u32) -> PResult<(Expr, u32)>;
-        let line = self.tok.line;
-        let mut acc = self.primary_exp()?;
-        loop {
-            let parse: SuffixFn<'a> = match self.tok.tok {
-                Tok::Char(b'.') => Self::field_suffix,
-                Tok::Char(b'[') => Self::index_suffix,
-                Tok::Char(b':') => Self::method_suffix,
-                Tok::Char(b'(' | b'{') | Tok::Str(_) => Self::call_suffix,
-                _ => return Ok(acc),
-            };
-            acc = parse(self, acc, line)?;
-        }
-    }
-
-    /// '.' NAME
-    fn field_suffix(&mut self, obj: (Expr, u32), line: u32) -> PResult<(Expr, u32)> {
-        self.next()?;
-        let key_line = self.tok.line;
-        let name = self.check_name()?;
-        let key = expr(key_line, ExprKind::Str(name.into_bytes()));
-        let h = self.height(up(obj.1.max(1)))?;
-        Ok((
-            expr(line, ExprKind::Index(Box::new(obj.0), Box::new(key))),
-            h,
-        ))
-    }
-
-    /// '[' exp ']'
-    fn index_suffix(&mut self, obj: (Expr, u32), line: u32) -> PResult<(Expr, u32)> {
-        self.next()?;
-        let (key, kh) = self.expr()?;
-        self.check_next(&Tok::Char(b']'))?;
-        let h = self.height(up(obj.1.max(kh)))?;
-        Ok((
-            expr(line, ExprKind::Index(Box::new(obj.0), Box::new(key))),
-            h,
-        ))
-    }
-
-    /// ':' NAME funcargs
-    fn method_suffix(&mut self, obj: (Expr, u32), line: u32) -> PResult<(Expr, u32)> {
-        self.next()?;
-        let name = self.check_name()?;
-        let (args, ah) = self.func_args(line)?;
-        let h = self.height(up(obj.1.max(ah)))?;
-        Ok((
-            expr(line, ExprKind::MethodCall(Box::new(obj.0), name, args)),
-            h,
-        ))
-    }
-
-    /// funcargs
-    fn call_suffix(&mut self, func: (Expr, u32), line: u32) -> PResult<(Expr, u32)> {
-        let (args, ah) = self.func_args(line)?;
-        let h = self.height(up(func.1.max(ah)))?;
-        Ok((expr(line, ExprKind::Call(Box::new(func.0), args)), h))
-    }
-
-    /// funcargs -> '(' [explist] ')' | constructor | STRING
-    fn func_args(&mut self, line: u32) -> PResult<(Vec<Expr>, u32)> {
-        let mut args = Vec::new();
-        let h = match &mut self.tok.tok {
-            Tok::Char(b'(') => {
-                self.next()?;
-                let mut h = 0;
-                if !self.is(b')') {
-                    (args, h) = self.exp_list()?;
-                }
-                self.check_match(&Tok::Char(b')'), &Tok::Char(b'('), line)?;
-                h
-            }
-            Tok::Char(b'{') => self.push_table(&mut args)?,
-            Tok::Str(s) => {
-                args.push(expr(self.tok.line, ExprKind::Str(std::mem::take(s))));
-                self.next()?;
-                1
-            }
-            _ => return Err(self.error("function arguments expected")),
-        };
-        Ok((args, h))
-    }
-
-    /// Parses a table constructor onto `list`; returns its height.
-    fn push_table(&mut self, list: &mut Vec<Expr>) -> PResult<u32> {
-        let (table, h) = self.constructor()?;
-        list.push(table);
-        Ok(h)
-    }
-
-    /// constructor -> '{' [field {sep field} [sep]] '}'
-    /// sep -> ',' | ';'
-    fn constructor(&mut self) -> PResult<(Expr, u32)> {
-        type FieldFn<'a> = fn(&mut Parser<'a>, &mut Vec<Field>) -> PResult<u32>;
-        let line = self.tok.line;
-        self.check_next(&Tok::Char(b'{'))?;
-        let mut fields = Vec::new();
-        let mut h = 0;
-        loop {
-            if self.is(b'}') {
-                break;
-            }
-            let is_named =
-                matches!(self.tok.tok, Tok::Name(_)) && *self.lookahead()? == Tok::Char(b'=');
-            let parse: FieldFn<'a> = if is_named {
-                Self::named_field
-            } else if self.is(b'[') {
-                Self::keyed_field
-            } else {
-                Self::list_field
-            };
-            h = h.max(parse(self, &mut fields)?);
-            if !(self.test_next(&Tok::Char(b','))? || self.test_next(&Tok::Char(b';'))?) {
-                break;
-            }
-        }
-        self.check_match(&Tok::Char(b'}'), &Tok::Char(b'{'), line)?;
-        Ok((expr(line, ExprKind::Table(fields)), self.height(up(h))?))
-    }
-
-    /// field -> NAME '=' exp
-    fn named_field(&mut self, fields: &mut Vec<Field>) -> PResult<u32> {
-        let name = self.check_name()?;
-        self.check_next(&Tok::Char(b'='))?;
-        let (value, h) = self.expr()?;
-        fields.push(Field::Named(name, value));
-        Ok(h)
-    }
-
-    /// field -> '[' exp ']' '=' exp
-    fn keyed_field(&mut self, fields: &mut Vec<Field>) -> PResult<u32> {
-        self.next()?;
-        let (key, kh) = self.expr()?;
-        self.check_next(&Tok::Char(b']'))?;
-        self.check_next(&Tok::Char(b'='))?;
-        let (value, vh) = self.expr()?;
-        fields.push(Field::Keyed(key, value));
-        Ok(kh.max(vh))
-    }
-
-    /// field -> exp
-    fn list_field(&mut self, fields: &mut Vec<Field>) -> PResult<u32> {
-        let (value, h) = self.expr()?;
-        fields.push(Field::Positional(value));
-        Ok(h)
     }
 }

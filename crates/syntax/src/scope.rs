@@ -3,7 +3,10 @@
 //! (limit is 200)` when the 201st local of a function is declared, and `too many upvalues
 //! (limit is 255)` when a name use needs a 256th upvalue. PUC raises both while parsing, with
 //! the token after the offending name as the `near` part, so the parser tracks them itself;
-//! the compiler keeps its own checks as a backstop.
+//! the compiler keeps its own checks as a backstop. The same scopes tell the parser which
+//! names are read-only (`<const>` and `<close>` locals, directly or as upvalues), for PUC's
+//! parse-time `attempt to assign to const variable 'x'`, and count and name the active locals
+//! for the goto checks of `gotos.rs`.
 //!
 //! Invariants: `vars` holds the declared locals of every open function, outermost function
 //! first; `funcs[i].first_var` is where function `i`'s locals start. Declared locals become
@@ -23,6 +26,8 @@ struct Var {
     name: String,
     /// Whether capturing it creates an upvalue (false for `<const>`).
     capturable: bool,
+    /// Whether assigning to it is an error (`<const>` and `<close>`).
+    readonly: bool,
     active: bool,
 }
 
@@ -30,7 +35,8 @@ struct FuncScope {
     first_var: usize,
     /// Line where the function is defined (0 for the main chunk).
     line: u32,
-    upvals: Vec<String>,
+    /// Upvalue names, each with whether it refers to a read-only local.
+    upvals: Vec<(String, bool)>,
 }
 
 /// The scopes of the functions being parsed (see the module doc).
@@ -41,8 +47,15 @@ pub(crate) struct Scopes {
 
 /// Where a name was found.
 enum Found {
-    Local { level: usize, capturable: bool },
-    Upval { level: usize },
+    Local {
+        level: usize,
+        capturable: bool,
+        readonly: bool,
+    },
+    Upval {
+        level: usize,
+        readonly: bool,
+    },
     Global,
 }
 
@@ -54,7 +67,7 @@ impl Scopes {
             funcs: vec![FuncScope {
                 first_var: 0,
                 line: 0,
-                upvals: vec!["_ENV".to_string()],
+                upvals: vec![("_ENV".to_string(), false)],
             }],
         }
     }
@@ -108,6 +121,7 @@ impl Scopes {
         self.vars.push(Var {
             name: name.to_string(),
             capturable: true,
+            readonly: false,
             active: false,
         });
         Ok(())
@@ -117,7 +131,38 @@ impl Scopes {
     pub(crate) fn set_last_const(&mut self) {
         if let Some(v) = self.vars.last_mut() {
             v.capturable = false;
+            v.readonly = true;
         }
+    }
+
+    /// Marks the most recently declared local as `<close>` (read-only but captured).
+    pub(crate) fn set_last_close(&mut self) {
+        if let Some(v) = self.vars.last_mut() {
+            v.readonly = true;
+        }
+    }
+
+    /// Whether `name`, used in the innermost function, is a read-only variable.
+    pub(crate) fn is_readonly(&self, name: &str) -> bool {
+        match self.find(name) {
+            Found::Local { readonly, .. } | Found::Upval { readonly, .. } => readonly,
+            Found::Global => false,
+        }
+    }
+
+    /// The number of active locals of the innermost function (at a statement boundary every
+    /// declared local is active).
+    pub(crate) fn nactvar(&self) -> usize {
+        let first = self.funcs.last().map_or(0, |f| f.first_var);
+        self.vars.len().saturating_sub(first)
+    }
+
+    /// The name of local `i` of the innermost function.
+    pub(crate) fn local_name(&self, i: usize) -> String {
+        let first = self.funcs.last().map_or(0, |f| f.first_var);
+        self.vars
+            .get(first + i)
+            .map_or_else(|| "?".to_string(), |v| v.name.clone())
     }
 
     /// Makes every declared local visible.
@@ -151,10 +196,14 @@ impl Scopes {
                 return Found::Local {
                     level,
                     capturable: v.capturable,
+                    readonly: v.readonly,
                 };
             }
-            if f.upvals.iter().any(|u| u == name) {
-                return Found::Upval { level };
+            if let Some((_, readonly)) = f.upvals.iter().find(|u| u.0 == name) {
+                return Found::Upval {
+                    level,
+                    readonly: *readonly,
+                };
             }
         }
         Found::Global
@@ -162,12 +211,15 @@ impl Scopes {
 
     fn capture(&mut self, name: &str) -> Result<Found, String> {
         let found = self.find(name);
-        let from = match found {
+        let (from, readonly) = match found {
             Found::Local {
                 capturable: false, ..
             }
             | Found::Global => return Ok(found),
-            Found::Local { level, .. } | Found::Upval { level } => level + 1,
+            Found::Local {
+                level, readonly, ..
+            }
+            | Found::Upval { level, readonly } => (level + 1, readonly),
         };
         for level in from..self.funcs.len() {
             let f = &mut self.funcs[level];
@@ -182,7 +234,7 @@ impl Scopes {
                     "too many upvalues (limit is {MAX_UPVALS}) in {place}"
                 ));
             }
-            f.upvals.push(name.to_string());
+            f.upvals.push((name.to_string(), readonly));
         }
         Ok(found)
     }

@@ -297,6 +297,20 @@ mod tests {
     }
 
     #[test]
+    fn host_light_userdata() {
+        let mut lua = Tape::new();
+        let vm = lua.vm();
+        vm.set_global("lu", Value::LightUserdata(0xabc0)).unwrap();
+        vm.set_global("lu2", Value::LightUserdata(0xabc0)).unwrap();
+        let src = b"local t = {[lu] = 1} return type(lu), lu == lu2, tostring(lu), t[lu2]";
+        let out = lua.exec(src, "=t", &[]).unwrap();
+        let shown: Vec<String> = out.iter().map(|&v| lua.display(v).unwrap()).collect();
+        assert_eq!(shown, ["userdata", "true", "userdata: 0xabc0", "1"]);
+        let out = lua.exec(b"return lu", "=t", &[]).unwrap();
+        assert!(matches!(out[0], Value::LightUserdata(0xabc0)));
+    }
+
+    #[test]
     fn vm_survives_errors() {
         let mut lua = Tape::new();
         assert!(lua.exec(b"error('boom')", "=t", &[]).is_err());

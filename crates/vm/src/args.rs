@@ -28,8 +28,13 @@ impl Vm {
         let got = if i >= args.n {
             "no value".to_string()
         } else {
-            let v = self.arg(args, i);
-            self.obj_type_name(v)
+            match self.arg(args, i) {
+                // `luaL_typeerror` names a light userdata apart from a full one.
+                Value::LightUserdata(_) => self
+                    .light_ud_name()
+                    .unwrap_or_else(|| "light userdata".to_string()),
+                v => self.obj_type_name(v),
+            }
         };
         self.arg_error(i, &format!("{expected} expected, got {got}"))
     }

@@ -323,20 +323,23 @@ impl Vm {
         }
     }
 
-    /// `debug.upvalueid(f, n)`: a number identifying the cell of upvalue `n` (equal for
-    /// closures sharing it), or None for a bad index.
-    pub fn debug_upvalue_id(&self, f: Value, n: i64) -> Option<i64> {
+    /// `debug.upvalueid(f, n)`: a fake address identifying the cell of upvalue `n` (equal for
+    /// closures sharing it, distinct for live cells), or None for a bad index. Like PUC's
+    /// pointer, it may be reused once the cell is collected.
+    pub fn debug_upvalue_id(&self, f: Value, n: i64) -> Option<u64> {
         match f {
             Value::LuaFn(_) => {
                 let uv = self.upval_cell(f, n)?;
-                Some((i64::from(uv.0.gen & 0x3fff_ffff) << 32) | i64::from(uv.0.idx))
+                Some(0x5555_0000_0000 + (7 << 37) + u64::from(uv.0.idx) * 0x40 + 0x10)
             }
             Value::Native(nf) => {
+                // A native's upvalues live inside it, as C closures' do in PUC.
                 let k = usize::try_from(n).ok()?.checked_sub(1)?;
                 if k >= self.heap.natives.get(nf.0).upvals.len() {
                     return None;
                 }
-                Some(-((i64::from(nf.0.idx) << 8 | (k as i64 & 0xff)) + 1))
+                let base = 0x7000_0000_0000u64 + (u64::from(nf.0.idx) << 16);
+                Some(base + ((k as u64 & 0xfff) << 4))
             }
             _ => None,
         }

@@ -26,11 +26,14 @@
 //! - Globals and tables: `globals()`, `registry()`, `get_global`, `set_global`, `new_table`,
 //!   `new_table_with(narr, nhash)`, `raw_get`, `raw_get_int`, `raw_set`, `raw_set_int`,
 //!   `set_field(t, "name", v)`, `raw_len_table`, `next(t, k)`, `set_metatable(t, mt)`,
-//!   `metatable(v)`, `set_type_metatable(Type, mt)`, `get_metamethod(v, Tm)`; with
+//!   `metatable(v)`, `set_type_metatable(Type, mt)`, `set_light_userdata_metatable(mt)`,
+//!   `get_metamethod(v, Tm)`; with
 //!   metamethods: `index`, `set_index`, `len`, `equals`, `less`, `arith_op(ArithOp, a, b)`.
 //! - Strings: `new_str(&[u8]) -> StrRef`, `str_value(bytes) -> Value`, `str_bytes(StrRef)`,
 //!   `to_number(v)`, `tostring(v) -> Value` (`__tostring`/`__name`), `basic_tostring(v)`,
 //!   `obj_type_name(v)` (`__name`-aware), `Vm::fake_address(v)`.
+//! - Light userdata: `Value::LightUserdata(u64)` is an opaque word the host makes directly (no
+//!   allocation, never collected), equal by payload, `type()` "userdata".
 //! - Natives: `type NativeFn = fn(&mut Vm, Args) -> Result<usize, Error>`. Arguments are stack
 //!   slots: `vm.arg(args, i)` (0-based, nil if absent), `args.len()`; results are pushed with
 //!   `vm.push(v)` and the function returns how many values on top are results (no allocation

@@ -82,13 +82,14 @@ pub(crate) const TM_NAMES: [&str; TM_COUNT] = [
 ];
 
 impl Vm {
-    /// The metatable of any value (tables and userdata have their own; other types share one
-    /// per type).
+    /// The metatable of any value (tables and full userdata have their own; other types share
+    /// one per type, light userdata one of their own apart from full userdata's).
     #[inline]
     pub fn metatable(&self, v: Value) -> Option<TableRef> {
         match v {
             Value::Table(t) => self.heap.table(t).meta,
             Value::Userdata(u) => self.heap.userdata.get(u.0).meta,
+            Value::LightUserdata(_) => self.type_meta[crate::vm::LIGHT_UD_META],
             _ => self.type_meta[v.type_of() as usize],
         }
     }

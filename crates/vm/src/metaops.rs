@@ -751,7 +751,8 @@ impl Vm {
 
     // ----- tostring -----
 
-    /// A stable fake address for a heap value (`0x` + 12 hex digits, like PUC on Linux).
+    /// A stable fake address for a heap value (`0x` + 12 hex digits, like PUC on Linux); a
+    /// light userdata's address is its payload.
     pub fn fake_address(v: Value) -> u64 {
         let (kind, idx) = match v {
             Value::Str(h) => (1u64, h.0.idx),
@@ -760,9 +761,20 @@ impl Vm {
             Value::Native(h) => (4, h.0.idx),
             Value::Userdata(h) => (5, h.0.idx),
             Value::Thread(h) => (6, h.0.idx),
+            Value::LightUserdata(p) => return p,
             _ => (0, 0),
         };
         0x5555_0000_0000u64 + (kind << 37) + (idx as u64) * 0x40 + 0x10
+    }
+
+    /// The `__name` string of the metatable light userdata share, if any.
+    pub(crate) fn light_ud_name(&mut self) -> Option<String> {
+        let mt = self.metatable(Value::LightUserdata(0))?;
+        let k = self.tm_name(Tm::Name);
+        match self.heap.table(mt).get_str(k) {
+            Value::Str(s) => Some(String::from_utf8_lossy(self.str_bytes(s)).into_owned()),
+            _ => None,
+        }
     }
 
     /// `tostring` without metamethods.
@@ -774,6 +786,17 @@ impl Vm {
             Value::Int(i) => i.to_string().into_bytes(),
             Value::Float(f) => tape_text::number::float_to_string(f).into_bytes(),
             Value::Str(s) => self.str_bytes(s).to_vec(),
+            Value::LightUserdata(p) => {
+                // PUC prints the pointer with C's `%p` ("(nil)" for null) after the `__name`
+                // of the shared metatable, if it has one.
+                let name = self
+                    .light_ud_name()
+                    .unwrap_or_else(|| "userdata".to_string());
+                match p {
+                    0 => format!("{name}: (nil)").into_bytes(),
+                    _ => format!("{name}: 0x{p:x}").into_bytes(),
+                }
+            }
             _ => {
                 let name = match v {
                     Value::Table(_) | Value::Userdata(_) => self.obj_type_name(v),

@@ -66,6 +66,7 @@ fn key_hash(k: Value) -> u64 {
         Value::Native(s) => mix(s.0.idx as u64 | 4 << 40),
         Value::Userdata(s) => mix(s.0.idx as u64 | 5 << 40),
         Value::Thread(s) => mix(s.0.idx as u64 | 6 << 40),
+        Value::LightUserdata(p) => mix(p ^ (7 << 56)),
         Value::Nil => 0,
     }
 }
@@ -83,6 +84,7 @@ fn key_eq(a: Value, b: Value) -> bool {
         (Value::Native(x), Value::Native(y)) => x == y,
         (Value::Userdata(x), Value::Userdata(y)) => x == y,
         (Value::Thread(x), Value::Thread(y)) => x == y,
+        (Value::LightUserdata(x), Value::LightUserdata(y)) => x == y,
         _ => false,
     }
 }

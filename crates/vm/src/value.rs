@@ -61,6 +61,10 @@ pub enum Value {
     Native(NativeRef),
     Userdata(UdRef),
     Thread(ThreadRef),
+    /// A light userdata (manual §2.1): an opaque 64-bit word the host chooses, compared by
+    /// value, with no per-value metatable (all light userdata share one, set through
+    /// `Vm::set_light_userdata_metatable`). `type()` calls it "userdata".
+    LightUserdata(u64),
 }
 
 /// The basic types of manual §2.1, in PUC's numbering order (used to index type metatables).
@@ -103,7 +107,7 @@ impl Value {
             Value::Str(_) => Type::String,
             Value::Table(_) => Type::Table,
             Value::LuaFn(_) | Value::Native(_) => Type::Function,
-            Value::Userdata(_) => Type::Userdata,
+            Value::Userdata(_) | Value::LightUserdata(_) => Type::Userdata,
             Value::Thread(_) => Type::Thread,
         }
     }
@@ -147,6 +151,7 @@ impl Value {
             (Value::Native(a), Value::Native(b)) => a == b,
             (Value::Userdata(a), Value::Userdata(b)) => a == b,
             (Value::Thread(a), Value::Thread(b)) => a == b,
+            (Value::LightUserdata(a), Value::LightUserdata(b)) => a == b,
             _ => false,
         }
     }
@@ -187,5 +192,14 @@ mod tests {
         assert!(!Value::Int(i64::MAX).raw_eq(Value::Float(9.223372036854775807e18)));
         assert_eq!(float_to_int_exact(-9.223372036854775808e18), Some(i64::MIN));
         assert_eq!(float_to_int_exact(2.5), None);
+    }
+
+    #[test]
+    fn light_userdata_compares_by_payload() {
+        let (a, b) = (Value::LightUserdata(7), Value::LightUserdata(7));
+        assert!(a.raw_eq(b));
+        assert!(!a.raw_eq(Value::LightUserdata(8)));
+        assert!(!a.raw_eq(Value::Int(7)));
+        assert_eq!(a.type_name(), "userdata");
     }
 }

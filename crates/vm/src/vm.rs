@@ -30,6 +30,10 @@ pub const MAX_C_DEPTH: u16 = 200;
 /// Extra slots kept above a Lua frame's register window (room for metamethod arguments).
 pub(crate) const STACK_SLACK: usize = 256 + 16;
 
+/// The slot of `type_meta` holding the metatable shared by light userdata (one past the
+/// basic types).
+pub(crate) const LIGHT_UD_META: usize = 8;
+
 /// A Lua virtual machine: one guest heap and its threads. `Send`, not `Sync`.
 pub struct Vm {
     pub(crate) heap: Heap,
@@ -57,7 +61,8 @@ pub struct Vm {
     pub(crate) main_thread: ThreadRef,
     pub(crate) registry: TableRef,
     pub(crate) globals: TableRef,
-    /// Metatables of non-table, non-userdata types, indexed by `Type as usize`.
+    /// Metatables of non-table, non-userdata types, indexed by `Type as usize`, and of light
+    /// userdata at `LIGHT_UD_META`.
     pub(crate) type_meta: [Option<TableRef>; 9],
     pub(crate) tm_names: [StrRef; TM_COUNT],
     /// Strings the VM keeps alive for its own use.
@@ -554,6 +559,12 @@ impl Vm {
     /// Sets the metatable shared by all values of a non-table, non-userdata type.
     pub fn set_type_metatable(&mut self, ty: crate::value::Type, mt: Option<TableRef>) {
         self.type_meta[ty as usize] = mt;
+    }
+
+    /// Sets the metatable shared by all light userdata (PUC keeps it apart from the per-value
+    /// metatables of full userdata).
+    pub fn set_light_userdata_metatable(&mut self, mt: Option<TableRef>) {
+        self.type_meta[LIGHT_UD_META] = mt;
     }
 
     /// Keeps `v` alive until `unpin_all` (for hosts holding values across calls).

@@ -90,6 +90,7 @@ fn format_one(
                 | Value::Thread(_) => {
                     format!("0x{:x}", Vm::fake_address(v))
                 }
+                Value::LightUserdata(p) if p != 0 => format!("0x{p:x}"),
                 _ => "(null)".to_string(),
             };
             fmt::format_str(spec, text.as_bytes(), out)
