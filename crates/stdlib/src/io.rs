@@ -1,5 +1,5 @@
 //! The input/output library (manual §6.8): `io.close`, `flush`, `input`, `lines`, `open`,
-//! `output`, `popen` (not supported, as in a PUC build without it), `read`, `tmpfile`, `type`,
+//! `output`, `popen` (through `/bin/sh -c`), `read`, `tmpfile`, `type`,
 //! `write`, `stdin`/`stdout`/`stderr`, and the file methods `close`, `flush`, `lines`, `read`,
 //! `seek`, `setvbuf`, `write`. Standard output writes through the VM's output sink, so `print`
 //! and `io.write` share one ordering.
@@ -11,8 +11,10 @@
 //! by the finalizer. Keeping the streams in the shared state lets `os.exit` flush every open
 //! file, as C's `exit` does.
 
+mod formats;
 mod stream;
 
+use formats::{parse_formats, read_number, Fmt, MAX_LINE_FORMATS};
 use std::collections::HashMap;
 use std::io::SeekFrom;
 use std::sync::{Arc, Mutex, Weak};
@@ -224,6 +226,14 @@ fn close_id(vm: &mut Vm, st: &Shared, id: usize) -> Result<usize, Error> {
         }
         Some(mut s) => {
             let r = s.flush_writes();
+            if let Target::Pipe(mut child) = s.target {
+                // As `pclose`: end the child's input, then wait for it.
+                drop(child.stdin.take());
+                return match child.wait() {
+                    Ok(status) => crate::os::push_exit_status(vm, status),
+                    Err(e) => crate::os::push_io_error(vm, &e, None),
+                };
+            }
             push_result(vm, r, Value::Bool(true))
         }
     }
@@ -249,6 +259,10 @@ fn f_gc(vm: &mut Vm, args: Args, st: &Shared) -> Result<usize, Error> {
         if g.streams.get(&id).is_some_and(|s| !s.is_std()) {
             if let Some(mut s) = g.streams.remove(&id) {
                 let _ = s.flush_writes();
+                if let Target::Pipe(mut child) = s.target {
+                    drop(child.stdin.take());
+                    let _ = child.wait();
+                }
             }
         }
     }
@@ -277,6 +291,7 @@ fn write_args(
     file: Value,
 ) -> Result<usize, Error> {
     let mut buf = Vec::new();
+    let mut bad = None;
     for i in first..args.len() {
         let v = vm.arg(args, i);
         match v {
@@ -285,7 +300,11 @@ fn write_args(
                 let b = vm.basic_tostring(v);
                 buf.extend_from_slice(&b);
             }
-            _ => return Err(vm.type_error(args, i, "string")),
+            _ => {
+                // PUC writes the arguments before the bad one, then raises the error.
+                bad = Some(i);
+                break;
+            }
         }
     }
     let is_stdout = matches!(
@@ -304,6 +323,9 @@ fn write_args(
             _ => Ok(()),
         }
     };
+    if let Some(i) = bad {
+        return Err(vm.type_error(args, i, "string"));
+    }
     push_result(vm, r, file)
 }
 
@@ -351,105 +373,6 @@ fn io_flush(vm: &mut Vm, _args: Args, st: &Shared) -> Result<usize, Error> {
 
 // ----- reading -----
 
-/// One read format, checked when it was given.
-#[derive(Clone, Debug)]
-enum Fmt {
-    Count(i64),
-    Number,
-    Line,
-    LineNl,
-    All,
-}
-
-/// Parses the formats in `args[first..]` (`invalid format` for anything else).
-fn parse_formats(vm: &mut Vm, args: Args, first: usize) -> Result<Vec<Fmt>, Error> {
-    let mut out = Vec::new();
-    for i in first..args.len() {
-        let v = vm.arg(args, i);
-        if matches!(v, Value::Int(_) | Value::Float(_)) {
-            out.push(Fmt::Count(vm.check_int(args, i)?));
-            continue;
-        }
-        let s = vm.check_str(args, i)?;
-        let b = vm.str_bytes(s);
-        let b = b.strip_prefix(b"*").unwrap_or(b);
-        let f = match b.first() {
-            Some(b'n') => Fmt::Number,
-            Some(b'l') => Fmt::Line,
-            Some(b'L') => Fmt::LineNl,
-            Some(b'a') => Fmt::All,
-            _ => return Err(vm.arg_error(i, "invalid format")),
-        };
-        out.push(f);
-    }
-    if out.is_empty() {
-        out.push(Fmt::Line);
-    }
-    Ok(out)
-}
-
-/// Reads a numeral as PUC's `l_getn` does (at most 200 characters, then `tonumber` rules).
-fn read_number(s: &mut Stream) -> std::io::Result<Option<Value>> {
-    let mut buf: Vec<u8> = Vec::new();
-    while let Some(c) = s.peek()? {
-        if tape_text::number::is_c_space(c) {
-            s.bump();
-        } else {
-            break;
-        }
-    }
-    fn accept(s: &mut Stream, buf: &mut Vec<u8>, set: &[u8]) -> std::io::Result<bool> {
-        match s.peek()? {
-            Some(c) if set.contains(&c) && buf.len() < 200 => {
-                buf.push(c);
-                s.bump();
-                Ok(true)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn digits(s: &mut Stream, buf: &mut Vec<u8>, hex: bool) -> std::io::Result<usize> {
-        let mut n = 0;
-        while let Some(c) = s.peek()? {
-            let ok = if hex {
-                c.is_ascii_hexdigit()
-            } else {
-                c.is_ascii_digit()
-            };
-            if !ok || buf.len() >= 200 {
-                break;
-            }
-            buf.push(c);
-            s.bump();
-            n += 1;
-        }
-        Ok(n)
-    }
-    accept(s, &mut buf, b"+-")?;
-    let mut count = 0;
-    let mut hex = false;
-    if accept(s, &mut buf, b"0")? {
-        if accept(s, &mut buf, b"xX")? {
-            hex = true;
-        } else {
-            count = 1;
-        }
-    }
-    count += digits(s, &mut buf, hex)?;
-    if accept(s, &mut buf, b".")? {
-        count += digits(s, &mut buf, hex)?;
-    }
-    if count > 0 && accept(s, &mut buf, if hex { b"pP" } else { b"eE" })? {
-        accept(s, &mut buf, b"+-")?;
-        digits(s, &mut buf, false)?;
-    }
-    Ok(match tape_text::number::str_to_number(&buf) {
-        Some(tape_text::number::Number::Int(i)) => Some(Value::Int(i)),
-        Some(tape_text::number::Number::Float(f)) => Some(Value::Float(f)),
-        None => None,
-    })
-}
-
 /// What reading a list of formats gave: one value per format up to and including the first
 /// that failed (a nil), or an I/O error.
 enum ReadOutcome {
@@ -457,11 +380,24 @@ enum ReadOutcome {
     Failed(std::io::Error),
 }
 
-/// Reads `fmts` from stream `id`. The strings made here are unrooted only until the caller
-/// pushes them, with no collection point in between.
-fn read_values(vm: &mut Vm, st: &Shared, id: usize, fmts: &[Fmt]) -> Result<ReadOutcome, Error> {
+/// Reads `fmts` from stream `id`; `first` is the argument index of the first format, for the
+/// error of a bad one. The strings made here are unrooted only until the caller pushes them,
+/// with no collection point in between.
+fn read_values(
+    vm: &mut Vm,
+    st: &Shared,
+    id: usize,
+    fmts: &[Fmt],
+    first: usize,
+) -> Result<ReadOutcome, Error> {
     let mut vals = Vec::with_capacity(fmts.len());
-    for f in fmts {
+    for (k, f) in fmts.iter().enumerate() {
+        match f {
+            Fmt::Bad(msg) => return Err(vm.arg_error(first + k, msg)),
+            // PUC asks for a buffer of the count as an unsigned size, which cannot be had.
+            Fmt::Count(n) if *n < 0 => return Err(vm.error("not enough memory")),
+            _ => {}
+        }
         let r: std::io::Result<Option<Vec<u8>>> = {
             let mut g = lock(st);
             let Some(s) = g.streams.get_mut(&id) else {
@@ -503,6 +439,7 @@ fn read_values(vm: &mut Vm, st: &Shared, id: usize, fmts: &[Fmt]) -> Result<Read
                     let mut out = Vec::new();
                     s.read_count(&mut out, None).map(|_| Some(out))
                 }
+                Fmt::Bad(_) => Ok(None),
             }
         };
         match r {
@@ -518,8 +455,14 @@ fn read_values(vm: &mut Vm, st: &Shared, id: usize, fmts: &[Fmt]) -> Result<Read
 }
 
 /// Reads and pushes the results (`nil, msg, errno` on an I/O error).
-fn read_formats(vm: &mut Vm, st: &Shared, id: usize, fmts: &[Fmt]) -> Result<usize, Error> {
-    match read_values(vm, st, id, fmts)? {
+fn read_formats(
+    vm: &mut Vm,
+    st: &Shared,
+    id: usize,
+    fmts: &[Fmt],
+    first: usize,
+) -> Result<usize, Error> {
+    match read_values(vm, st, id, fmts, first)? {
         ReadOutcome::Values(vals) => {
             for v in &vals {
                 vm.push(*v)?;
@@ -532,14 +475,14 @@ fn read_formats(vm: &mut Vm, st: &Shared, id: usize, fmts: &[Fmt]) -> Result<usi
 
 fn f_read(vm: &mut Vm, args: Args, st: &Shared) -> Result<usize, Error> {
     let id = to_file(vm, args, 0, st)?;
-    let fmts = parse_formats(vm, args, 1)?;
-    read_formats(vm, st, id, &fmts)
+    let fmts = parse_formats(vm, args, 1);
+    read_formats(vm, st, id, &fmts, 1)
 }
 
 fn io_read(vm: &mut Vm, args: Args, st: &Shared) -> Result<usize, Error> {
     let (_, id) = default_file(vm, st, INPUT_KEY)?;
-    let fmts = parse_formats(vm, args, 0)?;
-    read_formats(vm, st, id, &fmts)
+    let fmts = parse_formats(vm, args, 0);
+    read_formats(vm, st, id, &fmts, 0)
 }
 
 /// Makes the iterator `lines` returns: reads `fmts` from `id` on each call; when the first
@@ -558,7 +501,9 @@ fn lines_iter(
             if !is_open(&st, id) {
                 return Err(vm.error("file is already closed"));
             }
-            match read_values(vm, &st, id, &fmts)? {
+            // The iterator's arguments are numbered as in PUC, where the formats follow the
+            // file: the first is argument #2.
+            match read_values(vm, &st, id, &fmts, 1)? {
                 ReadOutcome::Values(vals) if vals.first().is_some_and(|v| !v.is_nil()) => {
                     for v in &vals {
                         vm.push(*v)?;
@@ -583,24 +528,41 @@ fn lines_iter(
     )
 }
 
+/// `lines` takes at most `MAX_LINE_FORMATS` formats after the file.
+fn check_line_formats(vm: &mut Vm, args: Args) -> Result<(), Error> {
+    let ok = args.len() <= MAX_LINE_FORMATS + 1;
+    vm.arg_check(ok, MAX_LINE_FORMATS + 1, "too many arguments")
+}
+
 fn f_lines(vm: &mut Vm, args: Args, st: &Shared) -> Result<usize, Error> {
     let id = to_file(vm, args, 0, st)?;
-    let fmts = parse_formats(vm, args, 1)?;
+    check_line_formats(vm, args)?;
+    let fmts = parse_formats(vm, args, 1);
     let it = lines_iter(vm, st, id, fmts, false)?;
     vm.push(it)?;
     Ok(1)
 }
 
 fn io_lines(vm: &mut Vm, args: Args, st: &Shared) -> Result<usize, Error> {
-    let fmts = parse_formats(vm, args, 1)?;
     if vm.arg(args, 0).is_nil() {
-        let (_, id) = default_file(vm, st, INPUT_KEY)?;
+        // The default input, checked as an argument would be.
+        let r = vm.registry();
+        let k = vm.str_value(INPUT_KEY)?;
+        let v = vm.raw_get(Value::Table(r), k);
+        let id = match file_id(vm, v) {
+            Some(id) if is_open(st, id) => id,
+            _ => return Err(vm.error("attempt to use a closed file")),
+        };
+        check_line_formats(vm, args)?;
+        let fmts = parse_formats(vm, args, 1);
         let it = lines_iter(vm, st, id, fmts, false)?;
         vm.push(it)?;
         return Ok(1);
     }
     let name = vm.check_str(args, 0)?;
     let file = open_check(vm, st, name, "r")?;
+    check_line_formats(vm, args)?;
+    let fmts = parse_formats(vm, args, 1);
     let Some(id) = file_id(vm, file) else {
         return Ok(0);
     };
@@ -626,7 +588,7 @@ fn valid_mode(mode: &[u8]) -> bool {
     rest.iter().all(|&b| b == b'b')
 }
 
-fn open_file(vm: &Vm, name: tape_vm::StrRef, mode: &[u8]) -> std::io::Result<std::fs::File> {
+fn open_file(vm: &Vm, name: tape_vm::StrRef, mode: &[u8]) -> std::io::Result<Stream> {
     use std::os::unix::ffi::OsStrExt;
     let path = std::path::Path::new(std::ffi::OsStr::from_bytes(vm.str_bytes(name)));
     let plus = mode.get(1) == Some(&b'+');
@@ -636,13 +598,15 @@ fn open_file(vm: &Vm, name: tape_vm::StrRef, mode: &[u8]) -> std::io::Result<std
         Some(b'a') => o.append(true).create(true).read(plus),
         _ => o.read(true).write(plus),
     };
-    o.open(path)
+    let mut s = Stream::new(Target::File(o.open(path)?));
+    s.writable = plus || mode.first() != Some(&b'r');
+    Ok(s)
 }
 
 /// Opens a file for `io.lines`/`io.input`/`io.output`, raising PUC's error on failure.
 fn open_check(vm: &mut Vm, st: &Shared, name: tape_vm::StrRef, mode: &str) -> Result<Value, Error> {
     match open_file(vm, name, mode.as_bytes()) {
-        Ok(f) => new_file(vm, st, Stream::new(Target::File(f))),
+        Ok(s) => new_file(vm, st, s),
         Err(e) => {
             let n = String::from_utf8_lossy(vm.str_bytes(name)).into_owned();
             let t = crate::os::io_error_text(&e);
@@ -659,8 +623,8 @@ fn io_open(vm: &mut Vm, args: Args, st: &Shared) -> Result<usize, Error> {
     };
     vm.arg_check(valid_mode(&mode), 1, "invalid mode")?;
     match open_file(vm, name, &mode) {
-        Ok(f) => {
-            let v = new_file(vm, st, Stream::new(Target::File(f)))?;
+        Ok(s) => {
+            let v = new_file(vm, st, s)?;
             vm.push(v)?;
             Ok(1)
         }
@@ -707,34 +671,40 @@ fn io_output(vm: &mut Vm, args: Args, st: &Shared) -> Result<usize, Error> {
     set_default(vm, args, st, OUTPUT_KEY, "w")
 }
 
-fn io_popen(vm: &mut Vm, _args: Args, _st: &Shared) -> Result<usize, Error> {
-    Err(vm.error("'popen' not supported"))
+/// `io.popen`: runs the command through `/bin/sh -c` with a pipe to its standard output
+/// (mode `r`) or from its standard input (mode `w`).
+fn io_popen(vm: &mut Vm, args: Args, st: &Shared) -> Result<usize, Error> {
+    use std::os::unix::ffi::OsStrExt;
+    let cmd = vm.check_str(args, 0)?;
+    let mode: Vec<u8> = match vm.opt_str(args, 1)? {
+        Some(m) => vm.str_bytes(m).to_vec(),
+        None => b"r".to_vec(),
+    };
+    let reading = mode == b"r";
+    vm.arg_check(reading || mode == b"w", 1, "invalid mode")?;
+    let prog = std::ffi::OsStr::from_bytes(vm.str_bytes(cmd)).to_owned();
+    match Stream::popen(&prog, reading) {
+        Ok(s) => {
+            let v = new_file(vm, st, s)?;
+            vm.push(v)?;
+            Ok(1)
+        }
+        Err(e) => {
+            let n = vm.str_bytes(cmd).to_vec();
+            crate::os::push_io_error(vm, &e, Some(&n))
+        }
+    }
 }
 
 fn io_tmpfile(vm: &mut Vm, _args: Args, st: &Shared) -> Result<usize, Error> {
-    for k in 0..100u64 {
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_nanos() as u64)
-            .unwrap_or(k);
-        let path = format!(
-            "/tmp/tape_tmp_{}_{:x}",
-            std::process::id(),
-            nanos ^ (k << 40)
-        );
-        let f = std::fs::OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create_new(true)
-            .open(&path);
-        if let Ok(f) = f {
-            let _ = std::fs::remove_file(&path);
-            let v = new_file(vm, st, Stream::new(Target::File(f)))?;
+    match Stream::tmpfile() {
+        Some(s) => {
+            let v = new_file(vm, st, s)?;
             vm.push(v)?;
-            return Ok(1);
+            Ok(1)
         }
+        None => Err(vm.error("unable to create a temporary file")),
     }
-    Err(vm.error("unable to create a temporary file"))
 }
 
 fn io_type(vm: &mut Vm, args: Args, st: &Shared) -> Result<usize, Error> {
@@ -779,10 +749,22 @@ fn f_seek(vm: &mut Vm, args: Args, st: &Shared) -> Result<usize, Error> {
     let whence = check_option(vm, args, 1, Some("cur"), &["set", "cur", "end"])?;
     let off = vm.opt_int(args, 2, 0)?;
     let pos = match whence {
-        0 => SeekFrom::Start(off.max(0) as u64),
+        // A negative start wraps to an offset the OS refuses with `Invalid argument`.
+        0 => SeekFrom::Start(off as u64),
         1 => SeekFrom::Current(off),
         _ => SeekFrom::End(off),
     };
+    let is_stdout = matches!(
+        lock(st).streams.get(&id),
+        Some(Stream {
+            target: Target::Stdout,
+            ..
+        })
+    );
+    if is_stdout {
+        // Standard output's bytes wait in the VM's sink; the position counts them.
+        let _ = vm.output().flush();
+    }
     let r = {
         let mut g = lock(st);
         match g.streams.get_mut(&id) {

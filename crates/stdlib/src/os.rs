@@ -1,5 +1,5 @@
-//! The operating-system library (manual §6.9): `clock`, `date`, `difftime`, `exit`, `getenv`,
-//! `remove`, `rename`, `time`, `tmpname`. Dates are computed without libc by
+//! The operating-system library (manual §6.9): `clock`, `date`, `difftime`, `execute`, `exit`,
+//! `getenv`, `remove`, `rename`, `setlocale`, `time`, `tmpname`. Dates are computed without libc by
 //! `tape_text::strftime` (UTC calendar and C-locale conversions); local time adds the offset of
 //! the zone in `os/zone.rs`. Failures of file operations return `nil, "msg", errno` as PUC's
 //! `luaL_fileresult` does.
@@ -19,10 +19,12 @@ pub fn open_os(vm: &mut Vm) -> Result<Value, Error> {
         ("clock", "os.clock", clock),
         ("date", "os.date", date),
         ("difftime", "os.difftime", difftime),
+        ("execute", "os.execute", execute),
         ("exit", "os.exit", exit),
         ("getenv", "os.getenv", getenv),
         ("remove", "os.remove", remove),
         ("rename", "os.rename", rename),
+        ("setlocale", "os.setlocale", setlocale),
         ("time", "os.time", time),
         ("tmpname", "os.tmpname", tmpname),
     ];
@@ -154,6 +156,103 @@ fn exit(vm: &mut Vm, args: Args) -> Result<usize, Error> {
     crate::io::flush_all(vm);
     vm.flush_output();
     std::process::exit(code)
+}
+
+/// Pushes what PUC's `luaL_execresult` does for a finished child: `true|nil, "exit", code` or
+/// `nil, "signal", signo`.
+pub(crate) fn push_exit_status(vm: &mut Vm, st: std::process::ExitStatus) -> Result<usize, Error> {
+    use std::os::unix::process::ExitStatusExt;
+    let (what, code) = match (st.code(), st.signal()) {
+        (Some(c), _) => ("exit", c),
+        (None, Some(sig)) => ("signal", sig),
+        (None, None) => ("exit", 0),
+    };
+    if what == "exit" && code == 0 {
+        vm.push(Value::Bool(true))?;
+    } else {
+        vm.push(Value::Nil)?;
+    }
+    let w = vm.str_value(what)?;
+    vm.push(w)?;
+    vm.push(Value::Int(code as i64))?;
+    Ok(3)
+}
+
+/// `os.execute`: runs the command through `/bin/sh -c`, as C's `system` does; with no command,
+/// reports that a shell is available.
+fn execute(vm: &mut Vm, args: Args) -> Result<usize, Error> {
+    let Some(cmd) = vm.opt_str(args, 0)? else {
+        let ok = std::path::Path::new("/bin/sh").exists();
+        vm.push(Value::Bool(ok))?;
+        return Ok(1);
+    };
+    use std::os::unix::ffi::OsStrExt;
+    let cmd = std::ffi::OsStr::from_bytes(vm.str_bytes(cmd)).to_owned();
+    match std::process::Command::new("/bin/sh")
+        .arg("-c")
+        .arg(cmd)
+        .status()
+    {
+        Ok(st) => push_exit_status(vm, st),
+        Err(e) => push_io_error(vm, &e, None),
+    }
+}
+
+/// `os.setlocale`: Tape runs in the C locale only, so it accepts the names of that locale (and
+/// an environment that names it) and refuses any other, as `setlocale` does for a locale that
+/// is not installed.
+fn setlocale(vm: &mut Vm, args: Args) -> Result<usize, Error> {
+    let name = vm.opt_str(args, 0)?.map(|s| vm.str_bytes(s).to_vec());
+    let cats = ["all", "collate", "ctype", "monetary", "numeric", "time"];
+    let cat = match vm.opt_str(args, 1)? {
+        None => 0,
+        Some(s) => {
+            let b = vm.str_bytes(s).to_vec();
+            match cats.iter().position(|c| c.as_bytes() == &b[..]) {
+                Some(k) => k,
+                None => {
+                    let n = String::from_utf8_lossy(&b).into_owned();
+                    return Err(vm.arg_error(1, &format!("invalid option '{n}'")));
+                }
+            }
+        }
+    };
+    let chosen: Option<Vec<u8>> = match name {
+        None => Some(b"C".to_vec()),
+        Some(n) if n.is_empty() => {
+            let mut var = String::new();
+            let keys = [
+                "LC_ALL".to_string(),
+                format!("LC_{}", cats[cat].to_uppercase()),
+                "LANG".to_string(),
+            ];
+            for k in keys.iter() {
+                if let Ok(v) = std::env::var(k) {
+                    if !v.is_empty() {
+                        var = v;
+                        break;
+                    }
+                }
+            }
+            known_locale(var.as_bytes())
+        }
+        Some(n) => known_locale(&n),
+    };
+    let r = match chosen {
+        Some(c) => vm.str_value(&c)?,
+        None => Value::Nil,
+    };
+    vm.push(r)?;
+    Ok(1)
+}
+
+/// The name `setlocale` reports for a locale Tape has (`C` and its UTF-8 variant).
+fn known_locale(n: &[u8]) -> Option<Vec<u8>> {
+    match n {
+        b"" | b"C" | b"POSIX" => Some(b"C".to_vec()),
+        b"C.UTF-8" | b"C.utf8" => Some(b"C.UTF-8".to_vec()),
+        _ => None,
+    }
 }
 
 fn tmpname(vm: &mut Vm, _args: Args) -> Result<usize, Error> {

@@ -170,16 +170,18 @@ fn replace(s: &[u8], pat: &[u8], with: &[u8]) -> Vec<u8> {
 }
 
 fn searchpath(vm: &mut Vm, args: Args) -> Result<usize, Error> {
-    let name = vm.check_str(args, 0)?;
-    let path = vm.check_str(args, 1)?;
-    let sep = match vm.opt_str(args, 2)? {
-        Some(s) => vm.str_bytes(s).to_vec(),
-        None => b".".to_vec(),
-    };
+    // PUC's C compiler evaluates the four checks right to left, so the last bad argument is
+    // the one reported.
     let rep = match vm.opt_str(args, 3)? {
         Some(s) => vm.str_bytes(s).to_vec(),
         None => b"/".to_vec(),
     };
+    let sep = match vm.opt_str(args, 2)? {
+        Some(s) => vm.str_bytes(s).to_vec(),
+        None => b".".to_vec(),
+    };
+    let path = vm.check_str(args, 1)?;
+    let name = vm.check_str(args, 0)?;
     let r = search_path(vm.str_bytes(name), vm.str_bytes(path), &sep, &rep);
     match r {
         Ok(file) => {
@@ -214,6 +216,7 @@ fn pkg_string(vm: &mut Vm, field: &str) -> Result<Vec<u8>, Error> {
     let v = vm.index(pkg, k)?;
     match v {
         Value::Str(s) => Ok(vm.str_bytes(s).to_vec()),
+        Value::Int(_) | Value::Float(_) => Ok(vm.basic_tostring(v)),
         _ => Err(vm.error(&format!("'package.{field}' must be a string"))),
     }
 }

@@ -6,6 +6,12 @@
 //! (unwritten output) is non-empty, because switching direction drains the other buffer.
 
 use std::io::{Read, Seek, SeekFrom, Write};
+use std::os::fd::AsFd;
+
+/// A `File` over a duplicate of a standard descriptor (same open file, same offset).
+fn std_file(fd: std::os::fd::BorrowedFd<'_>) -> std::io::Result<std::fs::File> {
+    Ok(std::fs::File::from(fd.try_clone_to_owned()?))
+}
 
 /// Where the bytes go.
 pub(crate) enum Target {
@@ -15,6 +21,9 @@ pub(crate) enum Target {
     Stdout,
     Stderr,
     File(std::fs::File),
+    /// A child process of `io.popen`: its standard output when reading, its standard input
+    /// when writing.
+    Pipe(std::process::Child),
 }
 
 /// Buffering mode set by `setvbuf`.
@@ -31,6 +40,8 @@ pub(crate) struct Stream {
     rpos: usize,
     wbuf: Vec<u8>,
     pub(crate) mode: BufMode,
+    /// False for a file opened for reading only: writes then fail at once, as C's `fwrite` does.
+    pub(crate) writable: bool,
 }
 
 const CHUNK: usize = 16 * 1024;
@@ -43,11 +54,53 @@ impl Stream {
             rpos: 0,
             wbuf: Vec::new(),
             mode: BufMode::Full,
+            writable: true,
         }
     }
 
+    /// Starts `/bin/sh -c cmd` with a pipe from its standard output (`reading`) or to its
+    /// standard input.
+    pub(crate) fn popen(cmd: &std::ffi::OsStr, reading: bool) -> std::io::Result<Stream> {
+        use std::process::{Command, Stdio};
+        let mut c = Command::new("/bin/sh");
+        c.arg("-c").arg(cmd);
+        if reading {
+            c.stdout(Stdio::piped());
+        } else {
+            c.stdin(Stdio::piped());
+        }
+        let mut s = Stream::new(Target::Pipe(c.spawn()?));
+        s.writable = !reading;
+        Ok(s)
+    }
+
+    /// A new anonymous file, read-write, removed from its directory at once.
+    pub(crate) fn tmpfile() -> Option<Stream> {
+        for k in 0..100u64 {
+            let nanos = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_nanos() as u64)
+                .unwrap_or(k);
+            let path = format!(
+                "/tmp/tape_tmp_{}_{:x}",
+                std::process::id(),
+                nanos ^ (k << 40)
+            );
+            let f = std::fs::OpenOptions::new()
+                .read(true)
+                .write(true)
+                .create_new(true)
+                .open(&path);
+            if let Ok(f) = f {
+                let _ = std::fs::remove_file(&path);
+                return Some(Stream::new(Target::File(f)));
+            }
+        }
+        None
+    }
+
     pub(crate) fn is_std(&self) -> bool {
-        !matches!(self.target, Target::File(_))
+        matches!(self.target, Target::Stdin | Target::Stdout | Target::Stderr)
     }
 
     /// Refills the read buffer; `Ok(false)` at end of file.
@@ -62,6 +115,10 @@ impl Stream {
             let r = match &mut self.target {
                 Target::Stdin => std::io::stdin().read(&mut self.rbuf),
                 Target::File(f) => f.read(&mut self.rbuf),
+                Target::Pipe(c) => match c.stdout.as_mut() {
+                    Some(out) => out.read(&mut self.rbuf),
+                    None => Err(std::io::Error::from_raw_os_error(9)),
+                },
                 Target::Stdout | Target::Stderr => Err(std::io::Error::from_raw_os_error(9)),
             };
             match r {
@@ -136,10 +193,13 @@ impl Stream {
 
     /// Buffers `data` for writing (standard output is handled by the caller).
     pub(crate) fn write(&mut self, data: &[u8]) -> std::io::Result<()> {
+        if !self.writable {
+            return Err(std::io::Error::from_raw_os_error(9));
+        }
         self.drop_reads()?;
         match &mut self.target {
             Target::Stderr => std::io::stderr().write_all(data),
-            Target::File(_) => {
+            Target::File(_) | Target::Pipe(_) => {
                 self.wbuf.extend_from_slice(data);
                 let flush_now = match self.mode {
                     BufMode::No => true,
@@ -161,6 +221,10 @@ impl Stream {
         }
         let r = match &mut self.target {
             Target::File(f) => f.write_all(&self.wbuf),
+            Target::Pipe(c) => match c.stdin.as_mut() {
+                Some(i) => i.write_all(&self.wbuf),
+                None => Err(std::io::Error::from_raw_os_error(9)),
+            },
             _ => Ok(()),
         };
         self.wbuf.clear();
@@ -186,12 +250,21 @@ impl Stream {
         self.rbuf.clear();
         self.rpos = 0;
         let pos = match pos {
-            SeekFrom::Current(o) => SeekFrom::Current(o - unread),
+            SeekFrom::Current(o) => match o.checked_sub(unread) {
+                Some(o) => SeekFrom::Current(o),
+                None => return Err(std::io::Error::from_raw_os_error(22)),
+            },
             p => p,
         };
         match &mut self.target {
             Target::File(f) => f.seek(pos),
-            _ => Err(std::io::Error::from_raw_os_error(29)),
+            Target::Pipe(_) => Err(std::io::Error::from_raw_os_error(29)),
+            // A standard stream seeks its process-wide descriptor through a duplicate, which
+            // shares the file offset: a pipe or terminal fails with `Illegal seek`, a
+            // redirected file reports its position as C's `fseek` does.
+            Target::Stdin => std_file(std::io::stdin().as_fd())?.seek(pos),
+            Target::Stdout => std_file(std::io::stdout().as_fd())?.seek(pos),
+            Target::Stderr => std_file(std::io::stderr().as_fd())?.seek(pos),
         }
     }
 }

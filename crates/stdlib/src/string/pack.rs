@@ -41,20 +41,35 @@ struct LuaPackArgs<'v> {
     args: Args,
 }
 
+impl LuaPackArgs<'_> {
+    /// PUC's `str_pack` pushes a nil above its arguments, so a missing one is reported as
+    /// `got nil` rather than `got no value`.
+    fn missing(&mut self, arg: usize, expected: &str) -> Result<(), PackFail> {
+        if arg > self.args.len() {
+            let msg = format!("{expected} expected, got nil");
+            return Err(PackFail::Lua(self.vm.arg_error(arg - 1, &msg)));
+        }
+        Ok(())
+    }
+}
+
 impl PackArgs for LuaPackArgs<'_> {
     type Error = PackFail;
 
     fn integer(&mut self, arg: usize) -> Result<i64, PackFail> {
+        self.missing(arg, "number")?;
         self.vm.check_int(self.args, arg - 1).map_err(PackFail::Lua)
     }
 
     fn number(&mut self, arg: usize) -> Result<f64, PackFail> {
+        self.missing(arg, "number")?;
         self.vm
             .check_float(self.args, arg - 1)
             .map_err(PackFail::Lua)
     }
 
     fn string(&mut self, arg: usize) -> Result<&[u8], PackFail> {
+        self.missing(arg, "string")?;
         let s = self
             .vm
             .check_str(self.args, arg - 1)

@@ -1,0 +1,16 @@
+-- Conformance of os.execute and os.setlocale with PUC Lua 5.4.
+local function t(...) print(pcall(...)) end
+print(os.execute())
+print(os.execute("exit 0"))
+print(os.execute("exit 3"))
+print(os.execute("kill -9 $$"))
+print(os.execute("true"))
+t(os.execute, {})
+print(os.setlocale())
+print(os.setlocale("C"))
+print(os.setlocale("POSIX"))
+print(os.setlocale(nil, "numeric"))
+print(os.setlocale("C", "time"))
+print(os.setlocale("xx_YY.nothing"))
+t(os.setlocale, "C", "bad")
+t(os.setlocale, {})
