@@ -79,3 +79,12 @@ t(io.lines)
 t(io.read)
 io.input(io.stdin)
 os.remove(name)
+-- io.write prints floats with %.14g alone (no ".0"), unlike tostring
+io.write(1.0, " ", -0.0, " ", 2^63, " ", 1/0, " ", 0.1, " ", 100 // 1.0, "\n")
+do
+  local f = io.tmpfile()
+  f:write(3.0, ",", 1e100, ",", 2^53)
+  f:seek("set")
+  print(f:read("a"))
+  f:close()
+end

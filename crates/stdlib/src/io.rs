@@ -296,9 +296,15 @@ fn write_args(
         let v = vm.arg(args, i);
         match v {
             Value::Str(s) => buf.extend_from_slice(vm.str_bytes(s)),
-            Value::Int(_) | Value::Float(_) => {
+            Value::Int(_) => {
                 let b = vm.basic_tostring(v);
                 buf.extend_from_slice(&b);
+            }
+            // PUC prints a float with `LUA_NUMBER_FMT` alone: `%.14g`, with no `.0` added
+            // (`io.write(1.0)` writes `1`, unlike `tostring`).
+            Value::Float(f) => {
+                let text = tape_text::number::format_g(f, 14, false, false);
+                buf.extend_from_slice(text.as_bytes());
             }
             _ => {
                 // PUC writes the arguments before the bad one, then raises the error.
