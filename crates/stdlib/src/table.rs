@@ -68,6 +68,8 @@ fn raw_table(vm: &Vm, v: Value) -> Option<TableRef> {
 /// `v[i]` with `__index` (`lua_geti`).
 #[inline]
 fn geti(vm: &mut Vm, v: Value, i: i64) -> Result<Value, Error> {
+    // Every element the library reads or writes costs one unit of fuel (if a budget is set).
+    vm.charge_fuel(1)?;
     if let Some(t) = raw_table(vm, v) {
         return Ok(vm.raw_get_int(t, i));
     }
@@ -77,6 +79,7 @@ fn geti(vm: &mut Vm, v: Value, i: i64) -> Result<Value, Error> {
 /// `v[i] = x` with `__newindex` (`lua_seti`).
 #[inline]
 fn seti(vm: &mut Vm, v: Value, i: i64, x: Value) -> Result<(), Error> {
+    vm.charge_fuel(1)?;
     if let Some(t) = raw_table(vm, v) {
         return vm.raw_set_int(t, i, x);
     }
@@ -336,6 +339,8 @@ impl Sorter {
     /// Sorts `a[lo..=up]`: recursion only on the smaller part, so depth is O(log n).
     fn aux(&mut self, vm: &mut Vm, mut lo: i64, mut up: i64, mut rnd: u64) -> Result<(), Error> {
         while lo < up {
+            // A partition pass touches every element between `lo` and `up`: that is its fuel.
+            vm.charge_fuel((up - lo) as u64)?;
             let a_lo = self.get(vm, lo)?;
             let a_up = self.get(vm, up)?;
             if self.less(vm, a_up, a_lo)? {

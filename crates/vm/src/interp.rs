@@ -128,10 +128,10 @@ impl Vm {
         entry_thread: crate::value::ThreadRef,
     ) -> Result<(), Error> {
         loop {
-            let done = if self.hooks_on() {
-                self.run_loop::<true>(entry_depth, entry_thread)?
-            } else {
-                self.run_loop::<false>(entry_depth, entry_thread)?
+            let done = match (self.hooks_on(), self.limits_on()) {
+                (true, _) => self.run_loop::<true, true>(entry_depth, entry_thread)?,
+                (false, true) => self.run_loop::<false, true>(entry_depth, entry_thread)?,
+                (false, false) => self.run_loop::<false, false>(entry_depth, entry_thread)?,
             };
             if done {
                 return Ok(());
@@ -142,7 +142,11 @@ impl Vm {
     /// The fast loop. Returns `true` when the frame stack drops to `entry_depth`, `false` when
     /// hooks were switched on or off. With `HOOK`, each instruction is traced first
     /// (`trace_exec`) and calls and returns take the slow path, which fires their events.
-    fn run_loop<const HOOK: bool>(
+    ///
+    /// With `LIMITS` (a fuel budget or an armed interrupt, `Vm::limits_on`), every instruction
+    /// costs one unit of fuel and checks the interrupt flag; the unlimited loop pays nothing
+    /// for either. The hooked loop always checks them.
+    fn run_loop<const HOOK: bool, const LIMITS: bool>(
         &mut self,
         entry_depth: usize,
         entry_thread: crate::value::ThreadRef,
@@ -151,7 +155,7 @@ impl Vm {
             if self.frames.len() <= entry_depth && self.cur_thread == entry_thread {
                 return Ok(true);
             }
-            if self.hooks_on() != HOOK {
+            if self.hooks_on() != HOOK || (!HOOK && self.limits_on() != LIMITS) {
                 return Ok(false);
             }
             if HOOK {
@@ -168,6 +172,9 @@ impl Vm {
             };
             let mut base = self.frames[fi].base;
             let mut pc = self.frames[fi].pc;
+            // The fuel left, kept in a local while the fast loop runs (written back below).
+            let mut fuel = self.fuel.unwrap_or(i64::MAX);
+            let interrupt = &*self.interrupt;
             let exit = {
                 let protos = &self.protos;
                 // The running function's proto and closure: two thin pointers, cheap to switch
@@ -267,6 +274,14 @@ impl Vm {
                             break Exit::Step;
                         }
                         stepped = true;
+                    }
+                    if LIMITS {
+                        fuel -= 1;
+                        if fuel < 0 || interrupt.load(std::sync::atomic::Ordering::Relaxed) {
+                            // Point the frame past this instruction, so the error names its line.
+                            pc += 1;
+                            break Exit::Limit;
+                        }
                     }
                     let Some(&ins) = lp.code.get(pc) else {
                         break Exit::Bad;
@@ -922,6 +937,9 @@ impl Vm {
                     }
                 }
             };
+            if LIMITS && self.fuel.is_some() {
+                self.fuel = Some(fuel);
+            }
             if let Some(f) = self.frames.get_mut(fi) {
                 if !matches!(exit, Exit::Reenter | Exit::Done) {
                     f.pc = pc;
@@ -949,6 +967,7 @@ impl Vm {
                 }
                 Exit::Reenter | Exit::Step => {}
                 Exit::Done => return Ok(true),
+                Exit::Limit => return Err(self.limit_error()),
                 Exit::Bad => return Err(self.internal_error("fell off the end of the code")),
             }
         }
@@ -1724,6 +1743,9 @@ enum Exit {
     Bad,
     /// The entry frame returned to the native that called it: `run_loop` is done.
     Done,
+    /// The fuel ran out or the interrupt flag is set (`LIMITS` mode); the instruction before
+    /// the saved `pc` has not started.
+    Limit,
     /// CALL of a native function with a fixed argument count (operands already decoded).
     CallNative {
         func: usize,

@@ -63,7 +63,9 @@
 //! - Close: `close()` runs all pending finalizers and those of every live object marked for
 //!   finalization (as `lua_close`); idempotent, also run by `Drop`.
 //! - Raw stack access for natives using `call_raw`: `stack_get(slot)`, `truncate_to_args(args)`.
-//! - Hooks reserved for the sandbox: `Vm::fuel` and `Vm::interrupt` (not enforced yet).
+//! - Sandbox limits (`limits.rs`): `set_fuel(Option<u64>)`/`fuel()` (an instruction budget;
+//!   natives charge long work with `charge_fuel(units)`), `interrupt_handle()` (a flag another
+//!   thread sets to stop guest code); both fail the guest with a catchable-but-sticky error.
 //! - Output for `print`: `set_output(Box<dyn Write + Send>)`, `output()`, `flush_output()`.
 //!
 //! ## The GC rule for natives
@@ -100,6 +102,7 @@ mod gc;
 mod heap;
 mod hooks;
 mod interp;
+mod limits;
 mod loadbin;
 mod meta;
 mod metaops;
@@ -115,6 +118,7 @@ pub use error::Error;
 pub use heap::{Args, BoxedNative, NativeFn};
 pub use loadbin::{is_binary_chunk, BINARY_CHUNK_MARK};
 pub use hooks::{Hook, HOOK_CALL, HOOK_COUNT, HOOK_LINE, HOOK_RETURN};
+pub use limits::{FUEL_EXHAUSTED, INTERRUPTED};
 pub use meta::Tm;
 pub use ops::ArithOp;
 pub use table::Table;

@@ -81,10 +81,11 @@ pub struct Vm {
     pub(crate) last_error: Value,
     /// Values the host asked to keep alive (see `Vm::pin`).
     pub(crate) pinned: Vec<Value>,
-    /// Hook points for the sandbox (to come): instruction budget charged at backward jumps and
-    /// calls, and an interrupt flag another thread may set.
-    pub fuel: Option<i64>,
-    pub interrupt: Arc<AtomicBool>,
+    /// Sandbox limits (`limits.rs`): the fuel left (below zero once exhausted), the interrupt
+    /// flag another thread may set, and whether the interpreter checks that flag.
+    pub(crate) fuel: Option<i64>,
+    pub(crate) interrupt: Arc<AtomicBool>,
+    pub(crate) interrupt_armed: bool,
     pub(crate) gc_mode_generational: bool,
     pub(crate) gc_stress: bool,
     /// Finalization queues, collector parameters and the warning switch (`finalize.rs`).
@@ -161,6 +162,7 @@ impl Vm {
             pinned: Vec::new(),
             fuel: None,
             interrupt: Arc::new(AtomicBool::new(false)),
+            interrupt_armed: false,
             gc_mode_generational: false,
             gc_stress: false,
             gc: crate::finalize::GcState::default(),

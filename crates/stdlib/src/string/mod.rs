@@ -67,11 +67,10 @@ pub fn open_string(vm: &mut Vm) -> Result<(), Error> {
 }
 
 /// The place where long-running string builtins pay for their work (`units` ≈ bytes produced
-/// or pattern steps taken). The VM has a fuel field but no charging rule yet; when it gets one,
-/// this is the single function to wire to it.
+/// or pattern steps taken) out of the VM's fuel budget, if one is set (`Vm::charge_fuel`).
 #[inline]
-pub(crate) fn charge_fuel(_vm: &mut Vm, _units: usize) -> Result<(), Error> {
-    Ok(())
+pub(crate) fn charge_fuel(vm: &mut Vm, units: usize) -> Result<(), Error> {
+    vm.charge_fuel(units as u64)
 }
 
 /// `string.byte`'s start position: 1-based, negative from the end, clamped to at least 1.

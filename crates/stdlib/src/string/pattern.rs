@@ -73,10 +73,10 @@ fn match_error(vm: &mut Vm, e: MatchError) -> Error {
     }
 }
 
-/// The step budget for one matcher run. Unlimited until the VM's fuel rule is wired into
-/// `charge_fuel`.
-fn match_budget(_vm: &Vm) -> u64 {
-    u64::MAX
+/// The step budget for one matcher run: the VM's fuel left (unlimited without a budget). The
+/// steps taken are charged afterwards with `charge_fuel`.
+fn match_budget(vm: &Vm) -> u64 {
+    vm.fuel().unwrap_or(u64::MAX)
 }
 
 /// Shared body of `find` and `match`.

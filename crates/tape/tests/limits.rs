@@ -1,0 +1,130 @@
+//! Sandbox limits through the embedding API: the fuel budget (instructions plus the work of
+//! long-running library functions) and the interrupt flag. Each limit ends guest code with a
+//! `Result::Err`, cannot be swallowed by a guest `pcall`, and leaves the VM usable.
+
+use std::sync::atomic::Ordering;
+use tape::Tape;
+
+fn run(t: &mut Tape, src: &str) -> Result<String, String> {
+    match t.exec(src.as_bytes(), "=limits", &[]) {
+        Ok(vals) => {
+            let mut out = Vec::new();
+            for v in vals {
+                out.push(t.display(v).map_err(|e| e.message().to_string())?);
+            }
+            Ok(out.join("\t"))
+        }
+        Err(e) => Err(e.message().to_string()),
+    }
+}
+
+#[test]
+fn fuel_stops_a_runaway_loop_and_the_vm_stays_usable() {
+    let mut t = Tape::new();
+    t.vm().set_fuel(Some(10_000));
+    assert_eq!(
+        run(&mut t, "while true do end"),
+        Err("limits:1: fuel exhausted".to_string())
+    );
+    assert_eq!(t.vm().fuel(), Some(0));
+    // Still exhausted: nothing more runs until the host gives more fuel.
+    assert_eq!(run(&mut t, "return 1"), Err("limits:1: fuel exhausted".to_string()));
+    t.vm().set_fuel(None);
+    assert_eq!(run(&mut t, "return 1 + 1"), Ok("2".to_string()));
+}
+
+#[test]
+fn fuel_counts_instructions_deterministically() {
+    let src = "n = 0 while true do n = n + 1 end";
+    let mut counts = Vec::new();
+    for _ in 0..2 {
+        let mut t = Tape::new();
+        t.vm().set_fuel(Some(50_000));
+        assert!(run(&mut t, src).is_err());
+        t.vm().set_fuel(None);
+        counts.push(run(&mut t, "return n").unwrap());
+    }
+    assert_eq!(counts[0], counts[1]);
+    // Each iteration is a handful of instructions: the count is near 50000 / 4.
+    let n: i64 = counts[0].parse().unwrap();
+    assert!((5_000..=25_000).contains(&n), "{n}");
+}
+
+#[test]
+fn fuel_left_is_reported_and_unused_fuel_remains() {
+    let mut t = Tape::new();
+    t.vm().set_fuel(Some(1_000_000));
+    assert_eq!(run(&mut t, "local s = 0 for i = 1, 100 do s = s + i end return s"), Ok("5050".to_string()));
+    let left = t.vm().fuel().unwrap();
+    assert!(left < 1_000_000 && left > 990_000, "{left}");
+}
+
+#[test]
+fn pcall_cannot_swallow_exhaustion() {
+    let mut t = Tape::new();
+    t.vm().set_fuel(Some(100_000));
+    let r = run(
+        &mut t,
+        "while true do pcall(function() while true do end end) end",
+    );
+    assert_eq!(r, Err("limits:1: fuel exhausted".to_string()));
+}
+
+#[test]
+fn library_work_is_charged() {
+    // Each of these does far more work than its few instructions; the budget stops it.
+    for src in [
+        "return #string.rep('x', 10000000)",
+        "return string.find(string.rep('a', 100000), '.-b')",
+        "local t = {} for i = 1, 10 do t[i] = i end return #table.concat(t, ',', 1, 10) + #string.rep('ab', 5000000, ',')",
+        "local t = {} for i = 1, 1000 do t[i] = i end for _ = 1, 20 do table.sort(t, function(a, b) return a > b end) end",
+        "local t = {} for i = 1, 200000 do t[i] = i end return #t",
+        "return select('#', table.unpack({}, 1, 500000))",
+    ] {
+        let mut t = Tape::new();
+        t.vm().set_fuel(Some(200_000));
+        let r = run(&mut t, src);
+        assert!(
+            matches!(&r, Err(m) if m.ends_with("fuel exhausted")),
+            "{src}: {r:?}"
+        );
+    }
+}
+
+#[test]
+fn interrupt_from_another_thread() {
+    let mut t = Tape::new();
+    let flag = t.vm().interrupt_handle();
+    let setter = {
+        let flag = flag.clone();
+        std::thread::spawn(move || {
+            std::thread::sleep(std::time::Duration::from_millis(50));
+            flag.store(true, Ordering::Relaxed);
+        })
+    };
+    let r = run(&mut t, "local i = 0\nwhile true do i = i + 1 end");
+    setter.join().unwrap();
+    assert_eq!(r, Err("limits:2: interrupted".to_string()));
+    // Sticky until the host clears it.
+    assert_eq!(run(&mut t, "return 1"), Err("limits:1: interrupted".to_string()));
+    flag.store(false, Ordering::Relaxed);
+    assert_eq!(run(&mut t, "return 'again'"), Ok("again".to_string()));
+}
+
+#[test]
+fn limits_also_apply_inside_coroutines_and_metamethods() {
+    let mut t = Tape::new();
+    t.vm().set_fuel(Some(100_000));
+    let r = run(
+        &mut t,
+        "local co = coroutine.wrap(function() while true do end end) co()",
+    );
+    assert!(matches!(&r, Err(m) if m.ends_with("fuel exhausted")), "{r:?}");
+    let mut t = Tape::new();
+    t.vm().set_fuel(Some(100_000));
+    let r = run(
+        &mut t,
+        "local t = setmetatable({}, {__index = function() while true do end end}) return t.x",
+    );
+    assert!(matches!(&r, Err(m) if m.ends_with("fuel exhausted")), "{r:?}");
+}
