@@ -280,9 +280,9 @@ impl Vm {
             self.deliver(false, &[m])?;
             return Ok(false);
         }
-        if self.c_depth >= crate::vm::C_LIMIT {
-            // Like PUC's `lua_resume`, nesting resumes counts C levels; the coroutine stays
-            // suspended.
+        if self.c_depth > crate::vm::C_LIMIT {
+            // Like PUC's `lua_resume`, nesting resumes counts C levels; past the limit the
+            // coroutine stays suspended (at the limit, starting its body fails below).
             let msg = "C stack overflow";
             if wrap {
                 return Err(self.error(msg));
@@ -325,6 +325,9 @@ impl Vm {
         let r = if started {
             // Suspended in `yield`: the arguments become yield's results.
             self.post_call(top, nargs).map(|_| ())
+        } else if c_depth >= crate::vm::C_LIMIT {
+            // PUC's call of the body is one C level too many: the coroutine dies.
+            Err(self.make_error("C stack overflow".into()))
         } else {
             self.precall(1, nargs, -1, Cont::Normal, false).map(|_| ())
         };
