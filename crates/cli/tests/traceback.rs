@@ -89,3 +89,12 @@ fn error_objects_with_bad_tostring() {
 "tape: (error object is a table value)\nstack traceback:\n\t[C]: in function 'error'\n\tg.lua:1: in main chunk\n\t[C]: in ?\n",
     );
 }
+
+#[test]
+fn tail_calls_are_marked() {
+    check(
+"h.lua",
+"local function f() error(\"tail\") end\nlocal function g() return f() end\nlocal function h() g() end\nh()\n",
+"tape: h.lua:1: tail\nstack traceback:\n\t[C]: in function 'error'\n\th.lua:1: in function <h.lua:1>\n\t(...tail calls...)\n\th.lua:3: in local 'h'\n\th.lua:4: in main chunk\n\t[C]: in ?\n",
+    );
+}
