@@ -267,7 +267,9 @@ impl Tape {
                         return Error::new(ErrorKind::Runtime, self.string_of(s), None);
                     }
                 }
-                Err(e2) if matches!(e2.value(), Value::Str(_) | Value::Int(_) | Value::Float(_)) => {
+                Err(e2)
+                    if matches!(e2.value(), Value::Str(_) | Value::Int(_) | Value::Float(_)) =>
+                {
                     let inner = e2.traceback();
                     let outer = e.traceback();
                     let tb = match (inner.is_empty(), outer.strip_prefix("stack traceback:")) {

@@ -176,7 +176,12 @@ impl Vm {
     /// the new argument count.
     #[cold]
     #[inline(never)]
-    pub(crate) fn resolve_call(&mut self, func: usize, nargs: usize, site: bool) -> Result<usize, Error> {
+    pub(crate) fn resolve_call(
+        &mut self,
+        func: usize,
+        nargs: usize,
+        site: bool,
+    ) -> Result<usize, Error> {
         let mut nargs = nargs;
         for _ in 0..100 {
             let v = self.stack[func];
@@ -487,9 +492,7 @@ impl Vm {
             let saved = (self.max_frames, self.max_stack, self.c_depth);
             self.max_frames = saved.0.saturating_add(HANDLER_EXTRA_FRAMES);
             self.max_stack = saved.1.saturating_add(HANDLER_EXTRA_SLOTS);
-            self.c_depth = self
-                .c_depth
-                .min(C_LIMIT.saturating_sub(HANDLER_EXTRA_C));
+            self.c_depth = self.c_depth.min(C_LIMIT.saturating_sub(HANDLER_EXTRA_C));
             loop {
                 match self.call_raw(hf, &[errv]) {
                     Ok((first, n)) => {

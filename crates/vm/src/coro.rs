@@ -15,12 +15,7 @@ use crate::Error;
 impl Vm {
     /// Creates a suspended coroutine that will run `f`.
     pub fn new_thread(&mut self, f: Value) -> Result<ThreadRef, Error> {
-        if self
-            .heap
-            .alloc
-            .charge(crate::heap::THREAD_COST)
-            .is_err()
-        {
+        if self.heap.alloc.charge(crate::heap::THREAD_COST).is_err() {
             return Err(self.memory_error());
         }
         // Only the function's slot (above the bottom frame's): the first resume grows the stack
