@@ -63,3 +63,38 @@ fn non_string_error_object() {
 "tape: (error object is a table value)\nstack traceback:\n\t[C]: in function 'error'\n\td.lua:1: in upvalue 'f'\n\td.lua:2: in function <d.lua:2>\n\td.lua:2: in main chunk\n\t[C]: in ?\n",
     );
 }
+
+#[test]
+fn error_in_close_while_unwinding_shows_the_close() {
+    // The failed frames are gone when the `__close` runs, as in PUC.
+    check(
+"e.lua",
+"local t <close> = setmetatable({}, {__close = function() error(\"in close\") end})\nerror(\"main\")\n",
+"tape: e.lua:1: in close\nstack traceback:\n\t[C]: in function 'error'\n\te.lua:1: in function <e.lua:1>\n\t[C]: in ?\n",
+    );
+}
+
+#[test]
+fn error_objects_with_bad_tostring() {
+    // An error in `__tostring` is reported with its own traceback above the first one.
+    check(
+"f.lua",
+"local function f()\n  error(setmetatable({}, {__tostring = function() error(\"inner\") end}))\nend\nf()\n",
+"tape: f.lua:2: inner\nstack traceback:\n\t[C]: in function 'error'\n\tf.lua:2: in function <f.lua:2>\n\t[C]: in ?\n\t[C]: in function 'error'\n\tf.lua:2: in local 'f'\n\tf.lua:4: in main chunk\n\t[C]: in ?\n",
+    );
+    // A `__tostring` giving a number does not make a message.
+    check(
+"g.lua",
+"error(setmetatable({}, {__tostring = function() return 42 end}))\n",
+"tape: (error object is a table value)\nstack traceback:\n\t[C]: in function 'error'\n\tg.lua:1: in main chunk\n\t[C]: in ?\n",
+    );
+}
+
+#[test]
+fn tail_calls_are_marked() {
+    check(
+"h.lua",
+"local function f() error(\"tail\") end\nlocal function g() return f() end\nlocal function h() g() end\nh()\n",
+"tape: h.lua:1: tail\nstack traceback:\n\t[C]: in function 'error'\n\th.lua:1: in function <h.lua:1>\n\t(...tail calls...)\n\th.lua:3: in local 'h'\n\th.lua:4: in main chunk\n\t[C]: in ?\n",
+    );
+}

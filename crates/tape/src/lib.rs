@@ -251,8 +251,38 @@ impl Tape {
         let v = e.value();
         let plain = matches!(v, Value::Str(_) | Value::Int(_) | Value::Float(_));
         if !plain && self.has_metafield(v, "__tostring") {
-            if let Ok(s) = self.vm.tostring(v) {
-                return Error::new(ErrorKind::Runtime, self.string_of(s), None);
+            // As `lua.c`'s message handler: the metamethod's result is the message only if it
+            // is a string; an error in it is handled in turn, its traceback above the first.
+            let tm = self
+                .vm
+                .metatable(v)
+                .and_then(|mt| {
+                    let key = self.vm.str_value(b"__tostring").ok()?;
+                    Some(self.vm.raw_get(Value::Table(mt), key))
+                })
+                .unwrap_or(Value::Nil);
+            match self.vm.call(tm, &[v]) {
+                Ok(r) => {
+                    if let Some(s @ Value::Str(_)) = r.first().copied() {
+                        return Error::new(ErrorKind::Runtime, self.string_of(s), None);
+                    }
+                }
+                Err(e2)
+                    if matches!(e2.value(), Value::Str(_) | Value::Int(_) | Value::Float(_)) =>
+                {
+                    let inner = e2.traceback();
+                    let outer = e.traceback();
+                    let tb = match (inner.is_empty(), outer.strip_prefix("stack traceback:")) {
+                        (false, Some(rest)) => {
+                            let inner = inner.strip_suffix("\n\t[C]: in ?").unwrap_or(inner);
+                            Some(format!("{inner}\n\t[C]: in ?{rest}"))
+                        }
+                        (false, None) => Some(inner.to_string()),
+                        (true, _) => None,
+                    };
+                    return Error::new(ErrorKind::Runtime, e2.message().to_string(), tb);
+                }
+                Err(_) => {}
             }
         }
         let tb = e.traceback();

@@ -6,7 +6,7 @@ use crate::heap::{Args, NativeKind};
 use crate::meta::Tm;
 use crate::thread::{Cont, Frame, FrameKind};
 use crate::value::Value;
-use crate::vm::{Vm, MAX_C_DEPTH, STACK_SLACK};
+use crate::vm::{Vm, C_LIMIT, STACK_SLACK};
 use crate::Error;
 
 /// Extra frames, stack slots and native nesting an `xpcall` message handler may use beyond the
@@ -176,7 +176,12 @@ impl Vm {
     /// the new argument count.
     #[cold]
     #[inline(never)]
-    fn resolve_call(&mut self, func: usize, nargs: usize, site: bool) -> Result<usize, Error> {
+    pub(crate) fn resolve_call(
+        &mut self,
+        func: usize,
+        nargs: usize,
+        site: bool,
+    ) -> Result<usize, Error> {
         let mut nargs = nargs;
         for _ in 0..100 {
             let v = self.stack[func];
@@ -358,7 +363,11 @@ impl Vm {
                     return self.concat(cfirst, cn);
                 }
                 Cont::Protected => {
-                    // Results move to dst; `true` goes just below; then the marker returns.
+                    // Results move to dst; `true` goes just below; then the marker returns
+                    // (and the C level it added ends).
+                    if let Some(m) = self.frames.last() {
+                        self.c_depth = m.c_depth;
+                    }
                     self.grow_stack(dst + n + STACK_SLACK)?;
                     if first != dst {
                         self.stack.copy_within(first..first + n, dst);
@@ -411,7 +420,15 @@ impl Vm {
         frame.kind = FrameKind::Pcall { f: nf, handler };
         self.frames.push(frame);
         let marker = self.frames.len() - 1;
-        match self.precall(callee, cargs, -1, Cont::Protected, false) {
+        // Like PUC's `lua_pcall`, the protected call is one C level deeper; reaching the
+        // limit is an error the pcall itself catches.
+        let started = if self.c_depth >= C_LIMIT {
+            Err(self.make_error("C stack overflow".into()))
+        } else {
+            self.c_depth += 1;
+            self.precall(callee, cargs, -1, Cont::Protected, false)
+        };
+        match started {
             Ok(pushed) => Ok(pushed),
             Err(e) => {
                 let th = self.cur_thread;
@@ -475,9 +492,7 @@ impl Vm {
             let saved = (self.max_frames, self.max_stack, self.c_depth);
             self.max_frames = saved.0.saturating_add(HANDLER_EXTRA_FRAMES);
             self.max_stack = saved.1.saturating_add(HANDLER_EXTRA_SLOTS);
-            self.c_depth = self
-                .c_depth
-                .min(MAX_C_DEPTH.saturating_sub(HANDLER_EXTRA_C));
+            self.c_depth = self.c_depth.min(C_LIMIT.saturating_sub(HANDLER_EXTRA_C));
             loop {
                 match self.call_raw(hf, &[errv]) {
                     Ok((first, n)) => {
@@ -589,14 +604,26 @@ impl Vm {
         self.close_upvals(level);
         let mut e = e;
         let mut errv = e.value();
-        while matches!(self.tbc.last(), Some(s) if *s >= level) {
-            if let Err(e3) = self.close_tbc_one(Some(errv)) {
-                errv = e3.value();
-                e = e3;
-            }
-        }
+        // Like PUC, the frames are gone before the `__close` methods run (a traceback taken
+        // there shows the catching level); the caller's top is raised above the pending
+        // variables meanwhile so the calls do not overwrite them.
+        let highest = match self.tbc.last() {
+            Some(s) if *s >= level => Some(*s),
+            _ => None,
+        };
         self.frames.truncate(depth);
         self.c_depth = c;
+        if let Some(high) = highest {
+            let saved_top = self.cur_top();
+            self.set_cur_top(saved_top.max(high + 1));
+            while matches!(self.tbc.last(), Some(s) if *s >= level) {
+                if let Err(e3) = self.close_tbc_one(Some(errv)) {
+                    errv = e3.value();
+                    e = e3;
+                }
+            }
+            self.set_cur_top(saved_top);
+        }
         e
     }
 
@@ -609,7 +636,7 @@ impl Vm {
     /// one frame push, one interpreter entry and one return.
     #[inline]
     pub fn call_raw(&mut self, f: Value, args: &[Value]) -> Result<(usize, usize), Error> {
-        if self.c_depth >= MAX_C_DEPTH {
+        if self.c_depth >= C_LIMIT {
             return Err(self.rt_error("C stack overflow"));
         }
         let nargs = args.len();

@@ -15,20 +15,16 @@ use crate::Error;
 impl Vm {
     /// Creates a suspended coroutine that will run `f`.
     pub fn new_thread(&mut self, f: Value) -> Result<ThreadRef, Error> {
-        if self
-            .heap
-            .alloc
-            .charge(crate::heap::THREAD_COST + STACK_SLACK * 2 * 16)
-            .is_err()
-        {
+        if self.heap.alloc.charge(crate::heap::THREAD_COST).is_err() {
             return Err(self.memory_error());
         }
+        // Only the function's slot (above the bottom frame's): the first resume grows the stack
+        // to what the body needs, and suspended coroutines are shrunk back to their live part.
         let mut stack = Vec::new();
-        if stack.try_reserve_exact(STACK_SLACK * 2).is_err() {
+        if stack.try_reserve_exact(2).is_err() {
             return Err(self.memory_error());
         }
-        stack.resize(STACK_SLACK * 2, Value::Nil);
-        stack[1] = f;
+        stack.extend_from_slice(&[Value::Nil, f]);
         let host = Frame {
             kind: FrameKind::Host,
             func: 0,
@@ -279,6 +275,17 @@ impl Vm {
             self.deliver(false, &[m])?;
             return Ok(false);
         }
+        if self.c_depth > crate::vm::C_LIMIT {
+            // Like PUC's `lua_resume`, nesting resumes counts C levels; past the limit the
+            // coroutine stays suspended (at the limit, starting its body fails below).
+            let msg = "C stack overflow";
+            if wrap {
+                return Err(self.error(msg));
+            }
+            let m = self.str_value(msg)?;
+            self.deliver(false, &[m])?;
+            return Ok(false);
+        }
         if self.frames.len() >= self.max_frames {
             return Err(self.rt_error("stack overflow"));
         }
@@ -293,6 +300,7 @@ impl Vm {
             th.base_c_depth = c_depth;
             th.base_nny = nny;
         }
+        self.c_depth = c_depth + 1;
         let started = self.frames.len() > 1;
         let top = self.cur_top();
         let need = top + nargs + 1 + STACK_SLACK;
@@ -312,6 +320,9 @@ impl Vm {
         let r = if started {
             // Suspended in `yield`: the arguments become yield's results.
             self.post_call(top, nargs).map(|_| ())
+        } else if c_depth >= crate::vm::C_LIMIT {
+            // PUC's call of the body is one C level too many: the coroutine dies.
+            Err(self.make_error("C stack overflow".into()))
         } else {
             self.precall(1, nargs, -1, Cont::Normal, false).map(|_| ())
         };
@@ -346,8 +357,39 @@ impl Vm {
         self.heap.threads.get_mut(co.0).status = ThreadStatus::Suspended;
         self.switch_to(prev);
         self.heap.threads.get_mut(prev.0).status = ThreadStatus::Running;
-        self.deliver_from(co, frame.base, frame.top - frame.base)?;
+        self.c_depth = self.heap.threads.get(co.0).base_c_depth;
+        let r = self.deliver_from(co, frame.base, frame.top - frame.base);
+        if !std::mem::replace(&mut self.heap.threads.get_mut(co.0).yielded, true) {
+            // The first yield leaves the coroutine with the stack it grew to run (hundreds of
+            // slots for the register window); an idle coroutine keeps only its live part.
+            self.shrink_thread_stack(co);
+        }
+        r?;
         Ok(true)
+    }
+
+    /// Shrinks a suspended or dead coroutine's stack to its live part (as PUC's
+    /// `luaD_shrinkstack`), so that idle coroutines cost little; a resume grows it again.
+    pub(crate) fn shrink_thread_stack(&mut self, t: ThreadRef) {
+        if t == self.cur_thread {
+            return;
+        }
+        let th = self.heap.threads.get(t.0);
+        if !matches!(th.status, ThreadStatus::Suspended | ThreadStatus::Dead) {
+            return;
+        }
+        let mut keep = self.live_extent(&th.frames);
+        if let Some(&s) = th.tbc.iter().max() {
+            keep = keep.max(s + 1);
+        }
+        if let Some(&(s, _)) = th.open_upvals.iter().max_by_key(|u| u.0) {
+            keep = keep.max(s + 1);
+        }
+        let th = self.heap.threads.get_mut(t.0);
+        if th.stack.capacity() > keep + STACK_SLACK {
+            th.stack.truncate(keep);
+            th.stack.shrink_to_fit();
+        }
     }
 
     /// Called when a coroutine's body returned to its bottom frame: results are at
@@ -362,7 +404,10 @@ impl Vm {
         self.heap.threads.get_mut(co.0).status = ThreadStatus::Dead;
         self.switch_to(prev);
         self.heap.threads.get_mut(prev.0).status = ThreadStatus::Running;
-        self.deliver_from(co, 1, top - 1)
+        self.c_depth = self.heap.threads.get(co.0).base_c_depth;
+        let r = self.deliver_from(co, 1, top - 1);
+        self.shrink_thread_stack(co);
+        r
     }
 
     /// A coroutine failed with `e` and no pcall of its own: it dies; its resumer's pending

@@ -435,9 +435,11 @@ impl Vm {
                             }
                         }
                     };
+                    // A frame entered by a tail call says so on its own level, as in PUC.
+                    let tail = if f.tail { "\n\t(...tail calls...)" } else { "" };
                     match line {
-                        Some(line) => out.push(format!("\n\t{src}:{line}: in {what}")),
-                        None => out.push(format!("\n\t{src}: in {what}")),
+                        Some(line) => out.push(format!("\n\t{src}:{line}: in {what}{tail}")),
+                        None => out.push(format!("\n\t{src}: in {what}{tail}")),
                     }
                 }
                 FrameKind::Native { f: nf } | FrameKind::Pcall { f: nf, .. } => {

@@ -122,7 +122,7 @@ impl Vm {
     /// Frames nest upwards on the stack and a caller keeps nothing live above its callee's
     /// function slot, so (as in PUC, which marks up to `L->top`) the innermost frame decides:
     /// registers of an outer Lua frame above the pending call are dead.
-    fn live_extent(&self, frames: &[Frame]) -> usize {
+    pub(crate) fn live_extent(&self, frames: &[Frame]) -> usize {
         match frames.last() {
             Some(f) => match f.kind {
                 FrameKind::Lua { proto, .. } => {
@@ -247,6 +247,8 @@ impl Vm {
                     for u in ups {
                         self.mark_upval(m, u);
                     }
+                    // Like PUC's collector, give back the unused stack of an idle coroutine.
+                    self.shrink_thread_stack(t);
                 }
                 Gray::Proto(p) => {
                     let lp = self.protos.get(p.0);

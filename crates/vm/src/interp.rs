@@ -1526,18 +1526,17 @@ impl Vm {
 
     /// TAILCALL: replaces the running frame by a call of `stack[func]`.
     fn tail_call(&mut self, func: usize, nargs: usize) -> Result<(), Error> {
-        let f = self.stack[func];
-        if let Value::Native(_) = f {
+        let mut nargs = nargs;
+        if !self.stack[func].is_function() {
+            // Like PUC, `__call` is resolved while the calling frame still runs, so an error
+            // names the caller's position and variable.
+            nargs = self.resolve_call(func, nargs, true)?;
+        }
+        if let Value::Native(_) = self.stack[func] {
             // Like PUC, a native in tail position runs above the calling frame (so its errors
             // see the caller's position), then the frame returns its results.
             self.precall(func, nargs, -1, Cont::TailReturn, true)?;
             return Ok(());
-        }
-        if !f.is_function() {
-            let tm = self.get_metamethod(f, crate::meta::Tm::Call);
-            if tm.is_nil() {
-                return Err(self.call_error(func));
-            }
         }
         let frame = self
             .frames

@@ -113,4 +113,6 @@ pub struct Thread {
     pub(crate) base_nny: u32,
     /// The error a coroutine died with (for `coroutine.close`).
     pub(crate) error: Option<Value>,
+    /// Whether the coroutine has yielded before (its stack is shrunk at the first yield).
+    pub(crate) yielded: bool,
 }

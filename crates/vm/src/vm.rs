@@ -26,6 +26,10 @@ pub const DEFAULT_MAX_STACK: usize = 1_000_000;
 pub const DEFAULT_MAX_FRAMES: usize = 200_000;
 /// Native re-entry limit (PUC's LUAI_MAXCCALLS).
 pub const MAX_C_DEPTH: u16 = 200;
+/// The nesting count at which one more C-level call fails with `C stack overflow`: PUC fails
+/// when its count reaches `MAX_C_DEPTH` after the increment, and `lua.c` runs a script two
+/// levels deep (its `pmain` and the chunk) where the host's call of a chunk is one level here.
+pub(crate) const C_LIMIT: u16 = MAX_C_DEPTH - 2;
 
 /// Extra slots kept above a Lua frame's register window (room for metamethod arguments).
 pub(crate) const STACK_SLACK: usize = 256 + 16;
