@@ -81,7 +81,7 @@ fn running(vm: &mut Vm, _args: Args) -> Result<usize, Error> {
 fn isyieldable(vm: &mut Vm, args: Args) -> Result<usize, Error> {
     let (cur, _) = vm.running_thread();
     let y = match vm.arg(args, 0) {
-        Value::Nil if args.len() == 0 => vm.is_yieldable(),
+        Value::Nil if args.is_empty() => vm.is_yieldable(),
         Value::Thread(t) if t == cur => vm.is_yieldable(),
         // Another thread is suspended, normal or dead: yieldable unless it is the main one.
         Value::Thread(t) => !matches!(vm.native_upvalue(0), Value::Thread(m) if m == t),

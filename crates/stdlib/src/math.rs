@@ -63,7 +63,7 @@ pub fn open_math(vm: &mut Vm) -> Result<Value, Error> {
 /// A float whose value is integral and in range becomes an integer; others stay floats
 /// (`luaV_flttointns` after `floor`/`ceil`).
 fn int_if_fits(f: f64) -> Value {
-    if f >= -9_223_372_036_854_775_808.0 && f < 9_223_372_036_854_775_808.0 && f == f.trunc() {
+    if (-9_223_372_036_854_775_808.0..9_223_372_036_854_775_808.0).contains(&f) && f == f.trunc() {
         Value::Int(f as i64)
     } else {
         Value::Float(f)

@@ -373,8 +373,7 @@ fn get_field(
             Some(Value::Int(i)) => Some(i),
             Some(Value::Float(f))
                 if f == f.trunc()
-                    && f >= -9.223_372_036_854_776e18
-                    && f < 9.223_372_036_854_776e18 =>
+                    && (-9.223_372_036_854_776e18..9.223_372_036_854_776e18).contains(&f) =>
             {
                 Some(f as i64)
             }

@@ -202,7 +202,7 @@ pub fn parse_number(b: &[u8]) -> Option<Value> {
     }
 }
 
-const TWO63: f64 = 9.223_372_036_854_775_808e18;
+const TWO63: f64 = 9.223_372_036_854_776e18;
 
 /// `i < f` exactly.
 pub fn int_lt_float(i: i64, f: f64) -> bool {

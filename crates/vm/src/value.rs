@@ -167,7 +167,7 @@ pub fn int_eq_float(i: i64, f: f64) -> bool {
 #[inline]
 pub fn float_to_int_exact(f: f64) -> Option<i64> {
     // -2^63 <= f < 2^63 and integral.
-    if f >= -9.223_372_036_854_775_808e18 && f < 9.223_372_036_854_775_808e18 && f.floor() == f {
+    if (-9.223_372_036_854_776e18..9.223_372_036_854_776e18).contains(&f) && f.floor() == f {
         Some(f as i64)
     } else {
         None
