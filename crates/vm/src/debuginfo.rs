@@ -92,7 +92,9 @@ fn find_set_reg(p: &Proto, lastpc: usize, reg: u8) -> Option<usize> {
     let mut jmptarget = 0usize;
     let lastpc = lastpc.min(p.code.len());
     for pc in 0..lastpc {
-        let ins = &p.code[pc];
+        let Some(ins) = p.code.get(pc) else {
+            break;
+        };
         if let Instr::Jmp { j } = ins {
             let dest = (pc as i64 + 1 + *j as i64) as usize;
             if pc < dest && dest <= lastpc && dest > jmptarget {
@@ -114,27 +116,53 @@ fn const_str(p: &Proto, k: usize) -> Option<String> {
     }
 }
 
-/// Is register `reg` at `pc` the variable `_ENV`?
-fn is_env_reg(p: &Proto, pc: usize, reg: u8) -> bool {
-    matches!(obj_name(p, pc, reg, 0), Some((_, n)) if n == "_ENV")
+/// PUC's `basicgetobjname`: a local's name, or, following `MOVE`s back to lower registers, an
+/// upvalue or a string constant. Also returns the pc of the last instruction found that set
+/// the register (the caller's starting point for table accesses). A loop, not recursion:
+/// each `MOVE` goes to a lower register, so it runs at most 256 times.
+fn basic_obj_name(
+    p: &Proto,
+    mut lastpc: usize,
+    mut reg: u8,
+) -> (Option<(&'static str, String)>, Option<usize>) {
+    loop {
+        if let Some(n) = local_name(p, reg as usize, lastpc) {
+            return (Some(("local", n.to_string())), None);
+        }
+        let Some(pc) = find_set_reg(p, lastpc, reg) else {
+            return (None, None);
+        };
+        let named = match p.code.get(pc) {
+            Some(&Instr::Move { a, b }) if b < a => {
+                lastpc = pc;
+                reg = b;
+                continue;
+            }
+            Some(&Instr::GetUpval { u, .. }) => p
+                .upvals
+                .get(u as usize)
+                .map(|d| ("upvalue", d.name.clone())),
+            Some(&Instr::LoadK { k, .. }) => const_str(p, k as usize).map(|s| ("constant", s)),
+            _ => None,
+        };
+        return (named, Some(pc));
+    }
 }
 
-/// Describes the value in register `reg` just before `lastpc`: (kind, name).
-pub(crate) fn obj_name(
-    p: &Proto,
-    lastpc: usize,
-    reg: u8,
-    depth: u32,
-) -> Option<(&'static str, String)> {
-    if depth > 50 {
-        return None;
+/// Is register `reg` at `pc` the variable `_ENV`? (PUC's `isEnv`, through `basic_obj_name`.)
+fn is_env_reg(p: &Proto, pc: usize, reg: u8) -> bool {
+    matches!(basic_obj_name(p, pc, reg).0, Some((_, n)) if n == "_ENV")
+}
+
+/// Describes the value in register `reg` just before `lastpc`: (kind, name). PUC's
+/// `getobjname`; it does not recurse, so no bytecode can make it deep.
+pub(crate) fn obj_name(p: &Proto, lastpc: usize, reg: u8) -> Option<(&'static str, String)> {
+    let (named, pc) = basic_obj_name(p, lastpc, reg);
+    if named.is_some() {
+        return named;
     }
-    if let Some(n) = local_name(p, reg as usize, lastpc) {
-        return Some(("local", n.to_string()));
-    }
-    let pc = find_set_reg(p, lastpc, reg)?;
-    match p.code[pc] {
-        Instr::Move { a, b } if b < a => obj_name(p, pc, b, depth + 1),
+    let pc = pc?;
+    match *p.code.get(pc)? {
         Instr::GetTabUp { u, k, .. } => {
             let key = const_str(p, k as usize)?;
             let up = p
@@ -167,8 +195,6 @@ pub(crate) fn obj_name(
                 key,
             ))
         }
-        Instr::GetUpval { u, .. } => Some(("upvalue", p.upvals.get(u as usize)?.name.clone())),
-        Instr::LoadK { k, .. } => Some(("constant", const_str(p, k as usize)?)),
         Instr::SelfK { k, .. } => Some(("method", const_str(p, k as usize)?)),
         _ => None,
     }
@@ -177,7 +203,7 @@ pub(crate) fn obj_name(
 /// The constant string loaded into register `reg` before `pc`, if it was one.
 /// A named local holding a constant does not count (PUC's `rname`).
 fn reg_const_name(p: &Proto, pc: usize, reg: u8) -> Option<String> {
-    match obj_name(p, pc, reg, 0) {
+    match basic_obj_name(p, pc, reg).0 {
         Some(("constant", name)) => Some(name),
         _ => None,
     }
@@ -267,7 +293,7 @@ impl Vm {
         if reg > 255 {
             return String::new();
         }
-        match obj_name(p, f.pc.saturating_sub(1), reg as u8, 0) {
+        match obj_name(p, f.pc.saturating_sub(1), reg as u8) {
             Some((kind, name)) => format!(" ({kind} '{name}')"),
             None => String::new(),
         }
@@ -306,7 +332,7 @@ impl Vm {
             return Some(("metamethod", metamethod_event(p.code.get(pc)?).to_string()));
         }
         match p.code.get(pc)? {
-            Instr::Call { a, .. } | Instr::TailCall { a, .. } => obj_name(p, pc, *a, 0),
+            Instr::Call { a, .. } | Instr::TailCall { a, .. } => obj_name(p, pc, *a),
             Instr::TForCall { .. } => Some(("for iterator", "for iterator".to_string())),
             _ => None,
         }

@@ -450,7 +450,9 @@ impl Vm {
                 may_close: p.code.iter().any(|i| {
                     matches!(
                         i,
-                        tape_bytecode::Instr::Closure { .. } | tape_bytecode::Instr::Tbc { .. }
+                        tape_bytecode::Instr::Closure { .. }
+                            | tape_bytecode::Instr::Tbc { .. }
+                            | tape_bytecode::Instr::TForPrep { .. }
                     )
                 }),
                 consts: consts.into_boxed_slice(),

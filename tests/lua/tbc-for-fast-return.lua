@@ -1,0 +1,28 @@
+-- A return from inside a generic for closes its closing value (found auditing the loading path:
+-- the interpreter's inline return skipped it in a function with no CLOSURE or TBC).
+local mt = {__close=function() print("closed") end}
+local function it(s, c) if not c then return 1 end end
+local function f()
+  for i in it, nil, nil, setmetatable({}, mt) do
+    return i
+  end
+end
+local r = f()
+print(r, "after")
+local function g() local a <close> = setmetatable({}, mt); local r = f(); print("g body") end
+g()
+-- The closing value of a generic for is closed by a return from inside the loop, however the
+-- function was called and whatever it returns.
+local function h()
+  for _ in it, nil, nil, setmetatable({}, mt) do return end
+end
+h()
+local function k()
+  for _ in it, nil, nil, setmetatable({}, mt) do return 1, 2 end
+end
+local a, b = k()
+print(a, b)
+local function tail()
+  for _ in it, nil, nil, setmetatable({}, mt) do return f() end
+end
+print(tail())
