@@ -26,3 +26,9 @@ local function tail()
   for _ in it, nil, nil, setmetatable({}, mt) do return f() end
 end
 print(tail())
+-- Called from a native (the entry frame of a native's call returns straight out of the loop).
+print((string.gsub("a", "a", function() for _ in it, nil, nil, setmetatable({}, mt) do return "x" end end)))
+print(pcall(f))
+-- Without a closing value nothing is pending, and returns stay on the fast path.
+local function plain(t) for k, v in pairs(t) do if v == 2 then return k end end end
+print(plain({a = 1, b = 2}))

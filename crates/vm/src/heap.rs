@@ -76,9 +76,10 @@ pub struct LoadedProto {
     pub(crate) proto: Arc<tape_bytecode::Proto>,
     /// A copy of `proto.code`, one pointer hop closer for the interpreter's frame entry.
     pub(crate) code: Box<[tape_bytecode::Instr]>,
-    /// The code has a CLOSURE, TBC or TFORPREP (whose closing value is to-be-closed): a frame
-    /// running it may own open upvalues or to-be-closed slots, so returning from it must look
-    /// for them.
+    /// The code has a CLOSURE or TBC: a frame running it may own open upvalues or to-be-closed
+    /// slots, so returning from it must look for them. (A generic `for`'s closing value, which
+    /// is registered only when present, is checked at run time: the interpreter's inline
+    /// return and tail call look at the pending to-be-closed list instead.)
     pub(crate) may_close: bool,
     pub(crate) consts: Box<[Value]>,
     pub(crate) children: Box<[ProtoRef]>,

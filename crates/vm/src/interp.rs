@@ -175,6 +175,10 @@ impl Vm {
             // The fuel left, kept in a local while the fast loop runs (written back below).
             let mut fuel = self.fuel.unwrap_or(i64::MAX);
             let interrupt = &*self.interrupt;
+            // Pending to-be-closed slots (absolute). A generic `for` registers its closing
+            // value only when there is one, so this is checked where a frame ends rather
+            // than counted in `may_close`.
+            let tbc = &self.tbc;
             let exit = {
                 let protos = &self.protos;
                 // The running function's proto and closure: two thin pointers, cheap to switch
@@ -224,6 +228,7 @@ impl Vm {
                                 && callee.cont == Cont::Normal
                                 && callee.nresults < 0
                                 && !lp.may_close
+                                && !tbc.last().is_some_and(|&t| t >= base)
                                 && matches!(caller.kind, FrameKind::Native { .. })
                                 && cur_thread == entry_thread
                             {
@@ -240,6 +245,9 @@ impl Vm {
                                 frames.pop();
                                 break Exit::Done;
                             }
+                            break Exit::Slow;
+                        }
+                        if tbc.last().is_some_and(|&t| t >= base) {
                             break Exit::Slow;
                         }
                         let FrameKind::Lua { cl: ncl, proto: np } = caller.kind else {
@@ -882,7 +890,11 @@ impl Vm {
                             };
                             let p = closures.get(ncl.0);
                             let np = p.num_params as usize;
-                            if p.is_vararg || lp.may_close || np >= 256 {
+                            if p.is_vararg
+                                || lp.may_close
+                                || np >= 256
+                                || tbc.last().is_some_and(|&t| t >= base)
+                            {
                                 break Exit::Slow;
                             }
                             let Some(cur) = frames.last_mut() else {

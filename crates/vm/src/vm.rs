@@ -450,9 +450,7 @@ impl Vm {
                 may_close: p.code.iter().any(|i| {
                     matches!(
                         i,
-                        tape_bytecode::Instr::Closure { .. }
-                            | tape_bytecode::Instr::Tbc { .. }
-                            | tape_bytecode::Instr::TForPrep { .. }
+                        tape_bytecode::Instr::Closure { .. } | tape_bytecode::Instr::Tbc { .. }
                     )
                 }),
                 consts: consts.into_boxed_slice(),
