@@ -10,8 +10,11 @@
 //! random bytes, deeply nested constructs, huge literals and mutated test scripts.
 //!
 //! Each case runs in a fresh `Tape` with a memory cap, through `fuzz/driver.lua`: `load` with
-//! mode "b" (or "t"), then a `pcall` under an instruction budget. A case passes when it ends at
-//! all: any panic fails the test, and a hang or an abort would fail the run.
+//! mode "b" (or "t"), then a `pcall` under an instruction budget kept by a count hook. Every
+//! chunk that loads also runs once more without a hook, bounded by the VM's fuel budget, so the
+//! interpreter's inline call, return and tail-call paths (which a hook switches off) see the
+//! damaged code too. A case passes when it ends at all: any panic fails the test, and a hang
+//! or an abort would fail the run.
 //!
 //! The default sizes keep each test to a few seconds in release mode. For a longer run:
 //! `TAPE_FUZZ_CASES=200000 TAPE_FUZZ_SEED=7 cargo test --release -p tape --test fuzz -- --nocapture`
@@ -27,8 +30,9 @@ use tape_bytecode::{Constant, Instr, Proto, NUM_OPCODES};
 const BUDGET: i64 = 20_000;
 /// Memory cap of each case's VM.
 const MEMORY_CAP: usize = 32 << 20;
-/// Frame limit and memory cap of the unhooked runs of loop-free chunks (the driver itself
-/// takes a few frames).
+/// Frame limit and memory cap of the unhooked runs (the driver itself takes a few frames);
+/// those runs are bounded by the VM's fuel budget (`Vm::set_fuel`), which unlike a hook keeps
+/// the interpreter on its inline call, return and tail-call paths.
 const FAST_MAX_FRAMES: usize = 16;
 const FAST_MEMORY_CAP: usize = 8 << 20;
 
@@ -93,24 +97,8 @@ struct Tally {
     ok: usize,
     error: usize,
     host_error: usize,
-    /// Cases also run without the hook (no backward jumps).
+    /// Cases also run without the hook, under the VM's fuel budget.
     unhooked: usize,
-}
-
-/// No function of the tree has a backward jump or a tail call (which can loop forever in
-/// constant space), so a run without a budget ends: in an environment where nothing catches
-/// errors, the frame limit ends every recursion.
-fn loop_free(root: &tape::Proto) -> bool {
-    let mut work = vec![root];
-    while let Some(p) = work.pop() {
-        let loops =
-            |i: &Instr| i.jump().is_some_and(|j| j < 0) || matches!(i, Instr::TailCall { .. });
-        if p.code.iter().any(loops) {
-            return false;
-        }
-        work.extend(p.protos.iter().map(|c| &**c));
-    }
-    true
 }
 
 /// A fresh sandboxed state with the driver loaded; returns it and the driver function `entry`.
@@ -132,7 +120,7 @@ fn run_case(bytes: &[u8], mode: &str, tally: &mut Tally) {
     // The host-side path first: compile/undump, listing and dump of whatever loads.
     let mut unhooked = false;
     if let Ok(p) = tape::compile(bytes, "=fuzz") {
-        unhooked = loop_free(&p);
+        unhooked = true;
         let _ = tape::listing(&p);
         let again = tape_bytecode::dump(&p, false);
         let back = tape_bytecode::undump(&again, "=fuzz").expect("a loaded proto re-loads");
@@ -145,10 +133,10 @@ fn run_case(bytes: &[u8], mode: &str, tally: &mut Tally) {
     if unhooked {
         tally.unhooked += 1;
         let (mut lua, run) = sandbox("run_fast");
-        // Without loops, only recursion can run long: a few frames bound its depth, so even
-        // a doubly recursive function makes few calls.
+        // The fuel budget ends loops and tail calls; a few frames bound the recursion depth.
         lua.vm().set_stack_limit(1_000_000, FAST_MAX_FRAMES);
         lua.vm().set_memory_cap(FAST_MEMORY_CAP);
+        lua.vm().set_fuel(Some(BUDGET as u64));
         if let (Ok(chunk), Ok(m)) = (lua.vm().str_value(bytes), lua.vm().str_value(mode)) {
             let _ = lua.call(run, &[chunk, m]);
         }

@@ -60,9 +60,8 @@ env.setmetatable = function(t, mt)
 end
 env.load = function(chunk, name, mode) return load(chunk, name, mode, env) end
 
--- The environment of loop-free chunks, which run without the hook (so through the
--- interpreter's unhooked fast paths): nothing that catches errors or loads code, so every
--- recursion ends at the stack limit and the run ends.
+-- The environment of the unhooked runs (through the interpreter's inline fast paths), which
+-- the host bounds with the VM's fuel budget: nothing that catches errors or loads code.
 local fast_env = {}
 for _, k in ipairs({"assert", "error", "getmetatable", "ipairs", "next", "pairs", "rawequal",
     "rawget", "rawlen", "rawset", "select", "tonumber", "tostring", "type", "print", "string",
@@ -75,7 +74,7 @@ fast_env.setmetatable = function(t, mt)
   return setmetatable(t, mt)
 end
 
--- Runs a chunk with no backward jump (the host checked) without a hook.
+-- Runs a chunk without a hook (the host has set a fuel budget).
 function run_fast(bytes, mode)
   local f, err = load(bytes, "=fuzz", mode, fast_env)
   if not f then
