@@ -142,6 +142,9 @@ fn run_case(bytes: &[u8], mode: &str, tally: &mut Tally) {
         }
     }
     let (mut lua, run) = sandbox("run_case");
+    // The hook's budget error can be caught by guest code (a `pcall` that recurses twice per
+    // level would then run for ever); the VM's fuel, which cannot, backs it up.
+    lua.vm().set_fuel(Some(BUDGET as u64 * 20));
     let (Ok(chunk), Ok(m)) = (lua.vm().str_value(bytes), lua.vm().str_value(mode)) else {
         tally.host_error += 1;
         return;

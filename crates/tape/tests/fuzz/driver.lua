@@ -4,7 +4,7 @@
 -- budget is spent the hook fires at every instruction and raises an error, which no guest
 -- `pcall` can absorb for long. The sandbox has no io, os, debug or require, and wraps the
 -- natives that could loop without running instructions.
-local BUDGET = ...
+local BUDGET = tonumber((...))
 local sethook, pcall, load, error, rawget, rawset = debug.sethook, pcall, load, error, rawget, rawset
 local setmetatable, type, co, tmove = setmetatable, type, coroutine, table.move
 local spent, limit = 0, 0
