@@ -427,15 +427,7 @@ impl Vm {
                             let Value::Str(key) = kv!(kk, ins) else {
                                 break Exit::Slow;
                             };
-                            let tb = heap.tables.get(t.0);
-                            if tb.meta.is_some()
-                                && tb.get_str(key).is_nil()
-                                && !lacks_tm(heap, tb.meta, crate::meta::Tm::NewIndex)
-                            {
-                                break Exit::Slow;
-                            }
-                            let tb = heap.tables.get_mut(t.0);
-                            if tb.set_str(key, regs[c as usize], &mut heap.alloc).is_err() {
+                            if !set_str_fast(heap, t, key, regs[c as usize]) {
                                 break Exit::Slow;
                             }
                         }
@@ -487,15 +479,7 @@ impl Vm {
                             let Value::Str(key) = kv!(kk, ins) else {
                                 break Exit::Slow;
                             };
-                            let tb = heap.tables.get(t.0);
-                            if tb.meta.is_some()
-                                && tb.get_str(key).is_nil()
-                                && !lacks_tm(heap, tb.meta, crate::meta::Tm::NewIndex)
-                            {
-                                break Exit::Slow;
-                            }
-                            let tb = heap.tables.get_mut(t.0);
-                            if tb.set_str(key, regs[c as usize], &mut heap.alloc).is_err() {
+                            if !set_str_fast(heap, t, key, regs[c as usize]) {
                                 break Exit::Slow;
                             }
                         }
@@ -1727,6 +1711,27 @@ fn get_str_chain(
         }
     }
     None
+}
+
+/// `t[key] = v` for a string key when no `__newindex` can be involved: the key is present, or
+/// the table has no metatable, or its metatable is known to lack `__newindex`. Returns false
+/// (nothing stored) when the slow path must decide, or when the table cannot grow.
+#[inline(always)]
+fn set_str_fast(
+    heap: &mut crate::heap::Heap,
+    t: crate::value::TableRef,
+    key: crate::value::StrRef,
+    v: Value,
+) -> bool {
+    let tb = heap.tables.get(t.0);
+    if tb.meta.is_some()
+        && tb.get_str(key).is_nil()
+        && !lacks_tm(heap, tb.meta, crate::meta::Tm::NewIndex)
+    {
+        return false;
+    }
+    let tb = heap.tables.get_mut(t.0);
+    tb.set_str(key, v, &mut heap.alloc).is_ok()
 }
 
 /// Whether metatable `mt` is known (by its absent cache) to have no handler for `tm`.
