@@ -203,17 +203,8 @@ fn binary_corpus() -> Vec<Vec<u8>> {
     let mut lua = Tape::new();
     let mut out = Vec::new();
     let mut sources: Vec<(String, Vec<u8>)> = vec![("=corpus".into(), CORPUS.as_bytes().into())];
-    if let Ok(entries) = std::fs::read_dir(root().join("tests/lua")) {
-        let mut paths: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
-        paths.sort();
-        for p in paths
-            .iter()
-            .filter(|p| p.extension().is_some_and(|e| e == "lua"))
-        {
-            if let Ok(src) = std::fs::read(p) {
-                sources.push((format!("@{}", p.display()), src));
-            }
-        }
+    for (p, src) in test_scripts() {
+        sources.push((format!("@{}", p.display()), src));
     }
     let dumper = b"local src, name = ... \
         local f = assert(load(src, name)) \
@@ -634,20 +625,26 @@ fn huge_literal_case(rng: &mut Rng) -> Vec<u8> {
     .into_bytes()
 }
 
+/// The scripts under `tests/lua`, in name order, with their paths.
+fn test_scripts() -> Vec<(PathBuf, Vec<u8>)> {
+    let Ok(entries) = std::fs::read_dir(root().join("tests/lua")) else {
+        return Vec::new();
+    };
+    let mut paths: Vec<PathBuf> = entries
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "lua"))
+        .collect();
+    paths.sort();
+    paths
+        .into_iter()
+        .filter_map(|p| std::fs::read(&p).ok().map(|src| (p, src)))
+        .collect()
+}
+
+/// The test scripts and the corpus, as sources to mutate.
 fn lua_scripts() -> Vec<Vec<u8>> {
-    let mut out = Vec::new();
-    if let Ok(entries) = std::fs::read_dir(root().join("tests/lua")) {
-        let mut paths: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
-        paths.sort();
-        for p in paths
-            .iter()
-            .filter(|p| p.extension().is_some_and(|e| e == "lua"))
-        {
-            if let Ok(src) = std::fs::read(p) {
-                out.push(src);
-            }
-        }
-    }
+    let mut out: Vec<Vec<u8>> = test_scripts().into_iter().map(|(_, src)| src).collect();
     out.push(CORPUS.as_bytes().to_vec());
     out
 }

@@ -29,6 +29,7 @@
 //! `collectgarbage`; the next threshold is the live size times the pause (PUC's 200%).
 //! Finalizers never run inside the collector: `finalize.rs` runs them after a cycle.
 
+use crate::arena::Marks;
 use crate::heap::Upval;
 use crate::heap::{CLOSURE_COST, NATIVE_COST, PROTO_COST, THREAD_COST, UPVAL_COST, USERDATA_COST};
 use crate::table::TABLE_BASE_COST;
@@ -46,6 +47,56 @@ enum Gray {
     Upval(UpvalRef),
 }
 
+/// The mark bits of every arena that values refer to, borrowed apart from the objects, so a
+/// table can be read while the objects it refers to are marked.
+struct MarkBits<'a> {
+    tables: Marks<'a>,
+    strings: Marks<'a>,
+    fns: Marks<'a>,
+    natives: Marks<'a>,
+    userdata: Marks<'a>,
+    threads: Marks<'a>,
+}
+
+impl MarkBits<'_> {
+    /// Marks the object `v` refers to (if any); a newly reached object with references of
+    /// its own goes on the gray stack (a string has none).
+    #[inline]
+    fn mark(&mut self, v: Value, gray: &mut Vec<Gray>) {
+        match v {
+            Value::Str(s) => {
+                self.strings.mark(s.0);
+            }
+            Value::Table(t) => {
+                if self.tables.mark(t.0) {
+                    gray.push(Gray::Table(t));
+                }
+            }
+            Value::LuaFn(f) => {
+                if self.fns.mark(f.0) {
+                    gray.push(Gray::Fn(f));
+                }
+            }
+            Value::Native(f) => {
+                if self.natives.mark(f.0) {
+                    gray.push(Gray::Native(f));
+                }
+            }
+            Value::Userdata(u) => {
+                if self.userdata.mark(u.0) {
+                    gray.push(Gray::Ud(u));
+                }
+            }
+            Value::Thread(t) => {
+                if self.threads.mark(t.0) {
+                    gray.push(Gray::Thread(t));
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Work lists of one cycle: the gray stack and the weak tables met while marking.
 #[derive(Default)]
 struct Marker {
@@ -60,37 +111,16 @@ struct Marker {
 
 impl Vm {
     fn mark_value(&mut self, m: &mut Marker, v: Value) {
-        match v {
-            Value::Str(s) => {
-                self.heap.strings.arena.mark(s.0);
-            }
-            Value::Table(t) => {
-                if self.heap.tables.mark(t.0) {
-                    m.gray.push(Gray::Table(t));
-                }
-            }
-            Value::LuaFn(f) => {
-                if self.closures.mark(f.0) {
-                    m.gray.push(Gray::Fn(f));
-                }
-            }
-            Value::Native(f) => {
-                if self.heap.natives.mark(f.0) {
-                    m.gray.push(Gray::Native(f));
-                }
-            }
-            Value::Userdata(u) => {
-                if self.heap.userdata.mark(u.0) {
-                    m.gray.push(Gray::Ud(u));
-                }
-            }
-            Value::Thread(t) => {
-                if self.heap.threads.mark(t.0) {
-                    m.gray.push(Gray::Thread(t));
-                }
-            }
-            _ => {}
-        }
+        let heap = &mut self.heap;
+        let mut bits = MarkBits {
+            tables: heap.tables.marks(),
+            strings: heap.strings.arena.marks(),
+            fns: self.closures.marks(),
+            natives: heap.natives.marks(),
+            userdata: heap.userdata.marks(),
+            threads: heap.threads.marks(),
+        };
+        bits.mark(v, &mut m.gray);
     }
 
     fn mark_proto(&mut self, m: &mut Marker, p: ProtoRef) {
@@ -359,50 +389,22 @@ impl Vm {
     /// case, so no copy of the entries is made).
     fn traverse_strong_table(&mut self, m: &mut Marker, t: TableRef) {
         let heap = &mut self.heap;
-        let (tables, mut table_marks) = heap.tables.items_and_marks();
-        let mut string_marks = heap.strings.arena.marks();
-        let mut fn_marks = self.closures.marks();
-        let mut native_marks = heap.natives.marks();
-        let mut ud_marks = heap.userdata.marks();
-        let mut thread_marks = heap.threads.marks();
+        let (tables, table_marks) = heap.tables.items_and_marks();
+        let mut bits = MarkBits {
+            tables: table_marks,
+            strings: heap.strings.arena.marks(),
+            fns: self.closures.marks(),
+            natives: heap.natives.marks(),
+            userdata: heap.userdata.marks(),
+            threads: heap.threads.marks(),
+        };
         let Some(tb) = tables.get(t.0.idx as usize) else {
             return;
         };
         let gray = &mut m.gray;
         tb.for_each_entry(|k, v| {
-            for x in [k, v] {
-                match x {
-                    Value::Str(s) => {
-                        string_marks.mark(s.0);
-                    }
-                    Value::Table(x) => {
-                        if table_marks.mark(x.0) {
-                            gray.push(Gray::Table(x));
-                        }
-                    }
-                    Value::LuaFn(f) => {
-                        if fn_marks.mark(f.0) {
-                            gray.push(Gray::Fn(f));
-                        }
-                    }
-                    Value::Native(f) => {
-                        if native_marks.mark(f.0) {
-                            gray.push(Gray::Native(f));
-                        }
-                    }
-                    Value::Userdata(u) => {
-                        if ud_marks.mark(u.0) {
-                            gray.push(Gray::Ud(u));
-                        }
-                    }
-                    Value::Thread(th) => {
-                        if thread_marks.mark(th.0) {
-                            gray.push(Gray::Thread(th));
-                        }
-                    }
-                    _ => {}
-                }
-            }
+            bits.mark(k, gray);
+            bits.mark(v, gray);
         });
     }
 

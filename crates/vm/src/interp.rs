@@ -211,6 +211,22 @@ impl Vm {
                         }
                     };
                 }
+                /// Makes the loop run closure `$cl` (proto `$lp`) with registers from `$base`,
+                /// at `$pc`: the inline call, tail call and return all end with this.
+                macro_rules! switch_to {
+                    ($cl:expr, $lp:expr, $base:expr, $pc:expr) => {{
+                        clo = $cl;
+                        lp = $lp;
+                        base = $base;
+                        pc = $pc;
+                        let (b, above) = stack.split_at_mut(base);
+                        below = b;
+                        let Some(w) = above.first_chunk_mut::<256>() else {
+                            break Exit::Reenter;
+                        };
+                        regs = w;
+                    }};
+                }
                 /// Returns from a frame pushed by the inline call path (`Frame::fast_ret`) to
                 /// its Lua caller inside the loop, and from the entry frame of a native's call
                 /// (`Vm::call*`, e.g. a `table.sort` comparator) straight out of the loop; any
@@ -262,16 +278,7 @@ impl Vm {
                         }
                         frames.pop();
                         fi -= 1;
-                        clo = closures.get(ncl.0);
-                        base = nbase;
-                        pc = npc;
-                        lp = protos.get(np.0);
-                        let (b, above) = stack.split_at_mut(base);
-                        below = b;
-                        let Some(w) = above.first_chunk_mut::<256>() else {
-                            break Exit::Reenter;
-                        };
-                        regs = w;
+                        switch_to!(closures.get(ncl.0), protos.get(np.0), nbase, npc);
                     }};
                 }
                 let mut stepped = false;
@@ -801,16 +808,7 @@ impl Vm {
                             });
                             fi += 1;
                             // Enter the callee directly: everything needed is at hand.
-                            clo = p;
-                            base = nbase;
-                            pc = 0;
-                            lp = nlp;
-                            let (b, above) = stack.split_at_mut(base);
-                            below = b;
-                            let Some(w) = above.first_chunk_mut::<256>() else {
-                                break Exit::Reenter;
-                            };
-                            regs = w;
+                            switch_to!(p, nlp, nbase, 0);
                         }
                         Instr::Return1 { a } | Instr::Return { a, b: 2 } => {
                             let v = regs[a as usize];
@@ -824,7 +822,8 @@ impl Vm {
                             if heap.alloc.used >= heap.alloc.threshold {
                                 break Exit::Slow;
                             }
-                            let Some(t) = heap.new_table(narr.min(1 << 20) as usize, nhash as usize)
+                            let Some(t) =
+                                heap.new_table(narr.min(1 << 20) as usize, nhash as usize)
                             else {
                                 break Exit::Slow;
                             };
@@ -907,16 +906,7 @@ impl Vm {
                             cur.nvarargs = 0;
                             cur.tail = true;
                             cur.fast_ret = cur.fast_ret && !nlp.may_close;
-                            clo = p;
-                            base = nbase;
-                            pc = 0;
-                            lp = nlp;
-                            let (b, above) = stack.split_at_mut(base);
-                            below = b;
-                            let Some(w) = above.first_chunk_mut::<256>() else {
-                                break Exit::Reenter;
-                            };
-                            regs = w;
+                            switch_to!(p, nlp, nbase, 0);
                         }
                         Instr::TForLoop { a, j } => {
                             let a = a as usize;
@@ -978,7 +968,10 @@ impl Vm {
             ..
         }) = f
         {
-            if let Some(ins) = pc.checked_sub(1).and_then(|i| self.protos.get(proto.0).code.get(i)) {
+            if let Some(ins) = pc
+                .checked_sub(1)
+                .and_then(|i| self.protos.get(proto.0).code.get(i))
+            {
                 return Ok(*ins);
             }
         }

@@ -58,38 +58,27 @@ fn str_arith_native(vm: &mut Vm, args: Args, op: ArithOp) -> Result<usize, Error
     Ok(1)
 }
 
-#[inline(never)]
-fn str_add(vm: &mut Vm, args: Args) -> Result<usize, Error> {
-    str_arith_native(vm, args, ArithOp::Add)
+/// One native per arithmetic event (a native function is a plain `fn`, so the operator is
+/// fixed in each).
+macro_rules! str_arith_natives {
+    ($($name:ident => $op:ident),* $(,)?) => {$(
+        #[inline(never)]
+        fn $name(vm: &mut Vm, args: Args) -> Result<usize, Error> {
+            str_arith_native(vm, args, ArithOp::$op)
+        }
+    )*};
 }
-#[inline(never)]
-fn str_sub(vm: &mut Vm, args: Args) -> Result<usize, Error> {
-    str_arith_native(vm, args, ArithOp::Sub)
-}
-#[inline(never)]
-fn str_mul(vm: &mut Vm, args: Args) -> Result<usize, Error> {
-    str_arith_native(vm, args, ArithOp::Mul)
-}
-#[inline(never)]
-fn str_mod(vm: &mut Vm, args: Args) -> Result<usize, Error> {
-    str_arith_native(vm, args, ArithOp::Mod)
-}
-#[inline(never)]
-fn str_pow(vm: &mut Vm, args: Args) -> Result<usize, Error> {
-    str_arith_native(vm, args, ArithOp::Pow)
-}
-#[inline(never)]
-fn str_div(vm: &mut Vm, args: Args) -> Result<usize, Error> {
-    str_arith_native(vm, args, ArithOp::Div)
-}
-#[inline(never)]
-fn str_idiv(vm: &mut Vm, args: Args) -> Result<usize, Error> {
-    str_arith_native(vm, args, ArithOp::IDiv)
-}
-#[inline(never)]
-fn str_unm(vm: &mut Vm, args: Args) -> Result<usize, Error> {
-    str_arith_native(vm, args, ArithOp::Unm)
-}
+
+str_arith_natives!(
+    str_add => Add,
+    str_sub => Sub,
+    str_mul => Mul,
+    str_mod => Mod,
+    str_pow => Pow,
+    str_div => Div,
+    str_idiv => IDiv,
+    str_unm => Unm,
+);
 
 /// Longest `__index`/`__newindex` chain followed.
 const MAX_TAG_LOOP: usize = 2000;
