@@ -429,9 +429,22 @@ mod tests {
         let all = [
             Instr::Move { a: 1, b: 200 },
             Instr::LoadI { a: 3, i: -70000 },
-            Instr::NewTable { a: 0, nhash: 4, narr: 1 << 20 },
-            Instr::EqK { a: 2, c: 9, k: true, j: -5 },
-            Instr::AddI { a: 1, b: 2, i: -300 },
+            Instr::NewTable {
+                a: 0,
+                nhash: 4,
+                narr: 1 << 20,
+            },
+            Instr::EqK {
+                a: 2,
+                c: 9,
+                k: true,
+                j: -5,
+            },
+            Instr::AddI {
+                a: 1,
+                b: 2,
+                i: -300,
+            },
             Instr::Return0 {},
             Instr::VarArg { a: 7, c: 0 },
         ];
@@ -453,7 +466,13 @@ mod tests {
             Err(DecodeError::BadOpcode(NUM_OPCODES as u8))
         );
         let mut eqk = Vec::new();
-        Instr::EqK { a: 0, c: 0, k: true, j: 0 }.encode(&mut eqk);
+        Instr::EqK {
+            a: 0,
+            c: 0,
+            k: true,
+            j: 0,
+        }
+        .encode(&mut eqk);
         eqk[3] = 2;
         assert_eq!(Instr::decode(&eqk, &mut 0), Err(DecodeError::BadOperand));
     }

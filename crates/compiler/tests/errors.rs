@@ -21,7 +21,10 @@ fn check(src: &str, want: &str) {
 fn break_and_goto_resolution() {
     check("break", "parse: src:1: break outside loop at line 1");
     check("do break end", "parse: src:1: break outside loop at line 1");
-    check("if x then break end", "parse: src:1: break outside loop at line 1");
+    check(
+        "if x then break end",
+        "parse: src:1: break outside loop at line 1",
+    );
     check(
         "goto nowhere",
         "parse: src:1: no visible label 'nowhere' for <goto> at line 1",
@@ -60,7 +63,10 @@ fn goto_into_scope() {
 
 #[test]
 fn repeated_labels() {
-    check("::a:: ::a::", "parse: src:1: label 'a' already defined on line 1");
+    check(
+        "::a:: ::a::",
+        "parse: src:1: label 'a' already defined on line 1",
+    );
     check(
         "::a:: do ::a:: end",
         "parse: src:1: label 'a' already defined on line 1",

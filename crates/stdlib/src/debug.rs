@@ -16,7 +16,6 @@ use tape_vm::{
 const LEVELS_FIRST: usize = 10;
 const LEVELS_LAST: usize = 11;
 
-
 /// Registers the `debug` table.
 pub fn open_debug(vm: &mut Vm) -> Result<(), Error> {
     let t = vm.new_table()?;

@@ -95,7 +95,8 @@ pub(crate) fn len_of(vm: &mut Vm, v: Value) -> Result<i64, Error> {
     match vm.to_number(n) {
         Some(Value::Int(i)) => Ok(i),
         Some(Value::Float(f))
-            if f == f.trunc() && (-9.223_372_036_854_776e18..9.223_372_036_854_776e18).contains(&f) =>
+            if f == f.trunc()
+                && (-9.223_372_036_854_776e18..9.223_372_036_854_776e18).contains(&f) =>
         {
             Ok(f as i64)
         }

@@ -28,7 +28,10 @@ fn fuel_stops_a_runaway_loop_and_the_vm_stays_usable() {
     );
     assert_eq!(t.vm().fuel(), Some(0));
     // Still exhausted: nothing more runs until the host gives more fuel.
-    assert_eq!(run(&mut t, "return 1"), Err("limits:1: fuel exhausted".to_string()));
+    assert_eq!(
+        run(&mut t, "return 1"),
+        Err("limits:1: fuel exhausted".to_string())
+    );
     t.vm().set_fuel(None);
     assert_eq!(run(&mut t, "return 1 + 1"), Ok("2".to_string()));
 }
@@ -54,7 +57,13 @@ fn fuel_counts_instructions_deterministically() {
 fn fuel_left_is_reported_and_unused_fuel_remains() {
     let mut t = Tape::new();
     t.vm().set_fuel(Some(1_000_000));
-    assert_eq!(run(&mut t, "local s = 0 for i = 1, 100 do s = s + i end return s"), Ok("5050".to_string()));
+    assert_eq!(
+        run(
+            &mut t,
+            "local s = 0 for i = 1, 100 do s = s + i end return s"
+        ),
+        Ok("5050".to_string())
+    );
     let left = t.vm().fuel().unwrap();
     assert!(left < 1_000_000 && left > 990_000, "{left}");
 }
@@ -106,7 +115,10 @@ fn interrupt_from_another_thread() {
     setter.join().unwrap();
     assert_eq!(r, Err("limits:2: interrupted".to_string()));
     // Sticky until the host clears it.
-    assert_eq!(run(&mut t, "return 1"), Err("limits:1: interrupted".to_string()));
+    assert_eq!(
+        run(&mut t, "return 1"),
+        Err("limits:1: interrupted".to_string())
+    );
     flag.store(false, Ordering::Relaxed);
     assert_eq!(run(&mut t, "return 'again'"), Ok("again".to_string()));
 }
@@ -119,12 +131,18 @@ fn limits_also_apply_inside_coroutines_and_metamethods() {
         &mut t,
         "local co = coroutine.wrap(function() while true do end end) co()",
     );
-    assert!(matches!(&r, Err(m) if m.ends_with("fuel exhausted")), "{r:?}");
+    assert!(
+        matches!(&r, Err(m) if m.ends_with("fuel exhausted")),
+        "{r:?}"
+    );
     let mut t = Tape::new();
     t.vm().set_fuel(Some(100_000));
     let r = run(
         &mut t,
         "local t = setmetatable({}, {__index = function() while true do end end}) return t.x",
     );
-    assert!(matches!(&r, Err(m) if m.ends_with("fuel exhausted")), "{r:?}");
+    assert!(
+        matches!(&r, Err(m) if m.ends_with("fuel exhausted")),
+        "{r:?}"
+    );
 }

@@ -89,7 +89,9 @@ impl Vm {
     /// Whether the running thread has a hook that may fire now.
     #[inline]
     pub(crate) fn hooks_on(&self) -> bool {
-        !self.hooks.is_empty() && !self.in_hook && self.hooks.iter().any(|s| s.thread == self.cur_thread)
+        !self.hooks.is_empty()
+            && !self.in_hook
+            && self.hooks.iter().any(|s| s.thread == self.cur_thread)
     }
 
     /// Drops the hooks of threads the collector did not reach (the hook table's keys are weak,

@@ -275,7 +275,6 @@ fn char(vm: &mut Vm, args: Args) -> Result<usize, Error> {
     Ok(1)
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
