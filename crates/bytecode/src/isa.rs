@@ -248,6 +248,8 @@ isa! {
     BXorK = "BXORK" { a: Reg, b: Reg, k: u16 }
     /// R[a] := R[b] + i
     AddI = "ADDI" { a: Reg, b: Reg, i: i16 }
+    /// R[a] := R[b] - i
+    SubI = "SUBI" { a: Reg, b: Reg, i: i16 }
     /// R[a] := R[b] << i
     ShlI = "SHLI" { a: Reg, b: Reg, i: i16 }
     /// R[a] := R[b] >> i
@@ -290,6 +292,12 @@ isa! {
     Close = "CLOSE" { a: Reg }
     /// mark R[a] as a to-be-closed variable (error if it is not false/nil and has no __close)
     Tbc = "TBC" { a: Reg }
+    /// R[a][off+i] := R[a+i] for 1 <= i <= n   (n == 0: up to top)
+    SetList = "SETLIST" { a: Reg, n: u8, off: u32 }
+    /// R[a] := closure(protos[p]), capturing upvalues as its descriptors say
+    Closure = "CLOSURE" { a: Reg, p: u32 }
+    /// R[a], ..., R[a+c-2] := vararg   (c == 0: all of them, set top)
+    VarArg = "VARARG" { a: Reg, c: u8 }
     /// pc += j
     Jmp = "JMP" { j: i32 }
     /// if (R[a] == R[b]) == k then pc += j
@@ -334,12 +342,6 @@ isa! {
     TForCall = "TFORCALL" { a: Reg, c: u8 }
     /// generic for: if R[a+4] ~= nil then { R[a+2] := R[a+4]; pc += j (back to the body) }
     TForLoop = "TFORLOOP" { a: Reg, j: i32 }
-    /// R[a][off+i] := R[a+i] for 1 <= i <= n   (n == 0: up to top)
-    SetList = "SETLIST" { a: Reg, n: u8, off: u32 }
-    /// R[a] := closure(protos[p]), capturing upvalues as its descriptors say
-    Closure = "CLOSURE" { a: Reg, p: u32 }
-    /// R[a], ..., R[a+c-2] := vararg   (c == 0: all of them, set top)
-    VarArg = "VARARG" { a: Reg, c: u8 }
 }
 
 impl Instr {

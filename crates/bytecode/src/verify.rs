@@ -304,7 +304,10 @@ fn check_instr(p: &Proto, pc: usize, i: Instr) -> Result<Top, VerifyError> {
             reg(b)?;
             knum(k, true)?;
         }
-        Instr::AddI { a, b, .. } | Instr::ShlI { a, b, .. } | Instr::ShrI { a, b, .. } => {
+        Instr::AddI { a, b, .. }
+        | Instr::SubI { a, b, .. }
+        | Instr::ShlI { a, b, .. }
+        | Instr::ShrI { a, b, .. } => {
             reg(a)?;
             reg(b)?;
         }

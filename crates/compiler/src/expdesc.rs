@@ -138,6 +138,7 @@ fn set_dest(i: &mut Instr, reg: u8) {
         | Instr::BOrK { a, .. }
         | Instr::BXorK { a, .. }
         | Instr::AddI { a, .. }
+        | Instr::SubI { a, .. }
         | Instr::ShlI { a, .. }
         | Instr::ShrI { a, .. }
         | Instr::Add { a, .. }
@@ -777,6 +778,7 @@ impl FuncState {
         if let Some(n2) = e2.numeral() {
             let imm = match (op, n2) {
                 (BinOp::Add, fold::Num::Int(i)) => i16::try_from(i).ok().map(|v| (v, 0)),
+                (BinOp::Sub, fold::Num::Int(i)) => i16::try_from(i).ok().map(|v| (v, 3)),
                 (BinOp::Shl, fold::Num::Int(i)) => i16::try_from(i).ok().map(|v| (v, 1)),
                 (BinOp::Shr, fold::Num::Int(i)) => i16::try_from(i).ok().map(|v| (v, 2)),
                 _ => None,
@@ -787,6 +789,7 @@ impl FuncState {
                 let instr = match which {
                     0 => Instr::AddI { a: 0, b, i },
                     1 => Instr::ShlI { a: 0, b, i },
+                    3 => Instr::SubI { a: 0, b, i },
                     _ => Instr::ShrI { a: 0, b, i },
                 };
                 e1.k = Kind::Reloc(self.emit(instr));

@@ -85,6 +85,12 @@ impl<T: Default> Arena<T> {
         &self.items[h.idx as usize]
     }
 
+    /// Like `get`, but `None` for an index past the arena (no liveness check).
+    #[inline(always)]
+    pub fn try_get(&self, h: Handle) -> Option<&T> {
+        self.items.get(h.idx as usize)
+    }
+
     #[inline(always)]
     pub fn get_mut(&mut self, h: Handle) -> &mut T {
         debug_assert!(

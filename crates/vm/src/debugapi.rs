@@ -354,9 +354,13 @@ impl Vm {
         let (Value::LuaFn(cl), Ok(k)) = (f1, usize::try_from(n1 - 1)) else {
             return false;
         };
-        match self.closures.get_mut(cl.0).upvals.get_mut(k) {
+        let c = self.closures.get_mut(cl.0);
+        match c.upvals.get_mut(k) {
             Some(slot) => {
                 *slot = cell;
+                if k == 0 {
+                    c.up0 = cell;
+                }
                 true
             }
             None => false,

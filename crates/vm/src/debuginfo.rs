@@ -60,6 +60,7 @@ fn writes_reg(ins: &Instr, reg: u8) -> bool {
         | BOrK { a, .. }
         | BXorK { a, .. }
         | AddI { a, .. }
+        | SubI { a, .. }
         | ShlI { a, .. }
         | ShrI { a, .. }
         | Add { a, .. }
@@ -218,7 +219,7 @@ fn metamethod_event(ins: &Instr) -> &'static str {
         }
         SetTabUp { .. } | SetTable { .. } | SetInt { .. } | SetField { .. } => "newindex",
         Add { .. } | AddK { .. } | AddI { .. } => "add",
-        Sub { .. } | SubK { .. } => "sub",
+        Sub { .. } | SubK { .. } | SubI { .. } => "sub",
         Mul { .. } | MulK { .. } => "mul",
         Mod { .. } | ModK { .. } => "mod",
         Pow { .. } | PowK { .. } => "pow",

@@ -64,6 +64,10 @@ impl Alloc {
 pub struct LuaClosure {
     pub(crate) proto: ProtoRef,
     pub(crate) upvals: Box<[UpvalRef]>,
+    /// A copy of `upvals[0]` (or a handle no arena holds, when there is none), one load closer
+    /// for the interpreter: reading a closure's first upvalue is the common case, and recursive
+    /// calls through a `local function` go through it.
+    pub(crate) up0: UpvalRef,
     /// Copies of the proto's call shape, so a call needs no trip through the proto.
     pub(crate) num_params: u8,
     pub(crate) is_vararg: bool,

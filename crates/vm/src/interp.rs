@@ -62,6 +62,13 @@ macro_rules! cmp_fast {
     }};
 }
 
+/// `x - i` for a float `x` and a `SubI` immediate, computed as PUC Lua computes it: as
+/// `x + (-i)`, so `-0.0 - 0` is `0.0` (PUC compiles the subtraction to an add of `-i`).
+#[inline(always)]
+fn sub_imm_float(x: f64, i: i16) -> f64 {
+    x + (-(i as i64)) as f64
+}
+
 impl Vm {
     /// Runs frames until `entry_thread` is running again with its frame stack down to
     /// `entry_depth`; errors are caught by the nearest `pcall` marker above `entry_depth` or
@@ -320,18 +327,29 @@ impl Vm {
                             }
                         }
                         Instr::GetUpval { a, u } => {
-                            let Some(&uv) = clo.upvals.get(u as usize) else {
+                            let uv = if u == 0 {
+                                clo.up0
+                            } else {
+                                match clo.upvals.get(u as usize) {
+                                    Some(&uv) => uv,
+                                    None => break Exit::Slow,
+                                }
+                            };
+                            let Some(cell) = heap.upvals.try_get(uv.0) else {
                                 break Exit::Slow;
                             };
-                            match *heap.upvals.get(uv.0) {
-                                Upval::Closed(v) => regs[a as usize] = v,
-                                Upval::Open { thread, idx }
-                                    if thread == cur_thread && idx < base =>
-                                {
-                                    regs[a as usize] = below[idx]
+                            regs[a as usize] = match cell {
+                                // An open upvalue of this thread names a slot below the
+                                // running frame (`below` ends at `base`).
+                                Upval::Open { thread, idx } if *thread == cur_thread => {
+                                    match below.get(*idx) {
+                                        Some(v) => *v,
+                                        None => break Exit::Slow,
+                                    }
                                 }
-                                _ => break Exit::Slow,
-                            }
+                                Upval::Closed(v) => *v,
+                                Upval::Open { .. } => break Exit::Slow,
+                            };
                         }
                         Instr::SetUpval { a, u } => {
                             let Some(&uv) = clo.upvals.get(u as usize) else {
@@ -512,6 +530,13 @@ impl Vm {
                                 regs[a as usize] = Value::Int(x.wrapping_add(i as i64))
                             }
                             Value::Float(x) => regs[a as usize] = Value::Float(x + i as f64),
+                            _ => break Exit::Slow,
+                        },
+                        Instr::SubI { a, b, i } => match regs[b as usize] {
+                            Value::Int(x) => {
+                                regs[a as usize] = Value::Int(x.wrapping_sub(i as i64))
+                            }
+                            Value::Float(x) => regs[a as usize] = Value::Float(sub_imm_float(x, i)),
                             _ => break Exit::Slow,
                         },
                         Instr::Add { a, b, c } => {
@@ -919,7 +944,17 @@ impl Vm {
                                 pc = pc.wrapping_add_signed(j as isize);
                             }
                         }
-                        _ => break Exit::Slow,
+                        // Listed rather than `_`, so the match is exhaustive and the dispatch
+                        // needs no range check on the opcode.
+                        Instr::Close { .. }
+                        | Instr::Closure { .. }
+                        | Instr::Concat { .. }
+                        | Instr::Return { .. }
+                        | Instr::SetList { .. }
+                        | Instr::TForCall { .. }
+                        | Instr::TForPrep { .. }
+                        | Instr::Tbc { .. }
+                        | Instr::VarArg { .. } => break Exit::Slow,
                     }
                 }
             };
@@ -1166,6 +1201,13 @@ impl Vm {
             Instr::BOrK { a, b, k } => self.arith_k(ArithOp::BOr, a, b, k)?,
             Instr::BXorK { a, b, k } => self.arith_k(ArithOp::BXor, a, b, k)?,
             Instr::AddI { a, b, i } => self.arith_ri(ArithOp::Add, a, b, i)?,
+            Instr::SubI { a, b, i } => {
+                let base = self.frames.last().map(|f| f.base).unwrap_or(0);
+                match self.r(base, b) {
+                    Value::Float(x) => self.stack[slot(a)] = Value::Float(sub_imm_float(x, i)),
+                    _ => self.arith_ri(ArithOp::Sub, a, b, i)?,
+                }
+            }
             Instr::ShlI { a, b, i } => self.arith_ri(ArithOp::Shl, a, b, i)?,
             Instr::ShrI { a, b, i } => self.arith_ri(ArithOp::Shr, a, b, i)?,
             Instr::Add { a, b, c } => self.arith_rr(ArithOp::Add, a, b, c)?,

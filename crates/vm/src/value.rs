@@ -3,10 +3,33 @@
 
 /// A slot index in one of the heap's arenas plus the slot's generation when it was allocated.
 /// The generation lets debug builds detect a stale handle (a GC bug), never guest-visible.
-#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+#[derive(Clone, Copy, Eq, Hash, Debug)]
 pub struct Handle {
     pub(crate) idx: u32,
     pub(crate) gen: u32,
+}
+
+impl Handle {
+    /// Both halves as one word, so comparing handles is a single compare.
+    #[inline(always)]
+    fn word(self) -> u64 {
+        self.idx as u64 | (self.gen as u64) << 32
+    }
+}
+
+impl UpvalRef {
+    /// A handle no arena slot has (arenas never reach `u32::MAX` entries).
+    pub(crate) const NONE: UpvalRef = UpvalRef(Handle {
+        idx: u32::MAX,
+        gen: 0,
+    });
+}
+
+impl PartialEq for Handle {
+    #[inline(always)]
+    fn eq(&self, other: &Self) -> bool {
+        self.word() == other.word()
+    }
 }
 
 macro_rules! handle_types {

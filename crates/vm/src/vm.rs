@@ -411,9 +411,11 @@ impl Vm {
         }
         let p = &self.protos.get(proto.0).proto;
         let (num_params, is_vararg, max_stack) = (p.num_params, p.is_vararg, p.max_stack);
+        let up0 = upvals.first().copied().unwrap_or(UpvalRef::NONE);
         match self.closures.alloc(LuaClosure {
             proto,
             upvals,
+            up0,
             num_params,
             is_vararg,
             max_stack,
