@@ -22,8 +22,9 @@ pub type Compiler = Box<dyn Fn(&[u8], &str) -> Result<Arc<Proto>, String> + Send
 
 /// Default limit on stack slots per thread (PUC's LUAI_MAXSTACK).
 pub const DEFAULT_MAX_STACK: usize = 1_000_000;
-/// Default limit on call frames per thread.
-pub const DEFAULT_MAX_FRAMES: usize = 200_000;
+/// Default limit on call frames per thread: as many as stack slots, so (as in PUC) the slot
+/// limit is the one deep recursion meets.
+pub const DEFAULT_MAX_FRAMES: usize = 1_000_000;
 /// Native re-entry limit (PUC's LUAI_MAXCCALLS).
 pub const MAX_C_DEPTH: u16 = 200;
 /// The nesting count at which one more C-level call fails with `C stack overflow`: PUC fails
