@@ -36,6 +36,7 @@ pub fn new_vm() -> (Vm, Capture) {
 }
 
 /// Runs `src` (chunk name `=input`); returns printed output, or `ERROR: msg` appended.
+#[allow(dead_code)] // not every test file that includes this module uses it
 pub fn run(src: &str) -> String {
     let (mut vm, cap) = new_vm();
     let mut out = String::new();
