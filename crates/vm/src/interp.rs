@@ -1201,13 +1201,10 @@ impl Vm {
             Instr::BOrK { a, b, k } => self.arith_k(ArithOp::BOr, a, b, k)?,
             Instr::BXorK { a, b, k } => self.arith_k(ArithOp::BXor, a, b, k)?,
             Instr::AddI { a, b, i } => self.arith_ri(ArithOp::Add, a, b, i)?,
-            Instr::SubI { a, b, i } => {
-                let base = self.frames.last().map(|f| f.base).unwrap_or(0);
-                match self.r(base, b) {
-                    Value::Float(x) => self.stack[slot(a)] = Value::Float(sub_imm_float(x, i)),
-                    _ => self.arith_ri(ArithOp::Sub, a, b, i)?,
-                }
-            }
+            Instr::SubI { a, b, i } => match self.r(base, b) {
+                Value::Float(x) => self.stack[slot(a)] = Value::Float(sub_imm_float(x, i)),
+                _ => self.arith_ri(ArithOp::Sub, a, b, i)?,
+            },
             Instr::ShlI { a, b, i } => self.arith_ri(ArithOp::Shl, a, b, i)?,
             Instr::ShrI { a, b, i } => self.arith_ri(ArithOp::Shr, a, b, i)?,
             Instr::Add { a, b, c } => self.arith_rr(ArithOp::Add, a, b, c)?,

@@ -3,7 +3,7 @@
 
 /// A slot index in one of the heap's arenas plus the slot's generation when it was allocated.
 /// The generation lets debug builds detect a stale handle (a GC bug), never guest-visible.
-#[derive(Clone, Copy, Eq, Hash, Debug)]
+#[derive(Clone, Copy, Eq, Debug)]
 pub struct Handle {
     pub(crate) idx: u32,
     pub(crate) gen: u32,
@@ -29,6 +29,12 @@ impl PartialEq for Handle {
     #[inline(always)]
     fn eq(&self, other: &Self) -> bool {
         self.word() == other.word()
+    }
+}
+
+impl std::hash::Hash for Handle {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.word().hash(state)
     }
 }
 
