@@ -125,24 +125,16 @@ fn interrupt_from_another_thread() {
 
 #[test]
 fn limits_also_apply_inside_coroutines_and_metamethods() {
-    let mut t = Tape::new();
-    t.vm().set_fuel(Some(100_000));
-    let r = run(
-        &mut t,
+    for src in [
         "local co = coroutine.wrap(function() while true do end end) co()",
-    );
-    assert!(
-        matches!(&r, Err(m) if m.ends_with("fuel exhausted")),
-        "{r:?}"
-    );
-    let mut t = Tape::new();
-    t.vm().set_fuel(Some(100_000));
-    let r = run(
-        &mut t,
         "local t = setmetatable({}, {__index = function() while true do end end}) return t.x",
-    );
-    assert!(
-        matches!(&r, Err(m) if m.ends_with("fuel exhausted")),
-        "{r:?}"
-    );
+    ] {
+        let mut t = Tape::new();
+        t.vm().set_fuel(Some(100_000));
+        let r = run(&mut t, src);
+        assert!(
+            matches!(&r, Err(m) if m.ends_with("fuel exhausted")),
+            "{src}: {r:?}"
+        );
+    }
 }
