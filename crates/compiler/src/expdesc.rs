@@ -827,16 +827,12 @@ impl FuncState {
                 }
             }
         }
-        // Register form; a numeral on the left is loaded first (its evaluation has no effects).
-        let (b, c) = if matches!(e1.k, Kind::NonReloc(_)) || !matches!(e2.k, Kind::NonReloc(_)) {
-            let b = self.exp2anyreg(e1)?;
-            let c = self.exp2anyreg(e2)?;
-            (b, c)
-        } else {
-            let c = self.exp2anyreg(e2)?;
-            let b = self.exp2anyreg(e1)?;
-            (b, c)
-        };
+        // Register form. `e1` is already in a register or is a numeral (see `infix`); `e2` goes
+        // to a register first, which closes its jump lists, and only then is a numeral `e1`
+        // loaded. Loaded earlier, the load would sit inside the code of `e2`, and an `and`/`or`
+        // in `e2` would jump over it (`4 + (d or 0)`).
+        let c = self.exp2anyreg(e2)?;
+        let b = self.exp2anyreg(e1)?;
         self.free_exps(e1, e2);
         let instr = match op {
             BinOp::Add => Instr::Add { a: 0, b, c },
@@ -962,15 +958,15 @@ impl FuncState {
                 }
             }
         } else {
-            let (a, b) = if matches!(e1.k, Kind::NonReloc(_)) || !matches!(e2.k, Kind::NonReloc(_))
-            {
+            // As in `code_arith`, the operand with code (and perhaps jump lists) goes to a
+            // register before a numeral operand is loaded. Before the swap of `>`/`>=` in
+            // `posfix` that is `e2`; after it, a numeral is on the right and `e1` goes first.
+            let (a, b) = if e2.numeral().is_some() {
                 let a = self.exp2anyreg(e1)?;
-                let b = self.exp2anyreg(e2)?;
-                (a, b)
+                (a, self.exp2anyreg(e2)?)
             } else {
                 let b = self.exp2anyreg(e2)?;
-                let a = self.exp2anyreg(e1)?;
-                (a, b)
+                (self.exp2anyreg(e1)?, b)
             };
             self.free_exps(e1, e2);
             if lt {

@@ -10,7 +10,7 @@
 //! (at NEWTABLE, CONCAT, CLOSURE and calls), where every live value is in a stack slot.
 
 use crate::heap::Upval;
-use crate::ops::ArithOp;
+use crate::ops::{self, ArithOp};
 use crate::thread::{Cont, Frame, FrameKind};
 use crate::value::Value;
 use crate::vm::Vm;
@@ -19,12 +19,16 @@ use crate::Error;
 use tape_bytecode::Instr;
 
 macro_rules! arith_fast {
-    ($regs:ident, $a:ident, $x:expr, $y:expr, $iop:ident, $fop:tt, $ins:ident) => {{
+    ($regs:ident, $a:ident, $x:expr, $y:expr, $iop:ident, $fop:path, $ins:ident) => {{
         match ($x, $y) {
             (Value::Int(x), Value::Int(y)) => $regs[$a as usize] = Value::Int(x.$iop(y)),
-            (Value::Float(x), Value::Float(y)) => $regs[$a as usize] = Value::Float(x $fop y),
-            (Value::Int(x), Value::Float(y)) => $regs[$a as usize] = Value::Float(x as f64 $fop y),
-            (Value::Float(x), Value::Int(y)) => $regs[$a as usize] = Value::Float(x $fop y as f64),
+            (Value::Float(x), Value::Float(y)) => $regs[$a as usize] = Value::Float($fop(x, y)),
+            (Value::Int(x), Value::Float(y)) => {
+                $regs[$a as usize] = Value::Float($fop(x as f64, y))
+            }
+            (Value::Float(x), Value::Int(y)) => {
+                $regs[$a as usize] = Value::Float($fop(x, y as f64))
+            }
             _ => break Exit::Slow,
         }
     }};
@@ -509,13 +513,37 @@ impl Vm {
                             }
                         }
                         Instr::AddK { a, b, k: kk } => {
-                            arith_fast!(regs, a, regs[b as usize], kv!(kk, ins), wrapping_add, +, ins)
+                            arith_fast!(
+                                regs,
+                                a,
+                                regs[b as usize],
+                                kv!(kk, ins),
+                                wrapping_add,
+                                ops::fadd,
+                                ins
+                            )
                         }
                         Instr::SubK { a, b, k: kk } => {
-                            arith_fast!(regs, a, regs[b as usize], kv!(kk, ins), wrapping_sub, -, ins)
+                            arith_fast!(
+                                regs,
+                                a,
+                                regs[b as usize],
+                                kv!(kk, ins),
+                                wrapping_sub,
+                                ops::fsub,
+                                ins
+                            )
                         }
                         Instr::MulK { a, b, k: kk } => {
-                            arith_fast!(regs, a, regs[b as usize], kv!(kk, ins), wrapping_mul, *, ins)
+                            arith_fast!(
+                                regs,
+                                a,
+                                regs[b as usize],
+                                kv!(kk, ins),
+                                wrapping_mul,
+                                ops::fmul,
+                                ins
+                            )
                         }
                         Instr::DivK { a, b, k: kk } => float_fast!(
                             regs,
@@ -540,13 +568,37 @@ impl Vm {
                             _ => break Exit::Slow,
                         },
                         Instr::Add { a, b, c } => {
-                            arith_fast!(regs, a, regs[b as usize], regs[c as usize], wrapping_add, +, ins)
+                            arith_fast!(
+                                regs,
+                                a,
+                                regs[b as usize],
+                                regs[c as usize],
+                                wrapping_add,
+                                ops::fadd,
+                                ins
+                            )
                         }
                         Instr::Sub { a, b, c } => {
-                            arith_fast!(regs, a, regs[b as usize], regs[c as usize], wrapping_sub, -, ins)
+                            arith_fast!(
+                                regs,
+                                a,
+                                regs[b as usize],
+                                regs[c as usize],
+                                wrapping_sub,
+                                ops::fsub,
+                                ins
+                            )
                         }
                         Instr::Mul { a, b, c } => {
-                            arith_fast!(regs, a, regs[b as usize], regs[c as usize], wrapping_mul, *, ins)
+                            arith_fast!(
+                                regs,
+                                a,
+                                regs[b as usize],
+                                regs[c as usize],
+                                wrapping_mul,
+                                ops::fmul,
+                                ins
+                            )
                         }
                         Instr::Div { a, b, c } => float_fast!(
                             regs,
