@@ -49,7 +49,7 @@ fn str_arith_native(vm: &mut Vm, args: Args, op: ArithOp) -> Result<usize, Error
     } else {
         vm.arg(args, 1)
     };
-    let r = match vm.str_arith_direct(op, a, b, true)? {
+    let r = match vm.str_arith_direct(op, a, b)? {
         StrArith::Done(v) => v,
         // Called as a native calls (PUC's `lua_call`), one result.
         StrArith::Delegate(tm) => vm.call1(tm, &[a, b])?,
@@ -340,9 +340,11 @@ impl Vm {
         }
         if !tm.is_nil() {
             // The string library's own metamethod, still installed: convert directly, as
-            // calling it would (it is a native, so its errors name the caller's line).
+            // calling it would. Anything else it may do (delegate to the other operand's
+            // metamethod, raise an error) is left to a real call, so a traceback shows the
+            // native's frame as lua5.4's does.
             if let Some(own) = self.builtin_str_arith(tm) {
-                if let StrArith::Done(v) = self.str_arith_direct(own, a, b, false)? {
+                if let Some(v) = self.str_arith_value(own, a, b) {
                     return Ok(Resolved::Value(v));
                 }
             }
@@ -438,20 +440,21 @@ impl Vm {
         }
     }
 
-    /// The string library's `a op b` (PUC `lstrlib.c` semantics, §6.4): both operands
-    /// converted to numbers (numbers as they are, strings by the lexer's rules), or else the
-    /// second operand's own metamethod when it is not a string (`Delegate`: the builtin must
-    /// call it), or else `attempt to add a 'string' with a 'table'` (plain type names). The
-    /// error carries the position of the metamethod's caller: the running Lua function when
-    /// the VM converts directly (`native == false`), `luaL_error`'s level 1 in the native.
-    /// Division by zero comes from arithmetic inside the native, so it has no position.
-    fn str_arith_direct(
-        &mut self,
-        op: ArithOp,
-        a: Value,
-        b: Value,
-        native: bool,
-    ) -> Result<StrArith, Error> {
+    /// The string library's `a op b` when it succeeds: both operands converted to numbers
+    /// (numbers as they are, strings by the lexer's rules) and no error in the arithmetic.
+    fn str_arith_value(&mut self, op: ArithOp, a: Value, b: Value) -> Option<Value> {
+        let (x, y) = (self.to_number(a)?, self.to_number(b)?);
+        // A unary operation works on the top operand, the converted second one.
+        let x = if op == ArithOp::Unm { y } else { x };
+        arith_numbers(op, x, y).ok()
+    }
+
+    /// The string library's `a op b` (PUC `lstrlib.c` semantics, §6.4): `str_arith_value`, or
+    /// else the second operand's own metamethod when it is not a string (`Delegate`: the
+    /// builtin must call it), or else `attempt to add a 'string' with a 'table'` (plain type
+    /// names), with `luaL_error`'s position (level 1: the metamethod's caller). Division by
+    /// zero comes from arithmetic inside the native, so it has no position.
+    fn str_arith_direct(&mut self, op: ArithOp, a: Value, b: Value) -> Result<StrArith, Error> {
         if let (Some(x), Some(y)) = (self.to_number(a), self.to_number(b)) {
             // A unary operation works on the top operand, the converted second one.
             let x = if op == ArithOp::Unm { y } else { x };
@@ -480,11 +483,7 @@ impl Vm {
             a.type_name(),
             b.type_name()
         );
-        Err(if native {
-            self.error(&msg)
-        } else {
-            self.rt_error(&msg)
-        })
+        Err(self.error(&msg))
     }
 
     // ----- length -----
