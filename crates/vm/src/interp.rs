@@ -1414,6 +1414,15 @@ impl Vm {
                 let Value::Table(t) = self.stack[s] else {
                     return Err(self.internal_error("SETLIST on a non-table"));
                 };
+                let last = (off as usize).saturating_add(count);
+                let grown = self
+                    .heap
+                    .tables
+                    .get_mut(t.0)
+                    .ensure_array(last, &mut self.heap.alloc);
+                if grown.is_err() {
+                    return Err(self.memory_error());
+                }
                 for i in 1..=count {
                     let v = self.stack[s + i];
                     self.raw_set_int(t, off as i64 + i as i64, v)?;

@@ -323,6 +323,39 @@ impl Table {
         self.node_used += 1;
     }
 
+    /// Grows the array part to at least `n` slots (nil-padded), moving any integer keys in
+    /// the new range out of the hash part, as PUC's SETLIST does before storing a constructor's
+    /// items: a constructor's items then all sit in the array part, and `#` of
+    /// `{1, nil, 3}` is 3 as in lua5.4.
+    pub(crate) fn ensure_array(&mut self, n: usize, alloc: &mut Alloc) -> Result<(), OutOfMemory> {
+        let old = self.arr.len();
+        if n <= old {
+            return Ok(());
+        }
+        let add = n - self.arr.capacity().min(n);
+        if add > 0 {
+            alloc.charge(add * VAL_SIZE)?;
+            if self.arr.try_reserve_exact(n - old).is_err() {
+                alloc.release(add * VAL_SIZE);
+                return Err(OutOfMemory);
+            }
+            self.mem += add * VAL_SIZE;
+        }
+        self.arr.resize(n, Value::Nil);
+        if self.node_used > 0 {
+            for node in &mut self.nodes {
+                if let Value::Int(i) = node.key {
+                    let u = (i as u64).wrapping_sub(1);
+                    if u >= old as u64 && u < n as u64 && !node.val.is_nil() {
+                        // The node stays behind dead (nil value), like a cleared field.
+                        self.arr[u as usize] = std::mem::replace(&mut node.val, Value::Nil);
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// Recomputes the array and hash sizes for the live keys plus `extra`, and moves entries.
     fn rehash(&mut self, extra: Value, alloc: &mut Alloc) -> Result<(), OutOfMemory> {
         // nums[b] counts integer keys k with 2^(b-1) < k <= 2^b (nums[0] counts k == 1).
