@@ -577,8 +577,10 @@ impl<'a> Lexer<'a> {
     fn numeral(&mut self) -> Result<Tok, SyntaxError> {
         let start = self.pos;
         let mut exp_marks: [u8; 2] = [b'e', b'E'];
-        if self.cur() == Some(b'0') && matches!(self.peek(1), Some(b'x' | b'X')) {
-            self.pos += 2;
+        // PUC looks for `0x` at the first digit, which follows the dot of `.0x...`.
+        let first = usize::from(self.cur() == Some(b'.'));
+        if self.peek(first) == Some(b'0') && matches!(self.peek(first + 1), Some(b'x' | b'X')) {
+            self.pos += first + 2;
             exp_marks = [b'p', b'P'];
         }
         loop {
