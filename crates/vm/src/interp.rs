@@ -1585,6 +1585,9 @@ impl Vm {
         if r? {
             if let Some(f) = self.frames.last_mut() {
                 f.tail = true;
+                // The new frame replaces the popped one: it restores the same C level when
+                // it returns (a metamethod's frame otherwise keeps the level it added).
+                f.c_depth = frame.c_depth;
             }
         }
         Ok(())
