@@ -174,6 +174,10 @@ impl Vm {
     /// Replaces a called non-function at `stack[func]` by its `__call` metamethod (the value
     /// becomes the first argument), repeating while the result is not a function; returns
     /// the new argument count.
+    ///
+    /// Like PUC, a chain may be any length: each step takes one stack slot, so only the stack
+    /// limit ends it (`stack overflow`, also for a loop). The chain is walked once to count
+    /// it and once to lay it out, so a long one costs linear time, not a shift per step.
     #[cold]
     #[inline(never)]
     pub(crate) fn resolve_call(
@@ -182,23 +186,35 @@ impl Vm {
         nargs: usize,
         site: bool,
     ) -> Result<usize, Error> {
-        let mut nargs = nargs;
-        for _ in 0..100 {
-            let v = self.stack[func];
-            if v.is_function() {
-                return Ok(nargs);
-            }
+        let _ = site;
+        let limit = (self.max_stack + STACK_SLACK).saturating_sub(func + nargs + 2);
+        let mut v = self.stack[func];
+        let mut k = 0usize;
+        while !v.is_function() {
             let tm = self.get_metamethod(v, Tm::Call);
             if tm.is_nil() {
-                let _ = site;
+                // The error names the value that failed, left in the function's slot.
+                self.stack[func] = v;
                 return Err(self.call_error(func));
             }
-            self.grow_stack(func + nargs + 2 + STACK_SLACK)?;
-            self.stack.copy_within(func..func + 1 + nargs, func + 1);
-            self.stack[func] = tm;
-            nargs += 1;
+            if k >= limit {
+                return Err(self.rt_error("stack overflow"));
+            }
+            v = tm;
+            k += 1;
         }
-        Err(self.rt_error("'__call' chain too long; possible loop"))
+        if k == 0 {
+            return Ok(nargs);
+        }
+        self.grow_stack(func + nargs + k + 1 + STACK_SLACK)?;
+        self.stack.copy_within(func..func + 1 + nargs, func + k);
+        // stack[func + k - j] = the j-th value of the chain (the 0-th is the called value).
+        let mut v = self.stack[func + k];
+        for j in 1..=k {
+            v = self.get_metamethod(v, Tm::Call);
+            self.stack[func + k - j] = v;
+        }
+        Ok(nargs + k)
     }
 
     /// Pushes the frame of a call of Lua closure `cl` at `stack[func]` with `nargs` arguments
