@@ -16,6 +16,18 @@ const HANDLER_EXTRA_SLOTS: usize = 2000;
 const HANDLER_EXTRA_C: u16 = 10;
 
 impl Vm {
+    /// The C level as stored in a frame pushed now (relative to the resume's base).
+    #[inline(always)]
+    pub(crate) fn c_rel(&self) -> u16 {
+        self.c_depth.saturating_sub(self.c_base)
+    }
+
+    /// The C level a frame's stored `c_depth` stands for in the running resume.
+    #[inline(always)]
+    pub(crate) fn c_abs(&self, rel: u16) -> u16 {
+        self.c_base.saturating_add(rel)
+    }
+
     /// A runtime error raised by the VM itself: the message gets `chunk:line:` of the running
     /// Lua function (none if a native is running), like PUC's `luaG_runerror`.
     pub fn rt_error(&mut self, msg: &str) -> Error {
@@ -124,7 +136,7 @@ impl Vm {
                         nresults,
                         cont,
                         nvarargs: 0,
-                        c_depth: self.c_depth,
+                        c_depth: self.c_rel(),
                         tail: false,
                         fast_ret: false,
                     };
@@ -262,7 +274,7 @@ impl Vm {
             nresults,
             cont,
             nvarargs: nvar as u32,
-            c_depth: self.c_depth,
+            c_depth: self.c_rel(),
             tail: false,
             fast_ret: false,
         });
@@ -344,7 +356,7 @@ impl Vm {
             };
             let dst = f.func;
             if !matches!(f.cont, Cont::Normal | Cont::Protected | Cont::TailReturn) {
-                self.c_depth = f.c_depth;
+                self.c_depth = self.c_abs(f.c_depth);
             }
             match f.cont {
                 Cont::Normal => return self.finish_normal(first, n, dst, f.nresults),
@@ -382,7 +394,7 @@ impl Vm {
                     // Results move to dst; `true` goes just below; then the marker returns
                     // (and the C level it added ends).
                     if let Some(m) = self.frames.last() {
-                        self.c_depth = m.c_depth;
+                        self.c_depth = self.c_abs(m.c_depth);
                     }
                     self.grow_stack(dst + n + STACK_SLACK)?;
                     if first != dst {
@@ -472,7 +484,7 @@ impl Vm {
             let errv = self.handle_error(marker, e);
             self.close_upvals(marker.func);
             self.frames.truncate(i + 1);
-            self.c_depth = marker.c_depth;
+            self.c_depth = self.c_abs(marker.c_depth);
             // The error value waits just above the pending variables (and xpcall's handler,
             // at `func + 1`), and the marker's top is raised past it: each `__close` runs
             // above it, and the collector sees everything below the top frame.
@@ -616,7 +628,7 @@ impl Vm {
             return e;
         }
         let level = self.frames[depth].func;
-        let c = self.frames[depth].c_depth;
+        let c = self.c_abs(self.frames[depth].c_depth);
         self.close_upvals(level);
         let mut e = e;
         let mut errv = e.value();

@@ -123,7 +123,7 @@ impl Vm {
             nresults: 0,
             cont: Cont::Normal,
             nvarargs: 0,
-            c_depth: self.c_depth,
+            c_depth: self.c_rel(),
             tail: false,
             fast_ret: false,
         });
@@ -292,15 +292,17 @@ impl Vm {
         let prev = self.cur_thread;
         self.heap.threads.get_mut(prev.0).status = ThreadStatus::Normal;
         self.switch_to(co);
-        let (c_depth, nny) = (self.c_depth, self.nny);
+        let (c_depth, c_base, nny) = (self.c_depth, self.c_base, self.nny);
         {
             let th = self.heap.threads.get_mut(co.0);
             th.status = ThreadStatus::Running;
             th.resumer = Some(prev);
             th.base_c_depth = c_depth;
+            th.base_c_base = c_base;
             th.base_nny = nny;
         }
         self.c_depth = c_depth + 1;
+        self.c_base = c_depth + 1;
         let started = self.frames.len() > 1;
         let top = self.cur_top();
         let need = top + nargs + 1 + STACK_SLACK;
@@ -357,7 +359,7 @@ impl Vm {
         self.heap.threads.get_mut(co.0).status = ThreadStatus::Suspended;
         self.switch_to(prev);
         self.heap.threads.get_mut(prev.0).status = ThreadStatus::Running;
-        self.c_depth = self.heap.threads.get(co.0).base_c_depth;
+        self.restore_c_level(co);
         let r = self.deliver_from(co, frame.base, frame.top - frame.base);
         if !std::mem::replace(&mut self.heap.threads.get_mut(co.0).yielded, true) {
             // The first yield leaves the coroutine with the stack it grew to run (hundreds of
@@ -366,6 +368,14 @@ impl Vm {
         }
         r?;
         Ok(true)
+    }
+
+    /// Back in the resumer of `co`: its C level and base as they were at the resume.
+    #[inline]
+    fn restore_c_level(&mut self, co: ThreadRef) {
+        let th = self.heap.threads.get(co.0);
+        self.c_depth = th.base_c_depth;
+        self.c_base = th.base_c_base;
     }
 
     /// Shrinks a suspended or dead coroutine's stack to its live part (as PUC's
@@ -404,7 +414,7 @@ impl Vm {
         self.heap.threads.get_mut(co.0).status = ThreadStatus::Dead;
         self.switch_to(prev);
         self.heap.threads.get_mut(prev.0).status = ThreadStatus::Running;
-        self.c_depth = self.heap.threads.get(co.0).base_c_depth;
+        self.restore_c_level(co);
         let r = self.deliver_from(co, 1, top - 1);
         self.shrink_thread_stack(co);
         r
@@ -432,7 +442,7 @@ impl Vm {
         }
         self.switch_to(prev);
         self.heap.threads.get_mut(prev.0).status = ThreadStatus::Running;
-        self.c_depth = self.heap.threads.get(co.0).base_c_depth;
+        self.restore_c_level(co);
         if self.top_is_wrap() {
             // Like PUC's auxwrap, a failed `wrap` coroutine has its pending variables closed
             // at once, from the caller's side (where a `__close` cannot yield); an error in

@@ -76,7 +76,8 @@ pub(crate) struct Frame {
     pub cont: Cont,
     /// Number of extra arguments of a vararg function (they sit just below `base`).
     pub nvarargs: u32,
-    /// Native re-entry depth when this frame was pushed (`Vm::call` nesting).
+    /// C level when this frame was pushed (what a metamethod's or a protected call's frame
+    /// restores when it returns), relative to `Vm::c_base` of the resume that pushed it.
     pub c_depth: u16,
     /// Entered by a Lua tail call (`debug.getinfo`'s `istailcall`, `(...tail calls...)`).
     pub tail: bool,
@@ -109,6 +110,8 @@ pub struct Thread {
     pub(crate) resumer: Option<crate::value::ThreadRef>,
     /// Native nesting depth when this coroutine was resumed; yielding requires it unchanged.
     pub(crate) base_c_depth: u16,
+    /// The resumer's `Vm::c_base`, restored when this coroutine yields, returns or fails.
+    pub(crate) base_c_base: u16,
     /// `Vm::nny` when this coroutine was resumed.
     pub(crate) base_nny: u32,
     /// The error a coroutine died with (for `coroutine.close`).

@@ -75,6 +75,11 @@ pub struct Vm {
     /// Native re-entry depth (`Vm::call` nesting) plus Lua metamethod frames, capped at
     /// `MAX_C_DEPTH` like PUC's C stack.
     pub(crate) c_depth: u16,
+    /// `c_depth` at the start of the running thread's current resume (0 on the main thread).
+    /// Frames store their C level relative to it (`Frame::c_depth`), so a coroutine resumed
+    /// at another depth than the one it yielded at restores levels of its own resume, as
+    /// PUC's `lua_resume` restarts the count from the resumer's.
+    pub(crate) c_base: u16,
     /// Number of active native re-entries (`call_raw`): the "non-yieldable" count.
     pub(crate) nny: u32,
     pub(crate) max_stack: usize,
@@ -157,6 +162,7 @@ impl Vm {
             tm_names: [dummy; TM_COUNT],
             fixed_strings: Vec::new(),
             c_depth: 0,
+            c_base: 0,
             nny: 0,
             max_stack: DEFAULT_MAX_STACK,
             max_frames: DEFAULT_MAX_FRAMES,
