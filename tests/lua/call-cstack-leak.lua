@@ -114,3 +114,20 @@ shape("concat meta deep", function(i) return "a" .. setmetatable({}, {__concat =
 shape("eq in co", function(i) local a = setmetatable({}, {__eq = function() coroutine.yield(); return f(g(true)) end}); local co = coroutine.wrap(function() return a == setmetatable({}, getmetatable(a)) end); co(); co() end)
 shape("for iter in meta", function(i) for k in setmetatable({}, {__call = function(s, st, c) if not c then return f(g(1)) end end}) do end end)
 print("done")
+do -- dofile and __pairs calls (which may yield) give their level back
+local f = io.open("/tmp/tape-call-leak3.lua", "w") f:write("local x = ... return coroutine.isyieldable() and coroutine.yield(x) or x\n") f:close()
+for i = 1, 1000 do dofile("/tmp/tape-call-leak3.lua") end
+print(depth())
+for i = 1, 1000 do local co = coroutine.wrap(dofile); co("/tmp/tape-call-leak3.lua"); co() end
+print(depth())
+for i = 1, 1000 do local co = coroutine.wrap(function() for k in pairs(setmetatable({}, {__pairs = function(t) coroutine.yield(); return next, t end})) do end end); co(); co() end
+print(depth())
+for i = 1, 1000 do pcall(dofile, "/nonexistent") end
+for i = 1, 1000 do pcall(pairs, setmetatable({}, {__pairs = function() error("x") end})) end
+print(depth())
+-- resumed elsewhere
+local function at_level(n, f) if n == 0 then return f() end; return setmetatable({}, {__index = function() return at_level(n - 1, f) end}).x end
+local co = coroutine.wrap(function() for k in pairs(setmetatable({}, {__pairs = function(t) coroutine.yield(); return next, t end})) do end; coroutine.yield(depth()) end)
+at_level(100, co); print(co())
+os.remove("/tmp/tape-call-leak3.lua")
+end

@@ -137,18 +137,11 @@ fn pairs(vm: &mut Vm, args: Args) -> Result<usize, Error> {
     let t = vm.check_any(args, 0)?;
     let tm = vm.get_metamethod(t, Tm::Pairs);
     if !tm.is_nil() {
-        let (first, n) = vm.call_raw(tm, &[t])?;
-        let _ = (first, n);
-        // Exactly three results, padded with nil.
-        let mut vals = [Value::Nil; 3];
-        for (i, v) in vals.iter_mut().enumerate().take(n.min(3)) {
-            *v = vm.stack_get(first + i);
-        }
-        vm.truncate_to_args(args);
-        for v in vals {
-            vm.push(v)?;
-        }
-        return Ok(3);
+        // `__pairs(t)` runs as a frame in the interpreter (so it may yield); exactly its
+        // first three results are returned, padded with nil.
+        vm.push(tm)?;
+        vm.push(t)?;
+        return vm.call_then_return(1, 3);
     }
     // Like PUC, `pairs` only checks for a value; `next` complains later.
     let nx = vm.get_global("next")?;

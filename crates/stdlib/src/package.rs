@@ -459,8 +459,10 @@ fn dofile(vm: &mut Vm, args: Args) -> Result<usize, Error> {
     let path = name.map(|s| vm.str_bytes(s).to_vec());
     match load_source_file(vm, path.as_deref(), None, b"bt")? {
         Ok(f) => {
+            // Run as a frame in the interpreter (so the chunk may yield), its results
+            // returned from `dofile`.
             vm.push(f)?;
-            vm.call_push(f, &[])
+            vm.call_then_return(0, -1)
         }
         Err(msg) => {
             let v = vm.str_value(msg)?;

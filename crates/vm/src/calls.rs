@@ -9,6 +9,9 @@ use crate::value::Value;
 use crate::vm::{Vm, C_LIMIT, STACK_SLACK};
 use crate::Error;
 
+/// What a native returns after `Vm::call_then_return` (never a real result count).
+const CALL_THEN_RETURN: usize = usize::MAX;
+
 /// Extra frames, stack slots and native nesting an `xpcall` message handler may use beyond the
 /// limits (PUC grants the handler extra stack after an overflow, too).
 const HANDLER_EXTRA_FRAMES: usize = 50;
@@ -170,6 +173,9 @@ impl Vm {
                         NativeKind::Wrap => return self.co_resume(frame, true),
                         NativeKind::Yield => return self.co_yield(frame),
                     };
+                    if n == CALL_THEN_RETURN {
+                        return self.native_then_call();
+                    }
                     if !self.hooks.is_empty() {
                         self.hook_return()?;
                     }
@@ -355,7 +361,10 @@ impl Vm {
                 return Ok(());
             };
             let dst = f.func;
-            if !matches!(f.cont, Cont::Normal | Cont::Protected | Cont::TailReturn) {
+            if !matches!(
+                f.cont,
+                Cont::Normal | Cont::Protected | Cont::TailReturn | Cont::NativeReturn
+            ) {
                 self.c_depth = self.c_abs(f.c_depth);
             }
             match f.cont {
@@ -379,6 +388,27 @@ impl Vm {
                 Cont::TailReturn => {
                     if first != dst {
                         self.stack.copy_within(first..first + n, dst);
+                    }
+                    return self.return_from(dst, n);
+                }
+                Cont::NativeReturn => {
+                    if first != dst {
+                        self.stack.copy_within(first..first + n, dst);
+                    }
+                    let mut n = n;
+                    if f.nresults >= 0 {
+                        let want = f.nresults as usize;
+                        if n < want {
+                            self.grow_stack(dst + want + STACK_SLACK)?;
+                            self.stack[dst + n..dst + want].fill(Value::Nil);
+                        }
+                        n = want;
+                    }
+                    if let Some(nf) = self.frames.last() {
+                        self.c_depth = self.c_abs(nf.c_depth);
+                        // (The native's top marks what the collector keeps.)
+                        let top = dst + n;
+                        self.set_cur_top(top);
                     }
                     return self.return_from(dst, n);
                 }
@@ -408,6 +438,37 @@ impl Vm {
             }
             return Ok(());
         }
+    }
+
+    /// Ends a native by calling a function in its place: the function and its `nargs`
+    /// arguments are the last `nargs + 1` values the native pushed; its results, adjusted to
+    /// `nresults` (-1: all), become the native's. The native must return what this returns,
+    /// at once. Unlike `call_raw`, the function runs as a frame of the interpreter above the
+    /// native's (which stays in tracebacks), so it may yield: PUC's `lua_callk` with a
+    /// continuation that returns the results (`dofile`, `pairs` with `__pairs`). Like any
+    /// call from a native it takes one C level.
+    pub fn call_then_return(&mut self, nargs: usize, nresults: i32) -> Result<usize, Error> {
+        self.native_call = (nargs, nresults);
+        Ok(CALL_THEN_RETURN)
+    }
+
+    /// Starts the call a native asked for with `call_then_return`.
+    #[cold]
+    #[inline(never)]
+    fn native_then_call(&mut self) -> Result<bool, Error> {
+        let (nargs, nresults) = self.native_call;
+        let top = self.cur_top();
+        let Some(func) = top.checked_sub(nargs + 1) else {
+            return Err(
+                self.make_error("internal error: call_then_return without a function".into())
+            );
+        };
+        if self.c_depth >= C_LIMIT {
+            return Err(self.rt_error("C stack overflow"));
+        }
+        // The native's own level comes back with `Cont::NativeReturn` (or an error's unwind).
+        self.c_depth += 1;
+        self.precall(func, nargs, nresults, Cont::NativeReturn, false)
     }
 
     /// Starts `pcall`/`xpcall`: pushes the marker frame and calls the protected function.

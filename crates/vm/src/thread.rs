@@ -28,6 +28,11 @@ pub(crate) enum Cont {
     /// The function called by `pcall`/`xpcall`: on return, prepend `true` and return from the
     /// marker frame below.
     Protected,
+    /// A function a native asked to call in its place (`Vm::call_then_return`, PUC's
+    /// `lua_callk` whose continuation returns the results): its results, adjusted to the
+    /// frame's `nresults`, are returned from the native frame below, whose C level is
+    /// restored.
+    NativeReturn,
     /// A `__close` metamethod called by a CLOSE or RETURN instruction: its results are dropped
     /// and the calling Lua frame runs that instruction again, which closes the next pending
     /// variable or, when none is left, completes. (A `__close` run while an error unwinds to a

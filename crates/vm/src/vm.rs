@@ -80,6 +80,8 @@ pub struct Vm {
     /// at another depth than the one it yielded at restores levels of its own resume, as
     /// PUC's `lua_resume` restarts the count from the resumer's.
     pub(crate) c_base: u16,
+    /// The call a native asked for (`call_then_return`): argument count and results wanted.
+    pub(crate) native_call: (usize, i32),
     /// Number of active native re-entries (`call_raw`): the "non-yieldable" count.
     pub(crate) nny: u32,
     pub(crate) max_stack: usize,
@@ -163,6 +165,7 @@ impl Vm {
             fixed_strings: Vec::new(),
             c_depth: 0,
             c_base: 0,
+            native_call: (0, 0),
             nny: 0,
             max_stack: DEFAULT_MAX_STACK,
             max_frames: DEFAULT_MAX_FRAMES,
