@@ -542,7 +542,11 @@ impl Vm {
                 Some(m) if matches!(m.kind, FrameKind::Pcall { .. }) => *m,
                 _ => return Err(e),
             };
-            let errv = self.handle_error(marker, e);
+            let errv = if e.handled() {
+                e.value()
+            } else {
+                self.handle_error(marker, e)
+            };
             self.close_upvals(marker.func);
             self.frames.truncate(i + 1);
             self.c_depth = self.c_abs(marker.c_depth);
@@ -567,6 +571,44 @@ impl Vm {
         }
     }
 
+    /// An error leaves a native's call back into Lua (frames from `depth` up are about to be
+    /// unwound): if the `pcall` marker that will catch it is an `xpcall`'s, its message
+    /// handler runs now, on top of the failed frames, as PUC calls it where the error is
+    /// raised (so a traceback there lists the native and the frames above it). The marker
+    /// then only takes the handled value.
+    #[cold]
+    pub(crate) fn handle_escaping(&mut self, depth: usize, e: Error) -> Error {
+        if e.handled() {
+            return e;
+        }
+        let floor = if self.err_floor.0 == self.cur_thread {
+            self.err_floor.1
+        } else {
+            0
+        };
+        let top = depth.min(self.frames.len());
+        let Some(i) = (floor..top)
+            .rev()
+            .find(|&i| matches!(self.frames[i].kind, FrameKind::Pcall { .. }))
+        else {
+            return e;
+        };
+        let marker = self.frames[i];
+        if !matches!(
+            marker.kind,
+            FrameKind::Pcall {
+                handler: Some(_),
+                ..
+            }
+        ) {
+            return e;
+        }
+        let v = self.handle_error(marker, e);
+        let mut e = Error::from_value(v);
+        e.set_handled();
+        e
+    }
+
     /// The error value a pcall marker returns for `e`: `e`'s own, or what xpcall's message
     /// handler makes of it (the handler runs before unwinding, on top of the failed frames).
     fn handle_error(&mut self, marker: Frame, e: Error) -> Value {
@@ -582,6 +624,10 @@ impl Vm {
             self.max_frames = saved.0.saturating_add(HANDLER_EXTRA_FRAMES);
             self.max_stack = saved.1.saturating_add(HANDLER_EXTRA_SLOTS);
             self.c_depth = self.c_depth.min(C_LIMIT.saturating_sub(HANDLER_EXTRA_C));
+            // An error in the handler comes back here (the loop below), not through
+            // `handle_escaping` to this marker again.
+            let floor =
+                std::mem::replace(&mut self.err_floor, (self.cur_thread, self.frames.len()));
             loop {
                 match self.call_raw(hf, &[errv]) {
                     Ok((first, n)) => {
@@ -598,6 +644,7 @@ impl Vm {
                     }
                 }
             }
+            self.err_floor = floor;
             self.max_frames = saved.0;
             self.max_stack = saved.1;
             self.c_depth = saved.2;
@@ -787,6 +834,7 @@ impl Vm {
     #[cold]
     #[inline(never)]
     fn escape_call(&mut self, depth: usize, e: Error) -> Error {
+        let e = self.handle_escaping(depth, e);
         let e = self.prepare_escape(e);
         self.unwind_to(depth, e)
     }

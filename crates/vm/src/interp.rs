@@ -96,6 +96,7 @@ impl Vm {
                     break;
                 }
                 if self.cur_thread == entry_thread {
+                    let e = self.handle_escaping(entry_depth, e);
                     let e = self.prepare_escape(e);
                     return Err(self.unwind_to(entry_depth, e));
                 }

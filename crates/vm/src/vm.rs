@@ -80,6 +80,13 @@ pub struct Vm {
     /// at another depth than the one it yielded at restores levels of its own resume, as
     /// PUC's `lua_resume` restarts the count from the resumer's.
     pub(crate) c_base: u16,
+    /// Frames of this thread from this depth up may see an `xpcall` message handler run where
+    /// an error is raised (`Vm::handle_escaping`); a finalizer raises it to its own frames, as
+    /// PUC runs `__gc` with no message handler.
+    pub(crate) err_floor: (crate::value::ThreadRef, usize),
+    /// The thread and frame index of the running `__gc` finalizer's function (index 0, a
+    /// bottom frame, when none runs), named `metamethod '__gc'` as PUC's `CIST_FIN` frames.
+    pub(crate) fin_frame: (crate::value::ThreadRef, usize),
     /// The call a native asked for (`call_then_return`): argument count and results wanted.
     pub(crate) native_call: (usize, i32),
     /// Number of active native re-entries (`call_raw`): the "non-yieldable" count.
@@ -166,6 +173,8 @@ impl Vm {
             c_depth: 0,
             c_base: 0,
             native_call: (0, 0),
+            err_floor: (main_thread, 0),
+            fin_frame: (main_thread, 0),
             nny: 0,
             max_stack: DEFAULT_MAX_STACK,
             max_frames: DEFAULT_MAX_FRAMES,
