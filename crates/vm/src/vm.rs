@@ -783,11 +783,22 @@ impl Vm {
 }
 
 impl Vm {
-    /// Creates a full userdata holding `data`, with an optional metatable.
+    /// Creates a full userdata holding `data`, with an optional metatable and one user value.
     pub fn new_userdata(
         &mut self,
         data: Box<dyn std::any::Any + Send>,
         meta: Option<TableRef>,
+    ) -> Result<Value, Error> {
+        self.new_userdata_uv(data, meta, true)
+    }
+
+    /// `new_userdata` with or without the user value slot (PUC's `lua_newuserdatauv` with
+    /// 1 or 0): `debug.getuservalue`/`setuservalue` accept only slots a userdata has.
+    pub fn new_userdata_uv(
+        &mut self,
+        data: Box<dyn std::any::Any + Send>,
+        meta: Option<TableRef>,
+        user_value: bool,
     ) -> Result<Value, Error> {
         if self.heap.alloc.charge(crate::heap::USERDATA_COST).is_err() {
             return Err(self.memory_error());
@@ -795,6 +806,7 @@ impl Vm {
         let ud = crate::heap::Userdata {
             meta,
             user_value: Value::Nil,
+            has_user_value: user_value,
             data: Some(data),
         };
         match self.heap.userdata.alloc(ud) {
@@ -851,6 +863,11 @@ impl Vm {
     /// A userdata's user value (`debug.getuservalue`); `set_user_value` sets it.
     pub fn user_value(&self, u: crate::value::UdRef) -> Value {
         self.heap.userdata.get(u.0).user_value
+    }
+
+    /// How many user values a userdata has (0 or 1).
+    pub fn user_value_count(&self, u: crate::value::UdRef) -> usize {
+        usize::from(self.heap.userdata.get(u.0).has_user_value)
     }
 
     pub fn set_user_value(&mut self, u: crate::value::UdRef, v: Value) {
