@@ -433,6 +433,10 @@ impl Vm {
                     self.stack[dst - 1] = Value::Bool(true);
                     first = dst - 1;
                     n += 1;
+                    if !self.hooks.is_empty() {
+                        self.set_cur_top(first + n);
+                        self.hook_return()?;
+                    }
                     continue;
                 }
             }
@@ -480,6 +484,11 @@ impl Vm {
     ) -> Result<bool, Error> {
         let func = frame.func;
         let nargs = frame.top - frame.base;
+        if !self.hooks.is_empty() {
+            self.frames.push(frame);
+            self.hook_call(false)?;
+            self.frames.pop();
+        }
         if x && (nargs < 2 || !self.stack[func + 2].is_function()) {
             self.frames.push(frame);
             let got = if nargs < 2 {
@@ -699,6 +708,10 @@ impl Vm {
         self.grow_stack(m.func + 3 + STACK_SLACK)?;
         self.stack[m.func + 1] = Value::Bool(false);
         self.stack[m.func + 2] = errv;
+        if !self.hooks.is_empty() {
+            self.set_cur_top(m.func + 3);
+            self.hook_return()?;
+        }
         self.post_call(m.func + 1, 2)
     }
 

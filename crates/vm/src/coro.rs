@@ -211,6 +211,9 @@ impl Vm {
         self.stack[top + n..top + n + vals.len()].copy_from_slice(vals);
         n += vals.len();
         self.set_cur_top(top + n);
+        if !self.hooks.is_empty() {
+            self.hook_return()?;
+        }
         self.post_call(top, n)
     }
 
@@ -236,12 +239,18 @@ impl Vm {
         self.stack[top + m..top + m + n].copy_from_slice(vals);
         m += n;
         self.set_cur_top(top + m);
+        if !self.hooks.is_empty() {
+            self.hook_return()?;
+        }
         self.post_call(top, m)
     }
 
     /// Starts `resume(co, ...)` or a `wrap` call: the native frame is pushed here.
     pub(crate) fn co_resume(&mut self, frame: Frame, wrap: bool) -> Result<bool, Error> {
         self.frames.push(frame);
+        if !self.hooks.is_empty() {
+            self.hook_call(false)?;
+        }
         let (co, first, nargs) = if wrap {
             match self.native_upvalue(0) {
                 Value::Thread(t) => (t, frame.base, frame.top - frame.base),
@@ -321,7 +330,12 @@ impl Vm {
         self.set_cur_top(top + nargs);
         let r = if started {
             // Suspended in `yield`: the arguments become yield's results.
-            self.post_call(top, nargs).map(|_| ())
+            let hooked = if self.hooks.is_empty() {
+                Ok(())
+            } else {
+                self.hook_return()
+            };
+            hooked.and_then(|()| self.post_call(top, nargs))
         } else if c_depth >= crate::vm::C_LIMIT {
             // PUC's call of the body is one C level too many: the coroutine dies.
             Err(self.make_error("C stack overflow".into()))
@@ -342,6 +356,9 @@ impl Vm {
     /// `yield(...)`: the native frame is pushed here; switches back to the resumer.
     pub(crate) fn co_yield(&mut self, frame: Frame) -> Result<bool, Error> {
         self.frames.push(frame);
+        if !self.hooks.is_empty() {
+            self.hook_call(false)?;
+        }
         let co = self.cur_thread;
         if co == self.main_thread {
             return Err(self.make_error("attempt to yield from outside a coroutine".into()));
