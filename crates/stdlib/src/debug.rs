@@ -278,8 +278,9 @@ fn getinfo(vm: &mut Vm, args: Args) -> Result<usize, Error> {
         vm.set_field(r, "namewhat", w)?;
     }
     if has(b'r') {
-        vm.set_field(r, "ftransfer", Value::Int(0))?;
-        vm.set_field(r, "ntransfer", Value::Int(0))?;
+        let (ft, nt) = level.as_ref().map_or((0, 0), |l| l.transfer);
+        vm.set_field(r, "ftransfer", Value::Int(ft as i64))?;
+        vm.set_field(r, "ntransfer", Value::Int(nt as i64))?;
     }
     if has(b't') {
         let tail = level.as_ref().map(|l| l.is_tail_call).unwrap_or(false);

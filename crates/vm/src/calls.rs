@@ -176,11 +176,11 @@ impl Vm {
                     if n == CALL_THEN_RETURN {
                         return self.native_then_call();
                     }
-                    if !self.hooks.is_empty() {
-                        self.hook_return()?;
-                    }
                     let top = self.cur_top();
                     let n = n.min(top.saturating_sub(func + 1));
+                    if !self.hooks.is_empty() {
+                        self.hook_return(top - n, n)?;
+                    }
                     self.post_call(top - n, n)?;
                     return Ok(false);
                 }
@@ -426,16 +426,22 @@ impl Vm {
                     if let Some(m) = self.frames.last() {
                         self.c_depth = self.c_abs(m.c_depth);
                     }
-                    self.grow_stack(dst + n + STACK_SLACK)?;
-                    if first != dst {
-                        self.stack.copy_within(first..first + n, dst);
+                    // The results start at the marker's second slot at least, `true` below
+                    // (so a return hook sees them as locals from 1, as PUC's).
+                    let at = match self.frames.last() {
+                        Some(m) => dst.max(m.base + 1),
+                        None => dst,
+                    };
+                    self.grow_stack(at + n + STACK_SLACK)?;
+                    if first != at {
+                        self.stack.copy_within(first..first + n, at);
                     }
-                    self.stack[dst - 1] = Value::Bool(true);
-                    first = dst - 1;
+                    self.stack[at - 1] = Value::Bool(true);
+                    first = at - 1;
                     n += 1;
                     if !self.hooks.is_empty() {
                         self.set_cur_top(first + n);
-                        self.hook_return()?;
+                        self.hook_return(first, n)?;
                     }
                     continue;
                 }
@@ -710,7 +716,7 @@ impl Vm {
         self.stack[m.func + 2] = errv;
         if !self.hooks.is_empty() {
             self.set_cur_top(m.func + 3);
-            self.hook_return()?;
+            self.hook_return(m.func + 1, 2)?;
         }
         self.post_call(m.func + 1, 2)
     }

@@ -212,7 +212,7 @@ impl Vm {
         n += vals.len();
         self.set_cur_top(top + n);
         if !self.hooks.is_empty() {
-            self.hook_return()?;
+            self.hook_return(top, n)?;
         }
         self.post_call(top, n)
     }
@@ -240,7 +240,7 @@ impl Vm {
         m += n;
         self.set_cur_top(top + m);
         if !self.hooks.is_empty() {
-            self.hook_return()?;
+            self.hook_return(top, m)?;
         }
         self.post_call(top, m)
     }
@@ -333,7 +333,7 @@ impl Vm {
             let hooked = if self.hooks.is_empty() {
                 Ok(())
             } else {
-                self.hook_return()
+                self.hook_return(top, nargs)
             };
             hooked.and_then(|()| self.post_call(top, nargs))
         } else if c_depth >= crate::vm::C_LIMIT {

@@ -1548,7 +1548,7 @@ impl Vm {
             return Ok(());
         }
         if !self.hooks.is_empty() {
-            self.hook_return()?;
+            self.hook_return(first, n)?;
         }
         self.post_call(first, n)
     }

@@ -87,6 +87,9 @@ pub struct Vm {
     /// The thread and frame index of the running `__gc` finalizer's function (index 0, a
     /// bottom frame, when none runs), named `metamethod '__gc'` as PUC's `CIST_FIN` frames.
     pub(crate) fin_frame: (crate::value::ThreadRef, usize),
+    /// `debug.getinfo`'s `ftransfer`/`ntransfer` for the frame a call or return hook is
+    /// running for (the frame below `hook_frame`); (0, 0) otherwise.
+    pub(crate) hook_transfer: (usize, usize),
     /// The call a native asked for (`call_then_return`): argument count and results wanted.
     pub(crate) native_call: (usize, i32),
     /// Number of active native re-entries (`call_raw`): the "non-yieldable" count.
@@ -174,6 +177,7 @@ impl Vm {
             c_base: 0,
             native_call: (0, 0),
             err_floor: (main_thread, 0),
+            hook_transfer: (0, 0),
             fin_frame: (main_thread, 0),
             nny: 0,
             max_stack: DEFAULT_MAX_STACK,
