@@ -446,10 +446,10 @@ impl Vm {
         };
         let mut errv = e.value();
         // As in PUC, pending to-be-closed variables stay pending (and open upvalues open)
-        // until `coroutine.close`; the stack keeps their values.
+        // until `coroutine.close`; the stack keeps their values, and the frames stay where
+        // the error left them (`debug.traceback(co)` shows them).
         let keep = self.tbc.last().map_or(0, |s| s + 1);
-        self.frames.truncate(1);
-        if let Some(f) = self.frames.last_mut() {
+        if let Some(f) = self.frames.first_mut() {
             f.top = f.top.max(keep);
         }
         {
