@@ -138,9 +138,10 @@ fn run_chunk(tape: &mut Tape, src: &[u8], chunkname: &str, args: &[&[u8]]) -> bo
     }
 }
 
-/// Reads a script file (or stdin for `-`), skipping a first line that starts with `#`.
+/// Reads a script file (or stdin for `-`), skipping a byte-order mark and a first line that
+/// starts with `#` as `loadfile` does.
 fn read_script(name: &str) -> Result<(Vec<u8>, String), String> {
-    let (mut bytes, chunkname) = if name == "-" {
+    let (bytes, chunkname) = if name == "-" {
         let mut b = Vec::new();
         std::io::stdin()
             .read_to_end(&mut b)
@@ -151,18 +152,11 @@ fn read_script(name: &str) -> Result<(Vec<u8>, String), String> {
             std::fs::read(name).map_err(|e| format!("cannot open {name}: {}", io_reason(&e)))?;
         (b, format!("@{name}"))
     };
-    if bytes.first() == Some(&b'#') {
-        // Keep the newline so line numbers stay right (not before a binary chunk).
-        let mut end = bytes
-            .iter()
-            .position(|&c| c == b'\n')
-            .unwrap_or(bytes.len());
-        if bytes.get(end + 1) == Some(&0x1b) {
-            end += 1;
-        }
-        bytes.drain(..end);
-    }
-    Ok((bytes, chunkname))
+    let skipped = match tape::file_chunk_source(&bytes) {
+        std::borrow::Cow::Borrowed(b) if b.len() == bytes.len() => None,
+        other => Some(other.into_owned()),
+    };
+    Ok((skipped.unwrap_or(bytes), chunkname))
 }
 
 /// The C library's text for an I/O error, without Rust's " (os error N)" suffix.

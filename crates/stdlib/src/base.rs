@@ -13,9 +13,6 @@ pub fn open_base(vm: &mut Vm) -> Result<(), Error> {
         ("type", type_),
         ("tostring", tostring),
         ("tonumber", tonumber),
-        ("ipairs", ipairs),
-        ("pairs", pairs),
-        ("next", next),
         ("select", select),
         ("rawget", rawget),
         ("rawset", rawset),
@@ -33,6 +30,15 @@ pub fn open_base(vm: &mut Vm) -> Result<(), Error> {
         let v = vm.new_native(name, *f)?;
         vm.set_field(g, name, v)?;
     }
+    // Like PUC's light C functions, `ipairs` returns the same iterator every time and
+    // `pairs` the original `next` (whatever the global holds now).
+    let nx = vm.new_native("next", next)?;
+    vm.set_field(g, "next", nx)?;
+    let pf = vm.new_native_with_upvalues("pairs", pairs, &[nx])?;
+    vm.set_field(g, "pairs", pf)?;
+    let it = vm.new_native("", ipairs_iter)?;
+    let ip = vm.new_native_with_upvalues("ipairs", ipairs, &[it])?;
+    vm.set_field(g, "ipairs", ip)?;
     let p = vm.new_pcall()?;
     vm.set_field(g, "pcall", p)?;
     let x = vm.new_xpcall()?;
@@ -126,7 +132,7 @@ fn ipairs_iter(vm: &mut Vm, args: Args) -> Result<usize, Error> {
 
 fn ipairs(vm: &mut Vm, args: Args) -> Result<usize, Error> {
     let t = vm.check_any(args, 0)?;
-    let f = vm.new_native("ipairs_iterator", ipairs_iter)?;
+    let f = vm.native_upvalue(0);
     vm.push(f)?;
     vm.push(t)?;
     vm.push(Value::Int(0))?;
@@ -137,26 +143,14 @@ fn pairs(vm: &mut Vm, args: Args) -> Result<usize, Error> {
     let t = vm.check_any(args, 0)?;
     let tm = vm.get_metamethod(t, Tm::Pairs);
     if !tm.is_nil() {
-        let (first, n) = vm.call_raw(tm, &[t])?;
-        let _ = (first, n);
-        // Exactly three results, padded with nil.
-        let mut vals = [Value::Nil; 3];
-        for (i, v) in vals.iter_mut().enumerate().take(n.min(3)) {
-            *v = vm.stack_get(first + i);
-        }
-        vm.truncate_to_args(args);
-        for v in vals {
-            vm.push(v)?;
-        }
-        return Ok(3);
+        // `__pairs(t)` runs as a frame in the interpreter (so it may yield); exactly its
+        // first three results are returned, padded with nil.
+        vm.push(tm)?;
+        vm.push(t)?;
+        return vm.call_then_return(1, 3);
     }
     // Like PUC, `pairs` only checks for a value; `next` complains later.
-    let nx = vm.get_global("next")?;
-    let nx = if nx.is_function() {
-        nx
-    } else {
-        vm.new_native("next", next)?
-    };
+    let nx = vm.native_upvalue(0);
     vm.push(nx)?;
     vm.push(t)?;
     vm.push(Value::Nil)?;

@@ -36,6 +36,7 @@ pub fn open_debug(vm: &mut Vm) -> Result<(), Error> {
         ("debug.sethook", sethook),
         ("debug.gethook", gethook),
         ("debug.debug", debug_repl),
+        ("debug.setcstacklimit", setcstacklimit),
     ];
     for (name, f) in fns {
         let v = vm.new_native(name, *f)?;
@@ -277,8 +278,9 @@ fn getinfo(vm: &mut Vm, args: Args) -> Result<usize, Error> {
         vm.set_field(r, "namewhat", w)?;
     }
     if has(b'r') {
-        vm.set_field(r, "ftransfer", Value::Int(0))?;
-        vm.set_field(r, "ntransfer", Value::Int(0))?;
+        let (ft, nt) = level.as_ref().map_or((0, 0), |l| l.transfer);
+        vm.set_field(r, "ftransfer", Value::Int(ft as i64))?;
+        vm.set_field(r, "ntransfer", Value::Int(nt as i64))?;
     }
     if has(b't') {
         let tail = level.as_ref().map(|l| l.is_tail_call).unwrap_or(false);
@@ -457,14 +459,14 @@ fn getregistry(vm: &mut Vm, _args: Args) -> Result<usize, Error> {
     Ok(1)
 }
 
-/// `debug.getuservalue(u [, n])`: Tape's userdata have one user value.
+/// `debug.getuservalue(u [, n])`: Tape's userdata have at most one user value.
 fn getuservalue(vm: &mut Vm, args: Args) -> Result<usize, Error> {
     let n = vm.opt_int(args, 1, 1)?;
     let Value::Userdata(u) = vm.arg(args, 0) else {
         vm.push(Value::Nil)?;
         return Ok(1);
     };
-    if n != 1 {
+    if n < 1 || n as u64 > vm.user_value_count(u) as u64 {
         vm.push(Value::Nil)?;
         return Ok(1);
     }
@@ -481,7 +483,7 @@ fn setuservalue(vm: &mut Vm, args: Args) -> Result<usize, Error> {
         return Err(vm.type_error(args, 0, "userdata"));
     };
     let v = vm.check_any(args, 1)?;
-    if n != 1 {
+    if n < 1 || n as u64 > vm.user_value_count(u) as u64 {
         vm.push(Value::Nil)?;
         return Ok(1);
     }
@@ -516,8 +518,33 @@ fn sethook(vm: &mut Vm, args: Args) -> Result<usize, Error> {
             count: u32::try_from(count.max(0)).unwrap_or(u32::MAX),
         })
     };
+    let func = hook.as_ref().map_or(Value::Nil, |h| h.func);
     vm.set_hook(t, hook);
+    // Like PUC, the hook functions are also listed in `registry._HOOKKEY` (a table with weak
+    // keys that is its own metatable), by thread.
+    let reg = Value::Table(vm.registry());
+    let key = vm.str_value("_HOOKKEY")?;
+    let hk = match vm.raw_get(reg, key) {
+        Value::Table(h) => h,
+        _ => {
+            let h = vm.new_table()?;
+            let mode = vm.str_value("k")?;
+            vm.set_field(h, "__mode", mode)?;
+            vm.set_metatable(h, Some(h));
+            vm.raw_set(reg, key, Value::Table(h))?;
+            h
+        }
+    };
+    vm.raw_set(Value::Table(hk), Value::Thread(t), func)?;
     Ok(0)
+}
+
+/// `debug.setcstacklimit(limit)`: kept by 5.4.4 for compatibility, does nothing and returns
+/// the fixed C-stack limit.
+fn setcstacklimit(vm: &mut Vm, args: Args) -> Result<usize, Error> {
+    vm.check_int(args, 0)?;
+    vm.push(Value::Int(200))?;
+    Ok(1)
 }
 
 /// `debug.gethook([thread])`: hook, mask and count, or fail when no hook is set.

@@ -154,7 +154,8 @@ fn new_file(vm: &mut Vm, st: &Shared, s: Stream) -> Result<Value, Error> {
         g.streams.insert(id, s);
         (id, g.meta)
     };
-    match vm.new_userdata(Box::new(FileHandle { id }), meta) {
+    // Like PUC's `newprefile`, a file has no user value.
+    match vm.new_userdata_uv(Box::new(FileHandle { id }), meta, false) {
         Ok(v) => Ok(v),
         Err(e) => {
             lock(st).streams.remove(&id);

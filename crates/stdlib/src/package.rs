@@ -280,16 +280,8 @@ fn load_source_file(
             (d, "=stdin".to_string())
         }
     };
-    let src: &[u8] = if data.first() == Some(&b'#') {
-        // Keep the newline so line numbers stay right (not before a binary chunk).
-        match data.iter().position(|&b| b == b'\n') {
-            Some(i) if tape_vm::is_binary_chunk(&data[i + 1..]) => &data[i + 1..],
-            Some(i) => &data[i..],
-            None => &[],
-        }
-    } else {
-        &data
-    };
+    let src = file_chunk_source(&data);
+    let src: &[u8] = &src;
     let (kind, letter) = if tape_vm::is_binary_chunk(src) {
         ("binary", b'b')
     } else {
@@ -306,6 +298,57 @@ fn load_source_file(
         Some(Err(msg)) => Ok(Err(msg)),
         None => Ok(Err("no compiler installed".to_string())),
     }
+}
+
+/// What a chunk loaded from a file's bytes `data` reads, as PUC's `luaL_loadfilex` does: a
+/// UTF-8 byte-order mark is skipped, then a first line starting with `#` (replaced by a
+/// newline so that line numbers stay right, except before a binary chunk). Read byte by
+/// byte as PUC does, so a broken byte-order mark loses the bytes it consumed. `load` of a
+/// string skips neither.
+pub fn file_chunk_source(data: &[u8]) -> std::borrow::Cow<'_, [u8]> {
+    use std::borrow::Cow;
+    let mut pos = 0;
+    let mut getc = || {
+        let c = data.get(pos).copied();
+        pos += 1;
+        c
+    };
+    // skipBOM: the first character, or the one after a byte-order mark.
+    let skip_bom = |getc: &mut dyn FnMut() -> Option<u8>| {
+        let c = getc();
+        if c == Some(0xEF) && getc() == Some(0xBB) && getc() == Some(0xBF) {
+            return getc();
+        }
+        c
+    };
+    let mut c = skip_bom(&mut getc);
+    let mut comment = false;
+    if c == Some(b'#') {
+        comment = true;
+        loop {
+            match getc() {
+                None | Some(b'\n') => break,
+                _ => {}
+            }
+        }
+        c = getc();
+    }
+    let rest = data.get(pos.min(data.len())..).unwrap_or(&[]);
+    let Some(c) = c else {
+        return Cow::Borrowed(if comment { b"\n" } else { b"" });
+    };
+    let newline = comment && c != 0x1b;
+    // Common case: nothing skipped, the data is the source as it is.
+    if !newline && pos == 1 {
+        return Cow::Borrowed(data);
+    }
+    let mut v = Vec::with_capacity(rest.len() + 2);
+    if newline {
+        v.push(b'\n');
+    }
+    v.push(c);
+    v.extend_from_slice(rest);
+    Cow::Owned(v)
 }
 
 fn searcher_lua(vm: &mut Vm, args: Args) -> Result<usize, Error> {
@@ -459,8 +502,10 @@ fn dofile(vm: &mut Vm, args: Args) -> Result<usize, Error> {
     let path = name.map(|s| vm.str_bytes(s).to_vec());
     match load_source_file(vm, path.as_deref(), None, b"bt")? {
         Ok(f) => {
+            // Run as a frame in the interpreter (so the chunk may yield), its results
+            // returned from `dofile`.
             vm.push(f)?;
-            vm.call_push(f, &[])
+            vm.call_then_return(0, -1)
         }
         Err(msg) => {
             let v = vm.str_value(msg)?;

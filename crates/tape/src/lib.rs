@@ -16,6 +16,7 @@ use std::fmt;
 use std::sync::Arc;
 
 pub use tape_bytecode::Proto;
+pub use tape_stdlib::package::file_chunk_source;
 pub use tape_vm::{Value, Vm};
 
 /// What `tape -v` prints.

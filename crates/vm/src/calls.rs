@@ -9,6 +9,9 @@ use crate::value::Value;
 use crate::vm::{Vm, C_LIMIT, STACK_SLACK};
 use crate::Error;
 
+/// What a native returns after `Vm::call_then_return` (never a real result count).
+const CALL_THEN_RETURN: usize = usize::MAX;
+
 /// Extra frames, stack slots and native nesting an `xpcall` message handler may use beyond the
 /// limits (PUC grants the handler extra stack after an overflow, too).
 const HANDLER_EXTRA_FRAMES: usize = 50;
@@ -16,6 +19,18 @@ const HANDLER_EXTRA_SLOTS: usize = 2000;
 const HANDLER_EXTRA_C: u16 = 10;
 
 impl Vm {
+    /// The C level as stored in a frame pushed now (relative to the resume's base).
+    #[inline(always)]
+    pub(crate) fn c_rel(&self) -> u16 {
+        self.c_depth.saturating_sub(self.c_base)
+    }
+
+    /// The C level a frame's stored `c_depth` stands for in the running resume.
+    #[inline(always)]
+    pub(crate) fn c_abs(&self, rel: u16) -> u16 {
+        self.c_base.saturating_add(rel)
+    }
+
     /// A runtime error raised by the VM itself: the message gets `chunk:line:` of the running
     /// Lua function (none if a native is running), like PUC's `luaG_runerror`.
     pub fn rt_error(&mut self, msg: &str) -> Error {
@@ -124,7 +139,7 @@ impl Vm {
                         nresults,
                         cont,
                         nvarargs: 0,
-                        c_depth: self.c_depth,
+                        c_depth: self.c_rel(),
                         tail: false,
                         fast_ret: false,
                     };
@@ -158,11 +173,14 @@ impl Vm {
                         NativeKind::Wrap => return self.co_resume(frame, true),
                         NativeKind::Yield => return self.co_yield(frame),
                     };
-                    if !self.hooks.is_empty() {
-                        self.hook_return()?;
+                    if n == CALL_THEN_RETURN {
+                        return self.native_then_call();
                     }
                     let top = self.cur_top();
                     let n = n.min(top.saturating_sub(func + 1));
+                    if !self.hooks.is_empty() {
+                        self.hook_return(top - n, n)?;
+                    }
                     self.post_call(top - n, n)?;
                     return Ok(false);
                 }
@@ -174,6 +192,10 @@ impl Vm {
     /// Replaces a called non-function at `stack[func]` by its `__call` metamethod (the value
     /// becomes the first argument), repeating while the result is not a function; returns
     /// the new argument count.
+    ///
+    /// Like PUC, a chain may be any length: each step takes one stack slot, so only the stack
+    /// limit ends it (`stack overflow`, also for a loop). The chain is walked once to count
+    /// it and once to lay it out, so a long one costs linear time, not a shift per step.
     #[cold]
     #[inline(never)]
     pub(crate) fn resolve_call(
@@ -182,23 +204,35 @@ impl Vm {
         nargs: usize,
         site: bool,
     ) -> Result<usize, Error> {
-        let mut nargs = nargs;
-        for _ in 0..100 {
-            let v = self.stack[func];
-            if v.is_function() {
-                return Ok(nargs);
-            }
+        let _ = site;
+        let limit = (self.max_stack + STACK_SLACK).saturating_sub(func + nargs + 2);
+        let mut v = self.stack[func];
+        let mut k = 0usize;
+        while !v.is_function() {
             let tm = self.get_metamethod(v, Tm::Call);
             if tm.is_nil() {
-                let _ = site;
+                // The error names the value that failed, left in the function's slot.
+                self.stack[func] = v;
                 return Err(self.call_error(func));
             }
-            self.grow_stack(func + nargs + 2 + STACK_SLACK)?;
-            self.stack.copy_within(func..func + 1 + nargs, func + 1);
-            self.stack[func] = tm;
-            nargs += 1;
+            if k >= limit {
+                return Err(self.rt_error("stack overflow"));
+            }
+            v = tm;
+            k += 1;
         }
-        Err(self.rt_error("'__call' chain too long; possible loop"))
+        if k == 0 {
+            return Ok(nargs);
+        }
+        self.grow_stack(func + nargs + k + 1 + STACK_SLACK)?;
+        self.stack.copy_within(func..func + 1 + nargs, func + k);
+        // stack[func + k - j] = the j-th value of the chain (the 0-th is the called value).
+        let mut v = self.stack[func + k];
+        for j in 1..=k {
+            v = self.get_metamethod(v, Tm::Call);
+            self.stack[func + k - j] = v;
+        }
+        Ok(nargs + k)
     }
 
     /// Pushes the frame of a call of Lua closure `cl` at `stack[func]` with `nargs` arguments
@@ -246,7 +280,7 @@ impl Vm {
             nresults,
             cont,
             nvarargs: nvar as u32,
-            c_depth: self.c_depth,
+            c_depth: self.c_rel(),
             tail: false,
             fast_ret: false,
         });
@@ -327,8 +361,11 @@ impl Vm {
                 return Ok(());
             };
             let dst = f.func;
-            if !matches!(f.cont, Cont::Normal | Cont::Protected | Cont::TailReturn) {
-                self.c_depth = f.c_depth;
+            if !matches!(
+                f.cont,
+                Cont::Normal | Cont::Protected | Cont::TailReturn | Cont::NativeReturn
+            ) {
+                self.c_depth = self.c_abs(f.c_depth);
             }
             match f.cont {
                 Cont::Normal => return self.finish_normal(first, n, dst, f.nresults),
@@ -354,6 +391,27 @@ impl Vm {
                     }
                     return self.return_from(dst, n);
                 }
+                Cont::NativeReturn => {
+                    if first != dst {
+                        self.stack.copy_within(first..first + n, dst);
+                    }
+                    let mut n = n;
+                    if f.nresults >= 0 {
+                        let want = f.nresults as usize;
+                        if n < want {
+                            self.grow_stack(dst + want + STACK_SLACK)?;
+                            self.stack[dst + n..dst + want].fill(Value::Nil);
+                        }
+                        n = want;
+                    }
+                    if let Some(nf) = self.frames.last() {
+                        self.c_depth = self.c_abs(nf.c_depth);
+                        // (The native's top marks what the collector keeps.)
+                        let top = dst + n;
+                        self.set_cur_top(top);
+                    }
+                    return self.return_from(dst, n);
+                }
                 Cont::Concat {
                     slot,
                     first: cfirst,
@@ -366,20 +424,61 @@ impl Vm {
                     // Results move to dst; `true` goes just below; then the marker returns
                     // (and the C level it added ends).
                     if let Some(m) = self.frames.last() {
-                        self.c_depth = m.c_depth;
+                        self.c_depth = self.c_abs(m.c_depth);
                     }
-                    self.grow_stack(dst + n + STACK_SLACK)?;
-                    if first != dst {
-                        self.stack.copy_within(first..first + n, dst);
+                    // The results start at the marker's second slot at least, `true` below
+                    // (so a return hook sees them as locals from 1, as PUC's).
+                    let at = match self.frames.last() {
+                        Some(m) => dst.max(m.base + 1),
+                        None => dst,
+                    };
+                    self.grow_stack(at + n + STACK_SLACK)?;
+                    if first != at {
+                        self.stack.copy_within(first..first + n, at);
                     }
-                    self.stack[dst - 1] = Value::Bool(true);
-                    first = dst - 1;
+                    self.stack[at - 1] = Value::Bool(true);
+                    first = at - 1;
                     n += 1;
+                    if !self.hooks.is_empty() {
+                        self.set_cur_top(first + n);
+                        self.hook_return(first, n)?;
+                    }
                     continue;
                 }
             }
             return Ok(());
         }
+    }
+
+    /// Ends a native by calling a function in its place: the function and its `nargs`
+    /// arguments are the last `nargs + 1` values the native pushed; its results, adjusted to
+    /// `nresults` (-1: all), become the native's. The native must return what this returns,
+    /// at once. Unlike `call_raw`, the function runs as a frame of the interpreter above the
+    /// native's (which stays in tracebacks), so it may yield: PUC's `lua_callk` with a
+    /// continuation that returns the results (`dofile`, `pairs` with `__pairs`). Like any
+    /// call from a native it takes one C level.
+    pub fn call_then_return(&mut self, nargs: usize, nresults: i32) -> Result<usize, Error> {
+        self.native_call = (nargs, nresults);
+        Ok(CALL_THEN_RETURN)
+    }
+
+    /// Starts the call a native asked for with `call_then_return`.
+    #[cold]
+    #[inline(never)]
+    fn native_then_call(&mut self) -> Result<bool, Error> {
+        let (nargs, nresults) = self.native_call;
+        let top = self.cur_top();
+        let Some(func) = top.checked_sub(nargs + 1) else {
+            return Err(
+                self.make_error("internal error: call_then_return without a function".into())
+            );
+        };
+        if self.c_depth >= C_LIMIT {
+            return Err(self.rt_error("C stack overflow"));
+        }
+        // The native's own level comes back with `Cont::NativeReturn` (or an error's unwind).
+        self.c_depth += 1;
+        self.precall(func, nargs, nresults, Cont::NativeReturn, false)
     }
 
     /// Starts `pcall`/`xpcall`: pushes the marker frame and calls the protected function.
@@ -391,6 +490,11 @@ impl Vm {
     ) -> Result<bool, Error> {
         let func = frame.func;
         let nargs = frame.top - frame.base;
+        if !self.hooks.is_empty() {
+            self.frames.push(frame);
+            self.hook_call(false)?;
+            self.frames.pop();
+        }
         if x && (nargs < 2 || !self.stack[func + 2].is_function()) {
             self.frames.push(frame);
             let got = if nargs < 2 {
@@ -453,10 +557,14 @@ impl Vm {
                 Some(m) if matches!(m.kind, FrameKind::Pcall { .. }) => *m,
                 _ => return Err(e),
             };
-            let errv = self.handle_error(marker, e);
+            let errv = if e.handled() {
+                e.value()
+            } else {
+                self.handle_error(marker, e)
+            };
             self.close_upvals(marker.func);
             self.frames.truncate(i + 1);
-            self.c_depth = marker.c_depth;
+            self.c_depth = self.c_abs(marker.c_depth);
             // The error value waits just above the pending variables (and xpcall's handler,
             // at `func + 1`), and the marker's top is raised past it: each `__close` runs
             // above it, and the collector sees everything below the top frame.
@@ -478,6 +586,44 @@ impl Vm {
         }
     }
 
+    /// An error leaves a native's call back into Lua (frames from `depth` up are about to be
+    /// unwound): if the `pcall` marker that will catch it is an `xpcall`'s, its message
+    /// handler runs now, on top of the failed frames, as PUC calls it where the error is
+    /// raised (so a traceback there lists the native and the frames above it). The marker
+    /// then only takes the handled value.
+    #[cold]
+    pub(crate) fn handle_escaping(&mut self, depth: usize, e: Error) -> Error {
+        if e.handled() {
+            return e;
+        }
+        let floor = if self.err_floor.0 == self.cur_thread {
+            self.err_floor.1
+        } else {
+            0
+        };
+        let top = depth.min(self.frames.len());
+        let Some(i) = (floor..top)
+            .rev()
+            .find(|&i| matches!(self.frames[i].kind, FrameKind::Pcall { .. }))
+        else {
+            return e;
+        };
+        let marker = self.frames[i];
+        if !matches!(
+            marker.kind,
+            FrameKind::Pcall {
+                handler: Some(_),
+                ..
+            }
+        ) {
+            return e;
+        }
+        let v = self.handle_error(marker, e);
+        let mut e = Error::from_value(v);
+        e.set_handled();
+        e
+    }
+
     /// The error value a pcall marker returns for `e`: `e`'s own, or what xpcall's message
     /// handler makes of it (the handler runs before unwinding, on top of the failed frames).
     fn handle_error(&mut self, marker: Frame, e: Error) -> Value {
@@ -493,6 +639,10 @@ impl Vm {
             self.max_frames = saved.0.saturating_add(HANDLER_EXTRA_FRAMES);
             self.max_stack = saved.1.saturating_add(HANDLER_EXTRA_SLOTS);
             self.c_depth = self.c_depth.min(C_LIMIT.saturating_sub(HANDLER_EXTRA_C));
+            // An error in the handler comes back here (the loop below), not through
+            // `handle_escaping` to this marker again.
+            let floor =
+                std::mem::replace(&mut self.err_floor, (self.cur_thread, self.frames.len()));
             loop {
                 match self.call_raw(hf, &[errv]) {
                     Ok((first, n)) => {
@@ -509,6 +659,7 @@ impl Vm {
                     }
                 }
             }
+            self.err_floor = floor;
             self.max_frames = saved.0;
             self.max_stack = saved.1;
             self.c_depth = saved.2;
@@ -563,6 +714,10 @@ impl Vm {
         self.grow_stack(m.func + 3 + STACK_SLACK)?;
         self.stack[m.func + 1] = Value::Bool(false);
         self.stack[m.func + 2] = errv;
+        if !self.hooks.is_empty() {
+            self.set_cur_top(m.func + 3);
+            self.hook_return(m.func + 1, 2)?;
+        }
         self.post_call(m.func + 1, 2)
     }
 
@@ -600,7 +755,7 @@ impl Vm {
             return e;
         }
         let level = self.frames[depth].func;
-        let c = self.frames[depth].c_depth;
+        let c = self.c_abs(self.frames[depth].c_depth);
         self.close_upvals(level);
         let mut e = e;
         let mut errv = e.value();
@@ -698,6 +853,7 @@ impl Vm {
     #[cold]
     #[inline(never)]
     fn escape_call(&mut self, depth: usize, e: Error) -> Error {
+        let e = self.handle_escaping(depth, e);
         let e = self.prepare_escape(e);
         self.unwind_to(depth, e)
     }

@@ -123,7 +123,7 @@ impl Vm {
             nresults: 0,
             cont: Cont::Normal,
             nvarargs: 0,
-            c_depth: self.c_depth,
+            c_depth: self.c_rel(),
             tail: false,
             fast_ret: false,
         });
@@ -211,6 +211,9 @@ impl Vm {
         self.stack[top + n..top + n + vals.len()].copy_from_slice(vals);
         n += vals.len();
         self.set_cur_top(top + n);
+        if !self.hooks.is_empty() {
+            self.hook_return(top, n)?;
+        }
         self.post_call(top, n)
     }
 
@@ -236,12 +239,18 @@ impl Vm {
         self.stack[top + m..top + m + n].copy_from_slice(vals);
         m += n;
         self.set_cur_top(top + m);
+        if !self.hooks.is_empty() {
+            self.hook_return(top, m)?;
+        }
         self.post_call(top, m)
     }
 
     /// Starts `resume(co, ...)` or a `wrap` call: the native frame is pushed here.
     pub(crate) fn co_resume(&mut self, frame: Frame, wrap: bool) -> Result<bool, Error> {
         self.frames.push(frame);
+        if !self.hooks.is_empty() {
+            self.hook_call(false)?;
+        }
         let (co, first, nargs) = if wrap {
             match self.native_upvalue(0) {
                 Value::Thread(t) => (t, frame.base, frame.top - frame.base),
@@ -292,15 +301,17 @@ impl Vm {
         let prev = self.cur_thread;
         self.heap.threads.get_mut(prev.0).status = ThreadStatus::Normal;
         self.switch_to(co);
-        let (c_depth, nny) = (self.c_depth, self.nny);
+        let (c_depth, c_base, nny) = (self.c_depth, self.c_base, self.nny);
         {
             let th = self.heap.threads.get_mut(co.0);
             th.status = ThreadStatus::Running;
             th.resumer = Some(prev);
             th.base_c_depth = c_depth;
+            th.base_c_base = c_base;
             th.base_nny = nny;
         }
         self.c_depth = c_depth + 1;
+        self.c_base = c_depth + 1;
         let started = self.frames.len() > 1;
         let top = self.cur_top();
         let need = top + nargs + 1 + STACK_SLACK;
@@ -319,7 +330,12 @@ impl Vm {
         self.set_cur_top(top + nargs);
         let r = if started {
             // Suspended in `yield`: the arguments become yield's results.
-            self.post_call(top, nargs).map(|_| ())
+            let hooked = if self.hooks.is_empty() {
+                Ok(())
+            } else {
+                self.hook_return(top, nargs)
+            };
+            hooked.and_then(|()| self.post_call(top, nargs))
         } else if c_depth >= crate::vm::C_LIMIT {
             // PUC's call of the body is one C level too many: the coroutine dies.
             Err(self.make_error("C stack overflow".into()))
@@ -340,6 +356,9 @@ impl Vm {
     /// `yield(...)`: the native frame is pushed here; switches back to the resumer.
     pub(crate) fn co_yield(&mut self, frame: Frame) -> Result<bool, Error> {
         self.frames.push(frame);
+        if !self.hooks.is_empty() {
+            self.hook_call(false)?;
+        }
         let co = self.cur_thread;
         if co == self.main_thread {
             return Err(self.make_error("attempt to yield from outside a coroutine".into()));
@@ -357,7 +376,7 @@ impl Vm {
         self.heap.threads.get_mut(co.0).status = ThreadStatus::Suspended;
         self.switch_to(prev);
         self.heap.threads.get_mut(prev.0).status = ThreadStatus::Running;
-        self.c_depth = self.heap.threads.get(co.0).base_c_depth;
+        self.restore_c_level(co);
         let r = self.deliver_from(co, frame.base, frame.top - frame.base);
         if !std::mem::replace(&mut self.heap.threads.get_mut(co.0).yielded, true) {
             // The first yield leaves the coroutine with the stack it grew to run (hundreds of
@@ -366,6 +385,14 @@ impl Vm {
         }
         r?;
         Ok(true)
+    }
+
+    /// Back in the resumer of `co`: its C level and base as they were at the resume.
+    #[inline]
+    fn restore_c_level(&mut self, co: ThreadRef) {
+        let th = self.heap.threads.get(co.0);
+        self.c_depth = th.base_c_depth;
+        self.c_base = th.base_c_base;
     }
 
     /// Shrinks a suspended or dead coroutine's stack to its live part (as PUC's
@@ -404,7 +431,7 @@ impl Vm {
         self.heap.threads.get_mut(co.0).status = ThreadStatus::Dead;
         self.switch_to(prev);
         self.heap.threads.get_mut(prev.0).status = ThreadStatus::Running;
-        self.c_depth = self.heap.threads.get(co.0).base_c_depth;
+        self.restore_c_level(co);
         let r = self.deliver_from(co, 1, top - 1);
         self.shrink_thread_stack(co);
         r
@@ -419,10 +446,10 @@ impl Vm {
         };
         let mut errv = e.value();
         // As in PUC, pending to-be-closed variables stay pending (and open upvalues open)
-        // until `coroutine.close`; the stack keeps their values.
+        // until `coroutine.close`; the stack keeps their values, and the frames stay where
+        // the error left them (`debug.traceback(co)` shows them).
         let keep = self.tbc.last().map_or(0, |s| s + 1);
-        self.frames.truncate(1);
-        if let Some(f) = self.frames.last_mut() {
+        if let Some(f) = self.frames.first_mut() {
             f.top = f.top.max(keep);
         }
         {
@@ -432,7 +459,7 @@ impl Vm {
         }
         self.switch_to(prev);
         self.heap.threads.get_mut(prev.0).status = ThreadStatus::Running;
-        self.c_depth = self.heap.threads.get(co.0).base_c_depth;
+        self.restore_c_level(co);
         if self.top_is_wrap() {
             // Like PUC's auxwrap, a failed `wrap` coroutine has its pending variables closed
             // at once, from the caller's side (where a `__close` cannot yield); an error in

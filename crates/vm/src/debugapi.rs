@@ -46,6 +46,9 @@ pub struct LevelDebug {
     pub name: Option<(&'static str, String)>,
     /// Whether the frame was entered by a tail call.
     pub is_tail_call: bool,
+    /// `(ftransfer, ntransfer)`: while a call or return hook runs for this frame, the values
+    /// transferred (parameters or results) as locals; (0, 0) otherwise.
+    pub transfer: (usize, usize),
 }
 
 impl Vm {
@@ -129,6 +132,11 @@ impl Vm {
                 current_line,
                 name: if f.tail { None } else { vm.frame_func_name(i) },
                 is_tail_call: f.tail,
+                transfer: if vm.in_hook && vm.hook_frame == i + 1 {
+                    vm.hook_transfer
+                } else {
+                    (0, 0)
+                },
             })
         })
     }

@@ -319,6 +319,9 @@ impl Vm {
         if self.in_hook && self.hook_frame == i {
             return Some(("hook", "?".to_string()));
         }
+        if self.fin_frame == (self.cur_thread, i) {
+            return Some(("metamethod", "__gc".to_string()));
+        }
         let callee = &self.frames[i];
         if callee.tail {
             return None;
@@ -335,7 +338,12 @@ impl Vm {
         match p.code.get(pc)? {
             Instr::Call { a, .. } | Instr::TailCall { a, .. } => obj_name(p, pc, *a),
             Instr::TForCall { .. } => Some(("for iterator", "for iterator".to_string())),
-            _ => None,
+            // Called by the VM while this instruction runs (an `xpcall` handler for its
+            // error, say): PUC names it after the instruction's event.
+            ins => match metamethod_event(ins) {
+                "?" => None,
+                ev => Some(("metamethod", ev.to_string())),
+            },
         }
     }
 

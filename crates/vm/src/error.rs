@@ -19,6 +19,9 @@ struct ErrorInner {
     value: Value,
     message: String,
     traceback: String,
+    /// The value already went through the message handler of the `xpcall` that catches it
+    /// (run where the error was raised, before a native's frames were unwound).
+    handled: bool,
 }
 
 impl Error {
@@ -29,6 +32,7 @@ impl Error {
                 value,
                 message: String::new(),
                 traceback: String::new(),
+                handled: false,
             }),
         }
     }
@@ -54,6 +58,14 @@ impl Error {
 
     pub(crate) fn set_traceback(&mut self, t: String) {
         self.inner.traceback = t;
+    }
+
+    pub(crate) fn handled(&self) -> bool {
+        self.inner.handled
+    }
+
+    pub(crate) fn set_handled(&mut self) {
+        self.inner.handled = true;
     }
 
     pub(crate) fn has_traceback(&self) -> bool {

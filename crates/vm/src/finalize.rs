@@ -164,7 +164,13 @@ impl Vm {
                 continue;
             }
             let saved_top = self.cur_top();
+            // No message handler sees its errors; `debug.getinfo` names its frame `__gc`.
+            let at = (self.cur_thread, self.frames.len());
+            let floor = std::mem::replace(&mut self.err_floor, at);
+            self.fin_frame = at;
             let r = self.call_raw(f, &[obj]);
+            self.fin_frame = (self.main_thread, 0);
+            self.err_floor = floor;
             self.set_cur_top(saved_top);
             if let Err(e) = r {
                 let msg = match e.value() {

@@ -199,11 +199,13 @@ pub struct NativeFunction {
     pub(crate) upvals: Box<[Value]>,
 }
 
-/// A full userdata: an opaque Rust payload, a metatable and one user value.
+/// A full userdata: an opaque Rust payload, a metatable and at most one user value.
 #[derive(Default)]
 pub struct Userdata {
     pub(crate) meta: Option<TableRef>,
     pub(crate) user_value: Value,
+    /// Whether it has the user value slot (PUC's `nuvalue`, 0 or 1 here).
+    pub(crate) has_user_value: bool,
     pub(crate) data: Option<Box<dyn Any + Send>>,
 }
 

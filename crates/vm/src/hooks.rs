@@ -184,7 +184,9 @@ impl Vm {
         Ok(())
     }
 
-    /// After a call has pushed its frame (Lua) or before a native runs: the call event.
+    /// After a call has pushed its frame (Lua) or before a native runs: the call event. The
+    /// values transferred (`debug.getinfo`'s `r`) are the parameters: a Lua function's fixed
+    /// ones, a native's arguments, from local 1.
     pub(crate) fn hook_call(&mut self, tail: bool) -> Result<(), Error> {
         let Some(slot) = self.cur_hook_slot() else {
             return Ok(());
@@ -192,17 +194,28 @@ impl Vm {
         if slot.hook.mask & HOOK_CALL == 0 || self.in_hook {
             return Ok(());
         }
+        let n = match self.frames.last() {
+            Some(f) => match f.kind {
+                FrameKind::Lua { cl, .. } => self.closures.get(cl.0).num_params as usize,
+                _ => f.top.saturating_sub(f.base),
+            },
+            None => 0,
+        };
+        self.hook_transfer = (1, n);
         self.run_hook(if tail { "tail call" } else { "call" }, None)
     }
 
-    /// Before the top frame returns: the return event.
-    pub(crate) fn hook_return(&mut self) -> Result<(), Error> {
+    /// Before the top frame returns its `n` results at `first`: the return event (the
+    /// results are the values transferred, as locals from `first`'s).
+    pub(crate) fn hook_return(&mut self, first: usize, n: usize) -> Result<(), Error> {
         let Some(slot) = self.cur_hook_slot() else {
             return Ok(());
         };
         if slot.hook.mask & HOOK_RETURN == 0 || self.in_hook {
             return Ok(());
         }
+        let base = self.frames.last().map_or(0, |f| f.base);
+        self.hook_transfer = ((first + 1).saturating_sub(base), n);
         self.run_hook("return", None)
     }
 
@@ -222,6 +235,7 @@ impl Vm {
         self.hook_frame = self.frames.len();
         let r = self.call(f, &[ev, ln]);
         self.in_hook = false;
+        self.hook_transfer = (0, 0);
         r.map(|_| ())
     }
 }

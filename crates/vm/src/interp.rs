@@ -100,6 +100,7 @@ impl Vm {
                     break;
                 }
                 if self.cur_thread == entry_thread {
+                    let e = self.handle_escaping(entry_depth, e);
                     let e = self.prepare_escape(e);
                     return Err(self.unwind_to(entry_depth, e));
                 }
@@ -1608,7 +1609,7 @@ impl Vm {
             return Ok(());
         }
         if !self.hooks.is_empty() {
-            self.hook_return()?;
+            self.hook_return(first, n)?;
         }
         self.post_call(first, n)
     }
@@ -1646,6 +1647,9 @@ impl Vm {
         if r? {
             if let Some(f) = self.frames.last_mut() {
                 f.tail = true;
+                // The new frame replaces the popped one: it restores the same C level when
+                // it returns (a metamethod's frame otherwise keeps the level it added).
+                f.c_depth = frame.c_depth;
             }
         }
         Ok(())

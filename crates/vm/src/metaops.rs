@@ -116,7 +116,7 @@ impl Vm {
         match self.precall(func, args.len(), nres, cont, false) {
             Ok(true) => {
                 if let Some(f) = self.frames.last_mut() {
-                    f.c_depth = saved;
+                    f.c_depth = saved.saturating_sub(self.c_base);
                 }
                 Ok(())
             }

@@ -28,6 +28,11 @@ pub(crate) enum Cont {
     /// The function called by `pcall`/`xpcall`: on return, prepend `true` and return from the
     /// marker frame below.
     Protected,
+    /// A function a native asked to call in its place (`Vm::call_then_return`, PUC's
+    /// `lua_callk` whose continuation returns the results): its results, adjusted to the
+    /// frame's `nresults`, are returned from the native frame below, whose C level is
+    /// restored.
+    NativeReturn,
     /// A `__close` metamethod called by a CLOSE or RETURN instruction: its results are dropped
     /// and the calling Lua frame runs that instruction again, which closes the next pending
     /// variable or, when none is left, completes. (A `__close` run while an error unwinds to a
@@ -76,7 +81,8 @@ pub(crate) struct Frame {
     pub cont: Cont,
     /// Number of extra arguments of a vararg function (they sit just below `base`).
     pub nvarargs: u32,
-    /// Native re-entry depth when this frame was pushed (`Vm::call` nesting).
+    /// C level when this frame was pushed (what a metamethod's or a protected call's frame
+    /// restores when it returns), relative to `Vm::c_base` of the resume that pushed it.
     pub c_depth: u16,
     /// Entered by a Lua tail call (`debug.getinfo`'s `istailcall`, `(...tail calls...)`).
     pub tail: bool,
@@ -109,6 +115,8 @@ pub struct Thread {
     pub(crate) resumer: Option<crate::value::ThreadRef>,
     /// Native nesting depth when this coroutine was resumed; yielding requires it unchanged.
     pub(crate) base_c_depth: u16,
+    /// The resumer's `Vm::c_base`, restored when this coroutine yields, returns or fails.
+    pub(crate) base_c_base: u16,
     /// `Vm::nny` when this coroutine was resumed.
     pub(crate) base_nny: u32,
     /// The error a coroutine died with (for `coroutine.close`).

@@ -75,6 +75,23 @@ pub struct Vm {
     /// Native re-entry depth (`Vm::call` nesting) plus Lua metamethod frames, capped at
     /// `MAX_C_DEPTH` like PUC's C stack.
     pub(crate) c_depth: u16,
+    /// `c_depth` at the start of the running thread's current resume (0 on the main thread).
+    /// Frames store their C level relative to it (`Frame::c_depth`), so a coroutine resumed
+    /// at another depth than the one it yielded at restores levels of its own resume, as
+    /// PUC's `lua_resume` restarts the count from the resumer's.
+    pub(crate) c_base: u16,
+    /// Frames of this thread from this depth up may see an `xpcall` message handler run where
+    /// an error is raised (`Vm::handle_escaping`); a finalizer raises it to its own frames, as
+    /// PUC runs `__gc` with no message handler.
+    pub(crate) err_floor: (crate::value::ThreadRef, usize),
+    /// The thread and frame index of the running `__gc` finalizer's function (index 0, a
+    /// bottom frame, when none runs), named `metamethod '__gc'` as PUC's `CIST_FIN` frames.
+    pub(crate) fin_frame: (crate::value::ThreadRef, usize),
+    /// `debug.getinfo`'s `ftransfer`/`ntransfer` for the frame a call or return hook is
+    /// running for (the frame below `hook_frame`); (0, 0) otherwise.
+    pub(crate) hook_transfer: (usize, usize),
+    /// The call a native asked for (`call_then_return`): argument count and results wanted.
+    pub(crate) native_call: (usize, i32),
     /// Number of active native re-entries (`call_raw`): the "non-yieldable" count.
     pub(crate) nny: u32,
     pub(crate) max_stack: usize,
@@ -157,6 +174,11 @@ impl Vm {
             tm_names: [dummy; TM_COUNT],
             fixed_strings: Vec::new(),
             c_depth: 0,
+            c_base: 0,
+            native_call: (0, 0),
+            err_floor: (main_thread, 0),
+            hook_transfer: (0, 0),
+            fin_frame: (main_thread, 0),
             nny: 0,
             max_stack: DEFAULT_MAX_STACK,
             max_frames: DEFAULT_MAX_FRAMES,
@@ -765,11 +787,22 @@ impl Vm {
 }
 
 impl Vm {
-    /// Creates a full userdata holding `data`, with an optional metatable.
+    /// Creates a full userdata holding `data`, with an optional metatable and one user value.
     pub fn new_userdata(
         &mut self,
         data: Box<dyn std::any::Any + Send>,
         meta: Option<TableRef>,
+    ) -> Result<Value, Error> {
+        self.new_userdata_uv(data, meta, true)
+    }
+
+    /// `new_userdata` with or without the user value slot (PUC's `lua_newuserdatauv` with
+    /// 1 or 0): `debug.getuservalue`/`setuservalue` accept only slots a userdata has.
+    pub fn new_userdata_uv(
+        &mut self,
+        data: Box<dyn std::any::Any + Send>,
+        meta: Option<TableRef>,
+        user_value: bool,
     ) -> Result<Value, Error> {
         if self.heap.alloc.charge(crate::heap::USERDATA_COST).is_err() {
             return Err(self.memory_error());
@@ -777,6 +810,7 @@ impl Vm {
         let ud = crate::heap::Userdata {
             meta,
             user_value: Value::Nil,
+            has_user_value: user_value,
             data: Some(data),
         };
         match self.heap.userdata.alloc(ud) {
@@ -833,6 +867,11 @@ impl Vm {
     /// A userdata's user value (`debug.getuservalue`); `set_user_value` sets it.
     pub fn user_value(&self, u: crate::value::UdRef) -> Value {
         self.heap.userdata.get(u.0).user_value
+    }
+
+    /// How many user values a userdata has (0 or 1).
+    pub fn user_value_count(&self, u: crate::value::UdRef) -> usize {
+        usize::from(self.heap.userdata.get(u.0).has_user_value)
     }
 
     pub fn set_user_value(&mut self, u: crate::value::UdRef, v: Value) {

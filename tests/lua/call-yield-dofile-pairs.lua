@@ -1,0 +1,67 @@
+-- dofile's chunk and a __pairs metamethod run as calls a coroutine can yield through (as in
+-- lua5.4); other natives that call back (sort, tostring, require, ipairs, load) still refuse.
+local f = io.open("/tmp/tape-call-y1-chunk.lua", "w")
+f:write("local a = coroutine.yield(1)\nlocal b = coroutine.yield(a + 1)\nreturn a, b, ...\n")
+f:close()
+local co = coroutine.wrap(dofile)
+print(co("/tmp/tape-call-y1-chunk.lua"))
+print(co(10))
+print(co(20))
+print(pcall(co))
+-- dofile inside a coroutine body
+co = coroutine.create(function() return "r", dofile("/tmp/tape-call-y1-chunk.lua") end)
+print(coroutine.resume(co))
+print(coroutine.resume(co, 7))
+print(coroutine.resume(co, "y"))
+print(coroutine.status(co))
+-- errors inside the dofile'd chunk, with a traceback
+f = io.open("/tmp/tape-call-y1-err.lua", "w")
+f:write("coroutine.yield('e1')\nerror('boom')\n")
+f:close()
+co = coroutine.create(function() return dofile("/tmp/tape-call-y1-err.lua") end)
+print(coroutine.resume(co))
+print(coroutine.resume(co))
+print(pcall(dofile, "/tmp/tape-call-y1-err.lua"))
+-- __pairs that yields
+local t = setmetatable({}, {__pairs = function(t)
+  local v = coroutine.yield("in pairs")
+  return function(_, k) if not k then return 1, v end end, t, nil, "extra"
+end})
+co = coroutine.wrap(function() local r = {} for k, v in pairs(t) do r[#r + 1] = k .. "=" .. tostring(v) end return table.concat(r, ",") end)
+print(co())
+print(co("V"))
+print(select('#', pairs(setmetatable({}, {__pairs = function() return 1 end}))))
+print(pairs(setmetatable({}, {__pairs = function() return 1, 2, 3, 4, 5 end})))
+print(pcall(pairs, setmetatable({}, {__pairs = 5})))
+print(pcall(pairs, setmetatable({}, {__pairs = function() error("in __pairs") end})))
+print(type(select(2, pcall(pairs, setmetatable({}, {__pairs = function() error({}) end})))))
+-- __pairs that is a native, and one that is a wrap function yielding nothing
+print(pairs(setmetatable({}, {__pairs = type})))
+print(pairs(setmetatable({}, {__pairs = coroutine.wrap(function(t) coroutine.yield(next, t) end)})) == next)
+-- yield across a dofile'd chunk inside pcall inside a coroutine
+co = coroutine.wrap(function() return pcall(dofile, "/tmp/tape-call-y1-chunk.lua") end)
+print(co()); print(co(5)); print(co(6))
+-- a chunk that tail-calls
+f = io.open("/tmp/tape-call-y1-tail.lua", "w")
+f:write("local function g(...) coroutine.yield('tail'); return ... end\nreturn g(1, 2, 3)\n")
+f:close()
+co = coroutine.wrap(function() return dofile("/tmp/tape-call-y1-tail.lua") end)
+print(co()); print(co())
+-- still not yieldable: sort comparator, gsub, load reader, tostring
+co = coroutine.wrap(function() table.sort({3, 2, 1}, function(a, b) coroutine.yield() return a < b end) end)
+print(pcall(co))
+co = coroutine.wrap(function() return tostring(setmetatable({}, {__tostring = function() coroutine.yield() return "x" end})) end)
+print(pcall(co))
+co = coroutine.wrap(function() return require("call_y1_mod") end)
+package.preload.call_y1_mod = function() coroutine.yield() return 1 end
+print(pcall(co))
+co = coroutine.wrap(function() for i, v in ipairs(setmetatable({}, {__index = function(t, i) coroutine.yield() return nil end})) do end end)
+print(pcall(co))
+co = coroutine.wrap(function() return select(2, load(function() coroutine.yield() end)) end)
+print(pcall(co))
+-- traceback shows dofile as a C function
+f = io.open("/tmp/tape-call-y1-tb.lua", "w")
+f:write("return debug.traceback('tb', 1)\n")
+f:close()
+print((dofile("/tmp/tape-call-y1-tb.lua"):gsub("\n[^\n]*%[C%]: in %?", "")))
+os.remove("/tmp/tape-call-y1-chunk.lua"); os.remove("/tmp/tape-call-y1-err.lua"); os.remove("/tmp/tape-call-y1-tail.lua"); os.remove("/tmp/tape-call-y1-tb.lua")
