@@ -23,7 +23,15 @@
 //! lookup can match again (handles carry a generation) and which the next rehash drops.
 //!
 //! Invariant: every stack slot always holds a valid value: the live part of the running stack is
-//! marked, and the part above it is reset to nil during the cycle.
+//! marked, and the part above it is reset to nil during the cycle. The live part ends, as PUC's
+//! `L->top`, at the innermost frame: a native's top, or for a Lua frame collecting at one of its
+//! safe points, the register after the last one the instruction needs (`Vm::gc_check`). The
+//! compiler guarantees that the target of NEWTABLE, CLOSURE, CONCAT and calls lies above every
+//! live local and temporary (NEWTABLE and CLOSURE are never relocated into a lower register,
+//! as in PUC), so the registers above are dead: a stale copy there (a call's arguments, a
+//! returned callee's registers) must not keep an object alive or its finalizer would never
+//! run. (A hand-made binary chunk can break that rule; it then reads a freed object's slot,
+//! which is wrong but safe.)
 //!
 //! The collector runs only at safe points of the interpreter (see `interp.rs`) or when asked by
 //! `collectgarbage`; the next threshold is the live size times the pause (PUC's 200%).
@@ -164,7 +172,9 @@ impl Vm {
         }
     }
 
-    fn mark_roots(&mut self, m: &mut Marker) {
+    /// `live_top`: where the running Lua frame's live registers end, when the cycle runs at
+    /// one of its safe points (`Vm::gc_check`); otherwise its whole register window is live.
+    fn mark_roots(&mut self, m: &mut Marker, live_top: Option<usize>) {
         self.mark_value(m, Value::Table(self.registry));
         self.mark_value(m, Value::Table(self.globals));
         for i in 0..self.type_meta.len() {
@@ -192,7 +202,13 @@ impl Vm {
         }
         // The running thread's state.
         let frames = std::mem::take(&mut self.frames);
-        let ext = self.live_extent(&frames).min(self.stack.len());
+        let mut ext = self.live_extent(&frames);
+        if let (Some(top), Some(f)) = (live_top, frames.last()) {
+            if matches!(f.kind, FrameKind::Lua { .. }) && top >= f.base {
+                ext = ext.min(top);
+            }
+        }
+        let ext = ext.min(self.stack.len());
         for f in &frames {
             self.mark_frame(m, f);
         }
@@ -499,8 +515,14 @@ impl Vm {
     /// One complete mark-and-sweep cycle (see the module comment for the phases). Never runs
     /// guest code.
     pub(crate) fn full_cycle(&mut self) {
+        self.full_cycle_at(None)
+    }
+
+    /// `full_cycle` at a safe point of the running Lua frame, whose registers from `live_top`
+    /// up are dead (see `mark_roots`).
+    pub(crate) fn full_cycle_at(&mut self, live_top: Option<usize>) {
         let mut m = Marker::default();
-        self.mark_roots(&mut m);
+        self.mark_roots(&mut m, live_top);
         self.converge(&mut m);
         self.clear_weak(&m, false);
         if self.separate_unreached(false) {
