@@ -309,9 +309,20 @@ impl Vm {
                     }
                 }
                 Gray::Upval(u) => {
-                    if let Upval::Closed(v) = *self.heap.upvals.get(u.0) {
-                        self.mark_value(m, v);
-                    }
+                    let v = match *self.heap.upvals.get(u.0) {
+                        Upval::Closed(v) => v,
+                        // Open on a thread: its value is kept even when the thread itself is
+                        // unreachable (PUC's `remarkupvals`); `sweep` then closes it.
+                        Upval::Open { thread, idx } => {
+                            let stack = if thread == self.cur_thread {
+                                &self.stack
+                            } else {
+                                &self.heap.threads.get(thread.0).stack
+                            };
+                            stack.get(idx).copied().unwrap_or(Value::Nil)
+                        }
+                    };
+                    self.mark_value(m, v);
                 }
             }
         }
@@ -486,8 +497,34 @@ impl Vm {
         }
     }
 
+    /// Closes the reachable open upvalues of every unreachable thread (their values were
+    /// marked through the upvalue), as PUC's `luaE_freethread` does: a closure made inside a
+    /// coroutine keeps its captured locals after the coroutine is collected.
+    fn close_dead_thread_upvals(&mut self) {
+        let threads = &mut self.heap.threads;
+        let dead: Vec<ThreadRef> = threads
+            .live_handles()
+            .filter(|&h| !threads.is_marked(h))
+            .map(ThreadRef)
+            .collect();
+        for t in dead {
+            let th = self.heap.threads.get_mut(t.0);
+            if th.open_upvals.is_empty() {
+                continue;
+            }
+            let ups = std::mem::take(&mut th.open_upvals);
+            for (idx, u) in ups {
+                if self.heap.upvals.is_marked(u.0) {
+                    let v = th.stack.get(idx).copied().unwrap_or(Value::Nil);
+                    *self.heap.upvals.get_mut(u.0) = Upval::Closed(v);
+                }
+            }
+        }
+    }
+
     fn sweep(&mut self) -> usize {
         self.prune_hooks(|vm, t| vm.heap.threads.is_marked(t.0));
+        self.close_dead_thread_upvals();
         let mut freed = self.heap.strings.sweep();
         self.heap
             .tables
