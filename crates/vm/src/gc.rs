@@ -18,9 +18,11 @@
 //! Weak tables: the mode is read from the metatable's `__mode` at traversal time. A weak-value
 //! table marks its keys only; a weak-key table is an *ephemeron*: an entry's value is marked only
 //! once its key is marked; an all-weak table marks nothing. Strings, numbers and booleans are
-//! values, never collected, so they are never removed from weak tables (strings met in a weak
-//! table are marked). A cleared entry keeps its (possibly dead) key as a dead node, which no
-//! lookup can match again (handles carry a generation) and which the next rehash drops.
+//! values, never collected, so they are never removed from weak tables; the strings of the
+//! entries left after clearing are marked last (`mark_weak_strings`), so a string whose entry
+//! was cleared for its other half is freed in the same cycle, as in PUC. A cleared entry keeps
+//! its (possibly dead) key as a dead node, which no lookup can match again (handles carry a
+//! generation) and which the next rehash drops.
 //!
 //! Invariant: every stack slot always holds a valid value: the live part of the running stack is
 //! marked, and the part above it is reset to nil during the cycle. The live part ends, as PUC's
@@ -382,9 +384,6 @@ impl Vm {
             (false, true) => {
                 for i in (0..vals.len()).step_by(2) {
                     self.mark_value(m, vals[i]);
-                    if let Value::Str(_) = vals[i + 1] {
-                        self.mark_value(m, vals[i + 1]);
-                    }
                 }
                 m.weak_values.push(t);
             }
@@ -394,20 +393,11 @@ impl Vm {
                     if self.is_live(k) {
                         self.mark_value(m, k);
                         self.mark_value(m, v);
-                    } else if let Value::Str(_) = v {
-                        self.mark_value(m, v);
                     }
                 }
                 m.ephemerons.push(t);
             }
-            (true, true) => {
-                for &v in vals.iter() {
-                    if let Value::Str(_) = v {
-                        self.mark_value(m, v);
-                    }
-                }
-                m.all_weak.push(t);
-            }
+            (true, true) => m.all_weak.push(t),
         }
     }
 
@@ -522,6 +512,30 @@ impl Vm {
         }
     }
 
+    /// Marks the strings of the entries left in weak tables once clearing is done. Strings
+    /// are values, never removed from a weak table, but an entry cleared for its other half
+    /// does not keep its string alive (PUC marks a string only when `iscleared` meets it in a
+    /// surviving entry), so a dropped long key is freed in the same cycle.
+    fn mark_weak_strings(&mut self, m: &Marker) {
+        let heap = &mut self.heap;
+        let tables = &heap.tables;
+        let mut strings = heap.strings.arena.marks();
+        for list in [&m.weak_values, &m.ephemerons, &m.all_weak] {
+            for &t in list {
+                let Some(tb) = tables.try_get(t.0) else {
+                    continue;
+                };
+                tb.for_each_entry(|k, v| {
+                    for x in [k, v] {
+                        if let Value::Str(s) = x {
+                            strings.mark(s.0);
+                        }
+                    }
+                });
+            }
+        }
+    }
+
     fn sweep(&mut self) -> usize {
         self.prune_hooks(|vm, t| vm.heap.threads.is_marked(t.0));
         self.close_dead_thread_upvals();
@@ -569,6 +583,7 @@ impl Vm {
             self.converge(&mut m);
         }
         self.clear_weak(&m, true);
+        self.mark_weak_strings(&m);
         let freed = self.sweep();
         self.heap.alloc.release(freed);
         let pause = self.gc.pause.max(100) as usize;
