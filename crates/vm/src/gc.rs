@@ -634,8 +634,13 @@ impl Vm {
 
     /// `collectgarbage("step", kb)`: the collector is not incremental, so a step of `kb`
     /// kilobytes adds that much allocation credit and runs a full cycle once the credit reaches
-    /// the collection threshold (`kb <= 0`: at once). Returns whether a cycle ran.
+    /// the collection threshold (`kb == 0`: at once; `kb < 0` does nothing, as PUC's negative
+    /// debt). Returns whether a cycle ended, which (as in PUC) a step in generational mode
+    /// never reports.
     pub fn gc_step_kb(&mut self, kb: i64) -> bool {
+        if kb < 0 {
+            return false;
+        }
         if kb > 0 {
             let credit = (kb as u64).saturating_mul(1024).min(usize::MAX as u64) as usize;
             self.gc.step_credit = self.gc.step_credit.saturating_add(credit);
@@ -645,19 +650,33 @@ impl Vm {
             }
         }
         self.collect_garbage();
-        true
+        !self.gc_mode_generational
     }
 
     /// `collectgarbage("setpause", v)` / `("setstepmul", v)` (deprecated in 5.4): stores the
-    /// parameter with PUC's granularity (multiples of 4, one byte) and returns the previous
-    /// value. `stepmul` is kept only to be reported back; `pause` sets the next threshold.
+    /// parameter with PUC's granularity (the C `int` argument divided by 4 in one byte) and
+    /// returns the previous value. `stepmul` is kept only to be reported back; `pause` sets the
+    /// next threshold.
     pub fn gc_set_param(&mut self, stepmul: bool, v: i64) -> i64 {
-        let stored = ((v / 4) as u8 as i64) * 4;
+        let stored = ((v as i32 / 4) as u8 as i64) * 4;
         let slot = if stepmul {
             &mut self.gc.stepmul
         } else {
             &mut self.gc.pause
         };
         std::mem::replace(slot, stored)
+    }
+
+    /// `collectgarbage("incremental", pause, stepmul, stepsize)`: switches to incremental mode,
+    /// setting each parameter that is not 0 (`stepsize` is accepted but has no effect on this
+    /// collector); returns the previous mode's name.
+    pub fn gc_set_incremental(&mut self, pause: i64, stepmul: i64, _stepsize: i64) -> &'static str {
+        if pause as i32 != 0 {
+            self.gc_set_param(false, pause);
+        }
+        if stepmul as i32 != 0 {
+            self.gc_set_param(true, stepmul);
+        }
+        self.gc_set_mode(false)
     }
 }
