@@ -259,9 +259,12 @@ impl Compiler {
         let p = fs.protos.len() as u32;
         fs.protos.push(proto);
         fs.line = f.end_line;
-        Ok(ExpDesc::new(Kind::Reloc(
-            fs.emit(Instr::Closure { a: 0, p }),
-        )))
+        // Into the next free register at once, as PUC's `codeclosure`: the collector may run
+        // at CLOSURE and keeps only the registers below its target (see `gc.rs`), so the
+        // target must sit above every live temporary (never relocated down into a local).
+        let mut e = ExpDesc::new(Kind::Reloc(fs.emit(Instr::Closure { a: 0, p })));
+        fs.exp2nextreg(&mut e)?;
+        Ok(e)
     }
 
     /// `{ fields }`
@@ -274,7 +277,10 @@ impl Compiler {
             narr: 0,
         });
         if fields.is_empty() {
-            return Ok(ExpDesc::new(Kind::Reloc(pc)));
+            // As for CLOSURE: NEWTABLE never targets a register below a live temporary.
+            let mut e = ExpDesc::new(Kind::Reloc(pc));
+            fs.exp2nextreg(&mut e)?;
+            return Ok(e);
         }
         let treg = fs.free_reg as u8;
         if let Instr::NewTable { a, .. } = &mut fs.code[pc] {

@@ -732,9 +732,9 @@ impl Compiler {
         let fs = self.fs();
         let vidx = fs.new_localvar(name, VarKind::Regular)?;
         fs.adjust_localvars(1);
-        let mut b = self.body(func)?;
+        // The closure is created in the next register, which is the variable's.
+        self.body(func)?;
         let fs = self.fs();
-        fs.exp2nextreg(&mut b)?;
         let pidx = fs.actvars[vidx].pidx;
         let pc = fs.pc() as u32;
         fs.locals[pidx].start_pc = pc;

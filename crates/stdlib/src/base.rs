@@ -330,8 +330,9 @@ fn collectgarbage(vm: &mut Vm, args: Args) -> Result<usize, Error> {
         }
         "count" => Value::Float(vm.memory_used() as f64 / 1024.0),
         "step" => {
-            let kb = vm.opt_int(args, 1, 0)?;
-            Value::Bool(vm.gc_step_kb(kb))
+            // PUC reads every numeric option as a C `int`.
+            let kb = vm.opt_int(args, 1, 0)? as i32;
+            Value::Bool(vm.gc_step_kb(kb as i64))
         }
         "isrunning" => Value::Bool(vm.gc_is_running()),
         "stop" => {
@@ -342,8 +343,18 @@ fn collectgarbage(vm: &mut Vm, args: Args) -> Result<usize, Error> {
             vm.gc_set_running(true);
             Value::Int(0)
         }
-        "incremental" | "generational" => {
-            let p = vm.gc_set_mode(opt == "generational");
+        "incremental" => {
+            let pause = vm.opt_int(args, 1, 0)?;
+            let stepmul = vm.opt_int(args, 2, 0)?;
+            let stepsize = vm.opt_int(args, 3, 0)?;
+            let p = vm.gc_set_incremental(pause, stepmul, stepsize);
+            vm.str_value(p)?
+        }
+        "generational" => {
+            // The minor and major multipliers are checked but have no effect here.
+            vm.opt_int(args, 1, 0)?;
+            vm.opt_int(args, 2, 0)?;
+            let p = vm.gc_set_mode(true);
             vm.str_value(p)?
         }
         "setpause" | "setstepmul" => {

@@ -123,8 +123,8 @@ impl Vm {
     /// Runs the collector at a safe point of the interpreter, then any finalizers it queued.
     #[cold]
     #[inline(never)]
-    pub(crate) fn auto_collect(&mut self) {
-        self.full_cycle();
+    pub(crate) fn auto_collect(&mut self, live_top: Option<usize>) {
+        self.full_cycle_at(live_top);
         self.run_pending_finalizers();
     }
 

@@ -18,12 +18,22 @@
 //! Weak tables: the mode is read from the metatable's `__mode` at traversal time. A weak-value
 //! table marks its keys only; a weak-key table is an *ephemeron*: an entry's value is marked only
 //! once its key is marked; an all-weak table marks nothing. Strings, numbers and booleans are
-//! values, never collected, so they are never removed from weak tables (strings met in a weak
-//! table are marked). A cleared entry keeps its (possibly dead) key as a dead node, which no
-//! lookup can match again (handles carry a generation) and which the next rehash drops.
+//! values, never collected, so they are never removed from weak tables; the strings of the
+//! entries left after clearing are marked last (`mark_weak_strings`), so a string whose entry
+//! was cleared for its other half is freed in the same cycle, as in PUC. A cleared entry keeps
+//! its (possibly dead) key as a dead node, which no lookup can match again (handles carry a
+//! generation) and which the next rehash drops.
 //!
 //! Invariant: every stack slot always holds a valid value: the live part of the running stack is
-//! marked, and the part above it is reset to nil during the cycle.
+//! marked, and the part above it is reset to nil during the cycle. The live part ends, as PUC's
+//! `L->top`, at the innermost frame: a native's top, or for a Lua frame collecting at one of its
+//! safe points, the register after the last one the instruction needs (`Vm::gc_check`). The
+//! compiler guarantees that the target of NEWTABLE, CLOSURE, CONCAT and calls lies above every
+//! live local and temporary (NEWTABLE and CLOSURE are never relocated into a lower register,
+//! as in PUC), so the registers above are dead: a stale copy there (a call's arguments, a
+//! returned callee's registers) must not keep an object alive or its finalizer would never
+//! run. (A hand-made binary chunk can break that rule; it then reads a freed object's slot,
+//! which is wrong but safe.)
 //!
 //! The collector runs only at safe points of the interpreter (see `interp.rs`) or when asked by
 //! `collectgarbage`; the next threshold is the live size times the pause (PUC's 200%).
@@ -164,7 +174,9 @@ impl Vm {
         }
     }
 
-    fn mark_roots(&mut self, m: &mut Marker) {
+    /// `live_top`: where the running Lua frame's live registers end, when the cycle runs at
+    /// one of its safe points (`Vm::gc_check`); otherwise its whole register window is live.
+    fn mark_roots(&mut self, m: &mut Marker, live_top: Option<usize>) {
         self.mark_value(m, Value::Table(self.registry));
         self.mark_value(m, Value::Table(self.globals));
         for i in 0..self.type_meta.len() {
@@ -192,7 +204,13 @@ impl Vm {
         }
         // The running thread's state.
         let frames = std::mem::take(&mut self.frames);
-        let ext = self.live_extent(&frames).min(self.stack.len());
+        let mut ext = self.live_extent(&frames);
+        if let (Some(top), Some(f)) = (live_top, frames.last()) {
+            if matches!(f.kind, FrameKind::Lua { .. }) && top >= f.base {
+                ext = ext.min(top);
+            }
+        }
+        let ext = ext.min(self.stack.len());
         for f in &frames {
             self.mark_frame(m, f);
         }
@@ -293,9 +311,20 @@ impl Vm {
                     }
                 }
                 Gray::Upval(u) => {
-                    if let Upval::Closed(v) = *self.heap.upvals.get(u.0) {
-                        self.mark_value(m, v);
-                    }
+                    let v = match *self.heap.upvals.get(u.0) {
+                        Upval::Closed(v) => v,
+                        // Open on a thread: its value is kept even when the thread itself is
+                        // unreachable (PUC's `remarkupvals`); `sweep` then closes it.
+                        Upval::Open { thread, idx } => {
+                            let stack = if thread == self.cur_thread {
+                                &self.stack
+                            } else {
+                                &self.heap.threads.get(thread.0).stack
+                            };
+                            stack.get(idx).copied().unwrap_or(Value::Nil)
+                        }
+                    };
+                    self.mark_value(m, v);
                 }
             }
         }
@@ -355,9 +384,6 @@ impl Vm {
             (false, true) => {
                 for i in (0..vals.len()).step_by(2) {
                     self.mark_value(m, vals[i]);
-                    if let Value::Str(_) = vals[i + 1] {
-                        self.mark_value(m, vals[i + 1]);
-                    }
                 }
                 m.weak_values.push(t);
             }
@@ -367,20 +393,11 @@ impl Vm {
                     if self.is_live(k) {
                         self.mark_value(m, k);
                         self.mark_value(m, v);
-                    } else if let Value::Str(_) = v {
-                        self.mark_value(m, v);
                     }
                 }
                 m.ephemerons.push(t);
             }
-            (true, true) => {
-                for &v in vals.iter() {
-                    if let Value::Str(_) = v {
-                        self.mark_value(m, v);
-                    }
-                }
-                m.all_weak.push(t);
-            }
+            (true, true) => m.all_weak.push(t),
         }
     }
 
@@ -470,8 +487,58 @@ impl Vm {
         }
     }
 
+    /// Closes the reachable open upvalues of every unreachable thread (their values were
+    /// marked through the upvalue), as PUC's `luaE_freethread` does: a closure made inside a
+    /// coroutine keeps its captured locals after the coroutine is collected.
+    fn close_dead_thread_upvals(&mut self) {
+        let threads = &mut self.heap.threads;
+        let dead: Vec<ThreadRef> = threads
+            .live_handles()
+            .filter(|&h| !threads.is_marked(h))
+            .map(ThreadRef)
+            .collect();
+        for t in dead {
+            let th = self.heap.threads.get_mut(t.0);
+            if th.open_upvals.is_empty() {
+                continue;
+            }
+            let ups = std::mem::take(&mut th.open_upvals);
+            for (idx, u) in ups {
+                if self.heap.upvals.is_marked(u.0) {
+                    let v = th.stack.get(idx).copied().unwrap_or(Value::Nil);
+                    *self.heap.upvals.get_mut(u.0) = Upval::Closed(v);
+                }
+            }
+        }
+    }
+
+    /// Marks the strings of the entries left in weak tables once clearing is done. Strings
+    /// are values, never removed from a weak table, but an entry cleared for its other half
+    /// does not keep its string alive (PUC marks a string only when `iscleared` meets it in a
+    /// surviving entry), so a dropped long key is freed in the same cycle.
+    fn mark_weak_strings(&mut self, m: &Marker) {
+        let heap = &mut self.heap;
+        let tables = &heap.tables;
+        let mut strings = heap.strings.arena.marks();
+        for list in [&m.weak_values, &m.ephemerons, &m.all_weak] {
+            for &t in list {
+                let Some(tb) = tables.try_get(t.0) else {
+                    continue;
+                };
+                tb.for_each_entry(|k, v| {
+                    for x in [k, v] {
+                        if let Value::Str(s) = x {
+                            strings.mark(s.0);
+                        }
+                    }
+                });
+            }
+        }
+    }
+
     fn sweep(&mut self) -> usize {
         self.prune_hooks(|vm, t| vm.heap.threads.is_marked(t.0));
+        self.close_dead_thread_upvals();
         let mut freed = self.heap.strings.sweep();
         self.heap
             .tables
@@ -499,8 +566,14 @@ impl Vm {
     /// One complete mark-and-sweep cycle (see the module comment for the phases). Never runs
     /// guest code.
     pub(crate) fn full_cycle(&mut self) {
+        self.full_cycle_at(None)
+    }
+
+    /// `full_cycle` at a safe point of the running Lua frame, whose registers from `live_top`
+    /// up are dead (see `mark_roots`).
+    pub(crate) fn full_cycle_at(&mut self, live_top: Option<usize>) {
         let mut m = Marker::default();
-        self.mark_roots(&mut m);
+        self.mark_roots(&mut m, live_top);
         self.converge(&mut m);
         self.clear_weak(&m, false);
         if self.separate_unreached(false) {
@@ -510,6 +583,7 @@ impl Vm {
             self.converge(&mut m);
         }
         self.clear_weak(&m, true);
+        self.mark_weak_strings(&m);
         let freed = self.sweep();
         self.heap.alloc.release(freed);
         let pause = self.gc.pause.max(100) as usize;
@@ -560,8 +634,13 @@ impl Vm {
 
     /// `collectgarbage("step", kb)`: the collector is not incremental, so a step of `kb`
     /// kilobytes adds that much allocation credit and runs a full cycle once the credit reaches
-    /// the collection threshold (`kb <= 0`: at once). Returns whether a cycle ran.
+    /// the collection threshold (`kb == 0`: at once; `kb < 0` does nothing, as PUC's negative
+    /// debt). Returns whether a cycle ended, which (as in PUC) a step in generational mode
+    /// never reports.
     pub fn gc_step_kb(&mut self, kb: i64) -> bool {
+        if kb < 0 {
+            return false;
+        }
         if kb > 0 {
             let credit = (kb as u64).saturating_mul(1024).min(usize::MAX as u64) as usize;
             self.gc.step_credit = self.gc.step_credit.saturating_add(credit);
@@ -571,19 +650,33 @@ impl Vm {
             }
         }
         self.collect_garbage();
-        true
+        !self.gc_mode_generational
     }
 
     /// `collectgarbage("setpause", v)` / `("setstepmul", v)` (deprecated in 5.4): stores the
-    /// parameter with PUC's granularity (multiples of 4, one byte) and returns the previous
-    /// value. `stepmul` is kept only to be reported back; `pause` sets the next threshold.
+    /// parameter with PUC's granularity (the C `int` argument divided by 4 in one byte) and
+    /// returns the previous value. `stepmul` is kept only to be reported back; `pause` sets the
+    /// next threshold.
     pub fn gc_set_param(&mut self, stepmul: bool, v: i64) -> i64 {
-        let stored = ((v / 4) as u8 as i64) * 4;
+        let stored = ((v as i32 / 4) as u8 as i64) * 4;
         let slot = if stepmul {
             &mut self.gc.stepmul
         } else {
             &mut self.gc.pause
         };
         std::mem::replace(slot, stored)
+    }
+
+    /// `collectgarbage("incremental", pause, stepmul, stepsize)`: switches to incremental mode,
+    /// setting each parameter that is not 0 (`stepsize` is accepted but has no effect on this
+    /// collector); returns the previous mode's name.
+    pub fn gc_set_incremental(&mut self, pause: i64, stepmul: i64, _stepsize: i64) -> &'static str {
+        if pause as i32 != 0 {
+            self.gc_set_param(false, pause);
+        }
+        if stepmul as i32 != 0 {
+            self.gc_set_param(true, stepmul);
+        }
+        self.gc_set_mode(false)
     }
 }

@@ -1030,13 +1030,13 @@ impl Vm {
                     nargs,
                     nresults,
                 } => {
-                    self.gc_check();
+                    self.gc_check(func + nargs + 1);
                     self.precall(func, nargs, nresults, Cont::Normal, true)?;
                 }
                 Exit::TailNative { func, nargs } => {
                     // As `tail_call` does for natives: run above the calling frame, then
                     // return its results from it.
-                    self.gc_check();
+                    self.gc_check(func + nargs + 1);
                     self.precall(func, nargs, -1, Cont::TailReturn, true)?;
                 }
                 Exit::Reenter | Exit::Step => {}
@@ -1145,11 +1145,16 @@ impl Vm {
         }
     }
 
-    /// Runs the collector if the allocation debt says so (only called at safe points).
+    /// Runs the collector if the allocation debt says so (only called at safe points of the
+    /// running Lua frame). `live_top` is the stack index where that frame's live registers end
+    /// for the instruction being executed (PUC's `L->top` at its `checkGC`): the compiler puts
+    /// the target of every instruction that may collect (NEWTABLE, CLOSURE, CONCAT, calls)
+    /// above all live locals and temporaries, so the registers from there up are dead and are
+    /// neither marked nor kept (they are cleared).
     #[inline]
-    pub(crate) fn gc_check(&mut self) {
+    pub(crate) fn gc_check(&mut self, live_top: usize) {
         if self.heap.alloc.used >= self.heap.alloc.threshold && !self.gc_stopped {
-            self.auto_collect();
+            self.auto_collect(Some(live_top));
         }
     }
 
@@ -1239,7 +1244,7 @@ impl Vm {
                 self.newindex_from(t, key, v, Culprit::Reg(a))?;
             }
             Instr::NewTable { a, nhash, narr } => {
-                self.gc_check();
+                self.gc_check(slot(a));
                 let t = self.new_table_with(narr.min(1 << 20) as usize, nhash as usize)?;
                 self.stack[slot(a)] = Value::Table(t);
             }
@@ -1279,7 +1284,7 @@ impl Vm {
                 self.len_into(v, slot(a), Culprit::Reg(b))?;
             }
             Instr::Concat { a, n } => {
-                self.gc_check();
+                self.gc_check(slot(a) + n as usize);
                 self.concat(slot(a), n as usize)?;
             }
             Instr::Close { a } => {
@@ -1339,23 +1344,23 @@ impl Vm {
                 self.order_cond(Value::Int(i as i64), x, true, k, j)?;
             }
             Instr::Call { a, b, c } => {
-                self.gc_check();
                 let func = slot(a);
                 let nargs = if b == 0 {
                     frame.top.saturating_sub(func + 1)
                 } else {
                     b as usize - 1
                 };
+                self.gc_check(func + nargs + 1);
                 self.precall(func, nargs, c as i32 - 1, Cont::Normal, true)?;
             }
             Instr::TailCall { a, b } => {
-                self.gc_check();
                 let func = slot(a);
                 let nargs = if b == 0 {
                     frame.top.saturating_sub(func + 1)
                 } else {
                     b as usize - 1
                 };
+                self.gc_check(func + nargs + 1);
                 self.tail_call(func, nargs)?;
             }
             Instr::Return { a, b } => {
@@ -1398,8 +1403,9 @@ impl Vm {
                 self.jump(j);
             }
             Instr::TForCall { a, c } => {
-                self.gc_check();
                 let s = slot(a);
+                // The iterator, state, control and closing value; the call area is rewritten.
+                self.gc_check(s + 4);
                 self.stack[s + 4] = self.stack[s];
                 self.stack[s + 5] = self.stack[s + 1];
                 self.stack[s + 6] = self.stack[s + 2];
@@ -1431,7 +1437,7 @@ impl Vm {
                 self.reset_top();
             }
             Instr::Closure { a, p } => {
-                self.gc_check();
+                self.gc_check(slot(a));
                 self.make_closure(slot(a), p as usize)?;
             }
             Instr::VarArg { a, c } => {

@@ -55,7 +55,8 @@
 //!   generational at startup, so a CLI matching `lua5.4` should call `gc_set_mode(true)`),
 //!   `set_gc_stress(bool)` (debug: collect at every safe point), `total_allocated()`;
 //!   `pin(v)`/`unpin_all()` for host-held values; `gc_step_kb(kb) -> bool`,
-//!   `gc_set_param(stepmul, v) -> previous` (`setpause`/`setstepmul`), `gc_in_finalizer()`.
+//!   `gc_set_param(stepmul, v) -> previous` (`setpause`/`setstepmul`),
+//!   `gc_set_incremental(pause, stepmul, stepsize) -> previous mode`, `gc_in_finalizer()`.
 //!   Weak tables (`__mode`, ephemerons) and `__gc` finalizers follow manual §2.5 (`gc.rs`,
 //!   `finalize.rs`); `collect_garbage()` runs the finalizers it made due.
 //! - Warnings: `warn(piece, tocont)` (`@on`/`@off` control; `Lua warning: ...` on stderr),
