@@ -18,6 +18,17 @@ pub use coroutine::open_coroutine;
 
 use tape_vm::{Error, Vm};
 
+/// `luaL_error` with a message of raw bytes (names of files and modules need not be UTF-8):
+/// the position of the calling Lua code, then the message.
+pub(crate) fn error_bytes(vm: &mut Vm, msg: &[u8]) -> Error {
+    let mut b = vm.where_(1).into_bytes();
+    b.extend_from_slice(msg);
+    match vm.str_value(&b) {
+        Ok(v) => Error::from_value(v),
+        Err(e) => e,
+    }
+}
+
 /// Opens every library this crate provides.
 pub fn open_all(vm: &mut Vm) -> Result<(), Error> {
     open_base(vm)?;
