@@ -336,12 +336,13 @@ fn date(vm: &mut Vm, args: Args) -> Result<usize, Error> {
     let Some((tm, zone_name)) = broken_down(t, utc) else {
         return Err(vm.error("date result cannot be represented in this installation"));
     };
-    // `strcmp` semantics: the format ends at its first NUL byte.
-    let spec = match spec.iter().position(|&b| b == 0) {
+    // PUC tests for `*t` with `strcmp` (up to the first NUL byte), but converts the whole
+    // format, NUL bytes included.
+    let c_spec = match spec.iter().position(|&b| b == 0) {
         Some(n) => &spec[..n],
         None => spec,
     };
-    if spec == b"*t" {
+    if c_spec == b"*t" {
         let tab = vm.new_table_with(0, 9)?;
         set_all_fields(vm, Value::Table(tab), &tm)?;
         vm.push(Value::Table(tab))?;
