@@ -1,8 +1,11 @@
 //! The input/output library (manual §6.8): `io.close`, `flush`, `input`, `lines`, `open`,
 //! `output`, `popen` (through `/bin/sh -c`), `read`, `tmpfile`, `type`,
 //! `write`, `stdin`/`stdout`/`stderr`, and the file methods `close`, `flush`, `lines`, `read`,
-//! `seek`, `setvbuf`, `write`. Standard output writes through the VM's output sink, so `print`
-//! and `io.write` share one ordering.
+//! `seek`, `setvbuf`, `write`. Standard output writes through the VM's output sink, which
+//! `open_io` installs, so `print` and `io.write` share one buffer. Every stream buffers its
+//! output as glibc's stdio does (`cbuf.rs`: line-buffered on a terminal, fully buffered
+//! otherwise, standard error unbuffered, `setvbuf` honoured), so what reaches the OS and when
+//! is what `lua5.4` writes.
 //!
 //! Files are full userdata with the metatable `FILE*` (`__index` = the methods, `__name`,
 //! `__tostring`, `__close`, `__gc`), as in PUC. A file's payload is a `FileHandle` naming its
@@ -11,14 +14,16 @@
 //! by the finalizer. Keeping the streams in the shared state lets `os.exit` flush every open
 //! file, as C's `exit` does.
 
+mod cbuf;
 mod formats;
 mod stream;
 
+use cbuf::{BufMode, CBuf};
 use formats::{parse_formats, read_number, Fmt, MAX_LINE_FORMATS};
 use std::collections::HashMap;
 use std::io::SeekFrom;
 use std::sync::{Arc, Mutex, Weak};
-use stream::{BufMode, Stream, Target};
+use stream::{Stream, Target};
 use tape_vm::{Args, Error, TableRef, Value, Vm};
 
 /// Per-VM state shared by the io natives.
@@ -29,6 +34,50 @@ pub(crate) struct IoState {
     streams: HashMap<usize, Stream>,
     next_id: usize,
     meta: Option<TableRef>,
+    /// The buffer of standard output, shared with the VM's output sink (`StdoutSink`), for
+    /// `io.stdout:setvbuf`.
+    stdout_buf: Arc<Mutex<StdoutBuf>>,
+}
+
+/// Standard output's C-stdio buffer; written out when dropped, as C's `exit` flushes it.
+struct StdoutBuf(CBuf);
+
+impl Drop for StdoutBuf {
+    fn drop(&mut self) {
+        let _ = self.0.flush(&mut RawStdout);
+    }
+}
+
+/// The process's standard output without any buffer of Tape's (each write reaches the OS).
+struct RawStdout;
+
+impl std::io::Write for RawStdout {
+    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+        let mut o = std::io::stdout().lock();
+        o.write_all(b)?;
+        o.flush()?;
+        Ok(b.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// The VM's output sink installed by `open_io`: standard output buffered as C's `stdout` is
+/// (line-buffered on a terminal, fully buffered otherwise, as `setvbuf` sets), shared by
+/// `print` and `io.write`.
+struct StdoutSink(Arc<Mutex<StdoutBuf>>);
+
+impl std::io::Write for StdoutSink {
+    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+        let mut g = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        g.0.write(&mut RawStdout, b)?;
+        Ok(b.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        let mut g = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        g.0.flush(&mut RawStdout)
+    }
 }
 
 /// The payload of a file userdata: the id of its stream in `IoState::streams`.
@@ -78,12 +127,18 @@ fn reg(
     vm.set_field(t, key, v)
 }
 
-/// Registers `io` in the globals table and returns it.
+/// Registers `io` in the globals table and returns it. Installs the VM's output sink: standard
+/// output with C's buffering (an embedder that wants its own sink sets it afterwards).
 pub fn open_io(vm: &mut Vm) -> Result<Value, Error> {
+    use std::os::fd::AsFd;
+    let (mode, size) = cbuf::buffering_of(std::io::stdout().as_fd());
+    let stdout_buf = Arc::new(Mutex::new(StdoutBuf(CBuf::new(mode, size))));
+    vm.set_output(Box::new(StdoutSink(stdout_buf.clone())));
     let st: Shared = Arc::new(Mutex::new(IoState {
         streams: HashMap::new(),
         next_id: 0,
         meta: None,
+        stdout_buf,
     }));
     {
         let mut all = ALL_STATES.lock().unwrap_or_else(|e| e.into_inner());
@@ -226,7 +281,7 @@ fn close_id(vm: &mut Vm, st: &Shared, id: usize) -> Result<usize, Error> {
         }
         Some(mut s) => {
             let r = s.flush_writes();
-            if let Target::Pipe(mut child) = s.target {
+            if let Target::Pipe(child) = &mut s.target {
                 // As `pclose`: end the child's input, then wait for it.
                 drop(child.stdin.take());
                 return match child.wait() {
@@ -259,7 +314,7 @@ fn f_gc(vm: &mut Vm, args: Args, st: &Shared) -> Result<usize, Error> {
         if g.streams.get(&id).is_some_and(|s| !s.is_std()) {
             if let Some(mut s) = g.streams.remove(&id) {
                 let _ = s.flush_writes();
-                if let Target::Pipe(mut child) = s.target {
+                if let Target::Pipe(child) = &mut s.target {
                     drop(child.stdin.take());
                     let _ = child.wait();
                 }
@@ -290,29 +345,6 @@ fn write_args(
     id: usize,
     file: Value,
 ) -> Result<usize, Error> {
-    let mut buf = Vec::new();
-    let mut bad = None;
-    for i in first..args.len() {
-        let v = vm.arg(args, i);
-        match v {
-            Value::Str(s) => buf.extend_from_slice(vm.str_bytes(s)),
-            Value::Int(_) => {
-                let b = vm.basic_tostring(v);
-                buf.extend_from_slice(&b);
-            }
-            // PUC prints a float with `LUA_NUMBER_FMT` alone: `%.14g`, with no `.0` added
-            // (`io.write(1.0)` writes `1`, unlike `tostring`).
-            Value::Float(f) => {
-                let text = tape_text::number::format_g(f, 14, false, false);
-                buf.extend_from_slice(text.as_bytes());
-            }
-            _ => {
-                // PUC writes the arguments before the bad one, then raises the error.
-                bad = Some(i);
-                break;
-            }
-        }
-    }
     let is_stdout = matches!(
         lock(st).streams.get(&id),
         Some(Stream {
@@ -320,17 +352,32 @@ fn write_args(
             ..
         })
     );
-    let r = if is_stdout {
-        vm.output().write_all(&buf)
-    } else {
-        let mut g = lock(st);
-        match g.streams.get_mut(&id) {
-            Some(s) => s.write(&buf),
-            _ => Ok(()),
+    // One `fwrite` per argument, as PUC's `g_write` (the buffer's flush points depend on it);
+    // after a failed write the others are still tried, and the last failure is reported.
+    let mut r = Ok(());
+    for i in first..args.len() {
+        let v = vm.arg(args, i);
+        let text: Vec<u8> = match v {
+            Value::Str(s) => vm.str_bytes(s).to_vec(),
+            Value::Int(_) => vm.basic_tostring(v),
+            // PUC prints a float with `LUA_NUMBER_FMT` alone: `%.14g`, with no `.0` added
+            // (`io.write(1.0)` writes `1`, unlike `tostring`).
+            Value::Float(f) => tape_text::number::format_g(f, 14, false, false).into_bytes(),
+            // PUC writes the arguments before the bad one, then raises the error.
+            _ => return Err(vm.type_error(args, i, "string")),
+        };
+        let w = if is_stdout {
+            vm.output().write_all(&text)
+        } else {
+            let mut g = lock(st);
+            match g.streams.get_mut(&id) {
+                Some(s) => s.write(&text),
+                _ => Ok(()),
+            }
+        };
+        if w.is_err() {
+            r = w;
         }
-    };
-    if let Some(i) = bad {
-        return Err(vm.type_error(args, i, "string"));
     }
     push_result(vm, r, file)
 }
@@ -791,12 +838,23 @@ fn f_setvbuf(vm: &mut Vm, args: Args, st: &Shared) -> Result<usize, Error> {
     let id = to_file(vm, args, 0, st)?;
     let mode = check_option(vm, args, 1, None, &["no", "full", "line"])?;
     let _size = vm.opt_int(args, 2, 1024)?;
+    let mode = [BufMode::No, BufMode::Full, BufMode::Line][mode.min(2)];
     let mut g = lock(st);
-    if let Some(s) = g.streams.get_mut(&id) {
-        s.mode = [BufMode::No, BufMode::Full, BufMode::Line][mode.min(2)];
-        let _ = s.flush_writes();
-    }
-    drop(g);
+    let r = match g.streams.get_mut(&id) {
+        Some(Stream {
+            target: Target::Stdout,
+            ..
+        }) => {
+            let out = g.stdout_buf.clone();
+            drop(g);
+            let mut b = out.lock().unwrap_or_else(|e| e.into_inner());
+            b.0.set_mode(&mut RawStdout, mode)
+        }
+        Some(s) => s.with_buffer(|b, w| b.set_mode(w, mode)),
+        None => Ok(()),
+    };
+    // `setvbuf` reports failure only; writing out the old buffer is not checked by PUC.
+    let _ = r;
     vm.push(Value::Bool(true))?;
     Ok(1)
 }

@@ -6,14 +6,11 @@
 
 mod zone;
 
-use std::sync::OnceLock;
-use std::time::Instant;
 use tape_text::strftime::{self, Tm as BrokenTime};
 use tape_vm::{Args, Error, Value, Vm};
 
 /// Registers `os` in the globals table and returns it.
 pub fn open_os(vm: &mut Vm) -> Result<Value, Error> {
-    let _ = start_instant();
     let t = vm.new_table_with(0, 12)?;
     let fns: &[(&'static str, &'static str, tape_vm::NativeFn)] = &[
         ("clock", "os.clock", clock),
@@ -37,16 +34,14 @@ pub fn open_os(vm: &mut Vm) -> Result<Value, Error> {
     Ok(Value::Table(t))
 }
 
-fn start_instant() -> Instant {
-    static START: OnceLock<Instant> = OnceLock::new();
-    *START.get_or_init(Instant::now)
-}
-
-/// `os.clock`: seconds since the process started using the library (the standard library has
-/// no portable CPU clock; for a single-threaded script the two agree closely).
+/// `os.clock`: the CPU time of the process, as C's `clock()` computes it (glibc: the
+/// process CPU-time clock in whole microseconds) divided by `CLOCKS_PER_SEC`.
 fn clock(vm: &mut Vm, _args: Args) -> Result<usize, Error> {
-    let secs = start_instant().elapsed().as_secs_f64();
-    vm.push(Value::Float(secs))?;
+    let t = rustix::time::clock_gettime(rustix::time::ClockId::ProcessCPUTime);
+    let micros = (t.tv_sec as i64)
+        .wrapping_mul(1_000_000)
+        .wrapping_add(t.tv_nsec as i64 / 1000);
+    vm.push(Value::Float(micros as f64 / 1_000_000.0))?;
     Ok(1)
 }
 
