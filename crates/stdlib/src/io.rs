@@ -163,9 +163,12 @@ pub fn open_io(vm: &mut Vm) -> Result<Value, Error> {
     vm.set_field(meta, "__index", Value::Table(methods))?;
     let name = vm.str_value("FILE*")?;
     vm.set_field(meta, "__name", name)?;
-    reg(vm, meta, "__tostring", "tostring", &st, f_tostring)?;
-    reg(vm, meta, "__close", "close", &st, f_gc)?;
-    reg(vm, meta, "__gc", "close", &st, f_gc)?;
+    reg(vm, meta, "__tostring", "", &st, f_tostring)?;
+    // One function for both, as in PUC (`__gc == __close`).
+    reg(vm, meta, "__gc", "", &st, f_gc)?;
+    let k = vm.str_value("__gc")?;
+    let gc = vm.raw_get(Value::Table(meta), k);
+    vm.set_field(meta, "__close", gc)?;
     let registry = vm.registry();
     vm.set_field(registry, "FILE*", Value::Table(meta))?;
     lock(&st).meta = Some(meta);
@@ -307,9 +310,12 @@ fn io_close(vm: &mut Vm, args: Args, st: &Shared) -> Result<usize, Error> {
     f_close(vm, args, st)
 }
 
-/// `__gc`/`__close`: closes an open, non-standard file quietly.
+/// `__gc`/`__close`: closes an open, non-standard file quietly; the argument must be a file.
 fn f_gc(vm: &mut Vm, args: Args, st: &Shared) -> Result<usize, Error> {
-    if let Some(id) = file_id(vm, vm.arg(args, 0)) {
+    let Some(id) = file_id(vm, vm.arg(args, 0)) else {
+        return Err(vm.type_error(args, 0, "FILE*"));
+    };
+    {
         let mut g = lock(st);
         if g.streams.get(&id).is_some_and(|s| !s.is_std()) {
             if let Some(mut s) = g.streams.remove(&id) {
@@ -328,7 +334,8 @@ fn f_tostring(vm: &mut Vm, args: Args, st: &Shared) -> Result<usize, Error> {
     let v = vm.arg(args, 0);
     let text = match file_id(vm, v) {
         Some(id) if !is_open(st, id) => "file (closed)".to_string(),
-        _ => format!("file (0x{:012x})", Vm::fake_address(v)),
+        Some(_) => format!("file (0x{:012x})", Vm::fake_address(v)),
+        None => return Err(vm.type_error(args, 0, "FILE*")),
     };
     let s = vm.str_value(text)?;
     vm.push(s)?;
@@ -612,8 +619,8 @@ fn io_lines(vm: &mut Vm, args: Args, st: &Shared) -> Result<usize, Error> {
         vm.push(it)?;
         return Ok(1);
     }
-    let name = vm.check_str(args, 0)?;
-    let file = open_check(vm, st, name, "r")?;
+    let name = crate::check_cstr(vm, args, 0)?;
+    let file = open_check(vm, st, &name, "r")?;
     check_line_formats(vm, args)?;
     let fmts = parse_formats(vm, args, 1);
     let Some(id) = file_id(vm, file) else {
@@ -641,9 +648,9 @@ fn valid_mode(mode: &[u8]) -> bool {
     rest.iter().all(|&b| b == b'b')
 }
 
-fn open_file(vm: &Vm, name: tape_vm::StrRef, mode: &[u8]) -> std::io::Result<Stream> {
+fn open_file(name: &[u8], mode: &[u8]) -> std::io::Result<Stream> {
     use std::os::unix::ffi::OsStrExt;
-    let path = std::path::Path::new(std::ffi::OsStr::from_bytes(vm.str_bytes(name)));
+    let path = std::path::Path::new(std::ffi::OsStr::from_bytes(name));
     let plus = mode.get(1) == Some(&b'+');
     let mut o = std::fs::OpenOptions::new();
     match mode.first() {
@@ -657,34 +664,31 @@ fn open_file(vm: &Vm, name: tape_vm::StrRef, mode: &[u8]) -> std::io::Result<Str
 }
 
 /// Opens a file for `io.lines`/`io.input`/`io.output`, raising PUC's error on failure.
-fn open_check(vm: &mut Vm, st: &Shared, name: tape_vm::StrRef, mode: &str) -> Result<Value, Error> {
-    match open_file(vm, name, mode.as_bytes()) {
+fn open_check(vm: &mut Vm, st: &Shared, name: &[u8], mode: &str) -> Result<Value, Error> {
+    match open_file(name, mode.as_bytes()) {
         Ok(s) => new_file(vm, st, s),
         Err(e) => {
-            let n = String::from_utf8_lossy(vm.str_bytes(name)).into_owned();
-            let t = crate::os::io_error_text(&e);
-            Err(vm.error(&format!("cannot open file '{n}' ({t})")))
+            let mut m = b"cannot open file '".to_vec();
+            m.extend_from_slice(name);
+            m.extend_from_slice(b"' (");
+            m.extend_from_slice(crate::os::io_error_text(&e).as_bytes());
+            m.push(b')');
+            Err(crate::error_bytes(vm, &m))
         }
     }
 }
 
 fn io_open(vm: &mut Vm, args: Args, st: &Shared) -> Result<usize, Error> {
-    let name = vm.check_str(args, 0)?;
-    let mode: Vec<u8> = match vm.opt_str(args, 1)? {
-        Some(m) => vm.str_bytes(m).to_vec(),
-        None => b"r".to_vec(),
-    };
+    let name = crate::check_cstr(vm, args, 0)?;
+    let mode = crate::opt_cstr(vm, args, 1)?.unwrap_or_else(|| b"r".to_vec());
     vm.arg_check(valid_mode(&mode), 1, "invalid mode")?;
-    match open_file(vm, name, &mode) {
+    match open_file(&name, &mode) {
         Ok(s) => {
             let v = new_file(vm, st, s)?;
             vm.push(v)?;
             Ok(1)
         }
-        Err(e) => {
-            let n = vm.str_bytes(name).to_vec();
-            crate::os::push_io_error(vm, &e, Some(&n))
-        }
+        Err(e) => crate::os::push_io_error(vm, &e, Some(&name)),
     }
 }
 
@@ -700,8 +704,8 @@ fn set_default(
     if !v.is_nil() {
         let f = match v {
             Value::Str(_) | Value::Int(_) | Value::Float(_) => {
-                let name = vm.check_str(args, 0)?;
-                open_check(vm, st, name, mode)?
+                let name = crate::check_cstr(vm, args, 0)?;
+                open_check(vm, st, &name, mode)?
             }
             _ => {
                 to_file(vm, args, 0, st)?;
@@ -728,24 +732,18 @@ fn io_output(vm: &mut Vm, args: Args, st: &Shared) -> Result<usize, Error> {
 /// (mode `r`) or from its standard input (mode `w`).
 fn io_popen(vm: &mut Vm, args: Args, st: &Shared) -> Result<usize, Error> {
     use std::os::unix::ffi::OsStrExt;
-    let cmd = vm.check_str(args, 0)?;
-    let mode: Vec<u8> = match vm.opt_str(args, 1)? {
-        Some(m) => vm.str_bytes(m).to_vec(),
-        None => b"r".to_vec(),
-    };
+    let cmd = crate::check_cstr(vm, args, 0)?;
+    let mode = crate::opt_cstr(vm, args, 1)?.unwrap_or_else(|| b"r".to_vec());
     let reading = mode == b"r";
     vm.arg_check(reading || mode == b"w", 1, "invalid mode")?;
-    let prog = std::ffi::OsStr::from_bytes(vm.str_bytes(cmd)).to_owned();
+    let prog = std::ffi::OsStr::from_bytes(&cmd).to_owned();
     match Stream::popen(&prog, reading) {
         Ok(s) => {
             let v = new_file(vm, st, s)?;
             vm.push(v)?;
             Ok(1)
         }
-        Err(e) => {
-            let n = vm.str_bytes(cmd).to_vec();
-            crate::os::push_io_error(vm, &e, Some(&n))
-        }
+        Err(e) => crate::os::push_io_error(vm, &e, Some(&cmd)),
     }
 }
 
@@ -783,10 +781,7 @@ fn check_option(
 ) -> Result<usize, Error> {
     let name: Vec<u8> = match (vm.arg(args, i).is_nil(), default) {
         (true, Some(d)) => d.as_bytes().to_vec(),
-        _ => {
-            let s = vm.check_str(args, i)?;
-            vm.str_bytes(s).to_vec()
-        }
+        _ => crate::check_cstr(vm, args, i)?,
     };
     match opts.iter().position(|o| o.as_bytes() == &name[..]) {
         Some(k) => Ok(k),

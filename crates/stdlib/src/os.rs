@@ -80,14 +80,14 @@ pub(crate) fn io_error_text(e: &std::io::Error) -> String {
     }
 }
 
-fn path_of(vm: &Vm, s: tape_vm::StrRef) -> std::path::PathBuf {
+fn path_of(name: &[u8]) -> std::path::PathBuf {
     use std::os::unix::ffi::OsStrExt;
-    std::path::PathBuf::from(std::ffi::OsStr::from_bytes(vm.str_bytes(s)))
+    std::path::PathBuf::from(std::ffi::OsStr::from_bytes(name))
 }
 
 fn remove(vm: &mut Vm, args: Args) -> Result<usize, Error> {
-    let s = vm.check_str(args, 0)?;
-    let path = path_of(vm, s);
+    let name = crate::check_cstr(vm, args, 0)?;
+    let path = path_of(&name);
     // C's `remove` deletes files and empty directories alike.
     let r = match std::fs::symlink_metadata(&path) {
         Ok(m) if m.is_dir() => std::fs::remove_dir(&path),
@@ -98,17 +98,14 @@ fn remove(vm: &mut Vm, args: Args) -> Result<usize, Error> {
             vm.push(Value::Bool(true))?;
             Ok(1)
         }
-        Err(e) => {
-            let name = vm.str_bytes(s).to_vec();
-            push_io_error(vm, &e, Some(&name))
-        }
+        Err(e) => push_io_error(vm, &e, Some(&name)),
     }
 }
 
 fn rename(vm: &mut Vm, args: Args) -> Result<usize, Error> {
-    let from = vm.check_str(args, 0)?;
-    let to = vm.check_str(args, 1)?;
-    let (a, b) = (path_of(vm, from), path_of(vm, to));
+    let from = crate::check_cstr(vm, args, 0)?;
+    let to = crate::check_cstr(vm, args, 1)?;
+    let (a, b) = (path_of(&from), path_of(&to));
     match std::fs::rename(a, b) {
         Ok(()) => {
             vm.push(Value::Bool(true))?;
@@ -120,8 +117,8 @@ fn rename(vm: &mut Vm, args: Args) -> Result<usize, Error> {
 
 fn getenv(vm: &mut Vm, args: Args) -> Result<usize, Error> {
     use std::os::unix::ffi::{OsStrExt, OsStringExt};
-    let s = vm.check_str(args, 0)?;
-    let key = std::ffi::OsStr::from_bytes(vm.str_bytes(s)).to_os_string();
+    let name = crate::check_cstr(vm, args, 0)?;
+    let key = std::ffi::OsStr::from_bytes(&name).to_os_string();
     let v = match std::env::var_os(key) {
         Some(val) => vm.str_value(val.into_vec())?,
         None => Value::Nil,
@@ -176,14 +173,17 @@ pub(crate) fn push_exit_status(vm: &mut Vm, st: std::process::ExitStatus) -> Res
 /// `os.execute`: runs the command through `/bin/sh -c`, as C's `system` does; with no command,
 /// reports that a shell is available.
 fn execute(vm: &mut Vm, args: Args) -> Result<usize, Error> {
-    let Some(cmd) = vm.opt_str(args, 0)? else {
+    let Some(cmd) = crate::opt_cstr(vm, args, 0)? else {
         let ok = std::path::Path::new("/bin/sh").exists();
         vm.push(Value::Bool(ok))?;
         return Ok(1);
     };
     use std::os::unix::ffi::OsStrExt;
-    let cmd = std::ffi::OsStr::from_bytes(vm.str_bytes(cmd)).to_owned();
+    use std::os::unix::process::CommandExt;
+    let cmd = std::ffi::OsStr::from_bytes(&cmd).to_owned();
+    // As `system`: `/bin/sh` run as `sh`, which names itself so in its messages.
     match std::process::Command::new("/bin/sh")
+        .arg0("sh")
         .arg("-c")
         .arg(cmd)
         .status()
@@ -197,20 +197,17 @@ fn execute(vm: &mut Vm, args: Args) -> Result<usize, Error> {
 /// an environment that names it) and refuses any other, as `setlocale` does for a locale that
 /// is not installed.
 fn setlocale(vm: &mut Vm, args: Args) -> Result<usize, Error> {
-    let name = vm.opt_str(args, 0)?.map(|s| vm.str_bytes(s).to_vec());
+    let name = crate::opt_cstr(vm, args, 0)?;
     let cats = ["all", "collate", "ctype", "monetary", "numeric", "time"];
-    let cat = match vm.opt_str(args, 1)? {
+    let cat = match crate::opt_cstr(vm, args, 1)? {
         None => 0,
-        Some(s) => {
-            let b = vm.str_bytes(s).to_vec();
-            match cats.iter().position(|c| c.as_bytes() == &b[..]) {
-                Some(k) => k,
-                None => {
-                    let n = String::from_utf8_lossy(&b).into_owned();
-                    return Err(vm.arg_error(1, &format!("invalid option '{n}'")));
-                }
+        Some(b) => match cats.iter().position(|c| c.as_bytes() == &b[..]) {
+            Some(k) => k,
+            None => {
+                let n = String::from_utf8_lossy(&b).into_owned();
+                return Err(vm.arg_error(1, &format!("invalid option '{n}'")));
             }
-        }
+        },
     };
     let chosen: Option<Vec<u8>> = match name {
         None => Some(b"C".to_vec()),

@@ -6,6 +6,7 @@
 //! found` lists every path PUC lists) but a found library fails with PUC's "dynamic libraries
 //! not enabled" message, and `loadlib` returns that message.
 
+use crate::c_str;
 use tape_vm::{Args, Error, TableRef, Value, Vm};
 
 const LUA_PATH_DEFAULT: &str =
@@ -150,14 +151,6 @@ fn search_path(name: &[u8], path: &[u8], sep: &[u8], rep: &[u8]) -> Result<Vec<u
     msg.extend_from_slice(&replace(&files, b";", b"'\n\tno file '"));
     msg.push(b'\'');
     Err(msg)
-}
-
-/// The bytes a C function sees of a Lua string: those before the first zero byte.
-fn c_str(s: &[u8]) -> &[u8] {
-    match s.iter().position(|&b| b == 0) {
-        Some(i) => &s[..i],
-        None => s,
-    }
 }
 
 fn replace(s: &[u8], pat: &[u8], with: &[u8]) -> Vec<u8> {
@@ -447,17 +440,14 @@ fn require(vm: &mut Vm, args: Args) -> Result<usize, Error> {
 }
 
 fn loadfile(vm: &mut Vm, args: Args) -> Result<usize, Error> {
-    let name = vm.opt_str(args, 0)?;
-    let mode = match vm.opt_str(args, 1)? {
-        Some(m) => vm.str_bytes(m).to_vec(),
-        None => b"bt".to_vec(),
-    };
+    // The name and the mode are C strings in PUC.
+    let path = crate::opt_cstr(vm, args, 0)?;
+    let mode = crate::opt_cstr(vm, args, 1)?.unwrap_or_else(|| b"bt".to_vec());
     let env = if args.len() > 2 {
         Some(vm.arg(args, 2))
     } else {
         None
     };
-    let path = name.map(|s| vm.str_bytes(s).to_vec());
     match load_source_file(vm, path.as_deref(), env, &mode)? {
         Ok(f) => {
             vm.push(f)?;
@@ -473,8 +463,7 @@ fn loadfile(vm: &mut Vm, args: Args) -> Result<usize, Error> {
 }
 
 fn dofile(vm: &mut Vm, args: Args) -> Result<usize, Error> {
-    let name = vm.opt_str(args, 0)?;
-    let path = name.map(|s| vm.str_bytes(s).to_vec());
+    let path = crate::opt_cstr(vm, args, 0)?;
     match load_source_file(vm, path.as_deref(), None, b"bt")? {
         Ok(f) => {
             vm.push(f)?;

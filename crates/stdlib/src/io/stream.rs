@@ -64,9 +64,11 @@ impl Stream {
     /// Starts `/bin/sh -c cmd` with a pipe from its standard output (`reading`) or to its
     /// standard input.
     pub(crate) fn popen(cmd: &std::ffi::OsStr, reading: bool) -> std::io::Result<Stream> {
+        use std::os::unix::process::CommandExt;
         use std::process::{Command, Stdio};
+        // As `popen`: `/bin/sh` run as `sh`, which names itself so in its messages.
         let mut c = Command::new("/bin/sh");
-        c.arg("-c").arg(cmd);
+        c.arg0("sh").arg("-c").arg(cmd);
         if reading {
             c.stdout(Stdio::piped());
         } else {
