@@ -278,16 +278,8 @@ fn load_source_file(
             (d, "=stdin".to_string())
         }
     };
-    let src: &[u8] = if data.first() == Some(&b'#') {
-        // Keep the newline so line numbers stay right (not before a binary chunk).
-        match data.iter().position(|&b| b == b'\n') {
-            Some(i) if tape_vm::is_binary_chunk(&data[i + 1..]) => &data[i + 1..],
-            Some(i) => &data[i..],
-            None => &[],
-        }
-    } else {
-        &data
-    };
+    let src = skip_prefix(&data);
+    let src = &src[..];
     let (kind, letter) = if tape_vm::is_binary_chunk(src) {
         ("binary", b'b')
     } else {
@@ -304,6 +296,47 @@ fn load_source_file(
         Some(Err(msg)) => Ok(Err(msg)),
         None => Ok(Err("no compiler installed".to_string())),
     }
+}
+
+/// What PUC's `luaL_loadfilex` hands to the parser from a file's bytes (`skipBOM` and
+/// `skipcomment` read with `getc`): a UTF-8 byte-order mark is skipped (an incomplete one
+/// loses the bytes read to test it, after the first), then a first line starting with `#`,
+/// which leaves a newline in its place so line numbers stay right, unless a binary chunk
+/// follows.
+fn skip_prefix(data: &[u8]) -> Vec<u8> {
+    let mut pos = 0;
+    let mut getc = || {
+        let c = data.get(pos).copied();
+        if c.is_some() {
+            pos += 1;
+        }
+        c
+    };
+    let mut c = getc();
+    if c == Some(0xEF) && getc() == Some(0xBB) && getc() == Some(0xBF) {
+        c = getc();
+    }
+    let mut comment = false;
+    if c == Some(b'#') {
+        loop {
+            c = getc();
+            if c.is_none() || c == Some(b'\n') {
+                break;
+            }
+        }
+        c = getc();
+        comment = true;
+    }
+    if c == Some(0x1b) {
+        comment = false;
+    }
+    let mut out = Vec::with_capacity(data.len() + 1);
+    if comment {
+        out.push(b'\n');
+    }
+    out.extend(c);
+    out.extend_from_slice(data.get(pos..).unwrap_or(&[]));
+    out
 }
 
 fn searcher_lua(vm: &mut Vm, args: Args) -> Result<usize, Error> {
