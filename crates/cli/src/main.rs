@@ -138,7 +138,8 @@ fn run_chunk(tape: &mut Tape, src: &[u8], chunkname: &str, args: &[&[u8]]) -> bo
     }
 }
 
-/// Reads a script file (or stdin for `-`), skipping a first line that starts with `#`.
+/// Reads a script file (or stdin for `-`), skipping a byte-order mark and a first line that
+/// starts with `#`.
 fn read_script(name: &str) -> Result<(Vec<u8>, String), String> {
     let (mut bytes, chunkname) = if name == "-" {
         let mut b = Vec::new();
@@ -151,6 +152,10 @@ fn read_script(name: &str) -> Result<(Vec<u8>, String), String> {
             std::fs::read(name).map_err(|e| format!("cannot open {name}: {}", io_reason(&e)))?;
         (b, format!("@{name}"))
     };
+    // A UTF-8 byte-order mark is skipped first, as `luaL_loadfile` does.
+    if bytes.starts_with(b"\xEF\xBB\xBF") {
+        bytes.drain(..3);
+    }
     if bytes.first() == Some(&b'#') {
         // Keep the newline so line numbers stay right (not before a binary chunk).
         let mut end = bytes

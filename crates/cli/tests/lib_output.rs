@@ -154,3 +154,29 @@ print(b - a < 0.1, c > b, math.type(c))
         .expect("tape runs");
     assert_eq!(String::from_utf8_lossy(&out.stdout), "true\ttrue\tfloat\n");
 }
+
+/// A script file may start with a UTF-8 byte-order mark, before a `#` line too.
+#[test]
+fn script_with_a_byte_order_mark_runs() {
+    for (name, text) in [
+        (
+            "bom1.lua",
+            "\u{feff}print('bom ok', debug.getinfo(1, 'l').currentline)\n",
+        ),
+        (
+            "bom2.lua",
+            "\u{feff}#!/usr/bin/lua\nprint('bom ok', debug.getinfo(1, 'l').currentline)\n",
+        ),
+    ] {
+        let path = scratch(name, text);
+        let out = Command::new(env!("CARGO_BIN_EXE_tape"))
+            .arg(&path)
+            .output()
+            .expect("tape runs");
+        let line = if name == "bom1.lua" { 1 } else { 2 };
+        assert_eq!(
+            String::from_utf8_lossy(&out.stdout),
+            format!("bom ok\t{line}\n")
+        );
+    }
+}
