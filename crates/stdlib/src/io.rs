@@ -303,7 +303,8 @@ fn f_close(vm: &mut Vm, args: Args, st: &Shared) -> Result<usize, Error> {
 }
 
 fn io_close(vm: &mut Vm, args: Args, st: &Shared) -> Result<usize, Error> {
-    if vm.arg(args, 0).is_nil() {
+    // Only a missing argument means the default output; an explicit nil is a bad file.
+    if args.is_empty() {
         let (_, id) = default_file(vm, st, OUTPUT_KEY)?;
         return close_id(vm, st, id);
     }
@@ -433,6 +434,9 @@ fn io_flush(vm: &mut Vm, _args: Args, st: &Shared) -> Result<usize, Error> {
 
 // ----- reading -----
 
+/// Counts up to this are read without asking the allocator for the whole buffer first.
+const READ_DIRECT: usize = 1 << 20;
+
 /// What reading a list of formats gave: one value per format up to and including the first
 /// that failed (a nil), or an I/O error.
 enum ReadOutcome {
@@ -454,8 +458,15 @@ fn read_values(
     for (k, f) in fmts.iter().enumerate() {
         match f {
             Fmt::Bad(msg) => return Err(vm.arg_error(first + k, msg)),
-            // PUC asks for a buffer of the count as an unsigned size, which cannot be had.
-            Fmt::Count(n) if *n < 0 => return Err(vm.error("not enough memory")),
+            // PUC asks for a buffer of the count (as an unsigned size) before reading; when the
+            // allocator refuses it, the result is a memory error (which has no position).
+            Fmt::Count(n) if *n < 0 => return Err(crate::string::memory_error(vm)),
+            Fmt::Count(n) if *n as u64 > READ_DIRECT as u64 => {
+                let mut probe: Vec<u8> = Vec::new();
+                if probe.try_reserve_exact(*n as usize).is_err() {
+                    return Err(crate::string::memory_error(vm));
+                }
+            }
             _ => {}
         }
         let r: std::io::Result<Option<Vec<u8>>> = {

@@ -253,11 +253,10 @@ impl Stream {
         Ok(())
     }
 
+    /// Seeks; a failed seek leaves the position (and the unread input) as it was.
     pub(crate) fn seek(&mut self, pos: SeekFrom) -> std::io::Result<u64> {
         self.flush_writes()?;
         let unread = (self.rbuf.len() - self.rpos) as i64;
-        self.rbuf.clear();
-        self.rpos = 0;
         let pos = match pos {
             SeekFrom::Current(o) => match o.checked_sub(unread) {
                 Some(o) => SeekFrom::Current(o),
@@ -265,6 +264,15 @@ impl Stream {
             },
             p => p,
         };
+        let r = self.seek_target(pos);
+        if r.is_ok() {
+            self.rbuf.clear();
+            self.rpos = 0;
+        }
+        r
+    }
+
+    fn seek_target(&mut self, pos: SeekFrom) -> std::io::Result<u64> {
         match &mut self.target {
             Target::File(f) => f.seek(pos),
             Target::Pipe(_) => Err(std::io::Error::from_raw_os_error(29)),
