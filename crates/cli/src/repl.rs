@@ -98,6 +98,9 @@ pub fn run(tape: &mut Tape) {
                 }
             }
         }
+        // As lua.c's prompt, which goes through C's `stdout`: what the chunk left in the
+        // output buffer appears before the next prompt.
+        tape.vm().flush_output();
         let _ = std::io::stdout().flush();
     }
     println!();

@@ -72,6 +72,8 @@ fn print(vm: &mut Vm, args: Args) -> Result<usize, Error> {
     line.push(b'\n');
     let out = vm.output();
     let _ = out.write_all(&line);
+    // PUC's `lua_writeline` flushes standard output after each `print`.
+    let _ = out.flush();
     Ok(0)
 }
 

@@ -1,8 +1,11 @@
 //! The input/output library (manual §6.8): `io.close`, `flush`, `input`, `lines`, `open`,
 //! `output`, `popen` (through `/bin/sh -c`), `read`, `tmpfile`, `type`,
 //! `write`, `stdin`/`stdout`/`stderr`, and the file methods `close`, `flush`, `lines`, `read`,
-//! `seek`, `setvbuf`, `write`. Standard output writes through the VM's output sink, so `print`
-//! and `io.write` share one ordering.
+//! `seek`, `setvbuf`, `write`. Standard output writes through the VM's output sink, which
+//! `open_io` installs, so `print` and `io.write` share one buffer. Every stream buffers its
+//! output as glibc's stdio does (`cbuf.rs`: line-buffered on a terminal, fully buffered
+//! otherwise, standard error unbuffered, `setvbuf` honoured), so what reaches the OS and when
+//! is what `lua5.4` writes.
 //!
 //! Files are full userdata with the metatable `FILE*` (`__index` = the methods, `__name`,
 //! `__tostring`, `__close`, `__gc`), as in PUC. A file's payload is a `FileHandle` naming its
@@ -11,14 +14,16 @@
 //! by the finalizer. Keeping the streams in the shared state lets `os.exit` flush every open
 //! file, as C's `exit` does.
 
+mod cbuf;
 mod formats;
 mod stream;
 
+use cbuf::{BufMode, CBuf};
 use formats::{parse_formats, read_number, Fmt, MAX_LINE_FORMATS};
 use std::collections::HashMap;
 use std::io::SeekFrom;
 use std::sync::{Arc, Mutex, Weak};
-use stream::{BufMode, Stream, Target};
+use stream::{Stream, Target};
 use tape_vm::{Args, Error, TableRef, Value, Vm};
 
 /// Per-VM state shared by the io natives.
@@ -29,6 +34,50 @@ pub(crate) struct IoState {
     streams: HashMap<usize, Stream>,
     next_id: usize,
     meta: Option<TableRef>,
+    /// The buffer of standard output, shared with the VM's output sink (`StdoutSink`), for
+    /// `io.stdout:setvbuf`.
+    stdout_buf: Arc<Mutex<StdoutBuf>>,
+}
+
+/// Standard output's C-stdio buffer; written out when dropped, as C's `exit` flushes it.
+struct StdoutBuf(CBuf);
+
+impl Drop for StdoutBuf {
+    fn drop(&mut self) {
+        let _ = self.0.flush(&mut RawStdout);
+    }
+}
+
+/// The process's standard output without any buffer of Tape's (each write reaches the OS).
+struct RawStdout;
+
+impl std::io::Write for RawStdout {
+    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+        let mut o = std::io::stdout().lock();
+        o.write_all(b)?;
+        o.flush()?;
+        Ok(b.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// The VM's output sink installed by `open_io`: standard output buffered as C's `stdout` is
+/// (line-buffered on a terminal, fully buffered otherwise, as `setvbuf` sets), shared by
+/// `print` and `io.write`.
+struct StdoutSink(Arc<Mutex<StdoutBuf>>);
+
+impl std::io::Write for StdoutSink {
+    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+        let mut g = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        g.0.write(&mut RawStdout, b)?;
+        Ok(b.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        let mut g = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        g.0.flush(&mut RawStdout)
+    }
 }
 
 /// The payload of a file userdata: the id of its stream in `IoState::streams`.
@@ -78,12 +127,18 @@ fn reg(
     vm.set_field(t, key, v)
 }
 
-/// Registers `io` in the globals table and returns it.
+/// Registers `io` in the globals table and returns it. Installs the VM's output sink: standard
+/// output with C's buffering (an embedder that wants its own sink sets it afterwards).
 pub fn open_io(vm: &mut Vm) -> Result<Value, Error> {
+    use std::os::fd::AsFd;
+    let (mode, size) = cbuf::buffering_of(std::io::stdout().as_fd());
+    let stdout_buf = Arc::new(Mutex::new(StdoutBuf(CBuf::new(mode, size))));
+    vm.set_output(Box::new(StdoutSink(stdout_buf.clone())));
     let st: Shared = Arc::new(Mutex::new(IoState {
         streams: HashMap::new(),
         next_id: 0,
         meta: None,
+        stdout_buf,
     }));
     {
         let mut all = ALL_STATES.lock().unwrap_or_else(|e| e.into_inner());
@@ -108,9 +163,12 @@ pub fn open_io(vm: &mut Vm) -> Result<Value, Error> {
     vm.set_field(meta, "__index", Value::Table(methods))?;
     let name = vm.str_value("FILE*")?;
     vm.set_field(meta, "__name", name)?;
-    reg(vm, meta, "__tostring", "tostring", &st, f_tostring)?;
-    reg(vm, meta, "__close", "close", &st, f_gc)?;
-    reg(vm, meta, "__gc", "close", &st, f_gc)?;
+    reg(vm, meta, "__tostring", "", &st, f_tostring)?;
+    // One function for both, as in PUC (`__gc == __close`).
+    reg(vm, meta, "__gc", "", &st, f_gc)?;
+    let k = vm.str_value("__gc")?;
+    let gc = vm.raw_get(Value::Table(meta), k);
+    vm.set_field(meta, "__close", gc)?;
     let registry = vm.registry();
     vm.set_field(registry, "FILE*", Value::Table(meta))?;
     lock(&st).meta = Some(meta);
@@ -227,7 +285,7 @@ fn close_id(vm: &mut Vm, st: &Shared, id: usize) -> Result<usize, Error> {
         }
         Some(mut s) => {
             let r = s.flush_writes();
-            if let Target::Pipe(mut child) = s.target {
+            if let Target::Pipe(child) = &mut s.target {
                 // As `pclose`: end the child's input, then wait for it.
                 drop(child.stdin.take());
                 return match child.wait() {
@@ -246,21 +304,25 @@ fn f_close(vm: &mut Vm, args: Args, st: &Shared) -> Result<usize, Error> {
 }
 
 fn io_close(vm: &mut Vm, args: Args, st: &Shared) -> Result<usize, Error> {
-    if vm.arg(args, 0).is_nil() {
+    // Only a missing argument means the default output; an explicit nil is a bad file.
+    if args.is_empty() {
         let (_, id) = default_file(vm, st, OUTPUT_KEY)?;
         return close_id(vm, st, id);
     }
     f_close(vm, args, st)
 }
 
-/// `__gc`/`__close`: closes an open, non-standard file quietly.
+/// `__gc`/`__close`: closes an open, non-standard file quietly; the argument must be a file.
 fn f_gc(vm: &mut Vm, args: Args, st: &Shared) -> Result<usize, Error> {
-    if let Some(id) = file_id(vm, vm.arg(args, 0)) {
+    let Some(id) = file_id(vm, vm.arg(args, 0)) else {
+        return Err(vm.type_error(args, 0, "FILE*"));
+    };
+    {
         let mut g = lock(st);
         if g.streams.get(&id).is_some_and(|s| !s.is_std()) {
             if let Some(mut s) = g.streams.remove(&id) {
                 let _ = s.flush_writes();
-                if let Target::Pipe(mut child) = s.target {
+                if let Target::Pipe(child) = &mut s.target {
                     drop(child.stdin.take());
                     let _ = child.wait();
                 }
@@ -274,7 +336,8 @@ fn f_tostring(vm: &mut Vm, args: Args, st: &Shared) -> Result<usize, Error> {
     let v = vm.arg(args, 0);
     let text = match file_id(vm, v) {
         Some(id) if !is_open(st, id) => "file (closed)".to_string(),
-        _ => format!("file (0x{:012x})", Vm::fake_address(v)),
+        Some(_) => format!("file (0x{:012x})", Vm::fake_address(v)),
+        None => return Err(vm.type_error(args, 0, "FILE*")),
     };
     let s = vm.str_value(text)?;
     vm.push(s)?;
@@ -291,29 +354,6 @@ fn write_args(
     id: usize,
     file: Value,
 ) -> Result<usize, Error> {
-    let mut buf = Vec::new();
-    let mut bad = None;
-    for i in first..args.len() {
-        let v = vm.arg(args, i);
-        match v {
-            Value::Str(s) => buf.extend_from_slice(vm.str_bytes(s)),
-            Value::Int(_) => {
-                let b = vm.basic_tostring(v);
-                buf.extend_from_slice(&b);
-            }
-            // PUC prints a float with `LUA_NUMBER_FMT` alone: `%.14g`, with no `.0` added
-            // (`io.write(1.0)` writes `1`, unlike `tostring`).
-            Value::Float(f) => {
-                let text = tape_text::number::format_g(f, 14, false, false);
-                buf.extend_from_slice(text.as_bytes());
-            }
-            _ => {
-                // PUC writes the arguments before the bad one, then raises the error.
-                bad = Some(i);
-                break;
-            }
-        }
-    }
     let is_stdout = matches!(
         lock(st).streams.get(&id),
         Some(Stream {
@@ -321,17 +361,32 @@ fn write_args(
             ..
         })
     );
-    let r = if is_stdout {
-        vm.output().write_all(&buf)
-    } else {
-        let mut g = lock(st);
-        match g.streams.get_mut(&id) {
-            Some(s) => s.write(&buf),
-            _ => Ok(()),
+    // One `fwrite` per argument, as PUC's `g_write` (the buffer's flush points depend on it);
+    // after a failed write the others are still tried, and the last failure is reported.
+    let mut r = Ok(());
+    for i in first..args.len() {
+        let v = vm.arg(args, i);
+        let text: Vec<u8> = match v {
+            Value::Str(s) => vm.str_bytes(s).to_vec(),
+            Value::Int(_) => vm.basic_tostring(v),
+            // PUC prints a float with `LUA_NUMBER_FMT` alone: `%.14g`, with no `.0` added
+            // (`io.write(1.0)` writes `1`, unlike `tostring`).
+            Value::Float(f) => tape_text::number::format_g(f, 14, false, false).into_bytes(),
+            // PUC writes the arguments before the bad one, then raises the error.
+            _ => return Err(vm.type_error(args, i, "string")),
+        };
+        let w = if is_stdout {
+            vm.output().write_all(&text)
+        } else {
+            let mut g = lock(st);
+            match g.streams.get_mut(&id) {
+                Some(s) => s.write(&text),
+                _ => Ok(()),
+            }
+        };
+        if w.is_err() {
+            r = w;
         }
-    };
-    if let Some(i) = bad {
-        return Err(vm.type_error(args, i, "string"));
     }
     push_result(vm, r, file)
 }
@@ -380,6 +435,9 @@ fn io_flush(vm: &mut Vm, _args: Args, st: &Shared) -> Result<usize, Error> {
 
 // ----- reading -----
 
+/// Counts up to this are read without asking the allocator for the whole buffer first.
+const READ_DIRECT: usize = 1 << 20;
+
 /// What reading a list of formats gave: one value per format up to and including the first
 /// that failed (a nil), or an I/O error.
 enum ReadOutcome {
@@ -401,8 +459,15 @@ fn read_values(
     for (k, f) in fmts.iter().enumerate() {
         match f {
             Fmt::Bad(msg) => return Err(vm.arg_error(first + k, msg)),
-            // PUC asks for a buffer of the count as an unsigned size, which cannot be had.
-            Fmt::Count(n) if *n < 0 => return Err(vm.error("not enough memory")),
+            // PUC asks for a buffer of the count (as an unsigned size) before reading; when the
+            // allocator refuses it, the result is a memory error (which has no position).
+            Fmt::Count(n) if *n < 0 => return Err(crate::string::memory_error(vm)),
+            Fmt::Count(n) if *n as u64 > READ_DIRECT as u64 => {
+                let mut probe: Vec<u8> = Vec::new();
+                if probe.try_reserve_exact(*n as usize).is_err() {
+                    return Err(crate::string::memory_error(vm));
+                }
+            }
             _ => {}
         }
         let r: std::io::Result<Option<Vec<u8>>> = {
@@ -566,8 +631,8 @@ fn io_lines(vm: &mut Vm, args: Args, st: &Shared) -> Result<usize, Error> {
         vm.push(it)?;
         return Ok(1);
     }
-    let name = vm.check_str(args, 0)?;
-    let file = open_check(vm, st, name, "r")?;
+    let name = crate::check_cstr(vm, args, 0)?;
+    let file = open_check(vm, st, &name, "r")?;
     check_line_formats(vm, args)?;
     let fmts = parse_formats(vm, args, 1);
     let Some(id) = file_id(vm, file) else {
@@ -595,9 +660,9 @@ fn valid_mode(mode: &[u8]) -> bool {
     rest.iter().all(|&b| b == b'b')
 }
 
-fn open_file(vm: &Vm, name: tape_vm::StrRef, mode: &[u8]) -> std::io::Result<Stream> {
+fn open_file(name: &[u8], mode: &[u8]) -> std::io::Result<Stream> {
     use std::os::unix::ffi::OsStrExt;
-    let path = std::path::Path::new(std::ffi::OsStr::from_bytes(vm.str_bytes(name)));
+    let path = std::path::Path::new(std::ffi::OsStr::from_bytes(name));
     let plus = mode.get(1) == Some(&b'+');
     let mut o = std::fs::OpenOptions::new();
     match mode.first() {
@@ -611,34 +676,31 @@ fn open_file(vm: &Vm, name: tape_vm::StrRef, mode: &[u8]) -> std::io::Result<Str
 }
 
 /// Opens a file for `io.lines`/`io.input`/`io.output`, raising PUC's error on failure.
-fn open_check(vm: &mut Vm, st: &Shared, name: tape_vm::StrRef, mode: &str) -> Result<Value, Error> {
-    match open_file(vm, name, mode.as_bytes()) {
+fn open_check(vm: &mut Vm, st: &Shared, name: &[u8], mode: &str) -> Result<Value, Error> {
+    match open_file(name, mode.as_bytes()) {
         Ok(s) => new_file(vm, st, s),
         Err(e) => {
-            let n = String::from_utf8_lossy(vm.str_bytes(name)).into_owned();
-            let t = crate::os::io_error_text(&e);
-            Err(vm.error(&format!("cannot open file '{n}' ({t})")))
+            let mut m = b"cannot open file '".to_vec();
+            m.extend_from_slice(name);
+            m.extend_from_slice(b"' (");
+            m.extend_from_slice(crate::os::io_error_text(&e).as_bytes());
+            m.push(b')');
+            Err(crate::error_bytes(vm, &m))
         }
     }
 }
 
 fn io_open(vm: &mut Vm, args: Args, st: &Shared) -> Result<usize, Error> {
-    let name = vm.check_str(args, 0)?;
-    let mode: Vec<u8> = match vm.opt_str(args, 1)? {
-        Some(m) => vm.str_bytes(m).to_vec(),
-        None => b"r".to_vec(),
-    };
+    let name = crate::check_cstr(vm, args, 0)?;
+    let mode = crate::opt_cstr(vm, args, 1)?.unwrap_or_else(|| b"r".to_vec());
     vm.arg_check(valid_mode(&mode), 1, "invalid mode")?;
-    match open_file(vm, name, &mode) {
+    match open_file(&name, &mode) {
         Ok(s) => {
             let v = new_file(vm, st, s)?;
             vm.push(v)?;
             Ok(1)
         }
-        Err(e) => {
-            let n = vm.str_bytes(name).to_vec();
-            crate::os::push_io_error(vm, &e, Some(&n))
-        }
+        Err(e) => crate::os::push_io_error(vm, &e, Some(&name)),
     }
 }
 
@@ -654,8 +716,8 @@ fn set_default(
     if !v.is_nil() {
         let f = match v {
             Value::Str(_) | Value::Int(_) | Value::Float(_) => {
-                let name = vm.check_str(args, 0)?;
-                open_check(vm, st, name, mode)?
+                let name = crate::check_cstr(vm, args, 0)?;
+                open_check(vm, st, &name, mode)?
             }
             _ => {
                 to_file(vm, args, 0, st)?;
@@ -682,24 +744,18 @@ fn io_output(vm: &mut Vm, args: Args, st: &Shared) -> Result<usize, Error> {
 /// (mode `r`) or from its standard input (mode `w`).
 fn io_popen(vm: &mut Vm, args: Args, st: &Shared) -> Result<usize, Error> {
     use std::os::unix::ffi::OsStrExt;
-    let cmd = vm.check_str(args, 0)?;
-    let mode: Vec<u8> = match vm.opt_str(args, 1)? {
-        Some(m) => vm.str_bytes(m).to_vec(),
-        None => b"r".to_vec(),
-    };
+    let cmd = crate::check_cstr(vm, args, 0)?;
+    let mode = crate::opt_cstr(vm, args, 1)?.unwrap_or_else(|| b"r".to_vec());
     let reading = mode == b"r";
     vm.arg_check(reading || mode == b"w", 1, "invalid mode")?;
-    let prog = std::ffi::OsStr::from_bytes(vm.str_bytes(cmd)).to_owned();
+    let prog = std::ffi::OsStr::from_bytes(&cmd).to_owned();
     match Stream::popen(&prog, reading) {
         Ok(s) => {
             let v = new_file(vm, st, s)?;
             vm.push(v)?;
             Ok(1)
         }
-        Err(e) => {
-            let n = vm.str_bytes(cmd).to_vec();
-            crate::os::push_io_error(vm, &e, Some(&n))
-        }
+        Err(e) => crate::os::push_io_error(vm, &e, Some(&cmd)),
     }
 }
 
@@ -737,10 +793,7 @@ fn check_option(
 ) -> Result<usize, Error> {
     let name: Vec<u8> = match (vm.arg(args, i).is_nil(), default) {
         (true, Some(d)) => d.as_bytes().to_vec(),
-        _ => {
-            let s = vm.check_str(args, i)?;
-            vm.str_bytes(s).to_vec()
-        }
+        _ => crate::check_cstr(vm, args, i)?,
     };
     match opts.iter().position(|o| o.as_bytes() == &name[..]) {
         Some(k) => Ok(k),
@@ -792,12 +845,23 @@ fn f_setvbuf(vm: &mut Vm, args: Args, st: &Shared) -> Result<usize, Error> {
     let id = to_file(vm, args, 0, st)?;
     let mode = check_option(vm, args, 1, None, &["no", "full", "line"])?;
     let _size = vm.opt_int(args, 2, 1024)?;
+    let mode = [BufMode::No, BufMode::Full, BufMode::Line][mode.min(2)];
     let mut g = lock(st);
-    if let Some(s) = g.streams.get_mut(&id) {
-        s.mode = [BufMode::No, BufMode::Full, BufMode::Line][mode.min(2)];
-        let _ = s.flush_writes();
-    }
-    drop(g);
+    let r = match g.streams.get_mut(&id) {
+        Some(Stream {
+            target: Target::Stdout,
+            ..
+        }) => {
+            let out = g.stdout_buf.clone();
+            drop(g);
+            let mut b = out.lock().unwrap_or_else(|e| e.into_inner());
+            b.0.set_mode(&mut RawStdout, mode)
+        }
+        Some(s) => s.with_buffer(|b, w| b.set_mode(w, mode)),
+        None => Ok(()),
+    };
+    // `setvbuf` reports failure only; writing out the old buffer is not checked by PUC.
+    let _ = r;
     vm.push(Value::Bool(true))?;
     Ok(1)
 }

@@ -18,6 +18,43 @@ pub use coroutine::open_coroutine;
 
 use tape_vm::{Error, Vm};
 
+/// The bytes a C function sees of a Lua string: those before the first zero byte.
+pub(crate) fn c_str(s: &[u8]) -> &[u8] {
+    match s.iter().position(|&b| b == 0) {
+        Some(i) => &s[..i],
+        None => s,
+    }
+}
+
+/// `luaL_checkstring` for an argument PUC then uses as a C string (a file name, a command, an
+/// option): the bytes before its first zero byte.
+pub(crate) fn check_cstr(vm: &mut Vm, args: tape_vm::Args, i: usize) -> Result<Vec<u8>, Error> {
+    let s = vm.check_str(args, i)?;
+    Ok(c_str(vm.str_bytes(s)).to_vec())
+}
+
+/// `luaL_optstring` for an argument used as a C string (see `check_cstr`).
+pub(crate) fn opt_cstr(
+    vm: &mut Vm,
+    args: tape_vm::Args,
+    i: usize,
+) -> Result<Option<Vec<u8>>, Error> {
+    Ok(vm
+        .opt_str(args, i)?
+        .map(|s| c_str(vm.str_bytes(s)).to_vec()))
+}
+
+/// `luaL_error` with a message of raw bytes (names of files and modules need not be UTF-8):
+/// the position of the calling Lua code, then the message.
+pub(crate) fn error_bytes(vm: &mut Vm, msg: &[u8]) -> Error {
+    let mut b = vm.where_(1).into_bytes();
+    b.extend_from_slice(msg);
+    match vm.str_value(&b) {
+        Ok(v) => Error::from_value(v),
+        Err(e) => e,
+    }
+}
+
 /// Opens every library this crate provides.
 pub fn open_all(vm: &mut Vm) -> Result<(), Error> {
     open_base(vm)?;

@@ -24,7 +24,16 @@ pub fn open_math(vm: &mut Vm) -> Result<Value, Error> {
         ("tan", "math.tan", tan),
         ("asin", "math.asin", asin),
         ("acos", "math.acos", acos),
-        ("atan", "math.atan", atan),
+        ("deg", "math.deg", deg),
+        ("rad", "math.rad", rad),
+        // PUC 5.4 built with LUA_COMPAT_MATHLIB, as the reference `lua5.4` is.
+        ("cosh", "math.cosh", cosh),
+        ("sinh", "math.sinh", sinh),
+        ("tanh", "math.tanh", tanh),
+        ("pow", "math.pow", pow),
+        ("frexp", "math.frexp", frexp),
+        ("ldexp", "math.ldexp", ldexp),
+        ("log10", "math.log10", log10),
         ("tointeger", "math.tointeger", tointeger),
         ("type", "math.type", type_),
         ("ult", "math.ult", ult),
@@ -35,6 +44,11 @@ pub fn open_math(vm: &mut Vm) -> Result<Value, Error> {
         let v = vm.new_native(name, *f)?;
         vm.set_field(t, key, v)?;
     }
+    // `atan2` is the very function `atan` (PUC registers the same C function twice, so
+    // `math.atan == math.atan2`).
+    let atan = vm.new_native("math.atan", atan)?;
+    vm.set_field(t, "atan", atan)?;
+    vm.set_field(t, "atan2", atan)?;
     vm.set_field(t, "huge", Value::Float(f64::INFINITY))?;
     vm.set_field(t, "pi", Value::Float(std::f64::consts::PI))?;
     vm.set_field(t, "maxinteger", Value::Int(i64::MAX))?;
@@ -111,8 +125,10 @@ fn fmod(vm: &mut Vm, args: Args) -> Result<usize, Error> {
         let r = if b == -1 { 0 } else { a % b };
         return ret(vm, Value::Int(r));
     }
-    let a = vm.check_float(args, 0)?;
+    // PUC evaluates `fmod(luaL_checknumber(L, 1), luaL_checknumber(L, 2))`, whose arguments
+    // the reference build checks right to left: with both bad, argument #2 is blamed.
     let b = vm.check_float(args, 1)?;
+    let a = vm.check_float(args, 0)?;
     ret(vm, Value::Float(a % b))
 }
 
@@ -165,6 +181,91 @@ fn atan(vm: &mut Vm, args: Args) -> Result<usize, Error> {
         vm.check_float(args, 1)?
     };
     ret(vm, Value::Float(y.atan2(x)))
+}
+
+fn deg(vm: &mut Vm, args: Args) -> Result<usize, Error> {
+    let x = vm.check_float(args, 0)?;
+    ret(vm, Value::Float(x * (180.0 / std::f64::consts::PI)))
+}
+
+fn rad(vm: &mut Vm, args: Args) -> Result<usize, Error> {
+    let x = vm.check_float(args, 0)?;
+    ret(vm, Value::Float(x * (std::f64::consts::PI / 180.0)))
+}
+
+fn cosh(vm: &mut Vm, args: Args) -> Result<usize, Error> {
+    float_fn(vm, args, f64::cosh)
+}
+fn sinh(vm: &mut Vm, args: Args) -> Result<usize, Error> {
+    float_fn(vm, args, f64::sinh)
+}
+fn tanh(vm: &mut Vm, args: Args) -> Result<usize, Error> {
+    float_fn(vm, args, f64::tanh)
+}
+fn log10(vm: &mut Vm, args: Args) -> Result<usize, Error> {
+    float_fn(vm, args, f64::log10)
+}
+
+fn pow(vm: &mut Vm, args: Args) -> Result<usize, Error> {
+    let x = vm.check_float(args, 0)?;
+    let y = vm.check_float(args, 1)?;
+    ret(vm, Value::Float(x.powf(y)))
+}
+
+fn frexp(vm: &mut Vm, args: Args) -> Result<usize, Error> {
+    let x = vm.check_float(args, 0)?;
+    let (m, e) = frexp_f64(x);
+    vm.push(Value::Float(m))?;
+    vm.push(Value::Int(e as i64))?;
+    Ok(2)
+}
+
+fn ldexp(vm: &mut Vm, args: Args) -> Result<usize, Error> {
+    let x = vm.check_float(args, 0)?;
+    // `(int)luaL_checkinteger(L, 2)`: C's conversion keeps the low 32 bits.
+    let e = vm.check_int(args, 1)? as i32;
+    ret(vm, Value::Float(scalbn(x, e)))
+}
+
+/// C's `frexp`: `x = m * 2^e` with `0.5 <= |m| < 1`; zero, infinities and NaN give `(x, 0)`.
+fn frexp_f64(x: f64) -> (f64, i32) {
+    if x == 0.0 || !x.is_finite() {
+        return (x, 0);
+    }
+    let (x, adjust) = if x.abs() < f64::MIN_POSITIVE {
+        (x * 2f64.powi(64), -64)
+    } else {
+        (x, 0)
+    };
+    let bits = x.to_bits();
+    let exp = ((bits >> 52) & 0x7ff) as i32;
+    let m = f64::from_bits((bits & !(0x7ff << 52)) | (1022 << 52));
+    (m, exp - 1022 + adjust)
+}
+
+/// C's `ldexp`/`scalbn`: `x * 2^n`, correctly rounded (musl's algorithm).
+fn scalbn(x: f64, mut n: i32) -> f64 {
+    let mut y = x;
+    let p1023 = f64::from_bits(0x7fe0_0000_0000_0000); // 2^1023
+    let pm969 = f64::from_bits(0x0360_0000_0000_0000); // 2^-1022 * 2^53
+    if n > 1023 {
+        y *= p1023;
+        n -= 1023;
+        if n > 1023 {
+            y *= p1023;
+            n -= 1023;
+            n = n.min(1023);
+        }
+    } else if n < -1022 {
+        y *= pm969;
+        n += 1022 - 53;
+        if n < -1022 {
+            y *= pm969;
+            n += 1022 - 53;
+            n = n.max(-1022);
+        }
+    }
+    y * f64::from_bits(((0x3ff + n) as u64) << 52)
 }
 
 fn log(vm: &mut Vm, args: Args) -> Result<usize, Error> {

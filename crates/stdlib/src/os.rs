@@ -6,14 +6,11 @@
 
 mod zone;
 
-use std::sync::OnceLock;
-use std::time::Instant;
 use tape_text::strftime::{self, Tm as BrokenTime};
 use tape_vm::{Args, Error, Value, Vm};
 
 /// Registers `os` in the globals table and returns it.
 pub fn open_os(vm: &mut Vm) -> Result<Value, Error> {
-    let _ = start_instant();
     let t = vm.new_table_with(0, 12)?;
     let fns: &[(&'static str, &'static str, tape_vm::NativeFn)] = &[
         ("clock", "os.clock", clock),
@@ -37,16 +34,14 @@ pub fn open_os(vm: &mut Vm) -> Result<Value, Error> {
     Ok(Value::Table(t))
 }
 
-fn start_instant() -> Instant {
-    static START: OnceLock<Instant> = OnceLock::new();
-    *START.get_or_init(Instant::now)
-}
-
-/// `os.clock`: seconds since the process started using the library (the standard library has
-/// no portable CPU clock; for a single-threaded script the two agree closely).
+/// `os.clock`: the CPU time of the process, as C's `clock()` computes it (glibc: the
+/// process CPU-time clock in whole microseconds) divided by `CLOCKS_PER_SEC`.
 fn clock(vm: &mut Vm, _args: Args) -> Result<usize, Error> {
-    let secs = start_instant().elapsed().as_secs_f64();
-    vm.push(Value::Float(secs))?;
+    let t = rustix::time::clock_gettime(rustix::time::ClockId::ProcessCPUTime);
+    let micros = (t.tv_sec as i64)
+        .wrapping_mul(1_000_000)
+        .wrapping_add(t.tv_nsec as i64 / 1000);
+    vm.push(Value::Float(micros as f64 / 1_000_000.0))?;
     Ok(1)
 }
 
@@ -85,14 +80,14 @@ pub(crate) fn io_error_text(e: &std::io::Error) -> String {
     }
 }
 
-fn path_of(vm: &Vm, s: tape_vm::StrRef) -> std::path::PathBuf {
+fn path_of(name: &[u8]) -> std::path::PathBuf {
     use std::os::unix::ffi::OsStrExt;
-    std::path::PathBuf::from(std::ffi::OsStr::from_bytes(vm.str_bytes(s)))
+    std::path::PathBuf::from(std::ffi::OsStr::from_bytes(name))
 }
 
 fn remove(vm: &mut Vm, args: Args) -> Result<usize, Error> {
-    let s = vm.check_str(args, 0)?;
-    let path = path_of(vm, s);
+    let name = crate::check_cstr(vm, args, 0)?;
+    let path = path_of(&name);
     // C's `remove` deletes files and empty directories alike.
     let r = match std::fs::symlink_metadata(&path) {
         Ok(m) if m.is_dir() => std::fs::remove_dir(&path),
@@ -103,17 +98,14 @@ fn remove(vm: &mut Vm, args: Args) -> Result<usize, Error> {
             vm.push(Value::Bool(true))?;
             Ok(1)
         }
-        Err(e) => {
-            let name = vm.str_bytes(s).to_vec();
-            push_io_error(vm, &e, Some(&name))
-        }
+        Err(e) => push_io_error(vm, &e, Some(&name)),
     }
 }
 
 fn rename(vm: &mut Vm, args: Args) -> Result<usize, Error> {
-    let from = vm.check_str(args, 0)?;
-    let to = vm.check_str(args, 1)?;
-    let (a, b) = (path_of(vm, from), path_of(vm, to));
+    let from = crate::check_cstr(vm, args, 0)?;
+    let to = crate::check_cstr(vm, args, 1)?;
+    let (a, b) = (path_of(&from), path_of(&to));
     match std::fs::rename(a, b) {
         Ok(()) => {
             vm.push(Value::Bool(true))?;
@@ -125,8 +117,8 @@ fn rename(vm: &mut Vm, args: Args) -> Result<usize, Error> {
 
 fn getenv(vm: &mut Vm, args: Args) -> Result<usize, Error> {
     use std::os::unix::ffi::{OsStrExt, OsStringExt};
-    let s = vm.check_str(args, 0)?;
-    let key = std::ffi::OsStr::from_bytes(vm.str_bytes(s)).to_os_string();
+    let name = crate::check_cstr(vm, args, 0)?;
+    let key = std::ffi::OsStr::from_bytes(&name).to_os_string();
     let v = match std::env::var_os(key) {
         Some(val) => vm.str_value(val.into_vec())?,
         None => Value::Nil,
@@ -181,14 +173,17 @@ pub(crate) fn push_exit_status(vm: &mut Vm, st: std::process::ExitStatus) -> Res
 /// `os.execute`: runs the command through `/bin/sh -c`, as C's `system` does; with no command,
 /// reports that a shell is available.
 fn execute(vm: &mut Vm, args: Args) -> Result<usize, Error> {
-    let Some(cmd) = vm.opt_str(args, 0)? else {
+    let Some(cmd) = crate::opt_cstr(vm, args, 0)? else {
         let ok = std::path::Path::new("/bin/sh").exists();
         vm.push(Value::Bool(ok))?;
         return Ok(1);
     };
     use std::os::unix::ffi::OsStrExt;
-    let cmd = std::ffi::OsStr::from_bytes(vm.str_bytes(cmd)).to_owned();
+    use std::os::unix::process::CommandExt;
+    let cmd = std::ffi::OsStr::from_bytes(&cmd).to_owned();
+    // As `system`: `/bin/sh` run as `sh`, which names itself so in its messages.
     match std::process::Command::new("/bin/sh")
+        .arg0("sh")
         .arg("-c")
         .arg(cmd)
         .status()
@@ -202,20 +197,17 @@ fn execute(vm: &mut Vm, args: Args) -> Result<usize, Error> {
 /// an environment that names it) and refuses any other, as `setlocale` does for a locale that
 /// is not installed.
 fn setlocale(vm: &mut Vm, args: Args) -> Result<usize, Error> {
-    let name = vm.opt_str(args, 0)?.map(|s| vm.str_bytes(s).to_vec());
+    let name = crate::opt_cstr(vm, args, 0)?;
     let cats = ["all", "collate", "ctype", "monetary", "numeric", "time"];
-    let cat = match vm.opt_str(args, 1)? {
+    let cat = match crate::opt_cstr(vm, args, 1)? {
         None => 0,
-        Some(s) => {
-            let b = vm.str_bytes(s).to_vec();
-            match cats.iter().position(|c| c.as_bytes() == &b[..]) {
-                Some(k) => k,
-                None => {
-                    let n = String::from_utf8_lossy(&b).into_owned();
-                    return Err(vm.arg_error(1, &format!("invalid option '{n}'")));
-                }
+        Some(b) => match cats.iter().position(|c| c.as_bytes() == &b[..]) {
+            Some(k) => k,
+            None => {
+                let n = String::from_utf8_lossy(&b).into_owned();
+                return Err(vm.arg_error(1, &format!("invalid option '{n}'")));
             }
-        }
+        },
     };
     let chosen: Option<Vec<u8>> = match name {
         None => Some(b"C".to_vec()),
@@ -336,12 +328,13 @@ fn date(vm: &mut Vm, args: Args) -> Result<usize, Error> {
     let Some((tm, zone_name)) = broken_down(t, utc) else {
         return Err(vm.error("date result cannot be represented in this installation"));
     };
-    // `strcmp` semantics: the format ends at its first NUL byte.
-    let spec = match spec.iter().position(|&b| b == 0) {
+    // PUC tests for `*t` with `strcmp` (up to the first NUL byte), but converts the whole
+    // format, NUL bytes included.
+    let c_spec = match spec.iter().position(|&b| b == 0) {
         Some(n) => &spec[..n],
         None => spec,
     };
-    if spec == b"*t" {
+    if c_spec == b"*t" {
         let tab = vm.new_table_with(0, 9)?;
         set_all_fields(vm, Value::Table(tab), &tm)?;
         vm.push(Value::Table(tab))?;

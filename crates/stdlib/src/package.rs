@@ -6,6 +6,7 @@
 //! found` lists every path PUC lists) but a found library fails with PUC's "dynamic libraries
 //! not enabled" message, and `loadlib` returns that message.
 
+use crate::c_str;
 use tape_vm::{Args, Error, TableRef, Value, Vm};
 
 const LUA_PATH_DEFAULT: &str =
@@ -128,29 +129,27 @@ fn readable(path: &[u8]) -> bool {
     std::fs::File::open(std::ffi::OsStr::from_bytes(path)).is_ok()
 }
 
-/// `package.searchpath`'s search: the first readable file, or the `no file '...'` list.
+/// `package.searchpath`'s search, as PUC's `searchpath`: the name (with `sep` replaced by
+/// `rep`) goes in place of every `?` of the whole path, which is then split at `;` into file
+/// names, empty ones included. The result is the first readable file, or the `no file '...'`
+/// list, which names every template, the empty ones too. The arguments are C strings there,
+/// so each ends at its first zero byte.
 fn search_path(name: &[u8], path: &[u8], sep: &[u8], rep: &[u8]) -> Result<Vec<u8>, Vec<u8>> {
+    let (name, path, sep, rep) = (c_str(name), c_str(path), c_str(sep), c_str(rep));
     let name: Vec<u8> = if sep.is_empty() {
         name.to_vec()
     } else {
         replace(name, sep, rep)
     };
-    let mut msg = Vec::new();
-    for template in path.split(|&b| b == b';') {
-        if template.is_empty() && !path.is_empty() {
-            continue;
+    let files = replace(path, b"?", &name);
+    for file in files.split(|&b| b == b';') {
+        if readable(file) {
+            return Ok(file.to_vec());
         }
-        let file = replace(template, b"?", &name);
-        if readable(&file) {
-            return Ok(file);
-        }
-        if !msg.is_empty() {
-            msg.extend_from_slice(b"\n\t");
-        }
-        msg.extend_from_slice(b"no file '");
-        msg.extend_from_slice(&file);
-        msg.push(b'\'');
     }
+    let mut msg = b"no file '".to_vec();
+    msg.extend_from_slice(&replace(&files, b";", b"'\n\tno file '"));
+    msg.push(b'\'');
     Err(msg)
 }
 
@@ -228,8 +227,10 @@ fn searcher_preload(vm: &mut Vm, args: Args) -> Result<usize, Error> {
     let preload = vm.raw_get(Value::Table(r), k);
     let v = vm.index(preload, Value::Str(name))?;
     if v.is_nil() {
-        let n = String::from_utf8_lossy(vm.str_bytes(name)).into_owned();
-        let m = vm.str_value(format!("no field package.preload['{n}']"))?;
+        let mut m = b"no field package.preload['".to_vec();
+        m.extend_from_slice(vm.str_bytes(name));
+        m.extend_from_slice(b"']");
+        let m = vm.str_value(&m)?;
         vm.push(m)?;
         return Ok(1);
     }
@@ -252,22 +253,19 @@ fn load_source_file(
     let (data, chunkname) = match path {
         Some(p) => {
             let shown = String::from_utf8_lossy(p).into_owned();
-            match std::fs::read(std::ffi::OsStr::from_bytes(p)) {
-                Ok(d) => (d, format!("@{shown}")),
-                Err(e) => {
-                    let verb = if e.kind() == std::io::ErrorKind::NotFound
-                        || e.kind() == std::io::ErrorKind::PermissionDenied
-                    {
-                        "open"
-                    } else {
-                        "read"
-                    };
-                    return Ok(Err(format!(
-                        "cannot {verb} {shown}: {}",
-                        crate::os::io_error_text(&e)
-                    )));
-                }
+            // PUC's `errfile`: "open" when `fopen` fails, "read" when reading does (a
+            // directory opens and then fails to read).
+            let mut d = Vec::new();
+            let r = std::fs::File::open(std::ffi::OsStr::from_bytes(p))
+                .map_err(|e| ("open", e))
+                .and_then(|mut f| f.read_to_end(&mut d).map_err(|e| ("read", e)));
+            if let Err((verb, e)) = r {
+                return Ok(Err(format!(
+                    "cannot {verb} {shown}: {}",
+                    crate::os::io_error_text(&e)
+                )));
             }
+            (d, format!("@{shown}"))
         }
         None => {
             let mut d = Vec::new();
@@ -371,22 +369,26 @@ fn searcher_lua(vm: &mut Vm, args: Args) -> Result<usize, Error> {
             Ok(2)
         }
         Err(msg) => {
-            let n = String::from_utf8_lossy(vm.str_bytes(name)).into_owned();
-            let shown = String::from_utf8_lossy(&file).into_owned();
-            Err(vm.error(&format!(
-                "error loading module '{n}' from file '{shown}':\n\t{msg}"
-            )))
+            let n = vm.str_bytes(name).to_vec();
+            Err(load_error(vm, &n, &file, msg.as_bytes()))
         }
     }
 }
 
 /// A C library was found: Tape cannot load it, with PUC's message for that case.
 fn c_found(vm: &mut Vm, name: &[u8], file: &[u8]) -> Error {
-    let n = String::from_utf8_lossy(name).into_owned();
-    let shown = String::from_utf8_lossy(file).into_owned();
-    vm.error(&format!(
-        "error loading module '{n}' from file '{shown}':\n\t{NO_DYNLIB}"
-    ))
+    load_error(vm, name, file, NO_DYNLIB.as_bytes())
+}
+
+/// PUC's `checkload` failure: `error loading module 'NAME' from file 'FILE':\n\tMSG`.
+fn load_error(vm: &mut Vm, name: &[u8], file: &[u8], msg: &[u8]) -> Error {
+    let mut m = b"error loading module '".to_vec();
+    m.extend_from_slice(name);
+    m.extend_from_slice(b"' from file '");
+    m.extend_from_slice(file);
+    m.extend_from_slice(b"':\n\t");
+    m.extend_from_slice(msg);
+    crate::error_bytes(vm, &m)
 }
 
 fn searcher_c(vm: &mut Vm, args: Args) -> Result<usize, Error> {
@@ -436,22 +438,31 @@ fn require(vm: &mut Vm, args: Args) -> Result<usize, Error> {
     if !matches!(searchers, Value::Table(_)) {
         return Err(vm.error("'package.searchers' must be a table"));
     }
-    let nm = String::from_utf8_lossy(vm.str_bytes(name)).into_owned();
-    let mut msg = format!("module '{nm}' not found:");
+    let mut msg = b"module '".to_vec();
+    msg.extend_from_slice(vm.str_bytes(name));
+    msg.extend_from_slice(b"' not found:");
     let mut i = 1;
     let (loader, data) = loop {
         let s = vm.index(searchers, Value::Int(i))?;
         if s.is_nil() {
-            return Err(vm.error(&msg));
+            return Err(crate::error_bytes(vm, &msg));
         }
         let res = vm.call(s, &[Value::Str(name)])?;
         let first = res.first().copied().unwrap_or(Value::Nil);
         if first.is_function() {
             break (first, res.get(1).copied().unwrap_or(Value::Nil));
         }
-        if let Value::Str(m) = first {
-            msg.push_str("\n\t");
-            msg.push_str(&String::from_utf8_lossy(vm.str_bytes(m)));
+        // A string (or a number, which `lua_isstring` accepts) is the searcher's message.
+        match first {
+            Value::Str(m) => {
+                msg.extend_from_slice(b"\n\t");
+                msg.extend_from_slice(vm.str_bytes(m));
+            }
+            Value::Int(_) | Value::Float(_) => {
+                msg.extend_from_slice(b"\n\t");
+                msg.extend_from_slice(&vm.basic_tostring(first));
+            }
+            _ => {}
         }
         i += 1;
     };
@@ -472,17 +483,14 @@ fn require(vm: &mut Vm, args: Args) -> Result<usize, Error> {
 }
 
 fn loadfile(vm: &mut Vm, args: Args) -> Result<usize, Error> {
-    let name = vm.opt_str(args, 0)?;
-    let mode = match vm.opt_str(args, 1)? {
-        Some(m) => vm.str_bytes(m).to_vec(),
-        None => b"bt".to_vec(),
-    };
+    // The name and the mode are C strings in PUC.
+    let path = crate::opt_cstr(vm, args, 0)?;
+    let mode = crate::opt_cstr(vm, args, 1)?.unwrap_or_else(|| b"bt".to_vec());
     let env = if args.len() > 2 {
         Some(vm.arg(args, 2))
     } else {
         None
     };
-    let path = name.map(|s| vm.str_bytes(s).to_vec());
     match load_source_file(vm, path.as_deref(), env, &mode)? {
         Ok(f) => {
             vm.push(f)?;
@@ -498,8 +506,7 @@ fn loadfile(vm: &mut Vm, args: Args) -> Result<usize, Error> {
 }
 
 fn dofile(vm: &mut Vm, args: Args) -> Result<usize, Error> {
-    let name = vm.opt_str(args, 0)?;
-    let path = name.map(|s| vm.str_bytes(s).to_vec());
+    let path = crate::opt_cstr(vm, args, 0)?;
     match load_source_file(vm, path.as_deref(), None, b"bt")? {
         Ok(f) => {
             // Run as a frame in the interpreter (so the chunk may yield), its results

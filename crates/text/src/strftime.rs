@@ -303,8 +303,9 @@ fn conversion(conv: u8, tm: &Tm, zone: &[u8], out: &mut Vec<u8>) {
                 c_year(tm.year)
             );
         }
+        // glibc derives the century and `%g` from the year as computed in a C `int`.
         b'C' => {
-            let _ = write!(out, "{}", tm.year.div_euclid(100));
+            let _ = write!(out, "{}", c_year(tm.year).div_euclid(100));
         }
         b'd' => two(out, tm.day as i64),
         b'D' | b'x' => {
@@ -322,7 +323,7 @@ fn conversion(conv: u8, tm: &Tm, zone: &[u8], out: &mut Vec<u8>) {
         b'F' => {
             let _ = write!(out, "{}-{:02}-{:02}", c_year(tm.year), tm.month, tm.day);
         }
-        b'g' => two(out, iso_week(tm).0.rem_euclid(100)),
+        b'g' => two(out, c_year(iso_week(tm).0).rem_euclid(100)),
         b'G' => {
             let _ = write!(out, "{}", c_year(iso_week(tm).0));
         }

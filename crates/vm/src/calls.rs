@@ -887,12 +887,9 @@ impl Vm {
         };
         self.set_cur_top(saved);
         match out {
-            Ok(v) => {
-                if self.frames.len() <= 1 {
-                    self.flush_output();
-                }
-                Ok(v)
-            }
+            // The output sink is not flushed here: like C's `stdout`, it keeps what its
+            // buffering holds until it is flushed or the VM closes.
+            Ok(v) => Ok(v),
             Err(mut e) => {
                 if self.frames.len() <= 1 {
                     self.last_error = e.value();
@@ -900,7 +897,6 @@ impl Vm {
                         let m = self.error_text(e.value());
                         e.set_message(m);
                     }
-                    self.flush_output();
                 }
                 Err(e)
             }

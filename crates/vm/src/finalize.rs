@@ -197,7 +197,7 @@ impl Vm {
             return;
         }
         if self.gc.warn_on {
-            self.flush_output();
+            // Standard output is not flushed first, as in PUC.
             let mut err = std::io::stderr().lock();
             if !self.gc.warn_cont {
                 let _ = err.write_all(b"Lua warning: ");

@@ -5,6 +5,7 @@
 //! Invariant: `rpos <= rbuf.len()`; at most one of `rbuf[rpos..]` (unread input) and `wbuf`
 //! (unwritten output) is non-empty, because switching direction drains the other buffer.
 
+use super::cbuf::{buffering_of, BufMode, CBuf};
 use std::io::{Read, Seek, SeekFrom, Write};
 use std::os::fd::AsFd;
 
@@ -26,20 +27,12 @@ pub(crate) enum Target {
     Pipe(std::process::Child),
 }
 
-/// Buffering mode set by `setvbuf`.
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub(crate) enum BufMode {
-    No,
-    Full,
-    Line,
-}
-
 pub(crate) struct Stream {
     pub(crate) target: Target,
     rbuf: Vec<u8>,
     rpos: usize,
-    wbuf: Vec<u8>,
-    pub(crate) mode: BufMode,
+    /// Output not yet handed to the OS, buffered as C's stdio does.
+    pub(crate) wbuf: CBuf,
     /// False for a file opened for reading only: writes then fail at once, as C's `fwrite` does.
     pub(crate) writable: bool,
 }
@@ -48,12 +41,22 @@ const CHUNK: usize = 16 * 1024;
 
 impl Stream {
     pub(crate) fn new(target: Target) -> Stream {
+        let (mode, size) = match &target {
+            Target::File(f) => buffering_of(f.as_fd()),
+            Target::Pipe(c) => match c.stdin.as_ref() {
+                Some(i) => buffering_of(i.as_fd()),
+                None => (BufMode::Full, 8192),
+            },
+            // Standard error is unbuffered, as in C.
+            Target::Stderr => (BufMode::No, buffering_of(std::io::stderr().as_fd()).1),
+            // Standard output is buffered by the VM's sink (`StdoutSink`), stdin never written.
+            Target::Stdin | Target::Stdout => (BufMode::Full, 8192),
+        };
         Stream {
             target,
             rbuf: Vec::new(),
             rpos: 0,
-            wbuf: Vec::new(),
-            mode: BufMode::Full,
+            wbuf: CBuf::new(mode, size),
             writable: true,
         }
     }
@@ -61,9 +64,11 @@ impl Stream {
     /// Starts `/bin/sh -c cmd` with a pipe from its standard output (`reading`) or to its
     /// standard input.
     pub(crate) fn popen(cmd: &std::ffi::OsStr, reading: bool) -> std::io::Result<Stream> {
+        use std::os::unix::process::CommandExt;
         use std::process::{Command, Stdio};
+        // As `popen`: `/bin/sh` run as `sh`, which names itself so in its messages.
         let mut c = Command::new("/bin/sh");
-        c.arg("-c").arg(cmd);
+        c.arg0("sh").arg("-c").arg(cmd);
         if reading {
             c.stdout(Stdio::piped());
         } else {
@@ -109,6 +114,7 @@ impl Stream {
             return Ok(true);
         }
         self.flush_writes()?;
+        self.wbuf.stop_putting();
         self.rbuf.resize(CHUNK, 0);
         self.rpos = 0;
         let n = loop {
@@ -191,44 +197,47 @@ impl Stream {
         Ok(())
     }
 
-    /// Buffers `data` for writing (standard output is handled by the caller).
+    /// Writes `data` through the stream's buffer, as one `fwrite` (standard output is handled
+    /// by the caller).
     pub(crate) fn write(&mut self, data: &[u8]) -> std::io::Result<()> {
         if !self.writable {
             return Err(std::io::Error::from_raw_os_error(9));
         }
         self.drop_reads()?;
-        match &mut self.target {
-            Target::Stderr => std::io::stderr().write_all(data),
-            Target::File(_) | Target::Pipe(_) => {
-                self.wbuf.extend_from_slice(data);
-                let flush_now = match self.mode {
-                    BufMode::No => true,
-                    BufMode::Line => data.contains(&b'\n'),
-                    BufMode::Full => self.wbuf.len() >= CHUNK,
-                };
-                if flush_now {
-                    self.flush_writes()?;
-                }
-                Ok(())
-            }
+        let Stream { target, wbuf, .. } = self;
+        match target {
+            Target::Stderr => wbuf.write(&mut std::io::stderr(), data),
+            Target::File(f) => wbuf.write(f, data),
+            Target::Pipe(c) => match c.stdin.as_mut() {
+                Some(i) => wbuf.write(i, data),
+                None => Err(std::io::Error::from_raw_os_error(9)),
+            },
             Target::Stdin | Target::Stdout => Err(std::io::Error::from_raw_os_error(9)),
         }
     }
 
+    /// Runs `f` on the buffer with the stream's OS side (`fflush`, `setvbuf`).
+    pub(crate) fn with_buffer(
+        &mut self,
+        f: impl FnOnce(&mut CBuf, &mut dyn Write) -> std::io::Result<()>,
+    ) -> std::io::Result<()> {
+        let Stream { target, wbuf, .. } = self;
+        match target {
+            Target::Stderr => f(wbuf, &mut std::io::stderr()),
+            Target::File(file) => f(wbuf, file),
+            Target::Pipe(c) => match c.stdin.as_mut() {
+                Some(i) => f(wbuf, i),
+                None => f(wbuf, &mut std::io::sink()),
+            },
+            Target::Stdin | Target::Stdout => f(wbuf, &mut std::io::sink()),
+        }
+    }
+
     pub(crate) fn flush_writes(&mut self) -> std::io::Result<()> {
-        if self.wbuf.is_empty() {
+        if self.wbuf.pending() == 0 {
             return Ok(());
         }
-        let r = match &mut self.target {
-            Target::File(f) => f.write_all(&self.wbuf),
-            Target::Pipe(c) => match c.stdin.as_mut() {
-                Some(i) => i.write_all(&self.wbuf),
-                None => Err(std::io::Error::from_raw_os_error(9)),
-            },
-            _ => Ok(()),
-        };
-        self.wbuf.clear();
-        r
+        self.with_buffer(|b, w| b.flush(w))
     }
 
     /// Gives unread input back to the OS position (before writing or seeking).
@@ -244,11 +253,10 @@ impl Stream {
         Ok(())
     }
 
+    /// Seeks; a failed seek leaves the position (and the unread input) as it was.
     pub(crate) fn seek(&mut self, pos: SeekFrom) -> std::io::Result<u64> {
         self.flush_writes()?;
         let unread = (self.rbuf.len() - self.rpos) as i64;
-        self.rbuf.clear();
-        self.rpos = 0;
         let pos = match pos {
             SeekFrom::Current(o) => match o.checked_sub(unread) {
                 Some(o) => SeekFrom::Current(o),
@@ -256,6 +264,15 @@ impl Stream {
             },
             p => p,
         };
+        let r = self.seek_target(pos);
+        if r.is_ok() {
+            self.rbuf.clear();
+            self.rpos = 0;
+        }
+        r
+    }
+
+    fn seek_target(&mut self, pos: SeekFrom) -> std::io::Result<u64> {
         match &mut self.target {
             Target::File(f) => f.seek(pos),
             Target::Pipe(_) => Err(std::io::Error::from_raw_os_error(29)),
@@ -266,5 +283,13 @@ impl Stream {
             Target::Stdout => std_file(std::io::stdout().as_fd())?.seek(pos),
             Target::Stderr => std_file(std::io::stderr().as_fd())?.seek(pos),
         }
+    }
+}
+
+impl Drop for Stream {
+    /// A stream still open when its VM goes away is flushed, as C's `exit` flushes every
+    /// `FILE` (files are normally closed by their finalizers first).
+    fn drop(&mut self) {
+        let _ = self.flush_writes();
     }
 }

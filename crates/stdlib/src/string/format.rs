@@ -1,5 +1,6 @@
 //! `string.format` (manual §6.4): walks the format string, checks each argument as its
-//! conversion demands (with PUC's argument errors, which come before flag errors) and hands the
+//! conversion demands (with PUC's argument errors, which come before flag errors except for
+//! `%c` and `%a`) and hands the
 //! value to `tape_text::fmt` for the C-`printf` rendering. `%s` uses `__tostring`/`__name`
 //! (`luaL_tolstring`), `%q` writes a literal Lua can read back.
 
@@ -71,11 +72,25 @@ fn format_one(
     out: &mut Vec<u8>,
 ) -> Result<Result<(), FmtError>, Error> {
     Ok(match spec.conv {
-        b'c' | b'd' | b'i' | b'u' | b'o' | b'x' | b'X' => {
+        // PUC checks the flags of `%c` and `%a` before converting the argument, and those of
+        // the other numeric conversions after.
+        b'c' | b'a' | b'A' => {
+            if let Err(e) = spec.check() {
+                return Ok(Err(e));
+            }
+            if spec.conv == b'c' {
+                let n = vm.check_int(args, arg)?;
+                fmt::format_int(spec, n, out)
+            } else {
+                let x = vm.check_float(args, arg)?;
+                fmt::format_float(spec, x, out)
+            }
+        }
+        b'd' | b'i' | b'u' | b'o' | b'x' | b'X' => {
             let n = vm.check_int(args, arg)?;
             fmt::format_int(spec, n, out)
         }
-        b'a' | b'A' | b'e' | b'E' | b'f' | b'F' | b'g' | b'G' => {
+        b'e' | b'E' | b'f' | b'F' | b'g' | b'G' => {
             let x = vm.check_float(args, arg)?;
             fmt::format_float(spec, x, out)
         }

@@ -244,7 +244,9 @@ fn byte(vm: &mut Vm, args: Args) -> Result<usize, Error> {
     let i = vm.opt_int(args, 1, 1)?;
     let l = vm.str_bytes(s).len();
     let start = posrelat_start(i, l);
-    let j = vm.opt_int(args, 2, start as i64)?;
+    // The end defaults to the original `i`, not the normalised start (PUC's `getendpos`), so
+    // an `i` before the start of the string selects nothing.
+    let j = vm.opt_int(args, 2, i)?;
     let end = posrelat_end(j, l);
     if start > end {
         return Ok(0);
