@@ -705,8 +705,10 @@ impl FuncState {
                 self.exp2nextreg(e2)?;
                 self.code_concat(e1, e2, line)?;
             }
-            BinOp::Eq | BinOp::Ne => self.code_eq(op == BinOp::Eq, e1, e2, line)?,
-            BinOp::Lt | BinOp::Le => self.code_order(op, e1, e2, line)?,
+            // PUC 5.4.4 leaves a comparison on the line of the second operand's last token
+            // (it fixes only arithmetic, concatenation and unary operators to their line).
+            BinOp::Eq | BinOp::Ne => self.code_eq(op == BinOp::Eq, e1, e2, self.line)?,
+            BinOp::Lt | BinOp::Le => self.code_order(op, e1, e2, self.line)?,
             BinOp::Gt | BinOp::Ge => {
                 // a > b  is  b < a; a >= b  is  b <= a (operands are already evaluated).
                 let op2 = if op == BinOp::Gt {
@@ -715,7 +717,7 @@ impl FuncState {
                     BinOp::Le
                 };
                 std::mem::swap(e1, e2);
-                self.code_order(op2, e1, e2, line)?;
+                self.code_order(op2, e1, e2, self.line)?;
             }
             _ => self.code_arith(op, e1, e2, line)?,
         }
@@ -738,10 +740,10 @@ impl FuncState {
                 && matches!(e2.k, Kind::NonReloc(r) if r == a)
             {
                 self.free_exp(e2);
+                // The merged instruction keeps its line, that of the last `..` (as PUC).
                 if let Some(last) = self.code.last_mut() {
                     *last = Instr::Concat { a: r1, n: n + 1 };
                 }
-                self.fix_line(line);
                 self.ensure_concat_scratch(r1, n as u32 + 1)?;
                 return Ok(());
             }
