@@ -29,6 +29,8 @@ events("generic-for-empty", "for k in\n next, {1, 2}\n do end\n")
 -- Operands and operators split over lines.
 events("arith", "local a, b = 1, 2\nlocal c = a\n+\nb\n*\na\n")
 events("compare-value", "local a, b = 1, 2\nlocal c = a\n<\nb\n, a\n==\nb\n")
+-- A constant that is no immediate operand is loaded on the comparison's line.
+events("compare-const", "local x, d = 5, nil\nlocal c = 1000\n<\nx\nlocal e = 2^63\n>\n(d or 1)\nassert(e and not c)\n")
 events("concat", "local a = 'x'\nlocal b = a ..\n 'y' ..\n a\n .. 'z'\n")
 events("unary", "local a = 1\nlocal b = -\n a\nlocal c = not\n a\nlocal d = #\n 'x'\n")
 events("and-or", "local a = nil\nlocal b = a and\n 1 or\n 2\nlocal c = (a\n or\n b)\n")

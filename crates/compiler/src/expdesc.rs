@@ -103,6 +103,17 @@ impl ExpDesc {
         }
     }
 
+    /// PUC's `isSCnumber`: an integer numeral, or a float one with an integral value, in the
+    /// range of PUC's signed immediate operands (-127..=128).
+    fn is_sc_number(&self) -> bool {
+        let i = match self.numeral() {
+            Some(fold::Num::Int(i)) => i,
+            Some(fold::Num::Flt(f)) if f.floor() == f && f.abs() <= 128.0 => f as i64,
+            _ => return false,
+        };
+        (-127..=128).contains(&i)
+    }
+
     /// Whether the expression is a constant (no side effects, no register).
     pub fn is_const(&self) -> bool {
         !self.has_jumps()
@@ -656,6 +667,13 @@ impl FuncState {
             BinOp::Concat => self.exp2nextreg(v)?,
             BinOp::Eq | BinOp::Ne => {
                 if !v.is_const() {
+                    self.exp2anyreg(v)?;
+                }
+            }
+            // As PUC, only a numeral that fits an immediate operand waits for the other
+            // operand; any other constant is loaded now, on the operator's line.
+            BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => {
+                if !v.is_sc_number() {
                     self.exp2anyreg(v)?;
                 }
             }
