@@ -103,6 +103,17 @@ impl ExpDesc {
         }
     }
 
+    /// PUC's `isSCnumber`: an integer numeral, or a float one with an integral value, in the
+    /// range of PUC's signed immediate operands (-127..=128).
+    fn is_sc_number(&self) -> bool {
+        let i = match self.numeral() {
+            Some(fold::Num::Int(i)) => i,
+            Some(fold::Num::Flt(f)) if f.floor() == f && f.abs() <= 128.0 => f as i64,
+            _ => return false,
+        };
+        (-127..=128).contains(&i)
+    }
+
     /// Whether the expression is a constant (no side effects, no register).
     pub fn is_const(&self) -> bool {
         !self.has_jumps()
@@ -659,6 +670,13 @@ impl FuncState {
                     self.exp2anyreg(v)?;
                 }
             }
+            // As PUC, only a numeral that fits an immediate operand waits for the other
+            // operand; any other constant is loaded now, on the operator's line.
+            BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => {
+                if !v.is_sc_number() {
+                    self.exp2anyreg(v)?;
+                }
+            }
             _ => {
                 if v.numeral().is_none() {
                     self.exp2anyreg(v)?;
@@ -705,8 +723,10 @@ impl FuncState {
                 self.exp2nextreg(e2)?;
                 self.code_concat(e1, e2, line)?;
             }
-            BinOp::Eq | BinOp::Ne => self.code_eq(op == BinOp::Eq, e1, e2, line)?,
-            BinOp::Lt | BinOp::Le => self.code_order(op, e1, e2, line)?,
+            // PUC 5.4.4 leaves a comparison on the line of the second operand's last token
+            // (it fixes only arithmetic, concatenation and unary operators to their line).
+            BinOp::Eq | BinOp::Ne => self.code_eq(op == BinOp::Eq, e1, e2, self.line)?,
+            BinOp::Lt | BinOp::Le => self.code_order(op, e1, e2, self.line)?,
             BinOp::Gt | BinOp::Ge => {
                 // a > b  is  b < a; a >= b  is  b <= a (operands are already evaluated).
                 let op2 = if op == BinOp::Gt {
@@ -715,7 +735,7 @@ impl FuncState {
                     BinOp::Le
                 };
                 std::mem::swap(e1, e2);
-                self.code_order(op2, e1, e2, line)?;
+                self.code_order(op2, e1, e2, self.line)?;
             }
             _ => self.code_arith(op, e1, e2, line)?,
         }
@@ -738,10 +758,10 @@ impl FuncState {
                 && matches!(e2.k, Kind::NonReloc(r) if r == a)
             {
                 self.free_exp(e2);
+                // The merged instruction keeps its line, that of the last `..` (as PUC).
                 if let Some(last) = self.code.last_mut() {
                     *last = Instr::Concat { a: r1, n: n + 1 };
                 }
-                self.fix_line(line);
                 self.ensure_concat_scratch(r1, n as u32 + 1)?;
                 return Ok(());
             }

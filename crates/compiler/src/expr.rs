@@ -102,15 +102,22 @@ impl Compiler {
     }
 
     /// Compiles an expression, leaving it undischarged.
+    ///
+    /// Lines: `fs.line` follows PUC's `lastline`, the line of the last token its one-pass
+    /// parser has read, which is what PUC gives each instruction it emits (unless it fixes
+    /// the line of an operator or a call to the operator's or call's line). On entry it is
+    /// the line of the token before the expression; on return, `e.end_line`. Code that a
+    /// context emits for the expression afterwards sets the line of the tokens PUC reads
+    /// first (a `,`, a `)`, `then`: see `Expr::done_line`, `Block::open_line`).
     pub(crate) fn expr(&mut self, e: &Expr) -> Result<ExpDesc, CompileError> {
         self.enter_level(e.line)?;
         let r = self.expr_inner(e);
         self.depth -= 1;
+        self.fs().line = e.end_line;
         r
     }
 
     fn expr_inner(&mut self, e: &Expr) -> Result<ExpDesc, CompileError> {
-        self.fs().line = e.line;
         let d = match &e.kind {
             ExprKind::Nil => ExpDesc::new(Kind::Nil),
             ExprKind::True => ExpDesc::new(Kind::True),
@@ -123,6 +130,7 @@ impl Compiler {
             }
             ExprKind::Vararg => {
                 let fs = self.fs();
+                fs.line = e.line;
                 if !fs.is_vararg {
                     return Err(fs.error(
                         e.line,
@@ -132,12 +140,17 @@ impl Compiler {
                 ExpDesc::new(Kind::Vararg(fs.emit(Instr::VarArg { a: 0, c: 0 })))
             }
             ExprKind::Function(body) => self.body(body)?,
-            ExprKind::Table(fields) => self.constructor(fields, e.line)?,
-            ExprKind::Name(n) => self.single_var(n)?.0,
+            ExprKind::Table(fields) => self.constructor(fields, e.line, e.end_line)?,
+            ExprKind::Name(n) => {
+                self.fs().line = e.end_line;
+                self.single_var(n)?.0
+            }
             ExprKind::Index(..) | ExprKind::Call(..) | ExprKind::MethodCall(..) => self.chain(e)?,
             ExprKind::Paren(inner) => {
                 let mut v = self.expr(inner)?;
-                self.fs().discharge_vars(&mut v);
+                let fs = self.fs();
+                fs.line = e.end_line;
+                fs.discharge_vars(&mut v);
                 v
             }
             ExprKind::Binary(op, l, r) if op.is_right_assoc() => {
@@ -168,6 +181,7 @@ impl Compiler {
         let mut v = self.expr(e)?;
         for link in links.iter().rev() {
             v = self.chain_link(link, v)?;
+            self.fs().line = link.end_line;
         }
         Ok(v)
     }
@@ -181,6 +195,7 @@ impl Compiler {
                 let mut k = self.expr(key)?;
                 let fs = self.fs();
                 fs.exp2val(&mut k)?;
+                fs.line = e.end_line;
                 fs.indexed(&mut v, &mut k)?;
                 v
             }
@@ -188,12 +203,16 @@ impl Compiler {
                 self.fs().exp2nextreg(&mut v)?;
                 self.func_args(v, args, e.line)?
             }
-            ExprKind::MethodCall(_, name, args) => {
-                self.fs().self_op(&mut v, name.as_bytes())?;
+            ExprKind::MethodCall(_, name, name_line, args) => {
+                let fs = self.fs();
+                fs.line = *name_line;
+                fs.self_op(&mut v, name.as_bytes())?;
                 self.func_args(v, args, e.line)?
             }
             ExprKind::Binary(op, _, r) => {
-                self.fs().infix(*op, &mut v)?;
+                let fs = self.fs();
+                fs.line = e.line;
+                fs.infix(*op, &mut v)?;
                 let mut v2 = self.expr(r)?;
                 self.fs().posfix(*op, &mut v, &mut v2, e.line)?;
                 v
@@ -210,9 +229,13 @@ impl Compiler {
         };
         for e in init {
             let mut v = self.expr(e)?;
-            self.fs().exp2nextreg(&mut v)?;
+            let fs = self.fs();
+            fs.line = e.done_line;
+            fs.exp2nextreg(&mut v)?;
         }
-        Ok((self.expr(last)?, exprs.len()))
+        let v = self.expr(last)?;
+        self.fs().line = last.done_line;
+        Ok((v, exprs.len()))
     }
 
     /// Arguments and the call itself; `f` is in its register (the call's base).
@@ -232,8 +255,8 @@ impl Compiler {
             }
             (fs.free_reg - base as u32) as u8
         };
-        fs.line = line;
         let pc = fs.emit(Instr::Call { a: base, b, c: 2 });
+        fs.fix_line(line);
         fs.free_reg = base as u32 + 1;
         Ok(ExpDesc::new(Kind::Call(pc)))
     }
@@ -267,8 +290,13 @@ impl Compiler {
         Ok(e)
     }
 
-    /// `{ fields }`
-    fn constructor(&mut self, fields: &[Field], line: u32) -> Result<ExpDesc, CompileError> {
+    /// `{ fields }`; `line` is the line of the token before `{`, `end_line` that of `}`.
+    fn constructor(
+        &mut self,
+        fields: &[Field],
+        line: u32,
+        end_line: u32,
+    ) -> Result<ExpDesc, CompileError> {
         let fs = self.fs();
         fs.line = line;
         let pc = fs.emit(Instr::NewTable {
@@ -276,8 +304,11 @@ impl Compiler {
             nhash: 0,
             narr: 0,
         });
-        if fields.is_empty() {
-            // As for CLOSURE: NEWTABLE never targets a register below a live temporary.
+        // NEWTABLE never targets a register below a live temporary (the collector may run at
+        // it and keeps only the registers below its target, see `gc.rs`), so `{}` goes to the
+        // next free register, as in PUC. Spread over lines it takes the general path below,
+        // which puts it there too, with the line events of PUC's later `MOVE`.
+        if fields.is_empty() && line == end_line {
             let mut e = ExpDesc::new(Kind::Reloc(pc));
             fs.exp2nextreg(&mut e)?;
             return Ok(e);
@@ -310,6 +341,7 @@ impl Compiler {
             match field {
                 Field::Positional(e) => {
                     pending = self.expr(e)?;
+                    self.fs().line = e.done_line;
                     tostore += 1;
                 }
                 Field::Named(name, val) => {
@@ -331,6 +363,7 @@ impl Compiler {
                     let mut key = self.expr(k)?;
                     let fs = self.fs();
                     fs.exp2val(&mut key)?;
+                    fs.line = k.done_line;
                     let mut tab = t;
                     fs.indexed(&mut tab, &mut key)?;
                     let mut v = self.expr(val)?;
@@ -341,6 +374,7 @@ impl Compiler {
             }
         }
         let fs = self.fs();
+        fs.line = end_line;
         if tostore > 0 {
             if pending.is_multret() {
                 fs.set_returns(&mut pending, -1)?;

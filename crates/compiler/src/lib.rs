@@ -67,14 +67,16 @@ impl Compiler {
         Ok(())
     }
 
-    /// Finishes the innermost function: final return, outermost block, proto.
+    /// Finishes the innermost function: final return, outermost block, proto. `body_end` is
+    /// the line of the token closing the body (for goto errors); `ret_line` that of the final
+    /// return: PUC's parser has read `end` (or, for a main chunk, the last token) then.
     pub(crate) fn close_func(
         &mut self,
         body_end: u32,
-        last_line: u32,
+        ret_line: u32,
     ) -> Result<Arc<Proto>, CompileError> {
         let fs = self.fs();
-        fs.line = last_line.max(body_end);
+        fs.line = ret_line;
         fs.emit(Instr::Return0 {});
         self.leave_block(body_end)?;
         let fs = self
@@ -109,7 +111,7 @@ pub fn compile(chunk: &FuncBody, chunkname: &str) -> Result<Arc<Proto>, CompileE
     };
     c.enter_block(false);
     c.stat_list(&chunk.body, false)?;
-    let proto = c.close_func(chunk.body.end_line, chunk.body.end_line)?;
+    let proto = c.close_func(chunk.body.end_line, chunk.body.last_line)?;
     #[cfg(debug_assertions)]
     if let Err(e) = tape_bytecode::verify::verify(&proto) {
         panic!("compiler produced invalid bytecode: {}", e);

@@ -132,6 +132,7 @@ impl Compiler {
     fn block(&mut self, b: &Block) -> Result<(), CompileError> {
         self.enter_block(false);
         self.stat_list(b, false)?;
+        self.fs().line = b.last_line;
         self.leave_block(b.end_line)
     }
 
@@ -158,6 +159,7 @@ impl Compiler {
                     Some(s) => s.line,
                     None => b.ret.as_ref().map(|r| r.1).unwrap_or(b.end_line),
                 };
+                self.fs().line = s.end_line;
                 self.label_stat(name, s.line, last, err_line)?;
             } else {
                 self.stat(s)?;
@@ -178,8 +180,8 @@ impl Compiler {
         self.enter_level(s.line)?;
         self.fs().line = s.line;
         let r = match &s.kind {
-            StatKind::Local { names, exprs } => self.local_stat(names, exprs, s.line),
-            StatKind::Assign { targets, exprs } => self.assign_stat(targets, exprs, s.line),
+            StatKind::Local { names, exprs } => self.local_stat(names, exprs, s.line, s.end_line),
+            StatKind::Assign { targets, exprs } => self.assign_stat(targets, exprs),
             StatKind::Call(e) => self.call_stat(e),
             StatKind::Do(b) => self.block(b),
             StatKind::While { cond, body } => self.while_stat(cond, body),
@@ -192,11 +194,23 @@ impl Compiler {
                 step,
                 body,
             } => self.numfor_stat(var, start, limit, step.as_ref(), body, s.line),
-            StatKind::GenFor { names, exprs, body } => self.genfor_stat(names, exprs, body, s.line),
+            StatKind::GenFor {
+                names,
+                exprs,
+                body,
+                iter_line,
+            } => self.genfor_stat(names, exprs, body, *iter_line),
             StatKind::Function { name, func } => self.func_stat(name, func, s.line),
             StatKind::LocalFunction { name, func } => self.local_func(name, func),
-            StatKind::Goto(name) => self.goto_stat(name, s.line),
-            StatKind::Label(name) => self.label_stat(name, s.line, false, s.line),
+            StatKind::Goto(name) => {
+                // PUC emits the jump once it has read the label's name.
+                self.fs().line = s.end_line;
+                self.goto_stat(name, s.line)
+            }
+            StatKind::Label(name) => {
+                self.fs().line = s.end_line;
+                self.label_stat(name, s.line, false, s.line)
+            }
             StatKind::Break => {
                 let pc = self.fs().jump();
                 self.new_goto(BREAK, s.line, pc);
@@ -247,6 +261,7 @@ impl Compiler {
         names: &[(String, Attrib)],
         exprs: &[Expr],
         line: u32,
+        end_line: u32,
     ) -> Result<(), CompileError> {
         let mut to_close = None;
         let mut last_vidx = 0;
@@ -270,6 +285,7 @@ impl Compiler {
         let (mut e, nexps) = self.explist(exprs)?;
         let nvars = names.len();
         let fs = self.fs();
+        fs.line = end_line;
         let ctc = if nvars == nexps && fs.actvars[last_vidx].kind == VarKind::Const && e.is_const()
         {
             match e.k {
@@ -347,16 +363,11 @@ impl Compiler {
     }
 
     /// `t1, t2, ... = e1, e2, ...`
-    fn assign_stat(
-        &mut self,
-        targets: &[Expr],
-        exprs: &[Expr],
-        line: u32,
-    ) -> Result<(), CompileError> {
+    fn assign_stat(&mut self, targets: &[Expr], exprs: &[Expr]) -> Result<(), CompileError> {
         let mut vars: Vec<ExpDesc> = Vec::with_capacity(targets.len());
         for t in targets {
             let v = self.target(t)?;
-            self.fs().line = line;
+            self.fs().line = t.end_line;
             if matches!(v.k, Kind::Local(_) | Kind::Upval(_)) {
                 self.check_conflict(&mut vars, &v)?;
             }
@@ -365,7 +376,6 @@ impl Compiler {
         let (mut e, nexps) = self.explist(exprs)?;
         let nvars = vars.len();
         let fs = self.fs();
-        fs.line = line;
         let mut rest = nvars;
         if nexps == nvars {
             fs.set_one_ret(&mut e);
@@ -436,6 +446,7 @@ impl Compiler {
 
     /// `return explist`
     fn ret_stat(&mut self, exprs: &[Expr], line: u32) -> Result<(), CompileError> {
+        self.fs().line = line;
         let first = self.fs().nvarstack() as u8;
         let (mut e, n) = self.explist(exprs)?;
         let fs = self.fs();
@@ -460,7 +471,6 @@ impl Compiler {
                 b: (n + 1) as u8,
             }
         };
-        fs.line = line;
         fs.emit(instr);
         Ok(())
     }
@@ -481,9 +491,9 @@ impl Compiler {
         self.enter_block(true);
         self.block(body)?;
         let fs = self.fs();
-        fs.line = body.end_line;
         let j = fs.jump();
         fs.patch_list(j, init);
+        fs.line = body.end_line;
         self.leave_block(body.end_line)?;
         self.fs().patch_to_here(exit);
         Ok(())
@@ -541,20 +551,25 @@ impl Compiler {
         more: bool,
     ) -> Result<(), CompileError> {
         let mut v = self.expr(cond)?;
+        self.fs().line = b.open_line;
         let jf;
         let mut skip = 0;
         // `if c then break` / `if c then goto forward`: the condition's true exits are the
-        // jump itself (a backward goto may need a Close first, so it is not fused).
+        // jump itself (a backward goto may need a Close first, so it is not fused). PUC fuses
+        // only `break`; a goto is fused only when on the line of `then`, where its own jump
+        // would fire no line event of its own.
         let fused = match b.stats.first() {
             Some(Stat {
                 kind: StatKind::Break,
                 line,
+                ..
             }) => Some((BREAK, *line)),
             Some(Stat {
                 kind: StatKind::Goto(name),
                 line,
+                end_line,
             }) => {
-                if self.fs().labels.iter().any(|l| l.name == *name) {
+                if *end_line != b.open_line || self.fs().labels.iter().any(|l| l.name == *name) {
                     None
                 } else {
                     Some((name.as_str(), *line))
@@ -566,6 +581,7 @@ impl Compiler {
             self.fs().go_if_false(&mut v)?;
             self.enter_block(false);
             self.new_goto(name, line, v.t);
+            self.fs().line = line;
             if b.stats.len() == 1 && b.ret.is_none() {
                 return self.leave_block(b.end_line);
             }
@@ -577,6 +593,7 @@ impl Compiler {
             jf = v.f;
         }
         self.stat_list_from(b, skip, false)?;
+        self.fs().line = b.last_line;
         self.leave_block(b.end_line)?;
         let fs = self.fs();
         if more {
@@ -618,6 +635,7 @@ impl Compiler {
         }
         self.fs().adjust_localvars(3);
         self.for_body(base, line, 1, false, body)?;
+        self.fs().line = body.end_line;
         self.leave_block(body.end_line)
     }
 
@@ -636,7 +654,6 @@ impl Compiler {
         for n in names {
             self.fs().new_localvar(n, VarKind::Regular)?;
         }
-        self.fs().line = line;
         let (mut e, n) = self.explist(exprs)?;
         self.adjust_assign(4, n, &mut e)?;
         let fs = self.fs();
@@ -644,6 +661,7 @@ impl Compiler {
         fs.mark_to_be_closed();
         fs.check_stack(3)?;
         self.for_body(base, line, names.len(), true, body)?;
+        self.fs().line = body.end_line;
         self.leave_block(body.end_line)
     }
 
@@ -656,7 +674,7 @@ impl Compiler {
         body: &Block,
     ) -> Result<(), CompileError> {
         let fs = self.fs();
-        fs.line = line;
+        fs.line = body.open_line;
         let prep = if generic {
             fs.emit(Instr::TForPrep { a: base, j: 0 })
         } else {
@@ -670,7 +688,6 @@ impl Compiler {
         self.leave_block(body.end_line)?;
         let fs = self.fs();
         let label = fs.get_label();
-        fs.line = line;
         if generic {
             fs.code[prep] = Instr::TForPrep {
                 a: base,
@@ -680,11 +697,13 @@ impl Compiler {
                 a: base,
                 c: nvars as u8,
             });
+            fs.fix_line(line);
             let endfor = fs.pc();
             fs.emit(Instr::TForLoop {
                 a: base,
                 j: (prep as i32 + 1) - (endfor as i32 + 1),
             });
+            fs.fix_line(line);
         } else {
             fs.code[prep] = Instr::ForPrep {
                 a: base,
@@ -695,6 +714,7 @@ impl Compiler {
                 a: base,
                 j: (prep as i32 + 1) - (endfor as i32 + 1),
             });
+            fs.fix_line(line);
         }
         Ok(())
     }
@@ -708,9 +728,10 @@ impl Compiler {
     ) -> Result<(), CompileError> {
         let (mut v, mut readonly) = self.single_var(&name.base)?;
         let fields = name.path.iter().chain(name.method.iter());
-        for f in fields {
+        for (f, &fline) in fields.zip(&name.lines) {
             readonly = false;
             let fs = self.fs();
+            fs.line = fline;
             fs.exp2anyregup(&mut v)?;
             let k = fs.str_k(f.as_bytes());
             let mut key = ExpDesc::new(Kind::KStr(k));

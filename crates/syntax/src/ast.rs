@@ -45,6 +45,12 @@ pub struct Block {
     /// The line of the token that closes the block (`end`, `until`, `else`, `elseif`, or the
     /// last line of the chunk). PUC reports unresolved `goto`/`break` at this line.
     pub end_line: u32,
+    /// The line of the token before the block (`then`, `do`, `else`, `repeat`, the `)` of a
+    /// parameter list): where PUC's parser is when it emits code that opens the block.
+    pub open_line: u32,
+    /// The line of the block's last token (`open_line` if the block is empty): where PUC's
+    /// parser is when it emits code that closes the block (a loop's jump back, a `CLOSE`).
+    pub last_line: u32,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -59,7 +65,10 @@ pub enum Attrib {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Stat {
+    /// The line of the statement's first token.
     pub line: u32,
+    /// The line of the statement's last token.
+    pub end_line: u32,
     pub kind: StatKind,
 }
 
@@ -101,6 +110,8 @@ pub enum StatKind {
         names: Vec<Name>,
         exprs: Vec<Expr>,
         body: Block,
+        /// The line of the token after `in`, which PUC gives the call of the iterator.
+        iter_line: u32,
     },
     /// `function a.b.c:m(params) body end`
     Function { name: FuncName, func: Box<FuncBody> },
@@ -120,13 +131,25 @@ pub struct FuncName {
     pub base: Name,
     pub path: Vec<Name>,
     pub method: Option<Name>,
+    /// The line of each name but the last (the base, then the path): PUC looks each prefix
+    /// up when it reads the `.` or `:` after it.
+    pub lines: Vec<u32>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Expr {
     /// For binary and unary operators, the operator's line; for calls, the line where the
-    /// called prefix expression starts (as PUC does); otherwise the line of its first token.
+    /// called prefix expression starts (as PUC does); for `...` and table constructors, the
+    /// line of the token before them (PUC emits their instruction before reading them);
+    /// otherwise the line of its first token.
     pub line: u32,
+    /// The line of the expression's last token.
+    pub end_line: u32,
+    /// Where PUC's parser is when the context completes the expression (puts it in its
+    /// register): for an item of a list, the line of the `,` after it, and for the last
+    /// argument of a call or the last field of a constructor, the line of the closing
+    /// `)` or `}` (PUC reads that token first); otherwise `end_line`.
+    pub done_line: u32,
     pub kind: ExprKind,
 }
 
@@ -137,7 +160,7 @@ impl Expr {
     pub fn chain_child(&self) -> Option<&Expr> {
         match &self.kind {
             ExprKind::Binary(op, l, _) if !op.is_right_assoc() => Some(l),
-            ExprKind::Index(o, _) | ExprKind::Call(o, _) | ExprKind::MethodCall(o, _, _) => Some(o),
+            ExprKind::Index(o, _) | ExprKind::Call(o, _) | ExprKind::MethodCall(o, ..) => Some(o),
             _ => None,
         }
     }
@@ -146,7 +169,7 @@ impl Expr {
     fn chain_child_mut(&mut self) -> Option<&mut Expr> {
         match &mut self.kind {
             ExprKind::Binary(op, l, _) if !op.is_right_assoc() => Some(l),
-            ExprKind::Index(o, _) | ExprKind::Call(o, _) | ExprKind::MethodCall(o, _, _) => Some(o),
+            ExprKind::Index(o, _) | ExprKind::Call(o, _) | ExprKind::MethodCall(o, ..) => Some(o),
             _ => None,
         }
     }
@@ -163,6 +186,8 @@ impl Drop for Expr {
         loop {
             let mut link = Expr {
                 line: 0,
+                end_line: 0,
+                done_line: 0,
                 kind: std::mem::replace(&mut kind, ExprKind::Nil),
             };
             match link.chain_child_mut() {
@@ -196,8 +221,8 @@ pub enum ExprKind {
     Index(Box<Expr>, Box<Expr>),
     /// `f(args)`, `f"str"`, `f{table}`
     Call(Box<Expr>, Vec<Expr>),
-    /// `obj:name(args)`
-    MethodCall(Box<Expr>, Name, Vec<Expr>),
+    /// `obj:name(args)`, with the line of `name` (where PUC looks the method up).
+    MethodCall(Box<Expr>, Name, u32, Vec<Expr>),
     /// `(e)`: truncates a multi-value expression to one value.
     Paren(Box<Expr>),
     Binary(BinOp, Box<Expr>, Box<Expr>),

@@ -48,15 +48,15 @@ pub struct Parser<'a> {
     scopes: Scopes,
     /// Labels and pending gotos per function, for PUC's parse-time goto errors (see `gotos`).
     gotos: Gotos,
+    /// PUC's `lastline`: the lexer's line when the last token was consumed (normally the
+    /// line that token ends on). The tree records it where the compiler needs the line PUC
+    /// gives an instruction (see `Expr::end_line`, `Block::last_line`).
+    last_line: u32,
 }
 
 /// `h + 1`, the height of a node whose highest child has height `h`.
 fn up(h: u32) -> u32 {
     h + 1
-}
-
-fn expr(line: u32, kind: ExprKind) -> Expr {
-    Expr { line, kind }
 }
 
 impl<'a> Parser<'a> {
@@ -72,12 +72,24 @@ impl<'a> Parser<'a> {
             vararg: true,
             scopes: Scopes::new(),
             gotos,
+            last_line: 1,
         })
+    }
+
+    /// A node whose last token is the last one consumed.
+    fn node(&self, line: u32, kind: ExprKind) -> Expr {
+        Expr {
+            line,
+            end_line: self.last_line,
+            done_line: self.last_line,
+            kind,
+        }
     }
 
     // ---- token helpers -------------------------------------------------------------------
 
     fn next(&mut self) -> PResult<()> {
+        self.last_line = self.lex.line;
         self.tok = match self.ahead.take() {
             Some(t) => t,
             None => self.lex.next_token()?,
@@ -274,6 +286,8 @@ impl<'a> Parser<'a> {
             stats: Vec::new(),
             ret: None,
             end_line: 0,
+            open_line: self.last_line,
+            last_line: 0,
         };
         let mut h = 0;
         let mark = self.scopes.mark();
@@ -289,6 +303,7 @@ impl<'a> Parser<'a> {
         self.gotos.leave_block();
         self.scopes.restore(mark);
         block.end_line = self.tok.line;
+        block.last_line = self.last_line;
         Ok((block, self.height(up(h))?))
     }
 
@@ -338,7 +353,11 @@ impl<'a> Parser<'a> {
 
     /// Pushes a statement whose highest child has height `h`; returns its height.
     fn push_stat(&self, stats: &mut Vec<Stat>, line: u32, kind: StatKind, h: u32) -> PResult<u32> {
-        stats.push(Stat { line, kind });
+        stats.push(Stat {
+            line,
+            end_line: self.last_line,
+            kind,
+        });
         self.height(up(h))
     }
 
@@ -502,6 +521,7 @@ impl<'a> Parser<'a> {
             names.push(name);
         }
         self.check_next(&Tok::In)?;
+        let iter_line = self.tok.line;
         let (exprs, eh) = self.exp_list()?;
         self.check_next(&Tok::Do)?;
         self.scopes.activate();
@@ -510,7 +530,12 @@ impl<'a> Parser<'a> {
         self.push_stat(
             stats,
             line,
-            StatKind::GenFor { names, exprs, body },
+            StatKind::GenFor {
+                names,
+                exprs,
+                body,
+                iter_line,
+            },
             eh.max(bh),
         )
     }
@@ -522,11 +547,14 @@ impl<'a> Parser<'a> {
         let base = self.check_name()?;
         self.use_name(&base)?;
         let mut path = Vec::new();
+        let mut lines = Vec::new();
         while self.is(b'.') {
+            lines.push(self.last_line);
             self.next()?;
             path.push(self.check_name()?);
         }
         let method = if self.is(b':') {
+            lines.push(self.last_line);
             self.next()?;
             Some(self.check_name()?)
         } else {
@@ -538,7 +566,12 @@ impl<'a> Parser<'a> {
             return Err(self.const_error(&base));
         }
         let kind = StatKind::Function {
-            name: FuncName { base, path, method },
+            name: FuncName {
+                base,
+                path,
+                method,
+                lines,
+            },
             func,
         };
         self.push_stat(stats, line, kind, h)
@@ -673,6 +706,8 @@ impl<'a> Parser<'a> {
                 stats: Vec::new(),
                 ret: None,
                 end_line: 0,
+                open_line: 0,
+                last_line: 0,
             },
             line,
             end_line: 0,

@@ -86,8 +86,9 @@ fn writes_reg(ins: &Instr, reg: u8) -> bool {
     }
 }
 
-/// The pc of the last instruction before `lastpc` that wrote `reg`, ignoring writes that a
-/// forward jump may have skipped (PUC's rule), or None.
+/// The pc of the last instruction before `lastpc` that wrote `reg`, or None when that write
+/// comes before the target of a jump that does not skip `lastpc` (it may not have run: PUC's
+/// `findsetreg`). A conditional jump counts as PUC's test followed by its `JMP`.
 fn find_set_reg(p: &Proto, lastpc: usize, reg: u8) -> Option<usize> {
     let mut setreg: Option<usize> = None;
     let mut jmptarget = 0usize;
@@ -96,15 +97,27 @@ fn find_set_reg(p: &Proto, lastpc: usize, reg: u8) -> Option<usize> {
         let Some(ins) = p.code.get(pc) else {
             break;
         };
-        if let Instr::Jmp { j } = ins {
-            let dest = (pc as i64 + 1 + *j as i64) as usize;
-            if pc < dest && dest <= lastpc && dest > jmptarget {
-                jmptarget = dest;
-            }
-            continue;
-        }
         if writes_reg(ins, reg) {
             setreg = if pc < jmptarget { None } else { Some(pc) };
+        }
+        let j = match *ins {
+            Instr::Jmp { j }
+            | Instr::Eq { j, .. }
+            | Instr::Lt { j, .. }
+            | Instr::Le { j, .. }
+            | Instr::EqK { j, .. }
+            | Instr::EqI { j, .. }
+            | Instr::LtI { j, .. }
+            | Instr::LeI { j, .. }
+            | Instr::GtI { j, .. }
+            | Instr::GeI { j, .. }
+            | Instr::Test { j, .. }
+            | Instr::TestSet { j, .. } => j,
+            _ => continue,
+        };
+        let dest = pc as i64 + 1 + j as i64;
+        if dest <= lastpc as i64 && dest > jmptarget as i64 {
+            jmptarget = dest as usize;
         }
     }
     setreg

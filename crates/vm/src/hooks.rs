@@ -15,6 +15,7 @@ use crate::thread::FrameKind;
 use crate::value::{ThreadRef, Value};
 use crate::vm::Vm;
 use crate::Error;
+use tape_bytecode::Instr;
 
 /// Event bits of a hook mask (`debug.sethook`'s "c", "r", "l" and a count).
 pub const HOOK_CALL: u8 = 1;
@@ -32,7 +33,7 @@ pub struct Hook {
 }
 
 /// A thread's hook with its running state.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub(crate) struct HookSlot {
     pub thread: ThreadRef,
     pub hook: Hook,
@@ -40,6 +41,10 @@ pub(crate) struct HookSlot {
     pub left: u32,
     /// Frame index and pc of the last instruction traced (for line events).
     pub last: (usize, usize),
+    /// Per frame index up to the last one traced, the pc of the last instruction traced in
+    /// that frame (`usize::MAX`: none yet): back from a call, line events compare with the
+    /// instruction that made the call, as PUC's `oldpc` after a return.
+    pub pcs: Vec<usize>,
     /// The next trace is an instruction run again after a `__close` it called (`Cont::Redo`):
     /// it fires no events, as the close belongs to the instruction's first execution.
     pub redo: bool,
@@ -61,6 +66,7 @@ impl Vm {
                     hook: h,
                     left: h.count,
                     last: (usize::MAX, 0),
+                    pcs: Vec::new(),
                     redo: false,
                 });
             }
@@ -124,6 +130,16 @@ impl Vm {
         let Some(slot) = self.cur_hook_slot() else {
             return Ok(());
         };
+        // Frames above this one have returned.
+        if slot.pcs.len() <= fi {
+            slot.pcs.resize(fi + 1, usize::MAX);
+        } else {
+            slot.pcs.truncate(fi + 1);
+        }
+        let ppc = slot
+            .pcs
+            .get_mut(fi)
+            .map_or(usize::MAX, |p| std::mem::replace(p, pc));
         if slot.redo {
             slot.redo = false;
             slot.last = (fi, pc);
@@ -144,6 +160,13 @@ impl Vm {
         if let Some(f) = self.frames.get_mut(fi) {
             f.pc = pc + 1;
         }
+        // Back in this frame from another one (a return), the previous instruction is the
+        // one that made the call.
+        let (lfi, lpc) = if lfi != fi && ppc != usize::MAX && pc != 0 {
+            (fi, ppc)
+        } else {
+            (lfi, lpc)
+        };
         let r = self.trace_events(fi, pc, proto, mask, count_event, lfi, lpc);
         if let Some(f) = self.frames.get_mut(fi) {
             f.pc = pc;
@@ -166,14 +189,27 @@ impl Vm {
             self.run_hook("count", None)?;
         }
         if mask & HOOK_LINE != 0 {
-            let lines = &self.protos.get(proto.0).proto.lines;
+            let p = &self.protos.get(proto.0).proto;
+            // PUC runs TFORLOOP, and TFORCALL when TFORPREP jumps to it, without checking
+            // for hooks: they fire no line event.
+            let unchecked = match p.code.get(pc) {
+                Some(Instr::TForLoop { .. }) => true,
+                Some(Instr::TForCall { .. }) => {
+                    lfi == fi && matches!(p.code.get(lpc), Some(Instr::TForPrep { .. }))
+                }
+                _ => false,
+            };
+            let lines = &p.lines;
             let new_line = lines.get(pc).copied();
-            let fire = if pc == 0 {
+            let fire = if unchecked {
+                false
+            } else if pc == 0 {
                 true
             } else if lfi == fi {
                 pc <= lpc || lines.get(lpc).copied() != new_line
             } else {
-                // Back from a call (or resumed): compare with the CALL instruction's line.
+                // Back from a call made before the hook was set: compare with the line of the
+                // instruction before (normally the CALL).
                 lines.get(pc - 1).copied() != new_line
             };
             if fire {

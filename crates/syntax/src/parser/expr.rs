@@ -4,7 +4,7 @@
 //! through one function-pointer call site. Heights follow the rule in `parser.rs`: a
 //! left-associative chain link is no higher than its left child when that is a link too.
 
-use super::{expr, up, PResult, Parser};
+use super::{up, PResult, Parser};
 use crate::ast::*;
 use crate::lexer::Tok;
 
@@ -70,6 +70,9 @@ impl<'a> Parser<'a> {
             if !self.test_next(&Tok::Char(b','))? {
                 return Ok((list, h));
             }
+            if let Some(e) = list.last_mut() {
+                e.done_line = self.last_line;
+            }
         }
     }
 
@@ -113,7 +116,7 @@ impl<'a> Parser<'a> {
         self.next()?;
         let (operand, h) = self.sub_expr(UNARY_PRIORITY)?;
         Ok((
-            expr(line, ExprKind::Unary(op, Box::new(operand))),
+            self.node(line, ExprKind::Unary(op, Box::new(operand))),
             self.height(up(h))?,
         ))
     }
@@ -130,7 +133,7 @@ impl<'a> Parser<'a> {
         };
         let h = self.height(h)?;
         Ok((
-            expr(
+            self.node(
                 line,
                 ExprKind::Binary(op, Box::new(left.0), Box::new(right)),
             ),
@@ -159,7 +162,12 @@ impl<'a> Parser<'a> {
 
     /// A literal or `...`.
     fn literal(&mut self) -> PResult<(Expr, u32)> {
-        let line = self.tok.line;
+        // PUC emits `...` before reading it, at the previous token's line.
+        let line = if self.tok.tok == Tok::Dots {
+            self.last_line
+        } else {
+            self.tok.line
+        };
         let kind = match &mut self.tok.tok {
             Tok::Float(f) => ExprKind::Float(*f),
             Tok::Int(i) => ExprKind::Int(*i),
@@ -175,7 +183,7 @@ impl<'a> Parser<'a> {
             }
         };
         self.next()?;
-        Ok((expr(line, kind), 1))
+        Ok((self.node(line, kind), 1))
     }
 
     /// FUNCTION body
@@ -185,7 +193,10 @@ impl<'a> Parser<'a> {
         // As PUC, the function's line is that of the token after `function`.
         let fline = self.tok.line;
         let (func, h) = self.body(false, fline)?;
-        Ok((expr(line, ExprKind::Function(func)), self.height(up(h))?))
+        Ok((
+            self.node(line, ExprKind::Function(func)),
+            self.height(up(h))?,
+        ))
     }
 
     /// primaryexp -> NAME | '(' expr ')'
@@ -195,7 +206,7 @@ impl<'a> Parser<'a> {
             Tok::Name(_) => {
                 let name = self.check_name()?;
                 self.use_name(&name)?;
-                Ok((expr(line, ExprKind::Name(name)), 1))
+                Ok((self.node(line, ExprKind::Name(name)), 1))
             }
             Tok::Char(b'(') => self.paren_exp(),
             _ => Err(self.error("unexpected symbol")),
@@ -209,7 +220,7 @@ impl<'a> Parser<'a> {
         let (inner, h) = self.expr()?;
         self.check_match(&Tok::Char(b')'), &Tok::Char(b'('), line)?;
         Ok((
-            expr(line, ExprKind::Paren(Box::new(inner))),
+            self.node(line, ExprKind::Paren(Box::new(inner))),
             self.height(up(h))?,
         ))
     }
@@ -218,7 +229,9 @@ impl<'a> Parser<'a> {
     /// Every suffix node gets the line where the primary expression starts.
     pub(super) fn suffixed_exp(&mut self) -> PResult<(Expr, u32)> {
         type SuffixFn<'a> = fn(&mut Parser<'a>, (Expr, u32), u32) -> PResult<(Expr, u32)>;
-        let line = self.tok.line;
+        // PUC takes the lexer's line: past the token after the name when a constructor
+        // has looked ahead for `=`.
+        let line = self.lex.line;
         let mut acc = self.primary_exp()?;
         loop {
             let parse: SuffixFn<'a> = match self.tok.tok {
@@ -237,10 +250,10 @@ impl<'a> Parser<'a> {
         self.next()?;
         let key_line = self.tok.line;
         let name = self.check_name()?;
-        let key = expr(key_line, ExprKind::Str(name.into_bytes()));
+        let key = self.node(key_line, ExprKind::Str(name.into_bytes()));
         let h = self.height(link_height(&obj.0, obj.1, 1))?;
         Ok((
-            expr(line, ExprKind::Index(Box::new(obj.0), Box::new(key))),
+            self.node(line, ExprKind::Index(Box::new(obj.0), Box::new(key))),
             h,
         ))
     }
@@ -252,7 +265,7 @@ impl<'a> Parser<'a> {
         self.check_next(&Tok::Char(b']'))?;
         let h = self.height(link_height(&obj.0, obj.1, kh))?;
         Ok((
-            expr(line, ExprKind::Index(Box::new(obj.0), Box::new(key))),
+            self.node(line, ExprKind::Index(Box::new(obj.0), Box::new(key))),
             h,
         ))
     }
@@ -261,10 +274,14 @@ impl<'a> Parser<'a> {
     fn method_suffix(&mut self, obj: (Expr, u32), line: u32) -> PResult<(Expr, u32)> {
         self.next()?;
         let name = self.check_name()?;
+        let name_line = self.last_line;
         let (args, ah) = self.func_args(line)?;
         let h = self.height(link_height(&obj.0, obj.1, ah))?;
         Ok((
-            expr(line, ExprKind::MethodCall(Box::new(obj.0), name, args)),
+            self.node(
+                line,
+                ExprKind::MethodCall(Box::new(obj.0), name, name_line, args),
+            ),
             h,
         ))
     }
@@ -273,7 +290,7 @@ impl<'a> Parser<'a> {
     fn call_suffix(&mut self, func: (Expr, u32), line: u32) -> PResult<(Expr, u32)> {
         let (args, ah) = self.func_args(line)?;
         let h = self.height(link_height(&func.0, func.1, ah))?;
-        Ok((expr(line, ExprKind::Call(Box::new(func.0), args)), h))
+        Ok((self.node(line, ExprKind::Call(Box::new(func.0), args)), h))
     }
 
     /// funcargs -> '(' [explist] ')' | constructor | STRING
@@ -287,12 +304,17 @@ impl<'a> Parser<'a> {
                     (args, h) = self.exp_list()?;
                 }
                 self.check_match(&Tok::Char(b')'), &Tok::Char(b'('), line)?;
+                // PUC completes the last argument after reading `)`.
+                if let Some(e) = args.last_mut() {
+                    e.done_line = self.last_line;
+                }
                 h
             }
             Tok::Char(b'{') => self.push_table(&mut args)?,
             Tok::Str(s) => {
-                args.push(expr(self.tok.line, ExprKind::Str(std::mem::take(s))));
+                let (line, s) = (self.tok.line, std::mem::take(s));
                 self.next()?;
+                args.push(self.node(line, ExprKind::Str(s)));
                 1
             }
             _ => return Err(self.error("function arguments expected")),
@@ -312,6 +334,8 @@ impl<'a> Parser<'a> {
     fn constructor(&mut self) -> PResult<(Expr, u32)> {
         type FieldFn<'a> = fn(&mut Parser<'a>, &mut Vec<Field>) -> PResult<u32>;
         let line = self.tok.line;
+        // PUC emits the table's creation before reading `{`, at the previous token's line.
+        let prev_line = self.last_line;
         self.check_next(&Tok::Char(b'{'))?;
         let mut fields = Vec::new();
         let mut h = 0;
@@ -332,9 +356,20 @@ impl<'a> Parser<'a> {
             if !(self.test_next(&Tok::Char(b','))? || self.test_next(&Tok::Char(b';'))?) {
                 break;
             }
+            // A positional item is completed when the next field starts, past the separator.
+            if let Some(Field::Positional(e)) = fields.last_mut() {
+                e.done_line = self.last_line;
+            }
         }
         self.check_match(&Tok::Char(b'}'), &Tok::Char(b'{'), line)?;
-        Ok((expr(line, ExprKind::Table(fields)), self.height(up(h))?))
+        // The last one after `}`.
+        if let Some(Field::Positional(e)) = fields.last_mut() {
+            e.done_line = self.last_line;
+        }
+        Ok((
+            self.node(prev_line, ExprKind::Table(fields)),
+            self.height(up(h))?,
+        ))
     }
 
     /// field -> NAME '=' exp
@@ -349,9 +384,11 @@ impl<'a> Parser<'a> {
     /// field -> '[' exp ']' '=' exp
     fn keyed_field(&mut self, fields: &mut Vec<Field>) -> PResult<u32> {
         self.next()?;
-        let (key, kh) = self.expr()?;
+        let (mut key, kh) = self.expr()?;
         self.check_next(&Tok::Char(b']'))?;
         self.check_next(&Tok::Char(b'='))?;
+        // PUC puts a constant key in a register once it has read `=`.
+        key.done_line = self.last_line;
         let (value, vh) = self.expr()?;
         fields.push(Field::Keyed(key, value));
         Ok(kh.max(vh))

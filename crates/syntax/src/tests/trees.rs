@@ -44,7 +44,7 @@ fn show_expr(e: &Expr) -> String {
         ExprKind::Index(o, k) => format!("(index {} {})", show_expr(o), show_expr(k)),
         ExprKind::Call(f, args) if args.is_empty() => format!("(call {})", show_expr(f)),
         ExprKind::Call(f, args) => format!("(call {} {})", show_expr(f), show_exprs(args)),
-        ExprKind::MethodCall(o, m, args) => {
+        ExprKind::MethodCall(o, m, _, args) => {
             format!("(method {} {m} [{}])", show_expr(o), show_exprs(args))
         }
         ExprKind::Paren(e) => format!("(paren {})", show_expr(e)),
@@ -102,7 +102,9 @@ fn show_stat(s: &Stat) -> String {
                 show_block(body)
             )
         }
-        StatKind::GenFor { names, exprs, body } => {
+        StatKind::GenFor {
+            names, exprs, body, ..
+        } => {
             format!(
                 "(forin [{}] [{}] {})",
                 names.join(" "),
@@ -309,6 +311,58 @@ fn lines_follow_puc_conventions() {
         panic!()
     };
     assert_eq!(exprs[0].line, 2);
+}
+
+#[test]
+fn lines_where_puc_emits_code() {
+    // Blocks: the token before (`then`, `else`) and the last token inside.
+    let f = parse(b"if a\nthen\nx()\n\nelse\nend\n\n", "=t").unwrap();
+    assert_eq!((f.body.open_line, f.body.last_line), (1, 6));
+    let StatKind::If { arms, else_block } = &f.body.stats[0].kind else {
+        panic!()
+    };
+    assert_eq!((arms[0].1.open_line, arms[0].1.last_line), (2, 3));
+    let b = else_block.as_ref().unwrap();
+    assert_eq!((b.open_line, b.last_line), (5, 5));
+    assert_eq!((f.body.stats[0].line, f.body.stats[0].end_line), (1, 6));
+    // List items are completed past the `,` after them; a call's last argument past `)`, a
+    // constructor's last positional field past `}`; `{` and `...` go on the previous line.
+    let f = parse(
+        b"f(a\n, b\n)\nlocal t =\n{ 1\n, d }\nlocal function g(...) return\n...\nend",
+        "=t",
+    )
+    .unwrap();
+    let StatKind::Call(call) = &f.body.stats[0].kind else {
+        panic!()
+    };
+    let ExprKind::Call(_, args) = &call.kind else {
+        panic!()
+    };
+    assert_eq!((args[0].end_line, args[0].done_line), (1, 2));
+    assert_eq!((args[1].end_line, args[1].done_line), (2, 3));
+    assert_eq!(call.end_line, 3);
+    let StatKind::Local { exprs, .. } = &f.body.stats[1].kind else {
+        panic!()
+    };
+    assert_eq!((exprs[0].line, exprs[0].end_line), (4, 6));
+    let ExprKind::Table(fields) = &exprs[0].kind else {
+        panic!()
+    };
+    let Field::Positional(c) = &fields[0] else {
+        panic!()
+    };
+    assert_eq!((c.end_line, c.done_line), (5, 6));
+    let StatKind::LocalFunction { func, .. } = &f.body.stats[2].kind else {
+        panic!()
+    };
+    let ret = func.body.ret.as_ref().unwrap();
+    assert_eq!((ret.0[0].line, ret.0[0].end_line), (7, 8));
+    // A generic for's iterator line is that of the token after `in`.
+    let f = parse(b"for k in\n\nnext, t do end", "=t").unwrap();
+    let StatKind::GenFor { iter_line, .. } = &f.body.stats[0].kind else {
+        panic!()
+    };
+    assert_eq!(*iter_line, 3);
 }
 
 /// Runs `f` on a thread with the default 2 MiB stack.
