@@ -1,25 +1,29 @@
 //! Binary chunks, writing side: `dump` turns a proto tree into the bytes `string.dump` returns
 //! (manual §6.4.1 `string.dump`; §6.1 `load` recognises such a chunk by its first byte, ESC).
-//! `undump` reads them back. The format is Tape's own, not PUC's: only the first four bytes are
-//! the same, so both implementations recognise a binary chunk and reject the other's with a
-//! clean "format mismatch".
+//! `undump` reads them back. The format is Tape's own, but it begins with PUC Lua 5.4's header,
+//! field for field, so tools (and the official test suite) that read that header find what they
+//! expect; Tape's own marker and layout version follow it, so a PUC chunk is rejected with a
+//! clean "format mismatch" (and the bytes after the header mean nothing to PUC).
 //!
-//! # Format (version 1)
+//! # Format (version 2)
 //! All fixed-width numbers are little-endian. `varint` is unsigned LEB128 (at most 10 bytes, the
 //! value fits in `u64`; counts and pcs must also fit in `u32`). A `string` is a varint length and
 //! that many bytes; an optional string (`string?`) is a varint 0 for "absent", else the length
 //! plus one and the bytes.
 //!
 //! ```text
-//! header:
-//!   "\x1bLua"                 signature, as lua5.4's chunks begin
+//! header, PUC's fields at PUC's places:
+//!   "\x1bLua"                 signature
 //!   0x54                      Lua version (5.4)
-//!   'T'                       format: Tape's (PUC's official format is 0)
-//!   1                         FORMAT_VERSION; bumped whenever this layout or the ISA table changes
+//!   0                         format (PUC's official format number)
 //!   "\x19\x93\r\n\x1a\n"      catches files mangled by newline or end-of-file conversion
-//!   8, 8, 8, NUM_OPCODES      size_of::<Instr>(), of i64, of f64; opcodes in the ISA table
+//!   4, 8, 8                   PUC's sizes of Instruction, lua_Integer, lua_Number
 //!   0x5678 as i64             byte order check
 //!   370.5 as f64              float format check
+//! then Tape's own:
+//!   "Tape"                    marks Tape's layout
+//!   FORMAT_VERSION            bumped whenever this layout or the ISA table changes
+//!   8, NUM_OPCODES            size_of::<Instr>(); opcodes in the ISA table
 //! function (the main function first, then every nested function in pre-order):
 //!   source: string?           absent: the parent's source ("=?" for the main function)
 //!   line_defined, last_line_defined: varint
@@ -44,10 +48,14 @@ use crate::proto::{Constant, Proto};
 pub const SIGNATURE: &[u8; 4] = b"\x1bLua";
 /// The Lua version byte (5.4).
 pub const LUA_VERSION: u8 = 0x54;
-/// The format byte: Tape's own layout.
-pub const FORMAT: u8 = b'T';
+/// The format byte (PUC's official format).
+pub const FORMAT: u8 = 0;
+/// PUC's size fields (Instruction, lua_Integer, lua_Number), kept at their places.
+pub(crate) const PUC_SIZES: [u8; 3] = [4, 8, 8];
+/// Tape's marker after PUC's header.
+pub const TAPE_MARK: &[u8; 4] = b"Tape";
 /// The layout version, bumped whenever the layout or the instruction table changes.
-pub const FORMAT_VERSION: u8 = 1;
+pub const FORMAT_VERSION: u8 = 2;
 /// Bytes that text-mode conversions would change.
 pub const CONVERSION_CHECK: &[u8; 6] = b"\x19\x93\r\n\x1a\n";
 /// Integer written to check byte order.
@@ -63,14 +71,9 @@ pub(crate) const TAG_INT: u8 = 3;
 pub(crate) const TAG_FLOAT: u8 = 4;
 pub(crate) const TAG_STR: u8 = 5;
 
-/// The header's size fields: `Instr`, `i64`, `f64`, and the number of opcodes.
-pub(crate) fn size_fields() -> [u8; 4] {
-    [
-        std::mem::size_of::<Instr>() as u8,
-        std::mem::size_of::<i64>() as u8,
-        std::mem::size_of::<f64>() as u8,
-        NUM_OPCODES as u8,
-    ]
+/// Tape's size fields: `Instr` and the number of opcodes.
+pub(crate) fn size_fields() -> [u8; 2] {
+    [std::mem::size_of::<Instr>() as u8, NUM_OPCODES as u8]
 }
 
 /// Serialises `proto` and its nested functions as a binary chunk; `strip` leaves out debug
@@ -80,11 +83,13 @@ pub fn dump(proto: &Proto, strip: bool) -> Vec<u8> {
     out.extend_from_slice(SIGNATURE);
     out.push(LUA_VERSION);
     out.push(FORMAT);
-    out.push(FORMAT_VERSION);
     out.extend_from_slice(CONVERSION_CHECK);
-    out.extend_from_slice(&size_fields());
+    out.extend_from_slice(&PUC_SIZES);
     out.extend_from_slice(&CHECK_INT.to_le_bytes());
     out.extend_from_slice(&CHECK_FLOAT.to_le_bytes());
+    out.extend_from_slice(TAPE_MARK);
+    out.push(FORMAT_VERSION);
+    out.extend_from_slice(&size_fields());
     // Pre-order walk with an explicit stack of (function, its parent's source).
     let mut work: Vec<(&Proto, Option<&str>)> = vec![(proto, None)];
     while let Some((p, parent_source)) = work.pop() {

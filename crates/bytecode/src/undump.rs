@@ -10,7 +10,7 @@
 
 use crate::dump::{
     size_fields, CHECK_FLOAT, CHECK_INT, CONVERSION_CHECK, FORMAT, FORMAT_VERSION, LUA_VERSION,
-    SIGNATURE, TAG_FALSE, TAG_FLOAT, TAG_INT, TAG_NIL, TAG_STR, TAG_TRUE,
+    PUC_SIZES, SIGNATURE, TAG_FALSE, TAG_FLOAT, TAG_INT, TAG_NIL, TAG_STR, TAG_TRUE, TAPE_MARK,
 };
 use crate::isa::{DecodeError, Instr};
 use crate::proto::{Constant, LocalVar, Proto, UpvalDesc};
@@ -218,14 +218,11 @@ fn read_header(r: &mut Reader) -> Result<(), Fail> {
     if r.byte()? != FORMAT {
         return Err("format mismatch".into());
     }
-    if r.byte()? != FORMAT_VERSION {
-        return Err("Tape format version mismatch".into());
-    }
     if r.take(CONVERSION_CHECK.len())? != CONVERSION_CHECK {
         return Err(CORRUPTED.into());
     }
-    let names = ["Instruction", "lua_Integer", "lua_Number", "opcode count"];
-    for (want, name) in size_fields().into_iter().zip(names) {
+    let names = ["Instruction", "lua_Integer", "lua_Number"];
+    for (want, name) in PUC_SIZES.into_iter().zip(names) {
         if r.byte()? != want {
             return Err(Fail::Text(format!("{name} size mismatch")));
         }
@@ -235,6 +232,19 @@ fn read_header(r: &mut Reader) -> Result<(), Fail> {
     }
     if f64::from_le_bytes(r.array8()?) != CHECK_FLOAT {
         return Err("float format mismatch".into());
+    }
+    // Tape's own part: a chunk of PUC's layout stops here.
+    if r.take(TAPE_MARK.len())? != TAPE_MARK {
+        return Err("format mismatch (not a Tape chunk)".into());
+    }
+    if r.byte()? != FORMAT_VERSION {
+        return Err("Tape format version mismatch".into());
+    }
+    let names = ["Tape instruction", "opcode count"];
+    for (want, name) in size_fields().into_iter().zip(names) {
+        if r.byte()? != want {
+            return Err(Fail::Text(format!("{name} size mismatch")));
+        }
     }
     Ok(())
 }

@@ -103,9 +103,8 @@ fn header_errors_read_like_puc() {
         (b"\x1bLua", "truncated chunk"),
         (b"\x1bLux", "not a binary chunk"),
         (b"\x1bLua\x53", "version mismatch"),
-        (b"\x1bLua\x54\x00", "format mismatch"),
-        (b"\x1bLua\x54T\x09", "Tape format version mismatch"),
-        (b"\x1bLua\x54T\x01garbage", "corrupted chunk"),
+        (b"\x1bLua\x54T", "format mismatch"),
+        (b"\x1bLua\x54\x00garbage", "corrupted chunk"),
     ];
     for (bytes, why) in cases {
         assert_eq!(
@@ -124,10 +123,26 @@ fn header_errors_read_like_puc() {
         Err("file.luac: bad binary format (truncated chunk)".to_string())
     );
     let mut swapped = good.clone();
-    swapped[13] = 9; // size of Instr
+    swapped[12] = 8; // PUC's size of Instruction
     assert_eq!(
         undump(&swapped, "=c"),
         Err("c: bad binary format (Instruction size mismatch)".to_string())
+    );
+    // PUC's header fields sit where lua5.4 puts them; Tape's marker and version follow.
+    assert_eq!(&good[..15], b"\x1bLua\x54\x00\x19\x93\r\n\x1a\n\x04\x08\x08");
+    assert_eq!(&good[15..23], &0x5678i64.to_le_bytes());
+    assert_eq!(&good[23..31], &370.5f64.to_le_bytes());
+    let mut puc = good[..31].to_vec();
+    puc.extend_from_slice(b"\x01\x00\x00\x00");
+    assert_eq!(
+        undump(&puc, "=c"),
+        Err("c: bad binary format (format mismatch (not a Tape chunk))".to_string())
+    );
+    let mut version = good.clone();
+    version[35] = 9;
+    assert_eq!(
+        undump(&version, "=c"),
+        Err("c: bad binary format (Tape format version mismatch)".to_string())
     );
     let mut extra = good.clone();
     extra.push(0);
@@ -225,7 +240,7 @@ fn varint(out: &mut Vec<u8>, mut v: u64) {
 /// The header of a valid chunk.
 fn header() -> Vec<u8> {
     let good = dump(&compile("return"), false);
-    good[..33].to_vec()
+    good[..38].to_vec()
 }
 
 #[test]
