@@ -176,6 +176,16 @@ pub fn render(p: &Program) -> String {
     r.out
 }
 
+/// Renders one expression to Lua source.
+pub fn render_expr(e: &Expr) -> String {
+    let mut r = Renderer {
+        out: String::new(),
+        indent: 0,
+    };
+    r.expr(e);
+    r.out
+}
+
 struct Renderer {
     out: String,
     indent: usize,

@@ -6,6 +6,7 @@
 //! bounded by construction (constant ranges, guard counters built into `While`/`Repeat`), and
 //! recursion by a depth parameter.
 
+use crate::ast::render_expr;
 use crate::ast::*;
 use crate::rng::Rng;
 
@@ -403,7 +404,7 @@ impl Gen {
     fn stmt(&mut self) -> Vec<Stmt> {
         self.budget -= 1;
         let deep = self.depth >= 4;
-        let r = self.rng.below(100);
+        let r = self.rng.below(110);
         match r {
             0..=19 => {
                 let n = self.rng.range(1, 4);
@@ -448,6 +449,11 @@ impl Gen {
             88..=90 => self.obj_stmt(),
             91..=93 => self.string_stmt(),
             94..=95 if !deep => self.recursion_stmt(),
+            97..=99 => self.multret_stmt(),
+            100..=102 => self.load_stmt(),
+            103 if self.rng.chance(15) => vec![Stmt::Raw(
+                "print(pcall(function() local function r(n) return 1 + r(n + 1) end return r(1) end))".into(),
+            )],
             96 if self.depth > 0 && !deep => {
                 let b = self.small_block();
                 vec![Stmt::Do(b)]
@@ -786,8 +792,39 @@ impl Gen {
     }
 
     fn gen_for(&mut self) -> Vec<Stmt> {
-        let k = self.rng.below(5);
+        let k = self.rng.below(6);
         match k {
+            5 => {
+                // A coroutine.wrap generator as the iterator.
+                let n = self.rng.range(0, 4);
+                let k = self.expr(Ty::Int, 1);
+                let x = self.fresh("c");
+                let body = self.loop_body(None, &[(x.clone(), Ty::Int)]);
+                let gen = Expr::Func(Box::new(FuncBody {
+                    params: vec![],
+                    vararg: false,
+                    body: vec![Stmt::NumFor(
+                        "j".into(),
+                        Expr::Int(1),
+                        Expr::Int(n),
+                        None,
+                        vec![Stmt::Call(call(
+                            "coroutine.yield",
+                            vec![Expr::Bin(
+                                BinOp::Mul,
+                                Box::new(Expr::Name("j".into())),
+                                Box::new(k),
+                                false,
+                            )],
+                        ))],
+                    )],
+                }));
+                vec![Stmt::GenFor(
+                    vec![x],
+                    vec![call("coroutine.wrap", vec![gen])],
+                    body,
+                )]
+            }
             0 => {
                 let arr = self.expr(Ty::Arr, 2);
                 let (a, b) = (self.fresh("k"), self.fresh("e"));
@@ -1081,7 +1118,59 @@ impl Gen {
 
     /// A statement that raises a runtime error with one of PUC's messages.
     fn runtime_error(&mut self) -> Stmt {
-        let k = self.rng.below(22);
+        let k = self.rng.below(30);
+        if k >= 22 {
+            let text = *self.rng.pick(&[
+                "math.pi()",
+                "(\"x\")()",
+                "string.sub()",
+                "math.max()",
+                "setmetatable({}, 1)",
+                "ipairs(nil)",
+                "coroutine.resume(1)",
+                "string.format(\"%d\", \"x\")",
+                "tonumber(\"10\", 99)",
+                "table.concat({{}})",
+                "select(-5, 1)",
+                "string.char(-1)",
+                "error()",
+                "error(nil, 2)",
+                "error(setmetatable({}, {__tostring = function() return \"TS\" end}))",
+                "string.rep(\"x\", 3, {})",
+                "(nil)()",
+                "math.floor({})",
+                "table.unpack({}, 1, 1e8)",
+                "string.format(\"%y\", 1)",
+                "string.format(\"%10.123f\", 1)",
+                "tostring(setmetatable({}, {__tostring = function() return 1 end}))",
+                "setmetatable(setmetatable({}, {__metatable = 1}), {})",
+                "rawset({}, nil, 1)",
+                "next({}, \"nokey\")",
+                "coroutine.yield(1)",
+                "string.gsub(\"x\", \"(\", \"\")",
+                "string.find(\"x\", \"[a\")",
+                "string.rep(\"x\", 2, 3, 4) .. {}",
+                "local t = setmetatable({}, {}) getmetatable(t).__index = t return t.x",
+                "local t = setmetatable({}, {}) getmetatable(t).__newindex = t t.x = 1",
+                "utf8.char(-1)",
+                "math.tointeger()",
+                "(\"abc\"):rep(-1):byte() + 1",
+                "for i = 1, 10, 0 do end",
+                "for i = \"a\", 2 do end",
+                "for i = 1.5, {} do end",
+            ]);
+            if text.starts_with("local") || text.starts_with("for") {
+                return Stmt::Raw(format!("local _err = (function() {text} end)()"));
+            }
+            if text.ends_with(')')
+                && !text.contains(" .. ")
+                && !text.contains("+ 1")
+                && self.rng.chance(50)
+            {
+                return Stmt::Raw(text.to_string());
+            }
+            return Stmt::Raw(format!("local _err = {text}"));
+        }
         let nil_name = self
             .pick_var(Ty::Nil)
             .unwrap_or(Expr::Name("undefined_global".into()));
@@ -1538,6 +1627,137 @@ impl Gen {
         vec![self.print(vec![e])]
     }
 
+    /// Multiple results: truncated, expanded at the end of a list, adjusted in assignments.
+    fn multret_stmt(&mut self) -> Vec<Stmt> {
+        let f = self.fresh("mr");
+        let mut out = vec![Stmt::Raw(format!(
+            "local function {f}(a, ...) return a, a + 1, select('#', ...), ... end"
+        ))];
+        for _ in 0..self.rng.range(1, 4) {
+            let a = self.expr(Ty::Int, 2);
+            let extra: Vec<Expr> = (0..self.rng.range(0, 3))
+                .map(|_| self.printable(1))
+                .collect();
+            let mut args = vec![a];
+            args.extend(extra);
+            let c = call(&f, args);
+            let s = match self.rng.below(7) {
+                0 => self.print(vec![c]),
+                1 => self.print(vec![Expr::Paren(Box::new(c))]),
+                2 => {
+                    let x = self.printable(1);
+                    self.print(vec![c, x])
+                }
+                3 => {
+                    let (p, q, r) = (self.fresh("p"), self.fresh("q"), self.fresh("r"));
+                    out.push(Stmt::Local(
+                        vec![
+                            (p.clone(), Attr::None),
+                            (q.clone(), Attr::None),
+                            (r.clone(), Attr::None),
+                        ],
+                        if self.rng.chance(50) {
+                            vec![c]
+                        } else {
+                            vec![c, Expr::Int(9)]
+                        },
+                    ));
+                    self.print(vec![Expr::Name(p), Expr::Name(q), Expr::Name(r)])
+                }
+                4 => self.print(vec![call(
+                    "select",
+                    vec![Expr::Str(b"#".to_vec()), c.clone(), c],
+                )]),
+                5 => {
+                    let t = Expr::Table(vec![TField::Pos(Expr::Int(0)), TField::Pos(c)]);
+                    self.print(vec![Expr::Un(UnOp::Len, Box::new(t))])
+                }
+                _ => self.print(vec![call(
+                    "string.format",
+                    vec![Expr::Str(b"%d %d %s".to_vec()), c],
+                )]),
+            };
+            out.push(s);
+        }
+        out
+    }
+
+    /// `load` of a chunk that is sometimes broken: the parser's messages and chunk names.
+    fn load_stmt(&mut self) -> Vec<Stmt> {
+        let ty = *self
+            .rng
+            .pick(&[Ty::Int, Ty::Float, Ty::Str, Ty::Bool, Ty::Num]);
+        let e = self.expr(ty, 3);
+        let mut src = format!("return {}", render_expr(&e));
+        if self.rng.chance(60) {
+            let bytes = src.as_bytes();
+            let pos = self.rng.range(0, bytes.len() as i64) as usize;
+            let pos = (0..=pos)
+                .rev()
+                .find(|&p| src.is_char_boundary(p))
+                .unwrap_or(0);
+            if self.rng.chance(40) && pos < src.len() {
+                let end = (pos + 1..=src.len())
+                    .find(|&p| src.is_char_boundary(p))
+                    .unwrap_or(src.len());
+                src.replace_range(pos..end, "");
+            } else {
+                let tok = *self.rng.pick(&[
+                    ")",
+                    "(",
+                    " end ",
+                    "=",
+                    "..",
+                    "+",
+                    ",",
+                    "]",
+                    "{",
+                    "\"",
+                    " local ",
+                    " then ",
+                    "3x",
+                    "0x",
+                    "1e",
+                    "[[",
+                    "--[[",
+                    "::",
+                    " goto ",
+                    "'\\q'",
+                    "\n",
+                    "\n\n)",
+                    "~=",
+                    "...",
+                    " break ",
+                    "@",
+                    "$",
+                    "0x1p",
+                    "'\\300'",
+                    "'\\u{110000000}'",
+                ]);
+                src.insert_str(pos, tok);
+            }
+        }
+        if self.rng.chance(20) {
+            src = format!("local a = 1\n{src}");
+        }
+        let mut args = vec![Expr::Str(src.into_bytes())];
+        match self.rng.below(4) {
+            0 => args.push(Expr::Str(b"=chunk".to_vec())),
+            1 => args.push(Expr::Str(b"@some/file.lua".to_vec())),
+            _ => {}
+        }
+        let (f, m) = (self.fresh("ld"), self.fresh("msg"));
+        vec![
+            Stmt::Local(
+                vec![(f.clone(), Attr::None), (m.clone(), Attr::None)],
+                vec![call("load", args)],
+            ),
+            Stmt::Raw(format!(
+                "print(type({f}), {m})\nif {f} then print(pcall({f})) end"
+            )),
+        ]
+    }
+
     fn small_index(&mut self) -> Expr {
         if self.opts.steer {
             Expr::Int(self.rng.range(1, 4))
@@ -1977,6 +2197,10 @@ impl Gen {
                     false,
                 )))
             }
+            23 if self.rng.chance(30) => {
+                let a = self.expr(Ty::Arr, d);
+                call("rawlen", vec![a])
+            }
             23 => {
                 // Float operand with an exact integer value in a bitwise operation.
                 let f = Expr::Float(*self.rng.pick(&[2.0, 255.0, -4.0, 1e3]));
@@ -2055,7 +2279,12 @@ impl Gen {
     }
 
     fn num_expr(&mut self, d: u32) -> Expr {
-        match self.rng.below(4) {
+        match self.rng.below(5) {
+            4 => {
+                let f = *self.rng.pick(&["math.floor", "math.ceil"]);
+                let x = self.expr(Ty::Num, d);
+                call(f, vec![x])
+            }
             0 => {
                 let f = *self.rng.pick(&["math.max", "math.min"]);
                 let a = self.expr(Ty::Num, d);

@@ -176,6 +176,10 @@ fn main() -> ExitCode {
                 if seed >= end {
                     break;
                 }
+                if seed > start && (seed - start) % 5000 == 0 {
+                    let t = totals.lock().unwrap_or_else(|e| e.into_inner());
+                    println!("progress: {} run, {} failed", t.passed + t.failed, t.failed);
+                }
                 let prog = generate(seed, opts);
                 let src = render(&prog);
                 let c = check_source(&cfg, &dir, &src);
