@@ -66,6 +66,24 @@ pub fn check_source(cfg: &Config, dir: &Path, source: &str) -> Check {
     }
 }
 
+/// Whether an output shows an address (`table: 0x...`), which differs between any two runs: a
+/// shrunk program that prints one is no longer a valid test.
+pub fn shows_address(o: &run::Outcome) -> bool {
+    [&o.stdout, &o.stderr].iter().any(|b| {
+        let s = String::from_utf8_lossy(b);
+        [
+            "table: 0x",
+            "function: 0x",
+            "thread: 0x",
+            "userdata: 0x",
+            "builtin: 0x",
+            "function: builtin",
+        ]
+        .iter()
+        .any(|k| s.contains(k))
+    })
+}
+
 /// The first differing line of lua5.4's and Tape's output: (where, lua5.4's line, Tape's line).
 fn first_difference(c: &Check) -> (&'static str, String, String) {
     if c.lua.timed_out != c.tape.timed_out {

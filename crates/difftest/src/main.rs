@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use tape_difftest::ast::render;
 use tape_difftest::gen::{generate, Options};
 use tape_difftest::run::Verdict;
-use tape_difftest::{check_source, class, shrink, signature, Config};
+use tape_difftest::{check_source, class, shows_address, shrink, signature, Config};
 
 fn cli() -> Command {
     Command::new("tape-difftest")
@@ -151,6 +151,8 @@ fn main() -> ExitCode {
     } else {
         m.get_one::<usize>("shrink-budget").copied().unwrap_or(3000)
     };
+    let per_class = m.get_one::<usize>("shrink-per-class").copied().unwrap_or(5);
+    let seen: Arc<Mutex<std::collections::HashMap<String, usize>>> = Arc::default();
     let work = std::env::temp_dir().join(format!("tape-difftest-{}", std::process::id()));
     let next = Arc::new(AtomicU64::new(start));
     let totals = Arc::new(Mutex::new(Totals {
@@ -169,6 +171,7 @@ fn main() -> ExitCode {
             out.clone(),
             work.clone(),
         );
+        let seen = seen.clone();
         handles.push(std::thread::spawn(move || {
             let dir = tape_difftest::run::scratch_dir(&work, w);
             loop {
@@ -194,7 +197,18 @@ fn main() -> ExitCode {
                         .unwrap_or(()),
                     Verdict::Differ => {
                         let cls = class(&c);
-                        let small = if shrink_budget > 0 {
+                        let times = {
+                            let mut m = seen.lock().unwrap_or_else(|e| e.into_inner());
+                            let n = m.entry(cls.clone()).or_insert(0);
+                            *n += 1;
+                            *n
+                        };
+                        let limit = if cls.contains("|value|") {
+                            per_class * 8
+                        } else {
+                            per_class
+                        };
+                        let small = if shrink_budget > 0 && times <= limit {
                             let shrink_cfg = Config {
                                 timeout: cfg.timeout.min(Duration::from_secs(3)),
                                 ..cfg.clone()
@@ -204,6 +218,7 @@ fn main() -> ExitCode {
                                 let r = check_source(&shrink_cfg, &dir, &render(cand));
                                 r.verdict == Verdict::Differ
                                     && !r.lua.timed_out
+                                    && !shows_address(&r.lua)
                                     && (tape_timed_out || !r.tape.timed_out)
                                     && class(&r) == cls
                             })
