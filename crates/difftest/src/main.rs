@@ -81,6 +81,13 @@ fn cli() -> Command {
                 .help("Save failures without shrinking"),
         )
         .arg(
+            Arg::new("shrink-per-class")
+                .long("shrink-per-class")
+                .value_parser(value_parser!(usize))
+                .default_value("5")
+                .help("Shrink only the first N failures of each kind (wrong values: 8x as many); save the rest unshrunk"),
+        )
+        .arg(
             Arg::new("shrink-budget")
                 .long("shrink-budget")
                 .value_parser(value_parser!(usize))
@@ -210,7 +217,7 @@ fn main() -> ExitCode {
                         };
                         let small = if shrink_budget > 0 && times <= limit {
                             let shrink_cfg = Config {
-                                timeout: cfg.timeout.min(Duration::from_secs(3)),
+                                timeout: cfg.timeout.min(Duration::from_secs(1)),
                                 ..cfg.clone()
                             };
                             let tape_timed_out = c.tape.timed_out;
