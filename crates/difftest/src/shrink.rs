@@ -83,44 +83,93 @@ pub fn shrink(p: &Program, budget: usize, fails: &mut dyn FnMut(&Program) -> boo
 
 // ---------------------------------------------------------------- statements
 
-fn child_blocks(s: &Stmt) -> Vec<&Block> {
-    match s {
-        Stmt::Do(b) => vec![b],
-        Stmt::While { body, .. } | Stmt::Repeat { body, .. } => vec![body],
-        Stmt::If(arms, els) => {
-            let mut v: Vec<&Block> = arms.iter().map(|(_, b)| b).collect();
-            if let Some(b) = els {
-                v.push(b);
-            }
-            v
-        }
-        Stmt::NumFor(_, _, _, _, b) | Stmt::GenFor(_, _, b) => vec![b],
-        Stmt::LocalFunc(_, f) | Stmt::Func(_, f) => vec![&f.body],
-        _ => vec![],
-    }
-}
-
+/// The blocks directly inside a statement: those of function expressions in its expressions,
+/// then its own nested blocks.
 fn child_blocks_mut(s: &mut Stmt) -> Vec<&mut Block> {
+    let mut out = Vec::new();
     match s {
-        Stmt::Do(b) => vec![b],
-        Stmt::While { body, .. } | Stmt::Repeat { body, .. } => vec![body],
-        Stmt::If(arms, els) => {
-            let mut v: Vec<&mut Block> = arms.iter_mut().map(|(_, b)| b).collect();
-            if let Some(b) = els {
-                v.push(b);
-            }
-            v
+        Stmt::Local(_, es) | Stmt::Return(es) => {
+            es.iter_mut().for_each(|e| func_blocks_mut(e, &mut out))
         }
-        Stmt::NumFor(_, _, _, _, b) | Stmt::GenFor(_, _, b) => vec![b],
-        Stmt::LocalFunc(_, f) | Stmt::Func(_, f) => vec![&mut f.body],
-        _ => vec![],
+        Stmt::Assign(ts, es) => ts
+            .iter_mut()
+            .chain(es.iter_mut())
+            .for_each(|e| func_blocks_mut(e, &mut out)),
+        Stmt::Call(e) => func_blocks_mut(e, &mut out),
+        Stmt::Do(b) => out.push(b),
+        Stmt::While { cond, body, .. } | Stmt::Repeat { cond, body, .. } => {
+            func_blocks_mut(cond, &mut out);
+            out.push(body);
+        }
+        Stmt::If(arms, els) => {
+            for (c, b) in arms.iter_mut() {
+                func_blocks_mut(c, &mut out);
+                out.push(b);
+            }
+            if let Some(b) = els {
+                out.push(b);
+            }
+        }
+        Stmt::NumFor(_, a, c, st, b) => {
+            func_blocks_mut(a, &mut out);
+            func_blocks_mut(c, &mut out);
+            if let Some(e) = st {
+                func_blocks_mut(e, &mut out);
+            }
+            out.push(b);
+        }
+        Stmt::GenFor(_, es, b) => {
+            es.iter_mut().for_each(|e| func_blocks_mut(e, &mut out));
+            out.push(b);
+        }
+        Stmt::LocalFunc(_, f) | Stmt::Func(_, f) => out.push(&mut f.body),
+        Stmt::Break | Stmt::Goto(_) | Stmt::Label(_) | Stmt::Raw(_) => {}
+    }
+    out
+}
+
+/// The bodies of the outermost function expressions inside `e`.
+fn func_blocks_mut<'a>(e: &'a mut Expr, out: &mut Vec<&'a mut Block>) {
+    match e {
+        Expr::Func(fb) => out.push(&mut fb.body),
+        Expr::Index(a, b) | Expr::Bin(_, a, b, _) => {
+            func_blocks_mut(a, out);
+            func_blocks_mut(b, out);
+        }
+        Expr::Field(a, _) | Expr::Un(_, a) | Expr::Paren(a) => func_blocks_mut(a, out),
+        Expr::Call(a, args) | Expr::Method(a, _, args) => {
+            func_blocks_mut(a, out);
+            args.iter_mut().for_each(|x| func_blocks_mut(x, out));
+        }
+        Expr::Table(fields) => {
+            for f in fields.iter_mut() {
+                match f {
+                    TField::Pos(x) | TField::Named(_, x) => func_blocks_mut(x, out),
+                    TField::Keyed(k, x) => {
+                        func_blocks_mut(k, out);
+                        func_blocks_mut(x, out);
+                    }
+                }
+            }
+        }
+        _ => {}
     }
 }
 
-/// Statements in preorder, including those in nested blocks (but not inside expressions).
+/// Statements in preorder, including those in nested blocks and function expressions.
 pub fn count_stmts(b: &Block) -> usize {
-    b.iter()
-        .map(|s| 1 + child_blocks(s).into_iter().map(count_stmts).sum::<usize>())
+    let mut b = b.clone();
+    count_mut(&mut b)
+}
+
+fn count_mut(b: &mut Block) -> usize {
+    b.iter_mut()
+        .map(|s| {
+            1 + child_blocks_mut(s)
+                .into_iter()
+                .map(|cb| count_mut(cb))
+                .sum::<usize>()
+        })
         .sum()
 }
 
@@ -194,9 +243,17 @@ fn unwrap_stmt(b: &mut Block, i: &mut usize, variant: usize) -> bool {
                         },
                     )]
                 }
-                (s, _) => {
-                    b.insert(k, s);
-                    return true;
+                (mut s, v) => {
+                    // A statement holding function expressions (a pcall, a coroutine): the body
+                    // of one of them in its place.
+                    let is_do = matches!(s, Stmt::Do(_));
+                    match child_blocks_mut(&mut s).into_iter().nth(v) {
+                        Some(body) if !is_do => vec![Stmt::Do(body.clone())],
+                        _ => {
+                            b.insert(k, s);
+                            return true;
+                        }
+                    }
                 }
             };
             for (j, s) in repl.into_iter().enumerate() {
