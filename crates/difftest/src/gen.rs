@@ -558,9 +558,15 @@ impl Gen {
                             Box::new(Expr::Int(1)),
                             false,
                         );
-                        vec![Stmt::Assign(
-                            vec![Expr::Index(Box::new(t), Box::new(idx))],
-                            vec![v],
+                        vec![Stmt::If(
+                            vec![(
+                                bounded(&t),
+                                vec![Stmt::Assign(
+                                    vec![Expr::Index(Box::new(t), Box::new(idx))],
+                                    vec![v],
+                                )],
+                            )],
+                            None,
                         )]
                     }
                     None => vec![],
@@ -1510,11 +1516,27 @@ impl Gen {
         let t = Expr::Name(a.clone());
         let k = self.rng.below(7);
         let s = match k {
-            0 => Stmt::Call(call("table.insert", vec![t.clone(), self.expr(Ty::Int, 2)])),
-            1 => Stmt::Call(call(
-                "table.insert",
-                vec![t.clone(), Expr::Int(1), self.expr(Ty::Int, 2)],
-            )),
+            // Arrays stay small however often a loop runs this.
+            0 => Stmt::If(
+                vec![(
+                    bounded(&t),
+                    vec![Stmt::Call(call(
+                        "table.insert",
+                        vec![t.clone(), self.expr(Ty::Int, 2)],
+                    ))],
+                )],
+                None,
+            ),
+            1 => Stmt::If(
+                vec![(
+                    bounded(&t),
+                    vec![Stmt::Call(call(
+                        "table.insert",
+                        vec![t.clone(), Expr::Int(1), self.expr(Ty::Int, 2)],
+                    ))],
+                )],
+                None,
+            ),
             2 => Stmt::Call(call("print", vec![call("table.remove", vec![t.clone()])])),
             3 => Stmt::Call(call(
                 "print",
@@ -2619,6 +2641,16 @@ impl Gen {
             }
         }
     }
+}
+
+/// `#t < 24`: the guard of every statement that grows an array.
+fn bounded(t: &Expr) -> Expr {
+    Expr::Bin(
+        BinOp::Lt,
+        Box::new(Expr::Un(UnOp::Len, Box::new(t.clone()))),
+        Box::new(Expr::Int(24)),
+        false,
+    )
 }
 
 fn prefix_of(ty: Ty) -> &'static str {

@@ -14,6 +14,14 @@ use tape_difftest::gen::{generate, Options};
 use tape_difftest::run::Verdict;
 use tape_difftest::{check_source, class, shows_address, shrink, signature, Config};
 
+/// `println!` that ignores a closed pipe (`tape-difftest ... | head`).
+macro_rules! out {
+    ($($t:tt)*) => {{
+        use std::io::Write;
+        let _ = writeln!(std::io::stdout(), $($t)*);
+    }};
+}
+
 fn cli() -> Command {
     Command::new("tape-difftest")
         .about("Differential tester: random Lua 5.4 programs under lua5.4 and Tape")
@@ -133,7 +141,7 @@ fn main() -> ExitCode {
         (Some(s), _) => (*s, 1),
         (None, Some(n)) => (m.get_one::<u64>("start").copied().unwrap_or(0), *n),
         (None, None) => {
-            eprintln!("tape-difftest: give --seeds N (or --seed S)");
+            eout!("tape-difftest: give --seeds N (or --seed S)");
             return ExitCode::from(2);
         }
     };
@@ -145,7 +153,7 @@ fn main() -> ExitCode {
         timeout: Duration::from_secs(m.get_one::<u64>("timeout").copied().unwrap_or(10)),
     };
     if !cfg.tape.is_file() {
-        eprintln!(
+        eout!(
             "tape-difftest: no Tape binary at {} (build it: cargo build --release)",
             cfg.tape.display()
         );
@@ -188,7 +196,7 @@ fn main() -> ExitCode {
                 }
                 if seed > start && (seed - start) % 5000 == 0 {
                     let t = totals.lock().unwrap_or_else(|e| e.into_inner());
-                    println!("progress: {} run, {} failed", t.passed + t.failed, t.failed);
+                    out!("progress: {} run, {} failed", t.passed + t.failed, t.failed);
                 }
                 let prog = generate(seed, opts);
                 let src = render(&prog);
@@ -239,7 +247,7 @@ fn main() -> ExitCode {
                         let lines = small_src.lines().count();
                         let mut t = totals.lock().unwrap_or_else(|e| e.into_inner());
                         t.failed += 1;
-                        println!(
+                        out!(
                             "seed {seed}: FAIL ({lines} lines shrunk{}) {}",
                             saved
                                 .map(|_| format!(", saved in {}", folder.display()))
@@ -256,12 +264,12 @@ fn main() -> ExitCode {
     }
     let _ = std::fs::remove_dir_all(&work);
     let t = totals.lock().unwrap_or_else(|e| e.into_inner());
-    println!(
+    out!(
         "known reference quirks: {} (lua5.4 5.4.4's line for integer //0 and %0 in a multi-line expression; counted as passed); {:.1} s",
         t.quirks,
         t0.elapsed().as_secs_f64()
     );
-    println!("{} passed, {} failed", t.passed, t.failed);
+    out!("{} passed, {} failed", t.passed, t.failed);
     if t.failed > 0 {
         ExitCode::FAILURE
     } else {
