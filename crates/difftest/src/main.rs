@@ -141,7 +141,7 @@ fn main() -> ExitCode {
         (Some(s), _) => (*s, 1),
         (None, Some(n)) => (m.get_one::<u64>("start").copied().unwrap_or(0), *n),
         (None, None) => {
-            eout!("tape-difftest: give --seeds N (or --seed S)");
+            eprintln!("tape-difftest: give --seeds N (or --seed S)");
             return ExitCode::from(2);
         }
     };
@@ -153,7 +153,7 @@ fn main() -> ExitCode {
         timeout: Duration::from_secs(m.get_one::<u64>("timeout").copied().unwrap_or(10)),
     };
     if !cfg.tape.is_file() {
-        eout!(
+        eprintln!(
             "tape-difftest: no Tape binary at {} (build it: cargo build --release)",
             cfg.tape.display()
         );
