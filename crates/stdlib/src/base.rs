@@ -178,7 +178,8 @@ fn next(vm: &mut Vm, args: Args) -> Result<usize, Error> {
 fn select(vm: &mut Vm, args: Args) -> Result<usize, Error> {
     let n = args.len() as i64 - 1;
     if let Value::Str(s) = vm.arg(args, 0) {
-        if vm.str_bytes(s) == b"#" {
+        // Only the first character counts, as in PUC (`select("#x", ...)` is a count too).
+        if vm.str_bytes(s).first() == Some(&b'#') {
             vm.push(Value::Int(n.max(0)))?;
             return Ok(1);
         }
