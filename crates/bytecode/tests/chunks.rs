@@ -129,7 +129,10 @@ fn header_errors_read_like_puc() {
         Err("c: bad binary format (Instruction size mismatch)".to_string())
     );
     // PUC's header fields sit where lua5.4 puts them; Tape's marker and version follow.
-    assert_eq!(&good[..15], b"\x1bLua\x54\x00\x19\x93\r\n\x1a\n\x04\x08\x08");
+    assert_eq!(
+        &good[..15],
+        b"\x1bLua\x54\x00\x19\x93\r\n\x1a\n\x04\x08\x08"
+    );
     assert_eq!(&good[15..23], &0x5678i64.to_le_bytes());
     assert_eq!(&good[23..31], &370.5f64.to_le_bytes());
     let mut puc = good[..31].to_vec();
