@@ -100,20 +100,8 @@ fn find_set_reg(p: &Proto, lastpc: usize, reg: u8) -> Option<usize> {
         if writes_reg(ins, reg) {
             setreg = if pc < jmptarget { None } else { Some(pc) };
         }
-        let j = match *ins {
-            Instr::Jmp { j }
-            | Instr::Eq { j, .. }
-            | Instr::Lt { j, .. }
-            | Instr::Le { j, .. }
-            | Instr::EqK { j, .. }
-            | Instr::EqI { j, .. }
-            | Instr::LtI { j, .. }
-            | Instr::LeI { j, .. }
-            | Instr::GtI { j, .. }
-            | Instr::GeI { j, .. }
-            | Instr::Test { j, .. }
-            | Instr::TestSet { j, .. } => j,
-            _ => continue,
+        let Some(j) = ins.jump() else {
+            continue;
         };
         let dest = pc as i64 + 1 + j as i64;
         if dest <= lastpc as i64 && dest > jmptarget as i64 {
