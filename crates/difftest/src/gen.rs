@@ -2547,8 +2547,9 @@ impl Gen {
     }
 
     fn bool_expr(&mut self, d: u32) -> Expr {
-        match self.rng.below(12) {
-            0..=3 => {
+        let k = self.rng.below(12);
+        match k {
+            0..=4 => {
                 let op = *self.rng.pick(&[
                     BinOp::Lt,
                     BinOp::Le,
@@ -2557,21 +2558,10 @@ impl Gen {
                     BinOp::Eq,
                     BinOp::Ne,
                 ]);
-                let l = self.expr(Ty::Num, d);
-                let r = self.expr(Ty::Num, d);
-                self.bin(op, l, r)
-            }
-            4 => {
-                let op = *self.rng.pick(&[
-                    BinOp::Lt,
-                    BinOp::Le,
-                    BinOp::Gt,
-                    BinOp::Ge,
-                    BinOp::Eq,
-                    BinOp::Ne,
-                ]);
-                let l = self.expr(Ty::Str, d);
-                let r = self.expr(Ty::Str, d);
+                // Numbers four times in five, strings otherwise.
+                let ty = if k == 4 { Ty::Str } else { Ty::Num };
+                let l = self.expr(ty, d);
+                let r = self.expr(ty, d);
                 self.bin(op, l, r)
             }
             5 => {
