@@ -20,6 +20,9 @@ pub struct Config {
     pub lua: PathBuf,
     pub tape: PathBuf,
     pub timeout: Duration,
+    /// A later PUC Lua 5.4 (5.4.6 or newer) consulted only when lua5.4 and Tape differ: when it
+    /// agrees with Tape, the difference is a bug of lua5.4 5.4.4 that PUC has since fixed.
+    pub lua_fixed: Option<PathBuf>,
 }
 
 /// The result of checking one program.
@@ -54,7 +57,15 @@ pub fn check_source(cfg: &Config, dir: &Path, source: &str) -> Check {
     let lua = run::run(&cfg.lua, dir, file, cfg.timeout);
     let tape = run::run(&cfg.tape, dir, file, cfg.timeout);
     let (lp, tp) = (run::prefixes_for(&cfg.lua), run::prefixes_for(&cfg.tape));
-    let verdict = run::compare(&lua, &tape, &lp, &tp);
+    let mut verdict = run::compare(&lua, &tape, &lp, &tp);
+    if verdict == run::Verdict::Differ {
+        if let Some(fixed) = &cfg.lua_fixed {
+            let f = run::run(fixed, dir, file, cfg.timeout);
+            if run::compare(&f, &tape, &run::prefixes_for(fixed), &tp) == run::Verdict::Same {
+                verdict = run::Verdict::FixedReferenceBug;
+            }
+        }
+    }
     let lua_err = run::normalise_stderr(&lua.stderr, &lp);
     let tape_err = run::normalise_stderr(&tape.stderr, &tp);
     Check {
