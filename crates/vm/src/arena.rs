@@ -2,7 +2,7 @@
 //! generation). Freed slots go on a free list and their generation is bumped, so a stale handle
 //! is detected by `debug_assert` in debug builds. Mark bits for the collector live here too.
 
-use crate::value::Handle;
+use crate::value::{Handle, GEN_MASK};
 
 /// Per-slot bookkeeping.
 #[derive(Clone, Copy, Default)]
@@ -21,7 +21,10 @@ impl Marks<'_> {
     pub fn mark(&mut self, h: Handle) -> bool {
         match self.0.get_mut(h.idx as usize) {
             Some(m) => {
-                debug_assert!(m.live && m.gen == h.gen, "marking a stale handle");
+                debug_assert!(
+                    m.live && m.gen == h.gen & GEN_MASK,
+                    "marking a stale handle"
+                );
                 let fresh = !m.marked;
                 m.marked = true;
                 fresh
@@ -79,7 +82,7 @@ impl<T: Default> Arena<T> {
     #[inline(always)]
     pub fn get(&self, h: Handle) -> &T {
         debug_assert!(
-            self.meta[h.idx as usize].live && self.meta[h.idx as usize].gen == h.gen,
+            self.meta[h.idx as usize].live && self.meta[h.idx as usize].gen == h.gen & GEN_MASK,
             "stale handle"
         );
         &self.items[h.idx as usize]
@@ -94,7 +97,7 @@ impl<T: Default> Arena<T> {
     #[inline(always)]
     pub fn get_mut(&mut self, h: Handle) -> &mut T {
         debug_assert!(
-            self.meta[h.idx as usize].live && self.meta[h.idx as usize].gen == h.gen,
+            self.meta[h.idx as usize].live && self.meta[h.idx as usize].gen == h.gen & GEN_MASK,
             "stale handle"
         );
         &mut self.items[h.idx as usize]
@@ -104,7 +107,10 @@ impl<T: Default> Arena<T> {
     #[inline]
     pub fn mark(&mut self, h: Handle) -> bool {
         let m = &mut self.meta[h.idx as usize];
-        debug_assert!(m.live && m.gen == h.gen, "marking a stale handle");
+        debug_assert!(
+            m.live && m.gen == h.gen & GEN_MASK,
+            "marking a stale handle"
+        );
         let fresh = !m.marked;
         m.marked = true;
         fresh
@@ -141,7 +147,7 @@ impl<T: Default> Arena<T> {
             on_free(h, &mut self.items[i]);
             self.items[i] = T::default();
             m.live = false;
-            m.gen = m.gen.wrapping_add(1);
+            m.gen = m.gen.wrapping_add(1) & GEN_MASK;
             self.free.push(i as u32);
             self.live_count -= 1;
         }

@@ -83,7 +83,8 @@
 //!
 //! ## Strings
 //! Every string is interned (not only short ones), so string equality and table lookup by
-//! string are handle compares; tables hash string keys by handle.
+//! string are handle compares; tables hash string keys by handle. Long strings carry an
+//! identity tag in their handle so `%p` sees PUC's distinct objects (`StrRef`).
 //!
 //! ## String arithmetic
 //! `"10" + 1` and the PUC 5.4 messages of the string library's arithmetic metamethods

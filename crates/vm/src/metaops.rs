@@ -669,6 +669,15 @@ impl Vm {
             let top = first + n;
             let (a, b) = (self.stack[top - 2], self.stack[top - 1]);
             if Self::is_strnum(a) && Self::is_strnum(b) {
+                // An empty string operand: the result is the other string itself (the same
+                // object, which `%p` of a long string can tell), as in PUC.
+                let empty = |v: Value| matches!(v, Value::Str(s) if self.str_bytes(s).is_empty());
+                if matches!(a, Value::Str(_)) && empty(b) || empty(a) && matches!(b, Value::Str(_))
+                {
+                    self.stack[top - 2] = if empty(b) { a } else { b };
+                    n -= 1;
+                    continue;
+                }
                 let mut k = 2;
                 while k < n && Self::is_strnum(self.stack[top - k - 1]) {
                     k += 1;
@@ -752,7 +761,11 @@ impl Vm {
             Value::LightUserdata(p) => return p,
             _ => (0, 0),
         };
-        0x5555_0000_0000u64 + (kind << 37) + (idx as u64) * 0x40 + 0x10
+        let tag = match v {
+            Value::Str(s) => s.tag() as u64,
+            _ => 0,
+        };
+        0x5555_0000_0000u64 + (tag << 44) + (kind << 37) + (idx as u64) * 0x40 + 0x10
     }
 
     /// The `__name` string of the metatable light userdata share, if any.

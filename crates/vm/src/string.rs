@@ -4,6 +4,7 @@
 //! handle compare everywhere, and tables hash string keys by handle without touching the bytes.
 //! The cost is one hash per created string, which is no more than the copy that creates it.
 //! The interner is a weak root: the collector removes dead strings from it while sweeping.
+//! Long strings keep PUC's observable identity through a tag in their handles (`StrRef`).
 
 use crate::arena::Arena;
 use crate::value::{Handle, StrRef};
@@ -53,6 +54,8 @@ pub(crate) struct Strings {
     pub arena: Arena<LuaStr>,
     set: Vec<u32>,
     used: usize,
+    /// The last identity tag given to a long string (see `StrRef`).
+    last_tag: u16,
 }
 
 impl Strings {
@@ -61,7 +64,15 @@ impl Strings {
             arena: Arena::new(),
             set: vec![EMPTY; 64],
             used: 0,
+            last_tag: 0,
         }
+    }
+
+    /// A fresh identity tag for a newly created long string (never 0, which short strings
+    /// have; wraps after 65535 creations, like a reused address).
+    pub fn next_tag(&mut self) -> u16 {
+        self.last_tag = self.last_tag.wrapping_add(1).max(1);
+        self.last_tag
     }
 
     #[inline(always)]

@@ -51,9 +51,62 @@ macro_rules! handle_types {
     )*};
 }
 
+/// The bits of `Handle::gen` that hold the arena slot's generation; a string handle keeps an
+/// identity tag in the bits above (see `StrRef`).
+pub(crate) const GEN_MASK: u32 = 0xFFFF;
+
+/// An interned, immutable byte string.
+///
+/// Every content is stored once (`string.rs`), and equality and hashing look at the slot index
+/// alone. A string longer than `LONG_STR` bytes also carries an identity tag in the high bits
+/// of its handle's generation: each time such a string is *created* (concatenation, a library
+/// function, a chunk's constants) it gets a fresh tag, while copies of the value keep theirs.
+/// Only `%p` (and `fake_address`) sees the tag, so two long strings built separately print
+/// different addresses and one passed around prints the same, as PUC's distinct long string
+/// objects do, without giving up the single handle compare for equality.
+#[derive(Clone, Copy, Debug)]
+pub struct StrRef(pub(crate) Handle);
+
+/// Strings longer than this are "long" in PUC's sense (`LUAI_MAXSHORTLEN`): not shared.
+pub const LONG_STR: usize = 40;
+
+impl PartialEq for StrRef {
+    #[inline(always)]
+    fn eq(&self, other: &Self) -> bool {
+        self.0.idx == other.0.idx
+    }
+}
+
+impl Eq for StrRef {}
+
+impl std::hash::Hash for StrRef {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.0.idx.hash(state)
+    }
+}
+
+#[allow(dead_code)]
+impl StrRef {
+    /// The slot index (stable while the object lives; used for fake addresses).
+    pub fn index(self) -> u32 {
+        self.0.idx
+    }
+
+    /// The identity tag (0 for short strings).
+    pub(crate) fn tag(self) -> u32 {
+        self.0.gen >> 16
+    }
+
+    /// The same string with identity tag `tag` (16 bits).
+    pub(crate) fn with_tag(self, tag: u16) -> StrRef {
+        StrRef(Handle {
+            idx: self.0.idx,
+            gen: (self.0.gen & GEN_MASK) | (tag as u32) << 16,
+        })
+    }
+}
+
 handle_types!(
-    /// An interned, immutable byte string.
-    StrRef,
     /// A table.
     TableRef,
     /// A Lua closure.
@@ -163,7 +216,7 @@ impl Value {
     }
 
     /// Primitive equality (`rawequal`): numbers by mathematical value, everything else by
-    /// identity (strings are interned, so identity is content).
+    /// identity (strings are interned and compared by slot, so identity is content).
     #[inline]
     pub fn raw_eq(self, other: Value) -> bool {
         match (self, other) {

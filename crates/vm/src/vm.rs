@@ -287,8 +287,29 @@ impl Vm {
         }
     }
 
-    /// Interns a string.
+    /// Creates a string. Its content is interned; a long one gets a fresh identity tag, so it
+    /// is a new object as far as `%p` can tell (see `StrRef`).
     pub fn new_str(&mut self, bytes: &[u8]) -> Result<StrRef, Error> {
+        let s = self.intern(bytes)?;
+        if bytes.len() > crate::value::LONG_STR {
+            let tag = self.heap.strings.next_tag();
+            return Ok(s.with_tag(tag));
+        }
+        Ok(s)
+    }
+
+    /// The same content as a newly created string: a long string gets a fresh identity tag
+    /// (no copy, no hashing); a short one is itself.
+    pub fn str_new_object(&mut self, s: StrRef) -> StrRef {
+        if self.str_bytes(s).len() > crate::value::LONG_STR {
+            let tag = self.heap.strings.next_tag();
+            return s.with_tag(tag);
+        }
+        s
+    }
+
+    /// Interns a string (no identity tag).
+    fn intern(&mut self, bytes: &[u8]) -> Result<StrRef, Error> {
         let hash = hash_bytes(bytes);
         if let Some(s) = self.heap.strings.find(bytes, hash) {
             return Ok(s);
@@ -454,6 +475,8 @@ impl Vm {
         // First pass: allocate every proto in pre-order, recording children indices.
         let mut order: Vec<(Arc<Proto>, ProtoRef)> = Vec::new();
         let mut work = vec![root.clone()];
+        // Equal long constants anywhere in one chunk are one object, as PUC's lexer makes them.
+        let mut long_consts: std::collections::HashMap<u32, StrRef> = Default::default();
         while let Some(p) = work.pop() {
             let mut consts = Vec::with_capacity(p.consts.len());
             for c in &p.consts {
@@ -462,7 +485,20 @@ impl Vm {
                     Constant::Bool(b) => Value::Bool(*b),
                     Constant::Int(i) => Value::Int(*i),
                     Constant::Float(f) => Value::Float(*f),
-                    Constant::Str(s) => Value::Str(self.new_str(s)?),
+                    Constant::Str(s) if s.len() > crate::value::LONG_STR => {
+                        let h = self.intern(s)?;
+                        let tag = match long_consts.get(&h.index()) {
+                            Some(t) => *t,
+                            None => {
+                                let tag = self.heap.strings.next_tag();
+                                let t = h.with_tag(tag);
+                                long_consts.insert(h.index(), t);
+                                t
+                            }
+                        };
+                        Value::Str(tag)
+                    }
+                    Constant::Str(s) => Value::Str(self.intern(s)?),
                 });
             }
             let cost = PROTO_COST + p.code.len() * 20 + consts.len() * 16;

@@ -120,12 +120,12 @@ pub(crate) fn push_checked(vm: &mut Vm, v: Value, what: &str) -> Result<(), Erro
     }
 }
 
-/// Makes a new string from `s[start..end]`, reusing `s` itself when the range is all of it.
-/// The caller guarantees `start <= end <= len(s)`.
+/// Makes a new string from `s[start..end]` (all of a long string is still a new object, as
+/// PUC's `lua_pushlstring` makes one). The caller guarantees `start <= end <= len(s)`.
 pub(crate) fn substring(vm: &mut Vm, s: StrRef, start: usize, end: usize) -> Result<Value, Error> {
     let bytes = vm.str_bytes(s);
     if start == 0 && end == bytes.len() {
-        return Ok(Value::Str(s));
+        return Ok(Value::Str(vm.str_new_object(s)));
     }
     let Some(part) = bytes.get(start..end) else {
         return vm.str_value(b"");

@@ -234,8 +234,12 @@ pub(super) fn gsub(vm: &mut Vm, args: Args) -> Result<usize, Error> {
     if out.try_reserve(srcl).is_err() {
         return Err(memory_error(vm));
     }
+    // PUC returns the subject itself when nothing was replaced (no match, or every function or
+    // table lookup gave nil/false): the same object, which `%p` of a long string can tell.
+    let mut changed = false;
     let (result, used) = match repl {
         Value::Str(r) => {
+            changed = true;
             let src = vm.str_bytes(s);
             let (anchored, body) = pattern::split_anchor(vm.str_bytes(p));
             let rb = vm.str_bytes(r);
@@ -258,7 +262,9 @@ pub(super) fn gsub(vm: &mut Vm, args: Args) -> Result<usize, Error> {
             m.set_fuel(budget);
             let res = m.gsub::<GsubError>(anchored, max_n, &mut out, |m, a, b, out| {
                 let caps = Caps::collect(m, a, b, true)?;
-                add_value(vm, s, repl, &caps, &src[a..b], out).map_err(GsubError::Lua)
+                let c = add_value(vm, s, repl, &caps, &src[a..b], out).map_err(GsubError::Lua)?;
+                changed |= c;
+                Ok(())
             });
             (res, budget.saturating_sub(m.fuel()))
         }
@@ -272,7 +278,7 @@ pub(super) fn gsub(vm: &mut Vm, args: Args) -> Result<usize, Error> {
         Err(GsubError::Match(e)) => return Err(match_error(vm, e)),
         Err(GsubError::Lua(e)) => return Err(e),
     };
-    let v = if n == 0 {
+    let v = if n == 0 || !changed {
         Value::Str(s)
     } else {
         vm.str_value(&out)?
@@ -283,7 +289,8 @@ pub(super) fn gsub(vm: &mut Vm, args: Args) -> Result<usize, Error> {
 }
 
 /// Appends the replacement a table or function gives for one match: the value of
-/// `repl[first capture]` or `repl(captures...)`; false or nil keeps the match itself.
+/// `repl[first capture]` or `repl(captures...)`; false or nil keeps the match itself. Returns
+/// whether the text was replaced.
 fn add_value(
     vm: &mut Vm,
     s: StrRef,
@@ -291,7 +298,7 @@ fn add_value(
     caps: &Caps,
     whole: &[u8],
     out: &mut Vec<u8>,
-) -> Result<(), Error> {
+) -> Result<bool, Error> {
     let v = match repl {
         Value::Table(_) => {
             let k = cap_value(vm, s, caps.caps[0])?;
@@ -306,7 +313,10 @@ fn add_value(
         }
     };
     match v {
-        Value::Nil | Value::Bool(false) => out.extend_from_slice(whole),
+        Value::Nil | Value::Bool(false) => {
+            out.extend_from_slice(whole);
+            return Ok(false);
+        }
         Value::Str(r) => out.extend_from_slice(vm.str_bytes(r)),
         Value::Int(_) | Value::Float(_) => out.extend_from_slice(&vm.basic_tostring(v)),
         _ => {
@@ -314,5 +324,5 @@ fn add_value(
             return Err(vm.error(&format!("invalid replacement value (a {tn})")));
         }
     }
-    Ok(())
+    Ok(true)
 }
