@@ -201,6 +201,10 @@ fn main() -> ExitCode {
         Err(msg) => return usage(&msg),
     };
     let mut tape = Tape::new();
+    if let Err(e) = tape.use_standalone_message_handler() {
+        report(&e);
+        return ExitCode::FAILURE;
+    }
     // `lua.c` starts the collector in generational mode; scripts can observe it.
     tape.vm().gc_set_mode(true);
     set_arg_table(&mut tape, &argv, opts.script);

@@ -456,7 +456,7 @@ impl Gen {
             94..=95 if !deep => self.recursion_stmt(),
             97..=99 => self.multret_stmt(),
             100..=102 => self.load_stmt(),
-            103 if self.rng.chance(15) => vec![Stmt::Raw(
+            103 if self.rng.chance(15) && self.loops.is_empty() => vec![Stmt::Raw(
                 "print(pcall(function() local function r(n) return 1 + r(n + 1) end return r(1) end))".into(),
             )],
             96 if self.depth > 0 && !deep => {

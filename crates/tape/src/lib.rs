@@ -120,6 +120,21 @@ impl Tape {
         Tape { vm }
     }
 
+    /// Reports errors that reach the host the way the standalone `lua` does: a message
+    /// handler runs where the error was raised, before any `__close` method, and turns the
+    /// error into its message followed by `stack traceback:` (an object with a `__tostring`
+    /// that returns a string gives that string alone; other non-strings become
+    /// `(error object is a X value)`). The `__close` methods then receive that text, and
+    /// `Error::message` holds all of it with `Error::traceback` empty. Used by the `tape` CLI.
+    pub fn use_standalone_message_handler(&mut self) -> Result<(), Error> {
+        let h = self
+            .vm
+            .new_native("?", standalone_msghandler)
+            .map_err(|e| self.runtime_error(e))?;
+        self.vm.set_host_message_handler(h);
+        Ok(())
+    }
+
     /// The VM, for everything this facade does not wrap yet.
     pub fn vm(&mut self) -> &mut Vm {
         &mut self.vm
@@ -294,6 +309,54 @@ impl Tape {
         };
         Error::new(ErrorKind::Runtime, e.message().to_string(), tb)
     }
+}
+
+/// `lua.c`'s `msghandler`: the message plus a traceback from the level that raised the error.
+fn standalone_msghandler(vm: &mut Vm, args: tape_vm::Args) -> Result<usize, tape_vm::Error> {
+    let v = vm.arg(args, 0);
+    let mut out = match v {
+        Value::Str(s) => vm.str_bytes(s).to_vec(),
+        Value::Int(_) | Value::Float(_) => vm.basic_tostring(v),
+        _ => {
+            let tm = match vm.metatable(v) {
+                Some(mt) => {
+                    let key = vm.str_value(b"__tostring")?;
+                    vm.raw_get(Value::Table(mt), key)
+                }
+                None => Value::Nil,
+            };
+            if !tm.is_nil() {
+                match vm.call1(tm, &[v]) {
+                    Ok(r @ Value::Str(_)) => {
+                        vm.push(r)?;
+                        return Ok(1);
+                    }
+                    Ok(_) => {}
+                    // PUC handles an error in `__tostring` with this handler again, at the
+                    // point of that error: its message and the whole stack from there down.
+                    Err(e2)
+                        if matches!(e2.value(), Value::Str(_) | Value::Int(_) | Value::Float(_))
+                            && !e2.traceback().is_empty() =>
+                    {
+                        let mut out = vm.basic_tostring(e2.value());
+                        out.push(b'\n');
+                        out.extend_from_slice(e2.traceback().as_bytes());
+                        let s = vm.str_value(&out)?;
+                        vm.push(s)?;
+                        return Ok(1);
+                    }
+                    Err(e2) => return Err(e2),
+                }
+            }
+            format!("(error object is a {} value)", v.type_name()).into_bytes()
+        }
+    };
+    out.extend_from_slice(b"\nstack traceback:");
+    let t = vm.running_thread().0;
+    tape_stdlib::debug::write_traceback(vm, t, 1, &mut out)?;
+    let s = vm.str_value(&out)?;
+    vm.push(s)?;
+    Ok(1)
 }
 
 #[cfg(test)]

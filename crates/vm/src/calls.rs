@@ -606,7 +606,7 @@ impl Vm {
             .rev()
             .find(|&i| matches!(self.frames[i].kind, FrameKind::Pcall { .. }))
         else {
-            return e;
+            return self.host_handle(floor, e);
         };
         let marker = self.frames[i];
         if !matches!(
@@ -624,15 +624,52 @@ impl Vm {
         e
     }
 
+    /// Sets (or, with nil, removes) a message handler for errors that reach the host: it runs
+    /// like `xpcall`'s, where the error was raised and before any `__close` method, and its
+    /// result becomes the error value (PUC's `lua.c` installs one that adds the traceback).
+    /// Errors inside coroutines are not affected: `resume` returns them unchanged.
+    pub fn set_host_message_handler(&mut self, f: Value) {
+        self.host_handler = f;
+    }
+
+    /// Runs the host message handler on an error about to escape to the host, if one is set
+    /// and nothing on the main thread will catch the error.
+    fn host_handle(&mut self, floor: usize, e: Error) -> Error {
+        if self.host_handler.is_nil()
+            || floor != 0
+            || self.cur_thread != self.main_thread
+            || self
+                .frames
+                .iter()
+                .any(|f| matches!(f.kind, FrameKind::Pcall { .. }))
+        {
+            return e;
+        }
+        let v = self.run_handler(self.host_handler, e.value());
+        let mut e = Error::from_value(v);
+        e.set_handled();
+        e
+    }
+
     /// The error value a pcall marker returns for `e`: `e`'s own, or what xpcall's message
     /// handler makes of it (the handler runs before unwinding, on top of the failed frames).
     fn handle_error(&mut self, marker: Frame, e: Error) -> Value {
-        let mut errv = e.value();
+        let errv = e.value();
         if let FrameKind::Pcall {
             handler: Some(h), ..
         } = marker.kind
         {
             let hf = self.stack[h];
+            return self.run_handler(hf, errv);
+        }
+        errv
+    }
+
+    /// Calls message handler `hf` on error value `errv`, with PUC's extra room and its retries
+    /// when the handler fails in turn.
+    fn run_handler(&mut self, hf: Value, errv: Value) -> Value {
+        let mut errv = errv;
+        {
             let mut tries = 0;
             // Like PUC, the handler gets extra room even after a stack overflow.
             let saved = (self.max_frames, self.max_stack, self.c_depth);

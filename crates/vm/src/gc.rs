@@ -191,6 +191,7 @@ impl Vm {
             self.mark_value(m, Value::Str(self.fixed_strings[i]));
         }
         self.mark_value(m, self.last_error);
+        self.mark_value(m, self.host_handler);
         for i in 0..self.pinned.len() {
             self.mark_value(m, self.pinned[i]);
         }

@@ -116,7 +116,9 @@ impl Vm {
 
     /// Adds a traceback to an error that no `pcall` on this thread will catch.
     pub(crate) fn prepare_escape(&mut self, mut e: Error) -> Error {
+        // (An error the host message handler already turned into its message has none.)
         if !e.has_traceback()
+            && !e.handled()
             && !self
                 .frames
                 .iter()

@@ -84,6 +84,9 @@ pub struct Vm {
     /// an error is raised (`Vm::handle_escaping`); a finalizer raises it to its own frames, as
     /// PUC runs `__gc` with no message handler.
     pub(crate) err_floor: (crate::value::ThreadRef, usize),
+    /// The message handler for errors that no `pcall` catches on their way to the host
+    /// (`set_host_message_handler`); nil: none.
+    pub(crate) host_handler: Value,
     /// The thread and frame index of the running `__gc` finalizer's function (index 0, a
     /// bottom frame, when none runs), named `metamethod '__gc'` as PUC's `CIST_FIN` frames.
     pub(crate) fin_frame: (crate::value::ThreadRef, usize),
@@ -177,6 +180,7 @@ impl Vm {
             c_base: 0,
             native_call: (0, 0),
             err_floor: (main_thread, 0),
+            host_handler: Value::Nil,
             hook_transfer: (0, 0),
             fin_frame: (main_thread, 0),
             nny: 0,
