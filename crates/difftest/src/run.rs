@@ -177,12 +177,7 @@ pub fn quirk_only(r: &[u8], t: &[u8]) -> bool {
         if !armed {
             return false;
         }
-        let (na, xa) = strip_line_numbers(a);
-        let (nb, xb) = strip_line_numbers(b);
-        if na.len() != nb.len() || na.iter().zip(&nb).any(|(p, q)| p > q) {
-            return false;
-        }
-        if xa != xb && !stale_frame_name(&xa, &xb) {
+        if !earlier_line_only(a, b) && !stale_frame_name(a, b) {
             return false;
         }
     }
@@ -202,10 +197,18 @@ fn stale_frame_name(r: &str, t: &str) -> bool {
     };
     match (frame(r), frame(t)) {
         (Some((rw, _)), Some((tw, tn))) => {
-            rw == tw && (tn == ": in metamethod 'idiv'" || tn == ": in metamethod 'mod'")
+            (rw == tw || earlier_line_only(&rw, &tw))
+                && (tn == ": in metamethod 'idiv'" || tn == ": in metamethod 'mod'")
         }
         _ => false,
     }
+}
+
+/// Whether two lines are the same but for line numbers, lua5.4's (`r`) never later.
+fn earlier_line_only(r: &str, t: &str) -> bool {
+    let (na, xa) = strip_line_numbers(r);
+    let (nb, xb) = strip_line_numbers(t);
+    xa == xb && na.len() == nb.len() && na.iter().zip(&nb).all(|(p, q)| p <= q)
 }
 
 /// Splits a line into the numbers that follow a `:` and precede `:` (`file:12:`), and the
@@ -263,6 +266,9 @@ mod tests {
         let r5 = b"false\tt.lua:2: attempt to divide by zero\nstack traceback:\n\tt.lua:4: in metamethod 'len'\n\tt.lua:2: in function <t.lua:1>\n";
         let t5 = b"false\tt.lua:3: attempt to divide by zero\nstack traceback:\n\tt.lua:4: in metamethod 'idiv'\n\tt.lua:3: in function <t.lua:1>\n";
         assert!(quirk_only(r5, t5));
+        let r7 = b"false\tt.lua:2: attempt to perform 'n%0'\nstack traceback:\n\tt.lua:4: in function <t.lua:3>\n\tt.lua:2: in function <t.lua:1>\n";
+        let t7 = b"false\tt.lua:3: attempt to perform 'n%0'\nstack traceback:\n\tt.lua:4: in metamethod 'mod'\n\tt.lua:3: in function <t.lua:1>\n";
+        assert!(quirk_only(r7, t7));
         let t6 = b"false\tt.lua:3: attempt to divide by zero\nstack traceback:\n\tt.lua:4: in metamethod 'add'\n\tt.lua:3: in function <t.lua:1>\n";
         assert!(!quirk_only(r5, t6));
         let t4 = b"<prog>: t.lua:5: attempt to perform 'n%0'\nstack traceback:\n\t[C]: in ?\n\tt.lua:5: in function\n";

@@ -335,8 +335,10 @@ fn standalone_msghandler(vm: &mut Vm, args: tape_vm::Args) -> Result<usize, tape
                     // PUC handles an error in `__tostring` with this handler again, at the
                     // point of that error: its message and the whole stack from there down.
                     Err(e2)
-                        if matches!(e2.value(), Value::Str(_) | Value::Int(_) | Value::Float(_))
-                            && !e2.traceback().is_empty() =>
+                        if matches!(
+                            e2.value(),
+                            Value::Str(_) | Value::Int(_) | Value::Float(_)
+                        ) && !e2.traceback().is_empty() =>
                     {
                         let mut out = vm.basic_tostring(e2.value());
                         out.push(b'\n');
