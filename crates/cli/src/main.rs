@@ -20,6 +20,12 @@ struct Options {
     ignore_env: bool,
     /// Index in argv of the script (or of `-`), if any.
     script: Option<usize>,
+    /// `--memory-limit SIZE`: the guest heap cap in bytes.
+    memory_limit: Option<usize>,
+    /// `--fuel N`: the instruction budget.
+    fuel: Option<u64>,
+    /// `--timeout SECS`: wall-clock limit for everything the guest runs.
+    timeout: Option<std::time::Duration>,
 }
 
 enum Action {
@@ -43,6 +49,9 @@ fn usage(bad: &str) -> ExitCode {
          -E        ignore environment variables\n  \
          -W        turn warnings on\n  \
          --list f  print the compiled bytecode of file 'f' and exit\n  \
+         --memory-limit SIZE  cap the guest heap (bytes, or with K, M, G)\n  \
+         --fuel N             stop after N instructions' worth of work\n  \
+         --timeout SECS       stop after SECS seconds of wall-clock time\n  \
          --        stop handling options\n  \
          -         stop handling options and execute stdin\n"
     );
@@ -57,6 +66,9 @@ fn parse_args(argv: &[String]) -> Result<Options, String> {
         version: false,
         ignore_env: false,
         script: None,
+        memory_limit: None,
+        fuel: None,
+        timeout: None,
     };
     let mut i = 1;
     while i < argv.len() {
@@ -83,6 +95,22 @@ fn parse_args(argv: &[String]) -> Result<Options, String> {
             "-v" => o.version = true,
             "-E" => o.ignore_env = true,
             "-W" => o.actions.push(Action::WarnOn),
+            "--memory-limit" | "--fuel" | "--timeout" => {
+                i += 1;
+                let v = argv.get(i).ok_or_else(|| format!("'{a}' needs argument"))?;
+                let bad = || format!("bad value for '{a}': '{v}'");
+                match a {
+                    "--memory-limit" => o.memory_limit = Some(parse_size(v).ok_or_else(bad)?),
+                    "--fuel" => o.fuel = Some(v.parse().map_err(|_| bad())?),
+                    _ => {
+                        let secs: f64 = v.parse().map_err(|_| bad())?;
+                        if !(secs > 0.0 && secs < 1e9) {
+                            return Err(bad());
+                        }
+                        o.timeout = Some(std::time::Duration::from_secs_f64(secs));
+                    }
+                }
+            }
             _ if a.starts_with("-e") || a.starts_with("-l") => {
                 let arg = if a.len() > 2 {
                     a[2..].to_string()
@@ -104,6 +132,17 @@ fn parse_args(argv: &[String]) -> Result<Options, String> {
         i += 1;
     }
     Ok(o)
+}
+
+/// A size such as `65536`, `64K`, `64M` or `2G` (powers of 1024).
+fn parse_size(s: &str) -> Option<usize> {
+    let (num, mul) = match s.char_indices().last()? {
+        (i, 'k' | 'K') => (&s[..i], 1usize << 10),
+        (i, 'm' | 'M') => (&s[..i], 1 << 20),
+        (i, 'g' | 'G') => (&s[..i], 1 << 30),
+        _ => (s, 1),
+    };
+    num.parse::<usize>().ok()?.checked_mul(mul)
 }
 
 /// Prints an error as `lua.c` does: `tape: message`, then the traceback if there is one.
@@ -128,8 +167,30 @@ fn set_arg_table(tape: &mut Tape, argv: &[String], script: Option<usize>) {
     tape.set_arg_table(&entries);
 }
 
+/// Ctrl-C: like `lua.c`, the running chunk stops with `interrupted!` and a traceback (the
+/// VM sees the flag at its next backward jump or library check). A second Ctrl-C before the
+/// first was handled ends the process, as lua.c's restored default action does.
+fn install_interrupt(tape: &mut Tape) {
+    let flag = tape.vm().interrupt_flag();
+    tape.vm().set_interrupt_message("interrupted!");
+    let _ = ctrlc::set_handler(move || {
+        if flag.swap(true, std::sync::atomic::Ordering::SeqCst) {
+            std::process::exit(130);
+        }
+    });
+}
+
+/// Forgets a Ctrl-C once the chunk it stopped has ended.
+pub(crate) fn clear_interrupt(tape: &mut Tape) {
+    tape.vm()
+        .interrupt_flag()
+        .store(false, std::sync::atomic::Ordering::SeqCst);
+}
+
 fn run_chunk(tape: &mut Tape, src: &[u8], chunkname: &str, args: &[&[u8]]) -> bool {
-    match tape.exec(src, chunkname, args) {
+    let r = tape.exec(src, chunkname, args);
+    clear_interrupt(tape);
+    match r {
         Ok(_) => true,
         Err(e) => {
             report(&e);
@@ -205,8 +266,19 @@ fn main() -> ExitCode {
         report(&e);
         return ExitCode::FAILURE;
     }
+    install_interrupt(&mut tape);
     // `lua.c` starts the collector in generational mode; scripts can observe it.
     tape.vm().gc_set_mode(true);
+    if let Some(cap) = opts.memory_limit {
+        tape.vm().set_memory_cap(cap);
+    }
+    if opts.fuel.is_some() {
+        tape.vm().set_fuel(opts.fuel);
+    }
+    if let Some(limit) = opts.timeout {
+        tape.vm()
+            .set_deadline(Some(std::time::Instant::now() + limit));
+    }
     set_arg_table(&mut tape, &argv, opts.script);
     if opts.version {
         println!("{}", tape::VERSION_BANNER);
@@ -303,6 +375,38 @@ mod tests {
         assert_eq!(o.script, Some(3));
         assert!(!o.version);
         assert!(matches!(&o.actions[0], Action::Exec(s) if s == "x=1"));
+    }
+
+    #[test]
+    fn limit_options_are_parsed() {
+        let o = parse_args(&argv(&[
+            "tape",
+            "--memory-limit",
+            "64M",
+            "--fuel",
+            "1000",
+            "--timeout",
+            "1.5",
+            "s.lua",
+        ]))
+        .unwrap();
+        assert_eq!(o.memory_limit, Some(64 << 20));
+        assert_eq!(o.fuel, Some(1000));
+        assert_eq!(o.timeout, Some(std::time::Duration::from_millis(1500)));
+        assert_eq!(o.script, Some(7));
+        assert_eq!(parse_size("123"), Some(123));
+        assert_eq!(parse_size("2g"), Some(2 << 30));
+        assert_eq!(parse_size("x"), None);
+        assert_eq!(
+            parse_args(&argv(&["tape", "--fuel", "lots"]))
+                .err()
+                .unwrap(),
+            "bad value for '--fuel': 'lots'"
+        );
+        assert_eq!(
+            parse_args(&argv(&["tape", "--timeout"])).err().unwrap(),
+            "'--timeout' needs argument"
+        );
     }
 
     #[test]

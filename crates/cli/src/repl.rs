@@ -98,6 +98,8 @@ pub fn run(tape: &mut Tape) {
                 }
             }
         }
+        // A Ctrl-C that stopped the chunk is spent; the next one interrupts the next chunk.
+        crate::clear_interrupt(tape);
         // As lua.c's prompt, which goes through C's `stdout`: what the chunk left in the
         // output buffer appears before the next prompt.
         tape.vm().flush_output();

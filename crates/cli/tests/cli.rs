@@ -191,3 +191,64 @@ fn list_prints_bytecode() {
     assert!(out.contains("CALL"), "{out}");
     assert!(out.contains("fib.lua"), "{out}");
 }
+
+#[test]
+fn limit_options_stop_a_runaway_script() {
+    let out = tape(&["--fuel", "100000", "-e", "while true do end"], "");
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "tape: (command line):1: fuel exhausted\nstack traceback:\n\t(command line):1: in main chunk\n\t[C]: in ?\n"
+    );
+    let out = tape(
+        &[
+            "--timeout",
+            "0.2",
+            "-e",
+            "local n = 0\nwhile true do n = n + 1 end",
+        ],
+        "",
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr)
+        .starts_with("tape: (command line):2: time limit exceeded\n"));
+    let out = tape(
+        &[
+            "--memory-limit",
+            "8M",
+            "-e",
+            "local t = {} for i = 1, 1e7 do t[i] = {} end",
+        ],
+        "",
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).starts_with("tape: not enough memory"));
+    let out = tape(&["--memory-limit", "lots"], "");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr)
+        .starts_with("tape: bad value for '--memory-limit': 'lots'\n"));
+}
+
+#[test]
+fn ctrl_c_interrupts_the_running_script_as_lua_does() {
+    let child = Command::new(env!("CARGO_BIN_EXE_tape"))
+        .args(["-e", "local function f() while true do end end\nf()"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("tape starts");
+    // Give it time to install its handler and enter the loop.
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let killed = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(killed.success());
+    let out = child.wait_with_output().expect("tape finishes");
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "tape: (command line):1: interrupted!\nstack traceback:\n\t(command line):1: in local 'f'\n\t(command line):2: in main chunk\n\t[C]: in ?\n"
+    );
+}

@@ -138,3 +138,68 @@ fn limits_also_apply_inside_coroutines_and_metamethods() {
         );
     }
 }
+
+#[test]
+fn an_unarmed_flag_stops_every_kind_of_loop_at_its_back_jump() {
+    for src in [
+        "while true do end",
+        "repeat local x = 1 until false",
+        "for i = 1, math.maxinteger do end",
+        "for i = 1.0, math.huge do end",
+        "for k in function() return 1 end do end",
+        "::top:: goto top",
+        "local function f() return f() end f()",
+    ] {
+        let mut t = Tape::new();
+        // Not `interrupt_handle`: the interpreter stays in its unlimited loop.
+        let flag = t.vm().interrupt_flag();
+        let setter = {
+            let flag = flag.clone();
+            std::thread::spawn(move || {
+                std::thread::sleep(std::time::Duration::from_millis(30));
+                flag.store(true, Ordering::Relaxed);
+            })
+        };
+        let r = run(&mut t, src);
+        setter.join().unwrap();
+        assert!(
+            matches!(&r, Err(m) if m.ends_with("interrupted")),
+            "{src}: {r:?}"
+        );
+        flag.store(false, Ordering::Relaxed);
+        assert_eq!(run(&mut t, "return 'again'"), Ok("again".to_string()));
+    }
+}
+
+#[test]
+fn a_deadline_stops_loops_and_long_pattern_matches() {
+    for (src, want) in [
+        (
+            "local i = 0\nwhile true do i = i + 1 end",
+            "limits:2: time limit exceeded",
+        ),
+        (
+            "local s = string.rep('a', 5000)\nreturn s:find('.-.-.-b')",
+            "limits:2: time limit exceeded",
+        ),
+        (
+            "local s = string.rep('a', 5000)\nreturn (s:gsub('.-.-.-b', 'x'))",
+            "limits:2: time limit exceeded",
+        ),
+    ] {
+        let mut t = Tape::new();
+        let start = std::time::Instant::now();
+        t.vm()
+            .set_deadline(Some(start + std::time::Duration::from_millis(100)));
+        assert_eq!(run(&mut t, src), Err(want.to_string()), "{src}");
+        // Stopped promptly (generous bound: the machine may be loaded).
+        assert!(start.elapsed() < std::time::Duration::from_secs(5), "{src}");
+        // Still past the deadline: nothing runs until the host moves or clears it.
+        assert_eq!(
+            run(&mut t, "local n = 0 for i = 1, 1e9 do n = n + 1 end"),
+            Err("limits:1: time limit exceeded".to_string())
+        );
+        t.vm().set_deadline(None);
+        assert_eq!(run(&mut t, "return 1 + 1"), Ok("2".to_string()));
+    }
+}

@@ -27,7 +27,31 @@ pub enum MatchError {
     Pattern(String),
     /// The fuel given to [`Matcher::set_fuel`] ran out.
     OutOfFuel,
+    /// The [`Stop`] check given to [`Matcher::set_stop`] said to stop.
+    Stopped,
 }
+
+/// A way to stop a long match from outside: a flag another thread may set and a wall-clock
+/// deadline, looked at every [`STOP_CHECK_STEPS`] steps.
+#[derive(Clone, Debug, Default)]
+pub struct Stop {
+    pub flag: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>,
+    pub deadline: Option<std::time::Instant>,
+}
+
+impl Stop {
+    fn now(&self) -> bool {
+        self.flag
+            .as_ref()
+            .is_some_and(|f| f.load(std::sync::atomic::Ordering::Relaxed))
+            || self
+                .deadline
+                .is_some_and(|d| std::time::Instant::now() >= d)
+    }
+}
+
+/// Steps between two looks at the [`Stop`] check (well under a millisecond of matching).
+pub const STOP_CHECK_STEPS: u64 = 1 << 16;
 
 #[cold]
 fn error<T>(msg: &str) -> Result<T, MatchError> {
@@ -107,7 +131,11 @@ pub struct Matcher<'a> {
     level: usize,
     capture: [(usize, CapLen); MAX_CAPTURES],
     depth: usize,
+    /// Steps left before the next look at `stop` (all of them without one)...
     fuel: u64,
+    /// ... and the rest of the budget beyond that.
+    reserve: u64,
+    stop: Option<Stop>,
     /// The byte every match must start with, when the pattern opens with a plain byte that is
     /// not optional (`a`, `a+`, but not `a*`); searches jump from one occurrence to the next.
     first_byte: Option<u8>,
@@ -124,6 +152,8 @@ impl<'a> Matcher<'a> {
             capture: [(0, CapLen::Unfinished); MAX_CAPTURES],
             depth: 0,
             fuel: u64::MAX,
+            reserve: 0,
+            stop: None,
             first_byte: match pat {
                 [c, rest @ ..]
                     if !SPECIALS.contains(c)
@@ -154,12 +184,31 @@ impl<'a> Matcher<'a> {
 
     /// Sets the number of steps the matcher may still take.
     pub fn set_fuel(&mut self, fuel: u64) {
-        self.fuel = fuel;
+        self.split_budget(fuel);
     }
 
     /// Steps left; the caller charges its own budget with the difference.
     pub fn fuel(&self) -> u64 {
-        self.fuel
+        self.fuel.saturating_add(self.reserve)
+    }
+
+    /// Makes the matcher look at `stop` every [`STOP_CHECK_STEPS`] steps and end with
+    /// [`MatchError::Stopped`] when it says so.
+    pub fn set_stop(&mut self, stop: Stop) {
+        self.stop = Some(stop);
+        self.split_budget(self.fuel());
+    }
+
+    /// Keeps at most `STOP_CHECK_STEPS` of `total` in `fuel` when there is a stop check, so
+    /// the per-step counter doubles as the countdown to the next check.
+    fn split_budget(&mut self, total: u64) {
+        let now = if self.stop.is_some() {
+            total.min(STOP_CHECK_STEPS)
+        } else {
+            total
+        };
+        self.fuel = now;
+        self.reserve = total - now;
     }
 
     /// The subject.
@@ -174,11 +223,24 @@ impl<'a> Matcher<'a> {
                 self.fuel = left;
                 Ok(())
             }
-            None => {
-                self.fuel = 0;
-                Err(MatchError::OutOfFuel)
-            }
+            None => self.refill(n),
         }
+    }
+
+    /// The step counter ran out: out of fuel, or time to look at the stop check and go on.
+    #[cold]
+    fn refill(&mut self, n: u64) -> Result<(), MatchError> {
+        let total = self.fuel();
+        if total < n {
+            self.fuel = 0;
+            self.reserve = 0;
+            return Err(MatchError::OutOfFuel);
+        }
+        if self.stop.as_ref().is_some_and(Stop::now) {
+            return Err(MatchError::Stopped);
+        }
+        self.split_budget(total - n);
+        Ok(())
     }
 
     /// Tries the whole pattern at `start` only; returns the end of the match.

@@ -259,3 +259,24 @@ fn long_subject_is_linear() {
     assert_eq!(n, 200_000);
     assert_eq!(out.len(), 200_000);
 }
+
+#[test]
+fn a_stop_check_ends_a_long_match_and_keeps_the_budget_exact() {
+    let src = vec![b'a'; 5000];
+    // Without a stop signal, the split budget counts exactly as one counter.
+    let mut m = Matcher::new(&src, b"(a*)*b");
+    m.set_fuel(300_000);
+    let mut m2 = Matcher::new(&src, b"(a*)*b");
+    m2.set_stop(Stop::default());
+    m2.set_fuel(300_000);
+    assert_eq!(m.find(0, false), m2.find(0, false));
+    assert_eq!(m.fuel(), m2.fuel());
+    // A raised flag stops it at the next look.
+    let flag = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true));
+    let mut m3 = Matcher::new(&src, b".-.-.-b");
+    m3.set_stop(Stop {
+        flag: Some(flag),
+        deadline: None,
+    });
+    assert_eq!(m3.find(0, false), Err(MatchError::Stopped));
+}

@@ -172,6 +172,11 @@ impl Vm {
             if self.hooks_on() != HOOK || (!HOOK && self.limits_on() != LIMITS) {
                 return Ok(false);
             }
+            // Back from a slow path: a loop whose back jump never takes the fast path still
+            // sees the interrupt flag here.
+            if !LIMITS && self.interrupt.load(std::sync::atomic::Ordering::Relaxed) {
+                return Err(self.limit_error());
+            }
             if HOOK {
                 self.trace_exec()?;
                 if self.frames.len() <= entry_depth && self.cur_thread == entry_thread {
@@ -189,6 +194,8 @@ impl Vm {
             // The fuel left, kept in a local while the fast loop runs (written back below).
             let mut fuel = self.fuel.unwrap_or(i64::MAX);
             let interrupt = &*self.interrupt;
+            let deadline = self.deadline;
+            let mut tick = crate::limits::DEADLINE_TICK;
             // Pending to-be-closed slots (absolute). A generic `for` registers its closing
             // value only when there is one, so this is checked where a frame ends rather
             // than counted in `may_close`.
@@ -217,6 +224,19 @@ impl Vm {
                 let frames = &mut self.frames;
                 let max_frames = self.max_frames;
                 let index_name = self.tm_names[crate::meta::Tm::Index as usize];
+                /// A backward jump was taken: the unlimited loop checks the interrupt flag here
+                /// (the limited loop checks it before every instruction anyway).
+                macro_rules! back_edge {
+                    ($taken_backwards:expr) => {
+                        if !LIMITS
+                            && $taken_backwards
+                            && interrupt.load(std::sync::atomic::Ordering::Relaxed)
+                        {
+                            pc += 1;
+                            break Exit::Limit;
+                        }
+                    };
+                }
                 macro_rules! kv {
                     ($i:expr, $ins:ident) => {
                         match lp.consts.get($i as usize) {
@@ -306,7 +326,14 @@ impl Vm {
                     }
                     if LIMITS {
                         fuel -= 1;
-                        if fuel < 0 || interrupt.load(std::sync::atomic::Ordering::Relaxed) {
+                        tick -= 1;
+                        if fuel < 0
+                            || interrupt.load(std::sync::atomic::Ordering::Relaxed)
+                            || tick == 0 && {
+                                tick = crate::limits::DEADLINE_TICK;
+                                matches!(deadline, Some(d) if std::time::Instant::now() >= d)
+                            }
+                        {
                             // Point the frame past this instruction, so the error names its line.
                             pc += 1;
                             break Exit::Limit;
@@ -739,7 +766,10 @@ impl Vm {
                             }
                             _ => break Exit::Slow,
                         },
-                        Instr::Jmp { j } => pc = pc.wrapping_add_signed(j as isize),
+                        Instr::Jmp { j } => {
+                            pc = pc.wrapping_add_signed(j as isize);
+                            back_edge!(j < 0);
+                        }
                         Instr::Eq { a, b, k, j } => {
                             let (x, y) = (regs[a as usize], regs[b as usize]);
                             if matches!(
@@ -813,6 +843,7 @@ impl Vm {
                                         regs[a + 1] = Value::Int(count - 1);
                                         regs[a + 3] = Value::Int(i);
                                         pc = pc.wrapping_add_signed(j as isize);
+                                        back_edge!(true);
                                     }
                                 }
                                 (Value::Float(i), Value::Float(limit), Value::Float(step)) => {
@@ -821,6 +852,7 @@ impl Vm {
                                         regs[a] = Value::Float(i);
                                         regs[a + 3] = Value::Float(i);
                                         pc = pc.wrapping_add_signed(j as isize);
+                                        back_edge!(true);
                                     }
                                 }
                                 _ => break Exit::Slow,
@@ -940,6 +972,10 @@ impl Vm {
                             if HOOK || b == 0 || a as usize + b as usize > 256 {
                                 break Exit::Slow;
                             }
+                            // A tail call loops without a backward jump: check the flag here.
+                            if !LIMITS && interrupt.load(std::sync::atomic::Ordering::Relaxed) {
+                                break Exit::Limit;
+                            }
                             let nargs = b as usize - 1;
                             let ncl = match regs[a as usize] {
                                 Value::LuaFn(ncl) => ncl,
@@ -997,6 +1033,7 @@ impl Vm {
                             if !v.is_nil() {
                                 regs[a + 2] = v;
                                 pc = pc.wrapping_add_signed(j as isize);
+                                back_edge!(true);
                             }
                         }
                         // Listed rather than `_`, so the match is exhaustive and the dispatch

@@ -11,8 +11,16 @@
 //! Once armed, the interpreter checks it before every instruction; while it is set, guest code
 //! fails with `interrupted`. The host clears it (stores `false`) to run guest code again.
 //!
-//! Neither costs anything while unused: the interpreter runs its unlimited loop unless a budget
-//! is set or the interrupt is armed (see `interp.rs`, `run_loop::<_, LIMITS>`).
+//! The unlimited loop also checks the flag on every backward jump (loops, `goto`), armed or
+//! not, so a host that only sets the flag now and then (the CLI's Ctrl-C) stops any loop for
+//! the price of one load per iteration.
+//!
+//! A deadline (`set_deadline`) is a wall-clock limit: the limited loop reads the clock every
+//! `DEADLINE_TICK` instructions and fails with `time limit exceeded` once it has passed.
+//!
+//! None of this costs anything per instruction while unused: the interpreter runs its
+//! unlimited loop unless a budget, a deadline or an armed interrupt is set (see `interp.rs`,
+//! `run_loop::<_, LIMITS>`).
 
 use crate::vm::Vm;
 use crate::Error;
@@ -23,6 +31,10 @@ use std::sync::Arc;
 pub const FUEL_EXHAUSTED: &str = "fuel exhausted";
 /// The message of the error raised when the interrupt flag is set.
 pub const INTERRUPTED: &str = "interrupted";
+/// The message of the error raised when the deadline has passed.
+pub const TIME_LIMIT: &str = "time limit exceeded";
+/// Instructions between two reads of the clock while a deadline is set.
+pub(crate) const DEADLINE_TICK: u32 = 1024;
 
 impl Vm {
     /// Sets the fuel budget (`None`: unlimited, the default). The budget counts down as guest
@@ -38,8 +50,14 @@ impl Vm {
 
     /// Charges `units` of fuel for work a native does; fails with `fuel exhausted` when the
     /// budget runs out. Free when no budget is set.
+    /// Also checks the interrupt flag and the deadline, so every native that charges for its
+    /// work is a place where a long computation can be stopped.
     #[inline(always)]
     pub fn charge_fuel(&mut self, units: u64) -> Result<(), Error> {
+        if self.interrupt.load(Ordering::Relaxed) || self.deadline.is_some() && self.past_deadline()
+        {
+            return Err(self.native_limit_error());
+        }
         match self.fuel {
             None => Ok(()),
             Some(f) => self.charge_fuel_from(f, units),
@@ -51,9 +69,17 @@ impl Vm {
         let left = f.saturating_sub(units.min(i64::MAX as u64) as i64);
         self.fuel = Some(left);
         if left < 0 {
-            return Err(self.rt_error(FUEL_EXHAUSTED));
+            return Err(self.native_limit_error());
         }
         Ok(())
+    }
+
+    /// A limit hit inside a native: the message at the position of the Lua code that called
+    /// it, as the native's own errors are.
+    #[cold]
+    fn native_limit_error(&mut self) -> Error {
+        let m = self.limit_reason().unwrap_or(FUEL_EXHAUSTED);
+        self.error(m)
     }
 
     /// Arms the interrupt check and returns the flag: storing `true` in it from any thread
@@ -63,19 +89,75 @@ impl Vm {
         Arc::clone(&self.interrupt)
     }
 
-    /// Whether the interpreter must run its limited loop (a budget or an armed interrupt).
+    /// The interrupt flag without arming the per-instruction check: the interpreter then sees
+    /// a `true` on the next backward jump (and in long library functions) only. For a host
+    /// that sets it rarely, like a Ctrl-C handler; `interrupt_handle` also stops straight-line
+    /// code at once.
+    pub fn interrupt_flag(&self) -> Arc<AtomicBool> {
+        Arc::clone(&self.interrupt)
+    }
+
+    /// The message of the interrupt error (default `interrupted`; the CLI uses lua.c's
+    /// `interrupted!`).
+    pub fn set_interrupt_message(&mut self, msg: &'static str) {
+        self.interrupt_message = msg;
+    }
+
+    /// Sets (or clears) a wall-clock deadline: once it has passed, guest code fails with
+    /// `time limit exceeded`, which a guest `pcall` cannot swallow for long (the next check
+    /// fails again). The host clears or moves it to run guest code again.
+    pub fn set_deadline(&mut self, deadline: Option<std::time::Instant>) {
+        self.deadline = deadline;
+    }
+
+    /// The deadline, if one is set.
+    pub fn deadline(&self) -> Option<std::time::Instant> {
+        self.deadline
+    }
+
+    /// Whether the deadline has passed.
+    #[inline]
+    pub(crate) fn past_deadline(&self) -> bool {
+        matches!(self.deadline, Some(d) if std::time::Instant::now() >= d)
+    }
+
+    /// Checks every limit a long-running native must honour between chunks of work: the
+    /// interrupt flag, the deadline and the fuel already spent. Cheap when nothing is set.
+    #[inline]
+    pub fn check_limits(&mut self) -> Result<(), Error> {
+        if self.interrupt.load(Ordering::Relaxed)
+            || self.past_deadline()
+            || matches!(self.fuel, Some(f) if f < 0)
+        {
+            return Err(self.native_limit_error());
+        }
+        Ok(())
+    }
+
+    /// Whether the interpreter must run its limited loop (a budget, a deadline or an armed
+    /// interrupt).
     #[inline]
     pub(crate) fn limits_on(&self) -> bool {
-        self.fuel.is_some() || self.interrupt_armed
+        self.fuel.is_some() || self.interrupt_armed || self.deadline.is_some()
+    }
+
+    /// Which limit is hit now, as its error message: the interrupt, the deadline or the fuel.
+    pub fn limit_reason(&self) -> Option<&'static str> {
+        if self.interrupt.load(Ordering::Relaxed) {
+            Some(self.interrupt_message)
+        } else if self.past_deadline() {
+            Some(TIME_LIMIT)
+        } else if matches!(self.fuel, Some(f) if f < 0) {
+            Some(FUEL_EXHAUSTED)
+        } else {
+            None
+        }
     }
 
     /// The error for a limit hit at the current instruction.
     #[cold]
     pub(crate) fn limit_error(&mut self) -> Error {
-        if self.interrupt.load(Ordering::Relaxed) {
-            self.rt_error(INTERRUPTED)
-        } else {
-            self.rt_error(FUEL_EXHAUSTED)
-        }
+        let m = self.limit_reason().unwrap_or(FUEL_EXHAUSTED);
+        self.rt_error(m)
     }
 }

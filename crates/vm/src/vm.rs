@@ -111,6 +111,10 @@ pub struct Vm {
     pub(crate) fuel: Option<i64>,
     pub(crate) interrupt: Arc<AtomicBool>,
     pub(crate) interrupt_armed: bool,
+    /// The wall-clock deadline (`set_deadline`), checked every `DEADLINE_TICK` instructions.
+    pub(crate) deadline: Option<std::time::Instant>,
+    /// The message of the interrupt error (`set_interrupt_message`).
+    pub(crate) interrupt_message: &'static str,
     pub(crate) gc_mode_generational: bool,
     pub(crate) gc_stress: bool,
     /// Finalization queues, collector parameters and the warning switch (`finalize.rs`).
@@ -194,6 +198,8 @@ impl Vm {
             fuel: None,
             interrupt: Arc::new(AtomicBool::new(false)),
             interrupt_armed: false,
+            deadline: None,
+            interrupt_message: crate::limits::INTERRUPTED,
             gc_mode_generational: false,
             gc_stress: false,
             gc: crate::finalize::GcState::default(),

@@ -70,6 +70,18 @@ fn match_error(vm: &mut Vm, e: MatchError) -> Error {
     match e {
         MatchError::Pattern(msg) => vm.error(&msg),
         MatchError::OutOfFuel => vm.error("fuel exhausted"),
+        MatchError::Stopped => {
+            let why = vm.limit_reason().unwrap_or(tape_vm::INTERRUPTED);
+            vm.error(why)
+        }
+    }
+}
+
+/// What stops a long match from outside: the VM's interrupt flag and deadline.
+fn match_stop(vm: &Vm) -> tape_text::pattern::Stop {
+    tape_text::pattern::Stop {
+        flag: Some(vm.interrupt_flag()),
+        deadline: vm.deadline(),
     }
 }
 
@@ -113,6 +125,7 @@ fn find_aux(vm: &mut Vm, args: Args, find: bool) -> Result<usize, Error> {
     let (anchored, body) = pattern::split_anchor(pat);
     let mut m = Matcher::new(src, body);
     m.set_fuel(budget);
+    m.set_stop(match_stop(vm));
     let r = m.find(init, anchored);
     let r = r.and_then(|found| match found {
         Some((a, b)) => Ok(Some((a, b, Caps::collect(&m, a, b, !find)?))),
@@ -187,6 +200,7 @@ fn gmatch_step(vm: &mut Vm, _args: Args) -> Result<usize, Error> {
     let pat = vm.str_bytes(p);
     let mut m = Matcher::new(src, pat);
     m.set_fuel(budget);
+    m.set_stop(match_stop(vm));
     let r = m
         .gmatch_next(&mut pos, &mut last)
         .and_then(|found| match found {
@@ -245,6 +259,7 @@ pub(super) fn gsub(vm: &mut Vm, args: Args) -> Result<usize, Error> {
             let rb = vm.str_bytes(r);
             let mut m = Matcher::new(src, body);
             m.set_fuel(budget);
+            m.set_stop(match_stop(vm));
             let res = m.gsub::<MatchError>(anchored, max_n, &mut out, |m, a, b, out| {
                 m.expand_replacement(rb, a, b, out)
             });
@@ -260,6 +275,7 @@ pub(super) fn gsub(vm: &mut Vm, args: Args) -> Result<usize, Error> {
             let (anchored, body) = pattern::split_anchor(&pat);
             let mut m = Matcher::new(&src, body);
             m.set_fuel(budget);
+            m.set_stop(match_stop(vm));
             let res = m.gsub::<GsubError>(anchored, max_n, &mut out, |m, a, b, out| {
                 let caps = Caps::collect(m, a, b, true)?;
                 let c = add_value(vm, s, repl, &caps, &src[a..b], out).map_err(GsubError::Lua)?;
