@@ -252,3 +252,48 @@ fn ctrl_c_interrupts_the_running_script_as_lua_does() {
         "tape: (command line):1: interrupted!\nstack traceback:\n\t(command line):1: in local 'f'\n\t(command line):2: in main chunk\n\t[C]: in ?\n"
     );
 }
+
+/// Peak resident memory of a `tape --memory-limit 32M` run of `bomb` (under `pcall`), in KiB,
+/// as the script itself reads it from `/proc/self/status` afterwards, and the bomb's error.
+fn peak_after(bomb: &str) -> (u64, String) {
+    let script = format!(
+        "local ok, e = pcall(function() {bomb} end)\n\
+         print(ok, e)\n\
+         for l in io.lines('/proc/self/status') do\n\
+           local kb = l:match('^VmHWM:%s*(%d+)') if kb then print(kb) end\n\
+         end"
+    );
+    let out = tape(&["--memory-limit", "32M", "-e", &script], "");
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    let mut lines = text.lines();
+    let first = lines.next().unwrap_or("").to_string();
+    let kb = lines
+        .next()
+        .and_then(|l| l.parse().ok())
+        .unwrap_or(u64::MAX);
+    (kb, first)
+}
+
+#[test]
+fn string_building_natives_stay_under_the_memory_cap() {
+    if !std::path::Path::new("/proc/self/status").exists() {
+        return; // no procfs here: nothing to measure with
+    }
+    for bomb in [
+        "return string.rep('x', 2^31 - 1)",
+        "local s = string.rep('x', 2^23) return s:rep(40)",
+        "local s = string.rep('x', 2^23) return string.format('%s%s%s%s%s', s, s, s, s, s)",
+        "local s = string.rep('x', 2^23) return string.pack('s4s4s4s4s4', s, s, s, s, s)",
+        "local s = string.rep('x', 2^22) return (s:gsub('x', 'yyyyyyyy'))",
+        "local s = string.rep('x', 2^22) return (s:gsub('x', function() return 'yyyyyyyy' end))",
+        "local s = string.rep('x', 2^23) local t = {} for i = 1, 40 do t[i] = s end return table.concat(t)",
+        "local s = string.rep('x', 2^23) return s .. s .. s .. s .. s",
+        "local t = {} for i = 1, 1e8 do t[i] = i end",
+    ] {
+        let (kb, first) = peak_after(bomb);
+        assert!(first.starts_with("false\t"), "{bomb}: {first}");
+        assert!(first.ends_with("not enough memory"), "{bomb}: {first}");
+        // The cap plus the documented 16 MiB allowance (the interpreter itself included).
+        assert!(kb <= (32 + 16) * 1024, "{bomb}: peak {kb} KiB");
+    }
+}

@@ -115,7 +115,6 @@ fn concat(vm: &mut Vm, args: Args) -> Result<usize, Error> {
     let last = vm.opt_int(args, 3, last)?;
     let mut buf: Vec<u8> = Vec::new();
     let mut i = first;
-    // Sandbox fuel for long-running builtins would be charged here, per element.
     while i <= last {
         let v = geti(vm, t, i)?;
         match v {
@@ -131,15 +130,18 @@ fn concat(vm: &mut Vm, args: Args) -> Result<usize, Error> {
                 )));
             }
         }
+        // Checked as the buffer grows: past the room under the memory cap (or the largest
+        // string), stop before allocating more.
+        if buf.len() > MAX_CONCAT.min(vm.buffer_room()) {
+            return Err(vm.make_error("not enough memory".to_string()));
+        }
         if i == last {
             break;
         }
         buf.extend_from_slice(&sep);
-        if buf.len() > MAX_CONCAT {
-            return Err(vm.make_error("not enough memory".to_string()));
-        }
         i += 1;
     }
+    vm.charge_fuel(buf.len() as u64)?;
     let s = vm.str_value(&buf)?;
     vm.push(s)?;
     Ok(1)

@@ -29,6 +29,8 @@ pub enum MatchError {
     OutOfFuel,
     /// The [`Stop`] check given to [`Matcher::set_stop`] said to stop.
     Stopped,
+    /// The output grew past the room the caller allowed.
+    OutOfMemory,
 }
 
 /// A way to stop a long match from outside: a flag another thread may set and a wall-clock

@@ -262,6 +262,19 @@ impl Vm {
         self.heap.alloc.cap = cap;
     }
 
+    /// How long a temporary buffer a native may build under the memory cap: half of what is
+    /// left, since the buffer and the string made from it exist together for a moment. Natives
+    /// that build strings check this before they allocate and as they grow, so a guest cannot
+    /// make the host allocate far past the cap (`string.rep`, `format`, `gsub`, `pack`, ...).
+    pub fn buffer_room(&self) -> usize {
+        self.memory_room() / 2
+    }
+
+    /// Bytes left under the memory cap.
+    pub fn memory_room(&self) -> usize {
+        self.heap.alloc.cap.saturating_sub(self.heap.alloc.used)
+    }
+
     /// Bytes the guest heap currently accounts for.
     pub fn memory_used(&self) -> usize {
         self.heap.alloc.used

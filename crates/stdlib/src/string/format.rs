@@ -55,6 +55,12 @@ pub(super) fn format(vm: &mut Vm, args: Args) -> Result<usize, Error> {
         if let Err(e) = r {
             return Err(fmt_error(vm, arg, e));
         }
+        if out.len() > vm.buffer_room() {
+            return Err(memory_error(vm));
+        }
+    }
+    if out.len() > vm.buffer_room() {
+        return Err(memory_error(vm));
     }
     charge_fuel(vm, out.len())?;
     let v = vm.str_value(&out)?;

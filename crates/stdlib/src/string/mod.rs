@@ -168,6 +168,9 @@ fn sub(vm: &mut Vm, args: Args) -> Result<usize, Error> {
 /// Maps every byte of string argument 0 through `f` (C-locale case conversions, reverse).
 fn map_bytes(vm: &mut Vm, args: Args, f: impl FnOnce(&[u8], &mut Vec<u8>)) -> Result<usize, Error> {
     let s = vm.check_str(args, 0)?;
+    if vm.str_bytes(s).len() > vm.buffer_room() {
+        return Err(memory_error(vm));
+    }
     let bytes = vm.str_bytes(s);
     let mut out = Vec::new();
     if out.try_reserve_exact(bytes.len()).is_err() {
@@ -220,7 +223,7 @@ fn rep(vm: &mut Vm, args: Args) -> Result<usize, Error> {
     let total = (unit * n) as usize - lsep;
     charge_fuel(vm, total)?;
     let mut out: Vec<u8> = Vec::new();
-    if out.try_reserve_exact(total).is_err() {
+    if total > vm.buffer_room() || out.try_reserve_exact(total).is_err() {
         return Err(memory_error(vm));
     }
     let body = vm.str_bytes(s);

@@ -83,12 +83,9 @@ pub(super) fn pack(vm: &mut Vm, args: Args) -> Result<usize, Error> {
     let f = vm.check_str(args, 0)?;
     let fmt = vm.str_bytes(f).to_vec();
     let mut out = Vec::new();
-    let r = pack::pack(
-        &fmt,
-        &mut LuaPackArgs { vm, args },
-        &mut out,
-        MAX_STRING_SIZE,
-    );
+    // Past the room under the memory cap, `grow` fails with `not enough memory`.
+    let max = MAX_STRING_SIZE.min(vm.buffer_room());
+    let r = pack::pack(&fmt, &mut LuaPackArgs { vm, args }, &mut out, max);
     if let Err(e) = r {
         return Err(fail_to_error(vm, e));
     }

@@ -70,6 +70,7 @@ fn match_error(vm: &mut Vm, e: MatchError) -> Error {
     match e {
         MatchError::Pattern(msg) => vm.error(&msg),
         MatchError::OutOfFuel => vm.error("fuel exhausted"),
+        MatchError::OutOfMemory => memory_error(vm),
         MatchError::Stopped => {
             let why = vm.limit_reason().unwrap_or(tape_vm::INTERRUPTED);
             vm.error(why)
@@ -260,7 +261,13 @@ pub(super) fn gsub(vm: &mut Vm, args: Args) -> Result<usize, Error> {
             let mut m = Matcher::new(src, body);
             m.set_fuel(budget);
             m.set_stop(match_stop(vm));
+            // The buffer and the string made from it must fit together (a Vec's doubling can
+            // hold up to twice its length, which the other half covers while building).
+            let room = vm.buffer_room();
             let res = m.gsub::<MatchError>(anchored, max_n, &mut out, |m, a, b, out| {
+                if out.len() > room {
+                    return Err(MatchError::OutOfMemory);
+                }
                 m.expand_replacement(rb, a, b, out)
             });
             (
@@ -278,6 +285,9 @@ pub(super) fn gsub(vm: &mut Vm, args: Args) -> Result<usize, Error> {
             m.set_stop(match_stop(vm));
             let res = m.gsub::<GsubError>(anchored, max_n, &mut out, |m, a, b, out| {
                 let caps = Caps::collect(m, a, b, true)?;
+                if out.len() > vm.buffer_room() {
+                    return Err(GsubError::Lua(memory_error(vm)));
+                }
                 let c = add_value(vm, s, repl, &caps, &src[a..b], out).map_err(GsubError::Lua)?;
                 changed |= c;
                 Ok(())
@@ -294,6 +304,9 @@ pub(super) fn gsub(vm: &mut Vm, args: Args) -> Result<usize, Error> {
         Err(GsubError::Match(e)) => return Err(match_error(vm, e)),
         Err(GsubError::Lua(e)) => return Err(e),
     };
+    if n > 0 && changed && out.len() > vm.buffer_room() {
+        return Err(memory_error(vm));
+    }
     let v = if n == 0 || !changed {
         Value::Str(s)
     } else {
