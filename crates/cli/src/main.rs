@@ -20,6 +20,8 @@ struct Options {
     ignore_env: bool,
     /// Index in argv of the script (or of `-`), if any.
     script: Option<usize>,
+    /// `--sandbox`: only the sandbox libraries (`Tape::sandboxed`).
+    sandbox: bool,
     /// `--memory-limit SIZE`: the guest heap cap in bytes.
     memory_limit: Option<usize>,
     /// `--fuel N`: the instruction budget.
@@ -49,6 +51,7 @@ fn usage(bad: &str) -> ExitCode {
          -E        ignore environment variables\n  \
          -W        turn warnings on\n  \
          --list f  print the compiled bytecode of file 'f' and exit\n  \
+         --sandbox            open only the sandbox libraries (no files, processes, debug)\n  \
          --memory-limit SIZE  cap the guest heap (bytes, or with K, M, G)\n  \
          --fuel N             stop after N instructions' worth of work\n  \
          --timeout SECS       stop after SECS seconds of wall-clock time\n  \
@@ -66,6 +69,7 @@ fn parse_args(argv: &[String]) -> Result<Options, String> {
         version: false,
         ignore_env: false,
         script: None,
+        sandbox: false,
         memory_limit: None,
         fuel: None,
         timeout: None,
@@ -95,6 +99,7 @@ fn parse_args(argv: &[String]) -> Result<Options, String> {
             "-v" => o.version = true,
             "-E" => o.ignore_env = true,
             "-W" => o.actions.push(Action::WarnOn),
+            "--sandbox" => o.sandbox = true,
             "--memory-limit" | "--fuel" | "--timeout" => {
                 i += 1;
                 let v = argv.get(i).ok_or_else(|| format!("'{a}' needs argument"))?;
@@ -261,7 +266,17 @@ fn main() -> ExitCode {
         Ok(o) => o,
         Err(msg) => return usage(&msg),
     };
-    let mut tape = Tape::new();
+    let mut tape = if opts.sandbox {
+        match Tape::sandboxed() {
+            Ok(t) => t,
+            Err(e) => {
+                report(&e);
+                return ExitCode::FAILURE;
+            }
+        }
+    } else {
+        Tape::new()
+    };
     if let Err(e) = tape.use_standalone_message_handler() {
         report(&e);
         return ExitCode::FAILURE;

@@ -297,3 +297,20 @@ fn string_building_natives_stay_under_the_memory_cap() {
         assert!(kb <= (32 + 16) * 1024, "{bomb}: peak {kb} KiB");
     }
 }
+
+#[test]
+fn sandbox_option_opens_only_the_sandbox_libraries() {
+    let out = tape(
+        &[
+            "--sandbox",
+            "-e",
+            "print(io, os.exit, debug, require, os.time ~= nil, string.rep('a', 3))",
+        ],
+        "",
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "nil\tnil\tnil\tnil\ttrue\taaa\n"
+    );
+    assert_eq!(out.status.code(), Some(0));
+}

@@ -387,6 +387,16 @@ fn warn(vm: &mut Vm, args: Args) -> Result<usize, Error> {
 }
 
 fn load(vm: &mut Vm, args: Args) -> Result<usize, Error> {
+    load_with(vm, args, true)
+}
+
+/// `load` for a sandbox: binary chunks are refused whatever the mode (they bypass the
+/// compiler; the verifier checks them, but a host may not want to rely on that).
+pub(crate) fn load_text_only(vm: &mut Vm, args: Args) -> Result<usize, Error> {
+    load_with(vm, args, false)
+}
+
+fn load_with(vm: &mut Vm, args: Args, binary_ok: bool) -> Result<usize, Error> {
     let chunk = vm.arg(args, 0);
     let mode = match vm.opt_str(args, 2)? {
         Some(s) => String::from_utf8_lossy(vm.str_bytes(s)).into_owned(),
@@ -450,6 +460,12 @@ fn load(vm: &mut Vm, args: Args) -> Result<usize, Error> {
         vm.push(m)?;
         Ok(2)
     };
+    if is_binary && !binary_ok {
+        return fail(
+            vm,
+            "attempt to load a binary chunk (binary chunks are disabled)".to_string(),
+        );
+    }
     if is_binary && !mode.contains('b') {
         return fail(
             vm,

@@ -16,7 +16,7 @@ pub mod utf8;
 pub use base::open_base;
 pub use coroutine::open_coroutine;
 
-use tape_vm::{Error, Vm};
+use tape_vm::{Error, Value, Vm};
 
 /// The bytes a C function sees of a Lua string: those before the first zero byte.
 pub(crate) fn c_str(s: &[u8]) -> &[u8] {
@@ -53,6 +53,38 @@ pub(crate) fn error_bytes(vm: &mut Vm, msg: &[u8]) -> Error {
         Ok(v) => Error::from_value(v),
         Err(e) => e,
     }
+}
+
+/// Opens the sandbox set of libraries: what a script needs to compute, and nothing that reaches
+/// files, processes, the environment, the host's lifetime, the debug interface or module search
+/// paths. That is the base library without `dofile`, `loadfile` and `require`, with `load`
+/// taking text chunks only (unless `binary_chunks`), plus `string`, `table`, `math`, `utf8`,
+/// `coroutine`, and `os.time`, `os.clock`, `os.date` and `os.difftime`. There is no
+/// `package` table (so no `package.loaded` leading back to a full library) and no `io` or
+/// `debug`.
+pub fn open_sandboxed(vm: &mut Vm, binary_chunks: bool) -> Result<(), Error> {
+    open_base(vm)?;
+    if !binary_chunks {
+        let load = vm.new_native("load", base::load_text_only)?;
+        let g = vm.globals();
+        vm.set_field(g, "load", load)?;
+    }
+    open_coroutine(vm)?;
+    table::open_table(vm)?;
+    math::open_math(vm)?;
+    string::open_string(vm)?;
+    utf8::open_utf8(vm)?;
+    // Only the clock and calendar functions of `os`, in a table of their own.
+    let full = os::open_os(vm)?;
+    let os = vm.new_table_with(0, 4)?;
+    for name in ["time", "clock", "date", "difftime"] {
+        let k = vm.str_value(name)?;
+        let f = vm.raw_get(full, k);
+        vm.set_field(os, name, f)?;
+    }
+    let g = vm.globals();
+    vm.set_field(g, "os", Value::Table(os))?;
+    Ok(())
 }
 
 /// Opens every library this crate provides.

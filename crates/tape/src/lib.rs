@@ -110,7 +110,79 @@ impl Default for Tape {
     }
 }
 
+/// Chooses the libraries and limits of a new [`Tape`]: `Tape::builder().sandboxed()
+/// .memory_limit(64 << 20).fuel(10_000_000).build()`.
+#[derive(Clone, Debug, Default)]
+pub struct Builder {
+    sandboxed: bool,
+    binary_chunks: bool,
+    memory_limit: Option<usize>,
+    fuel: Option<u64>,
+}
+
+impl Builder {
+    /// Opens only the sandbox set of libraries (see [`Tape::sandboxed`]) instead of all.
+    pub fn sandboxed(mut self) -> Builder {
+        self.sandboxed = true;
+        self
+    }
+
+    /// In a sandbox, lets `load` accept binary chunks too (always verified); off by default.
+    pub fn binary_chunks(mut self, allow: bool) -> Builder {
+        self.binary_chunks = allow;
+        self
+    }
+
+    /// Caps the guest heap at `bytes` (everything the guest allocates through the VM and the
+    /// string-building library functions).
+    pub fn memory_limit(mut self, bytes: usize) -> Builder {
+        self.memory_limit = Some(bytes);
+        self
+    }
+
+    /// Starts with a fuel budget of `units` (see `Vm::set_fuel`).
+    pub fn fuel(mut self, units: u64) -> Builder {
+        self.fuel = Some(units);
+        self
+    }
+
+    pub fn build(self) -> Result<Tape, Error> {
+        let mut vm = Vm::new();
+        vm.set_compiler(Box::new(compile));
+        let opened = if self.sandboxed {
+            tape_stdlib::open_sandboxed(&mut vm, self.binary_chunks)
+        } else {
+            tape_stdlib::open_all(&mut vm)
+        };
+        let mut tape = Tape { vm };
+        if let Err(e) = opened {
+            return Err(tape.runtime_error(e));
+        }
+        if let Some(cap) = self.memory_limit {
+            tape.vm.set_memory_cap(cap);
+        }
+        if self.fuel.is_some() {
+            tape.vm.set_fuel(self.fuel);
+        }
+        Ok(tape)
+    }
+}
+
 impl Tape {
+    /// A builder for a `Tape` with chosen libraries and limits.
+    pub fn builder() -> Builder {
+        Builder::default()
+    }
+
+    /// A `Tape` for untrusted scripts: the base library without `dofile`, `loadfile` and
+    /// `require`, with `load` for text chunks only; `string`, `table`, `math`, `utf8`,
+    /// `coroutine`; and `os.time`, `os.clock`, `os.date`, `os.difftime`. Nothing reaches
+    /// files, processes, the environment, `os.exit`, `debug` or `package`. Add limits with
+    /// [`Tape::builder`] (or later through [`Tape::vm`]).
+    pub fn sandboxed() -> Result<Tape, Error> {
+        Tape::builder().sandboxed().build()
+    }
+
     pub fn new() -> Tape {
         let mut vm = Vm::new();
         vm.set_compiler(Box::new(compile));
