@@ -203,3 +203,30 @@ fn a_deadline_stops_loops_and_long_pattern_matches() {
         assert_eq!(run(&mut t, "return 1 + 1"), Ok("2".to_string()));
     }
 }
+
+#[test]
+fn thread_stacks_count_against_the_memory_cap() {
+    // Suspended coroutines deep in recursion hold big stacks: they are memory like any other.
+    let src = "local cos = {}\n\
+               local function deep(n) if n == 0 then coroutine.yield() return 0 end return 1 + deep(n - 1) end\n\
+               for i = 1, 1000 do\n\
+                 local co = coroutine.create(deep)\n\
+                 local ok, e = coroutine.resume(co, 50000)\n\
+                 if not ok then error(e, 0) end\n\
+                 cos[i] = co\n\
+               end";
+    let mut t = Tape::builder().memory_limit(32 << 20).build().unwrap();
+    assert_eq!(run(&mut t, src), Err("not enough memory".to_string()));
+    assert!(t.vm().memory_used() <= 32 << 20);
+    // Without a cap, `collectgarbage("count")` sees them too.
+    let mut t = Tape::new();
+    let counted = run(
+        &mut t,
+        "local before = collectgarbage('count')\n\
+         local function deep(n) if n == 0 then coroutine.yield() return 0 end return 1 + deep(n - 1) end\n\
+         local co = coroutine.create(deep) coroutine.resume(co, 50000)\n\
+         collectgarbage()\n\
+         return collectgarbage('count') - before > 1000",
+    );
+    assert_eq!(counted, Ok("true".to_string()));
+}

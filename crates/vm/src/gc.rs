@@ -587,6 +587,16 @@ impl Vm {
         self.mark_weak_strings(&m);
         let freed = self.sweep();
         self.heap.alloc.release(freed);
+        // Thread stacks and frames: replace what was charged with what they hold now (dead
+        // threads' stacks are gone, frame vectors grew uncharged, stacks shrank).
+        let now = self.thread_memory();
+        self.heap.alloc.used = self
+            .heap
+            .alloc
+            .used
+            .saturating_sub(self.thread_bytes)
+            .saturating_add(now);
+        self.thread_bytes = now;
         let pause = self.gc.pause.max(100) as usize;
         self.heap.alloc.threshold = (self.heap.alloc.used / 100)
             .saturating_mul(pause)

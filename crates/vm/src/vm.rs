@@ -115,6 +115,9 @@ pub struct Vm {
     pub(crate) deadline: Option<std::time::Instant>,
     /// The message of the interrupt error (`set_interrupt_message`).
     pub(crate) interrupt_message: &'static str,
+    /// Bytes of thread stacks and frame vectors included in `heap.alloc.used`: growth of the
+    /// running stack is charged as it happens, and each collection recomputes the exact sum.
+    pub(crate) thread_bytes: usize,
     pub(crate) gc_mode_generational: bool,
     pub(crate) gc_stress: bool,
     /// Finalization queues, collector parameters and the warning switch (`finalize.rs`).
@@ -200,6 +203,7 @@ impl Vm {
             interrupt_armed: false,
             deadline: None,
             interrupt_message: crate::limits::INTERRUPTED,
+            thread_bytes: 0,
             gc_mode_generational: false,
             gc_stress: false,
             gc: crate::finalize::GcState::default(),
@@ -798,11 +802,31 @@ impl Vm {
             .min(self.max_stack + STACK_SLACK * 2);
         let want = want.max(n);
         let extra = want - self.stack.len();
+        // Stack slots count against the memory cap, charged before they are allocated.
+        let old_cap = self.stack.capacity();
+        let charge = want.saturating_sub(old_cap) * std::mem::size_of::<Value>();
+        if self.heap.alloc.charge(charge).is_err() {
+            return Err(self.memory_error());
+        }
+        self.thread_bytes += charge;
         if self.stack.try_reserve(extra).is_err() {
             return Err(self.memory_error());
         }
         self.stack.resize(want, Value::Nil);
         Ok(())
+    }
+
+    /// The bytes every thread's stack and frame vector hold now (the running thread's are in
+    /// the `Vm`'s own fields).
+    pub(crate) fn thread_memory(&self) -> usize {
+        let frame = std::mem::size_of::<crate::thread::Frame>();
+        let val = std::mem::size_of::<Value>();
+        let mut n = self.stack.capacity() * val + self.frames.capacity() * frame;
+        for h in self.heap.threads.live_handles() {
+            let t = self.heap.threads.get(h);
+            n += t.stack.capacity() * val + t.frames.capacity() * frame;
+        }
+        n
     }
 
     /// Current top of the running native frame.
