@@ -230,3 +230,19 @@ fn thread_stacks_count_against_the_memory_cap() {
     );
     assert_eq!(counted, Ok("true".to_string()));
 }
+
+#[test]
+fn load_of_a_huge_chunk_under_a_cap_fails_before_compiling() {
+    let mut t = Tape::builder().memory_limit(16 << 20).build().unwrap();
+    assert_eq!(
+        run(
+            &mut t,
+            "local src = 'return ' .. string.rep('1+', 2^20) .. '1'\nreturn load(src)"
+        ),
+        Ok("nil\tnot enough memory".to_string())
+    );
+    assert_eq!(
+        run(&mut t, "return load('return 40 + 2')()"),
+        Ok("42".to_string())
+    );
+}

@@ -298,6 +298,16 @@ impl Vm {
     /// Turns a chunk into a proto: a binary chunk (first byte ESC) through the verifying
     /// undumper (`loadbin`), source text through the compile hook, if installed.
     pub fn compile(&self, src: &[u8], chunkname: &str) -> Option<Result<Arc<Proto>, String>> {
+        // The compiler's memory is not accounted object by object; under a memory cap, a chunk
+        // may be at most 1/COMPILE_FACTOR of the room left (parse trees of degenerate sources
+        // reach about 100 bytes per source byte), so `load` of a huge string cannot make the
+        // host allocate far past the cap.
+        const COMPILE_FACTOR: usize = 128;
+        if self.heap.alloc.cap != usize::MAX
+            && src.len().saturating_mul(COMPILE_FACTOR) > self.memory_room()
+        {
+            return Some(Err("not enough memory".to_string()));
+        }
         if crate::loadbin::is_binary_chunk(src) {
             return Some(crate::loadbin::undump_chunk(src, chunkname));
         }
