@@ -144,6 +144,12 @@ fn an_unarmed_flag_stops_every_kind_of_loop_at_its_back_jump() {
     for src in [
         "while true do end",
         "repeat local x = 1 until false",
+        "local x = 1 repeat until x == 2",
+        "local x = 1 repeat until x < 0",
+        "local x, y = 1, 2 repeat until x > y",
+        "local x = 'a' repeat until x == 'b'",
+        "local x repeat local y = x until y",
+        "local x = 1 repeat until x >= 3.5",
         "for i = 1, math.maxinteger do end",
         "for i = 1.0, math.huge do end",
         "for k in function() return 1 end do end",
@@ -153,15 +159,18 @@ fn an_unarmed_flag_stops_every_kind_of_loop_at_its_back_jump() {
         let mut t = Tape::new();
         // Not `interrupt_handle`: the interpreter stays in its unlimited loop.
         let flag = t.vm().interrupt_flag();
-        let setter = {
-            let flag = flag.clone();
-            std::thread::spawn(move || {
-                std::thread::sleep(std::time::Duration::from_millis(30));
-                flag.store(true, Ordering::Relaxed);
-            })
-        };
-        let r = run(&mut t, src);
-        setter.join().unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        // The script runs on its own thread, so a loop the flag fails to stop fails the test
+        // (after the timeout below) instead of hanging it.
+        std::thread::spawn(move || {
+            let r = run(&mut t, src);
+            let _ = tx.send((r, t));
+        });
+        std::thread::sleep(std::time::Duration::from_millis(30));
+        flag.store(true, Ordering::Relaxed);
+        let (r, mut t) = rx
+            .recv_timeout(std::time::Duration::from_secs(30))
+            .unwrap_or_else(|_| panic!("{src}: not interrupted"));
         assert!(
             matches!(&r, Err(m) if m.ends_with("interrupted")),
             "{src}: {r:?}"

@@ -62,6 +62,8 @@ macro_rules! cmp_fast {
         };
         if r == $k {
             $pc = $pc.wrapping_add_signed($j as isize);
+            // (`back_edge!` is defined inside `run_loop`, where this expands.)
+            back_edge!($j < 0);
         }
     }};
 }
@@ -782,6 +784,7 @@ impl Vm {
                             }
                             if x.raw_eq(y) == k {
                                 pc = pc.wrapping_add_signed(j as isize);
+                                back_edge!(j < 0);
                             }
                         }
                         Instr::Lt { a, b, k, j } => {
@@ -794,6 +797,7 @@ impl Vm {
                             let y = kv!(c, ins);
                             if regs[a as usize].raw_eq(y) == k {
                                 pc = pc.wrapping_add_signed(j as isize);
+                                back_edge!(j < 0);
                             }
                         }
                         Instr::EqI { a, i, k, j } => {
@@ -804,6 +808,7 @@ impl Vm {
                             };
                             if r == k {
                                 pc = pc.wrapping_add_signed(j as isize);
+                                back_edge!(j < 0);
                             }
                         }
                         Instr::LtI { a, i, k, j } => {
@@ -821,6 +826,7 @@ impl Vm {
                         Instr::Test { a, k, j } => {
                             if regs[a as usize].truthy() == k {
                                 pc = pc.wrapping_add_signed(j as isize);
+                                back_edge!(j < 0);
                             }
                         }
                         Instr::TestSet { a, b, k, j } => {
@@ -828,6 +834,7 @@ impl Vm {
                             if v.truthy() == k {
                                 regs[a as usize] = v;
                                 pc = pc.wrapping_add_signed(j as isize);
+                                back_edge!(j < 0);
                             }
                         }
                         Instr::ForLoop { a, j } => {
