@@ -33,6 +33,9 @@ pub const FUEL_EXHAUSTED: &str = "fuel exhausted";
 pub const INTERRUPTED: &str = "interrupted";
 /// The message of the error raised when the deadline has passed.
 pub const TIME_LIMIT: &str = "time limit exceeded";
+/// Charges of at least this many units (bytes built, matcher steps, elements moved) make
+/// `charge_fuel` look at the interrupt flag and the deadline even without a budget.
+pub(crate) const NATIVE_CHECK_UNITS: u64 = 4096;
 /// Instructions between two reads of the clock while a deadline is set.
 pub(crate) const DEADLINE_TICK: u32 = 1024;
 
@@ -50,26 +53,29 @@ impl Vm {
 
     /// Charges `units` of fuel for work a native does; fails with `fuel exhausted` when the
     /// budget runs out. Free when no budget is set.
-    /// Also checks the interrupt flag and the deadline, so every native that charges for its
-    /// work is a place where a long computation can be stopped.
+    /// A charge of at least `NATIVE_CHECK_UNITS` also checks the interrupt flag and the
+    /// deadline, so a native doing a big piece of work is a place where it can be stopped; the
+    /// many one-unit charges (each element `table.insert` moves) stay one compare when no
+    /// budget is set.
     #[inline(always)]
     pub fn charge_fuel(&mut self, units: u64) -> Result<(), Error> {
-        if self.interrupt.load(Ordering::Relaxed) || self.deadline.is_some() && self.past_deadline()
-        {
-            return Err(self.native_limit_error());
+        if self.fuel.is_none() && units < NATIVE_CHECK_UNITS {
+            return Ok(());
         }
-        match self.fuel {
-            None => Ok(()),
-            Some(f) => self.charge_fuel_from(f, units),
-        }
+        self.charge_fuel_slow(units)
     }
 
     #[inline(never)]
-    fn charge_fuel_from(&mut self, f: i64, units: u64) -> Result<(), Error> {
-        let left = f.saturating_sub(units.min(i64::MAX as u64) as i64);
-        self.fuel = Some(left);
-        if left < 0 {
+    fn charge_fuel_slow(&mut self, units: u64) -> Result<(), Error> {
+        if self.interrupt.load(Ordering::Relaxed) || self.past_deadline() {
             return Err(self.native_limit_error());
+        }
+        if let Some(f) = self.fuel {
+            let left = f.saturating_sub(units.min(i64::MAX as u64) as i64);
+            self.fuel = Some(left);
+            if left < 0 {
+                return Err(self.native_limit_error());
+            }
         }
         Ok(())
     }
