@@ -645,6 +645,12 @@ impl Vm {
         {
             return e;
         }
+        // As in PUC, a memory error skips the handler (which would need memory itself).
+        if let (Value::Str(v), Some(m)) = (e.value(), self.fixed_strings.get(1)) {
+            if v == *m {
+                return e;
+            }
+        }
         let v = self.run_handler(self.host_handler, e.value());
         let mut e = Error::from_value(v);
         e.set_handled();
