@@ -127,19 +127,6 @@ impl Vm {
         matches!(self.deadline, Some(d) if std::time::Instant::now() >= d)
     }
 
-    /// Checks every limit a long-running native must honour between chunks of work: the
-    /// interrupt flag, the deadline and the fuel already spent. Cheap when nothing is set.
-    #[inline]
-    pub fn check_limits(&mut self) -> Result<(), Error> {
-        if self.interrupt.load(Ordering::Relaxed)
-            || self.past_deadline()
-            || matches!(self.fuel, Some(f) if f < 0)
-        {
-            return Err(self.native_limit_error());
-        }
-        Ok(())
-    }
-
     /// Whether the interpreter must run its limited loop (a budget, a deadline or an armed
     /// interrupt).
     #[inline]
