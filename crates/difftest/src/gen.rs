@@ -194,6 +194,24 @@ const PATTERNS: &[&str] = &[
 ];
 
 impl Gen {
+    /// A value appended to an array (`a[#a + 1] = e`, `table.insert`): half the time
+    /// `(e) or 0`, so it never leaves a hole; otherwise as is, so a call typed as returning an
+    /// integer may return nothing and leave one. `#` of a table with holes may be any border
+    /// (manual §3.4.7), but Tape sizes tables as lua5.4 does and must return the same one.
+    fn maybe_hole(&mut self, ty: Ty, depth: u32) -> Expr {
+        let e = self.expr(ty, depth);
+        match e {
+            Expr::Int(_) => e,
+            _ if self.rng.chance(50) => e,
+            _ => Expr::Bin(
+                BinOp::Or,
+                Box::new(Expr::Paren(Box::new(e))),
+                Box::new(Expr::Int(0)),
+                false,
+            ),
+        }
+    }
+
     pub fn new(seed: u64, opts: Options) -> Gen {
         Gen {
             rng: Rng::new(seed),
@@ -556,7 +574,7 @@ impl Gen {
                 },
                 1 => match self.pick_var(Ty::Arr) {
                     Some(t) => {
-                        let v = no_hole(self.expr(Ty::Int, 3));
+                        let v = self.maybe_hole(Ty::Int, 3);
                         let idx = Expr::Bin(
                             BinOp::Add,
                             Box::new(Expr::Un(UnOp::Len, Box::new(t.clone()))),
@@ -1545,7 +1563,7 @@ impl Gen {
                     bounded(&t),
                     vec![Stmt::Call(call(
                         "table.insert",
-                        vec![t.clone(), no_hole(self.expr(Ty::Int, 2))],
+                        vec![t.clone(), self.maybe_hole(Ty::Int, 2)],
                     ))],
                 )],
                 None,
@@ -1555,7 +1573,7 @@ impl Gen {
                     bounded(&t),
                     vec![Stmt::Call(call(
                         "table.insert",
-                        vec![t.clone(), Expr::Int(1), no_hole(self.expr(Ty::Int, 2))],
+                        vec![t.clone(), Expr::Int(1), self.maybe_hole(Ty::Int, 2)],
                     ))],
                 )],
                 None,
@@ -2667,22 +2685,6 @@ impl Gen {
 }
 
 /// `#t < 24`: the guard of every statement that grows an array.
-/// `(e) or 0`: a value appended to an array (`a[#a + 1] = e`, `table.insert`) never leaves a
-/// hole. A call typed as returning an integer may return nothing, and `#` of a table with holes
-/// may be any border (manual §3.4.7): lua5.4's choice depends on its table sizing, which a
-/// program the tester compares must not depend on, as it must not on `pairs` order.
-fn no_hole(e: Expr) -> Expr {
-    match e {
-        Expr::Int(_) => e,
-        _ => Expr::Bin(
-            BinOp::Or,
-            Box::new(Expr::Paren(Box::new(e))),
-            Box::new(Expr::Int(0)),
-            false,
-        ),
-    }
-}
-
 fn bounded(t: &Expr) -> Expr {
     Expr::Bin(
         BinOp::Lt,

@@ -478,11 +478,7 @@ impl Vm {
                     k = key;
                 }
                 for &key in &dead {
-                    let _ =
-                        self.heap
-                            .tables
-                            .get_mut(t.0)
-                            .set(key, Value::Nil, &mut self.heap.alloc);
+                    self.heap.tables.get_mut(t.0).clear_entry(key);
                 }
             }
         }

@@ -1,15 +1,24 @@
-//! Tables (manual §2.1, §3.4.7 for `#`, §6.1 for `next`): an array part plus a hash part.
+//! Tables (manual §2.1, §3.4.7 for `#`, §6.1 for `next`): an array part plus a hash part,
+//! sized and searched the way PUC Lua 5.4 does it, so that everything the manual leaves to the
+//! implementation but programs can still observe — which border `#` returns for a table with
+//! holes, the order of `next` over integer keys — comes out as in lua5.4.
 //!
-//! The array part `arr` holds keys `1..=arr.len()` (slots may be nil). The hash part `nodes` is
-//! open-addressed with linear probing; its length is zero or a power of two. A node whose key is
-//! nil is empty; a node whose key is set but whose value is nil is *dead*: it stays in place
-//! (so probe chains and `next` keep working when a field is cleared during traversal) until the
-//! next rehash drops it. New keys never reuse dead nodes, so `next` is stable when existing
-//! fields are assigned or cleared; inserting new keys during traversal may rehash (undefined in
-//! the manual too). When the hash part is full, `rehash` recomputes the sizes like PUC: the array
-//! part gets the largest power of two `n` such that more than `n/2` of the keys `1..=n` are
-//! present, the rest goes to the hash part. Appending `t[#t+1] = v` pushes onto `arr` directly
-//! (amortised O(1)).
+//! - **Array part** `arr`: keys `1..=arr.len()` (slots may be nil). Its length only changes in
+//!   `resize`: at a rehash (the largest power of two `n` such that more than `n/2` of the keys
+//!   `1..=n` are present), for a constructor's exact item count, or for a native's
+//!   `new_table_with`. `alimit` is PUC's hint for `#`: a position in the array part that may
+//!   be a border. Reads and writes of integer keys past it, and `#` itself, move it, exactly
+//!   where PUC's `luaH_getint`/`luaH_getn` do.
+//! - **Hash part** `nodes`: empty or a power of two, a chained scatter table with Brent's
+//!   variation: a key lives in its main position or in a node chained from it; a colliding
+//!   key that is not in its own main position is moved out for the new one. Free nodes are
+//!   taken from `lastfree` downwards; when none is left the table is rehashed (hash sized for
+//!   exactly the keys it holds, rounded up to a power of two). Main positions of integers,
+//!   floats and booleans are PUC's, so their placement and `next` order match lua5.4; strings
+//!   and objects hash by handle (PUC's hash there is seeded or address-based anyway).
+//! - A node whose value is nil but whose key is set is *dead*: it stays in its chain (so `next`
+//!   keeps working when a field is cleared during traversal) until the next rehash drops it;
+//!   only a new key whose main position it is may take it over.
 //!
 //! Keys are normalised before they get here: floats with an integral value become integers; nil
 //! and NaN keys are rejected by the VM with `table index is nil/NaN`. Strings are interned, so
@@ -17,22 +26,41 @@
 //!
 //! All stores go through `Table::set`/`set_int`/`set_str` (the future write barrier's place).
 
+use std::cell::Cell;
+
 use crate::heap::Alloc;
 use crate::value::{float_to_int_exact, StrRef, TableRef, Value};
 
-#[derive(Clone, Copy, Default)]
+/// No next node in the chain.
+const NO_NEXT: u32 = u32::MAX;
+
+#[derive(Clone, Copy)]
 pub(crate) struct Node {
     key: Value,
     val: Value,
+    /// Index of the next node in this chain, or `NO_NEXT`.
+    next: u32,
+}
+
+impl Default for Node {
+    fn default() -> Node {
+        Node {
+            key: Value::Nil,
+            val: Value::Nil,
+            next: NO_NEXT,
+        }
+    }
 }
 
 /// A Lua table. See the module comment for the invariants.
 #[derive(Default)]
 pub struct Table {
     pub(crate) arr: Vec<Value>,
+    /// PUC's `alimit`: `<= arr.len()`; equal to it unless `#` or an integer access moved it.
+    alimit: Cell<usize>,
     nodes: Vec<Node>,
-    /// Nodes with a non-nil key (live or dead).
-    node_used: usize,
+    /// Every node at or above this index has a key (free nodes are searched below it).
+    lastfree: usize,
     pub(crate) meta: Option<TableRef>,
     /// Cache of metamethods known to be absent when this table is used as a metatable: bit `i`
     /// set means event `i` (see `meta::Tm`) is absent. Cleared by every store.
@@ -47,6 +75,10 @@ const NODE_SIZE: usize = std::mem::size_of::<Node>();
 const VAL_SIZE: usize = std::mem::size_of::<Value>();
 /// Bytes accounted for an empty table object.
 pub(crate) const TABLE_BASE_COST: usize = 96;
+/// Largest array part (PUC's `MAXASIZE` on 64-bit hosts): keys above it always hash.
+const MAX_ASIZE: u64 = 1 << 31;
+/// Largest hash part, in nodes (PUC's `MAXHSIZE`).
+const MAX_HSIZE: usize = 1 << 30;
 
 #[inline(always)]
 fn mix(x: u64) -> u64 {
@@ -54,21 +86,32 @@ fn mix(x: u64) -> u64 {
     x ^ (x >> 31)
 }
 
-#[inline(always)]
-fn key_hash(k: Value) -> u64 {
-    match k {
-        Value::Int(i) => mix(i as u64),
-        Value::Float(f) => mix(f.to_bits()),
-        Value::Bool(b) => mix(b as u64 + 1),
-        Value::Str(s) => mix(s.0.idx as u64 | 1 << 40),
-        Value::Table(s) => mix(s.0.idx as u64 | 2 << 40),
-        Value::LuaFn(s) => mix(s.0.idx as u64 | 3 << 40),
-        Value::Native(s) => mix(s.0.idx as u64 | 4 << 40),
-        Value::Userdata(s) => mix(s.0.idx as u64 | 5 << 40),
-        Value::Thread(s) => mix(s.0.idx as u64 | 6 << 40),
-        Value::LightUserdata(p) => mix(p ^ (7 << 56)),
-        Value::Nil => 0,
+/// `frexp`: `x = m * 2^e` with `0.5 <= |m| < 1` (finite, non-zero `x`).
+fn frexp(x: f64) -> (f64, i32) {
+    if x == 0.0 || !x.is_finite() {
+        return (x, 0);
     }
+    let bits = x.to_bits();
+    let exp = ((bits >> 52) & 0x7ff) as i32;
+    if exp == 0 {
+        // Subnormal: scale into the normal range first (one level deep).
+        let (m, e) = frexp(x * f64::from_bits(0x4350_0000_0000_0000)); // 2^54
+        return (m, e - 54);
+    }
+    let m = f64::from_bits((bits & !(0x7ff << 52)) | (1022 << 52));
+    (m, exp - 1022)
+}
+
+/// PUC's `l_hashfloat`: a non-negative `i32`-range hash of a non-integral float key.
+fn hash_float(f: f64) -> u64 {
+    let (m, e) = frexp(f);
+    let n = m * 2_147_483_648.0; // -(INT_MIN)
+    if !(-9.223_372_036_854_776e18..9.223_372_036_854_776e18).contains(&n) {
+        return 0; // inf or NaN
+    }
+    let ni = n as i64; // truncates, as C's cast does
+    let u = (e as u32).wrapping_add(ni as u32);
+    (if u <= i32::MAX as u32 { u } else { !u }) as u64
 }
 
 /// Exact key identity (keys are normalised, so no int/float cross-compare is needed).
@@ -100,61 +143,107 @@ pub(crate) fn normalize_key(k: Value) -> Value {
     k
 }
 
+/// `ceil(log2(k))` for `k >= 1`: the slice of the array counts that key `k` falls in.
+#[inline]
+fn ceil_log2(k: u64) -> usize {
+    64 - (k - 1).leading_zeros() as usize
+}
+
 /// Why a store failed: the memory cap (the VM turns it into `not enough memory`).
 #[derive(Debug)]
 pub struct OutOfMemory;
 
 impl Table {
-    /// Creates a table with room for `narr` array items and `nhash` hash items.
+    /// Creates a table with room for `narr` array items and `nhash` hash items (PUC's
+    /// `lua_createtable`: the array part gets exactly `narr` slots).
     pub(crate) fn with_capacity(
         narr: usize,
         nhash: usize,
         alloc: &mut Alloc,
     ) -> Result<Table, OutOfMemory> {
-        let mut t = Table::default();
-        if narr > 0 {
-            alloc.charge(narr * VAL_SIZE)?;
-            t.arr.try_reserve_exact(narr).map_err(|_| OutOfMemory)?;
-            t.arr.resize(narr, Value::Nil);
-            t.mem += narr * VAL_SIZE;
-        }
-        if nhash > 0 {
-            let n = (nhash * 4 / 3 + 1).next_power_of_two();
-            t.resize_nodes(n, alloc)?;
-        }
-        Ok(t)
-    }
-
-    fn resize_nodes(&mut self, n: usize, alloc: &mut Alloc) -> Result<Vec<Node>, OutOfMemory> {
-        alloc.charge(n * NODE_SIZE)?;
-        let mut nodes = Vec::new();
-        if nodes.try_reserve_exact(n).is_err() {
-            alloc.release(n * NODE_SIZE);
+        let hsize = if nhash == 0 {
+            0
+        } else {
+            nhash.checked_next_power_of_two().ok_or(OutOfMemory)?
+        };
+        if hsize > MAX_HSIZE || narr > MAX_ASIZE as usize {
             return Err(OutOfMemory);
         }
-        nodes.resize(n, Node::default());
-        alloc.release(self.nodes.len() * NODE_SIZE);
-        self.mem = self.mem + n * NODE_SIZE - self.nodes.len() * NODE_SIZE;
-        self.node_used = 0;
-        Ok(std::mem::replace(&mut self.nodes, nodes))
+        let bytes = hsize * NODE_SIZE + narr * VAL_SIZE;
+        if bytes == 0 {
+            return Ok(Table::default());
+        }
+        alloc.charge(bytes)?;
+        let mut arr = Vec::new();
+        let mut nodes = Vec::new();
+        if arr.try_reserve_exact(narr).is_err() || nodes.try_reserve_exact(hsize).is_err() {
+            alloc.release(bytes);
+            return Err(OutOfMemory);
+        }
+        arr.resize(narr, Value::Nil);
+        nodes.resize(hsize, Node::default());
+        Ok(Table {
+            arr,
+            alimit: Cell::new(narr),
+            nodes,
+            lastfree: hsize,
+            mem: bytes,
+            ..Table::default()
+        })
     }
 
+    /// The node where key `k` starts its chain (the hash part must not be empty).
+    #[inline(always)]
+    fn main_position(&self, k: Value) -> usize {
+        let size = self.nodes.len();
+        let pow2 = |h: u64| h as usize & (size - 1);
+        let odd = |h: u64| (h % ((size as u64 - 1) | 1)) as usize;
+        match k {
+            Value::Int(i) => odd(i as u64),
+            Value::Str(s) => pow2(mix(s.0.idx as u64)),
+            Value::Float(f) => odd(hash_float(f)),
+            Value::Bool(b) => pow2(b as u64),
+            Value::Table(s) => odd(mix(s.0.idx as u64 | 2 << 40)),
+            Value::LuaFn(s) => odd(mix(s.0.idx as u64 | 3 << 40)),
+            Value::Native(s) => odd(mix(s.0.idx as u64 | 4 << 40)),
+            Value::Userdata(s) => odd(mix(s.0.idx as u64 | 5 << 40)),
+            Value::Thread(s) => odd(mix(s.0.idx as u64 | 6 << 40)),
+            Value::LightUserdata(p) => odd(mix(p ^ (7 << 56))),
+            Value::Nil => 0,
+        }
+    }
+
+    /// The node holding key `k` (live or dead).
     #[inline]
     fn find_node(&self, k: Value) -> Option<usize> {
         if self.nodes.is_empty() {
             return None;
         }
-        let mask = self.nodes.len() - 1;
-        let mut i = key_hash(k) as usize & mask;
+        let mut i = self.main_position(k);
         loop {
-            let n = &self.nodes[i];
+            let n = self.nodes.get(i)?;
             if key_eq(n.key, k) {
                 return Some(i);
             }
-            if n.key.is_nil() {
-                return None;
+            i = n.next as usize;
+        }
+    }
+
+    /// The node holding integer key `i`.
+    #[inline]
+    fn find_int(&self, i: i64) -> Option<usize> {
+        if self.nodes.is_empty() {
+            return None;
+        }
+        let mut p = self.main_position(Value::Int(i));
+        loop {
+            let n = self.nodes.get(p)?;
+            if let Value::Int(x) = n.key {
+                if x == i {
+                    return Some(p);
+                }
             }
-            i = (i + 1) & mask;
+            p = n.next as usize;
         }
     }
 
@@ -181,33 +270,42 @@ impl Table {
         }
     }
 
-    /// Raw get with an integer key.
+    /// Raw get with an integer key. A key in the array part past `alimit` moves `alimit` to
+    /// it, as PUC's `luaH_getint` does.
     #[inline(always)]
     pub fn get_int(&self, i: i64) -> Value {
         let u = (i as u64).wrapping_sub(1);
-        if u < self.arr.len() as u64 {
-            return self.arr[u as usize];
+        if let Some(&v) = self.arr.get(u as usize) {
+            if u as usize >= self.alimit.get() {
+                self.alimit.set(u as usize + 1);
+            }
+            return v;
         }
-        self.get_node(Value::Int(i))
+        match self.find_int(i) {
+            Some(p) => self.nodes[p].val,
+            None => Value::Nil,
+        }
     }
 
     /// Raw get with a string key.
     #[inline(always)]
     pub fn get_str(&self, s: StrRef) -> Value {
-        // Specialised probe: the key's hash comes from its handle and a node matches by one
-        // tag-and-handle compare, so no general `key_eq` dispatch per probe.
-        let mask = self.nodes.len().wrapping_sub(1);
-        let mut i = key_hash(Value::Str(s)) as usize & mask;
+        // Specialised chain walk: a node matches by one tag-and-handle compare, so no general
+        // `key_eq` dispatch per node.
+        if self.nodes.is_empty() {
+            return Value::Nil;
+        }
+        let mut i = mix(s.0.idx as u64) as usize & (self.nodes.len() - 1);
         loop {
             let Some(n) = self.nodes.get(i) else {
                 return Value::Nil;
             };
-            match n.key {
-                Value::Str(x) if x == s => return n.val,
-                Value::Nil => return Value::Nil,
-                _ => {}
+            if let Value::Str(x) = n.key {
+                if x == s {
+                    return n.val;
+                }
             }
-            i = (i + 1) & mask;
+            i = n.next as usize;
         }
     }
 
@@ -215,6 +313,7 @@ impl Table {
     pub(crate) fn set(&mut self, k: Value, v: Value, alloc: &mut Alloc) -> Result<(), OutOfMemory> {
         match normalize_key(k) {
             Value::Int(i) => self.set_int(i, v, alloc),
+            Value::Str(s) => self.set_str(s, v, alloc),
             k => self.set_node(k, v, alloc),
         }
     }
@@ -229,32 +328,22 @@ impl Table {
     ) -> Result<(), OutOfMemory> {
         self.absent = 0;
         let u = (i as u64).wrapping_sub(1);
-        let len = self.arr.len();
-        if u < len as u64 {
-            self.arr[u as usize] = v;
+        let lim = self.alimit.get();
+        if let Some(slot) = self.arr.get_mut(u as usize) {
+            *slot = v;
+            if u as usize >= lim {
+                self.alimit.set(u as usize + 1);
+            }
             return Ok(());
         }
-        if let Some(n) = self.find_node(Value::Int(i)) {
-            self.nodes[n].val = v;
+        if let Some(p) = self.find_int(i) {
+            self.nodes[p].val = v;
             return Ok(());
         }
         if v.is_nil() {
             return Ok(());
         }
-        if u == len as u64 {
-            if self.arr.len() == self.arr.capacity() {
-                let extra = len.max(4);
-                alloc.charge(extra * VAL_SIZE)?;
-                if self.arr.try_reserve_exact(extra).is_err() {
-                    alloc.release(extra * VAL_SIZE);
-                    return Err(OutOfMemory);
-                }
-                self.mem += extra * VAL_SIZE;
-            }
-            self.arr.push(v);
-            return Ok(());
-        }
-        self.insert_new(Value::Int(i), v, alloc)
+        self.new_key(Value::Int(i), v, alloc)
     }
 
     /// Raw set with a string key.
@@ -265,22 +354,23 @@ impl Table {
         v: Value,
         alloc: &mut Alloc,
     ) -> Result<(), OutOfMemory> {
-        // Same specialised probe as `get_str`; a new key takes the general insertion path.
-        let mask = self.nodes.len().wrapping_sub(1);
-        let mut i = key_hash(Value::Str(s)) as usize & mask;
-        while let Some(n) = self.nodes.get_mut(i) {
-            match n.key {
-                Value::Str(x) if x == s => {
-                    n.val = v;
-                    self.absent = 0;
-                    return Ok(());
+        self.absent = 0;
+        if !self.nodes.is_empty() {
+            let mut i = mix(s.0.idx as u64) as usize & (self.nodes.len() - 1);
+            while let Some(n) = self.nodes.get_mut(i) {
+                if let Value::Str(x) = n.key {
+                    if x == s {
+                        n.val = v;
+                        return Ok(());
+                    }
                 }
-                Value::Nil => break,
-                _ => {}
+                i = n.next as usize;
             }
-            i = (i + 1) & mask;
         }
-        self.set_node(Value::Str(s), v, alloc)
+        if v.is_nil() {
+            return Ok(());
+        }
+        self.new_key(Value::Str(s), v, alloc)
     }
 
     fn set_node(&mut self, k: Value, v: Value, alloc: &mut Alloc) -> Result<(), OutOfMemory> {
@@ -292,209 +382,299 @@ impl Table {
         if v.is_nil() {
             return Ok(());
         }
-        self.insert_new(k, v, alloc)
+        self.new_key(k, v, alloc)
     }
 
-    /// Inserts a key known to be absent, rehashing first if the hash part is full.
-    fn insert_new(&mut self, k: Value, v: Value, alloc: &mut Alloc) -> Result<(), OutOfMemory> {
-        if (self.node_used + 1) * 4 > self.nodes.len() * 3 {
-            self.rehash(k, alloc)?;
-            // The key may now belong to the array part.
-            if let Value::Int(i) = k {
-                let u = (i as u64).wrapping_sub(1);
-                if u < self.arr.len() as u64 {
-                    self.arr[u as usize] = v;
-                    return Ok(());
-                }
+    /// Clears the entry of `k` without moving `alimit` (the collector's weak-table clearing,
+    /// which PUC does on the slots directly).
+    pub(crate) fn clear_entry(&mut self, k: Value) {
+        let k = normalize_key(k);
+        if let Value::Int(i) = k {
+            if let Some(slot) = self.arr.get_mut((i as u64).wrapping_sub(1) as usize) {
+                *slot = Value::Nil;
+                return;
             }
         }
-        self.put_node(k, v);
-        Ok(())
-    }
-
-    /// Places a key in the first empty node of its probe chain (room is guaranteed).
-    fn put_node(&mut self, k: Value, v: Value) {
-        let mask = self.nodes.len() - 1;
-        let mut i = key_hash(k) as usize & mask;
-        while !self.nodes[i].key.is_nil() {
-            i = (i + 1) & mask;
+        if let Some(n) = self.find_node(k) {
+            self.nodes[n].val = Value::Nil;
         }
-        self.nodes[i] = Node { key: k, val: v };
-        self.node_used += 1;
     }
 
-    /// Grows the array part to at least `n` slots (nil-padded), moving any integer keys in
-    /// the new range out of the hash part, as PUC's SETLIST does before storing a constructor's
-    /// items: a constructor's items then all sit in the array part, and `#` of
-    /// `{1, nil, 3}` is 3 as in lua5.4.
-    pub(crate) fn ensure_array(&mut self, n: usize, alloc: &mut Alloc) -> Result<(), OutOfMemory> {
-        let old = self.arr.len();
-        if n <= old {
+    /// A free node below `lastfree` (one whose key was never set since the last resize).
+    fn free_pos(&mut self) -> Option<usize> {
+        while self.lastfree > 0 {
+            self.lastfree -= 1;
+            if self.nodes.get(self.lastfree)?.key.is_nil() {
+                return Some(self.lastfree);
+            }
+        }
+        None
+    }
+
+    /// Inserts a key known to be absent (PUC's `luaH_newkey`), rehashing when no node is free.
+    fn new_key(&mut self, k: Value, v: Value, alloc: &mut Alloc) -> Result<(), OutOfMemory> {
+        if self.place(k, v) {
             return Ok(());
         }
-        let add = n - self.arr.capacity().min(n);
-        if add > 0 {
-            alloc.charge(add * VAL_SIZE)?;
-            if self.arr.try_reserve_exact(n - old).is_err() {
-                alloc.release(add * VAL_SIZE);
-                return Err(OutOfMemory);
-            }
-            self.mem += add * VAL_SIZE;
-        }
-        self.arr.resize(n, Value::Nil);
-        if self.node_used > 0 {
-            for node in &mut self.nodes {
-                if let Value::Int(i) = node.key {
-                    let u = (i as u64).wrapping_sub(1);
-                    if u >= old as u64 && u < n as u64 && !node.val.is_nil() {
-                        // The node stays behind dead (nil value), like a cleared field.
-                        self.arr[u as usize] = std::mem::replace(&mut node.val, Value::Nil);
-                    }
-                }
+        self.rehash(k, alloc)?;
+        // The key may now belong to the array part.
+        if let Value::Int(i) = k {
+            if let Some(slot) = self.arr.get_mut((i as u64).wrapping_sub(1) as usize) {
+                *slot = v;
+                return Ok(());
             }
         }
-        Ok(())
+        if self.place(k, v) {
+            Ok(())
+        } else {
+            // Unreachable: a rehash leaves room for every key plus the new one.
+            Err(OutOfMemory)
+        }
     }
 
-    /// Recomputes the array and hash sizes for the live keys plus `extra`, and moves entries.
-    fn rehash(&mut self, extra: Value, alloc: &mut Alloc) -> Result<(), OutOfMemory> {
-        // nums[b] counts integer keys k with 2^(b-1) < k <= 2^b (nums[0] counts k == 1).
-        let mut nums = [0usize; 65];
-        let mut total_int = 0usize;
-        let mut total = 0usize;
-        let count_int = |k: i64, nums: &mut [usize; 65]| {
-            if k >= 1 {
-                let b = 64 - ((k - 1) as u64).leading_zeros() as usize;
-                nums[b] += 1;
-                return true;
-            }
-            false
-        };
-        for (i, v) in self.arr.iter().enumerate() {
-            if !v.is_nil() {
-                count_int(i as i64 + 1, &mut nums);
-                total_int += 1;
-                total += 1;
-            }
+    /// Puts an absent key into the hash part; false when no node is free.
+    fn place(&mut self, k: Value, v: Value) -> bool {
+        if self.nodes.is_empty() {
+            return false;
         }
-        for n in &self.nodes {
-            if !n.val.is_nil() {
-                total += 1;
-                if let Value::Int(k) = n.key {
-                    if count_int(k, &mut nums) {
-                        total_int += 1;
+        let mut mp = self.main_position(k);
+        if !self.nodes[mp].val.is_nil() {
+            // The main position is taken: a free node is needed.
+            let Some(f) = self.free_pos() else {
+                return false;
+            };
+            let other = self.main_position(self.nodes[mp].key);
+            if other != mp {
+                // The colliding node is out of its main position: move it to the free node
+                // (relinking its predecessor) and take its place.
+                let mut prev = other;
+                let mut steps = 0;
+                while self.nodes[prev].next as usize != mp {
+                    prev = self.nodes[prev].next as usize;
+                    steps += 1;
+                    if prev >= self.nodes.len() || steps > self.nodes.len() {
+                        return false; // a broken chain: unreachable
                     }
                 }
+                self.nodes[prev].next = f as u32;
+                self.nodes[f] = self.nodes[mp];
+                self.nodes[mp].next = NO_NEXT;
+                self.nodes[mp].val = Value::Nil;
+            } else {
+                // The colliding node is in its main position: the new key goes to the free
+                // node, chained right after it.
+                self.nodes[f].next = self.nodes[mp].next;
+                self.nodes[mp].next = f as u32;
+                mp = f;
             }
+        }
+        let n = &mut self.nodes[mp];
+        n.key = k;
+        n.val = v;
+        true
+    }
+
+    /// Recomputes the array and hash sizes for the live keys plus `extra` (PUC's `rehash`).
+    fn rehash(&mut self, extra: Value, alloc: &mut Alloc) -> Result<(), OutOfMemory> {
+        // nums[b] counts integer keys k with 2^(b-1) < k <= 2^b (nums[0] counts k == 1).
+        let mut nums = [0usize; 32];
+        let count_int = |k: i64, nums: &mut [usize; 32]| -> usize {
+            let u = k as u64;
+            if u >= 1 && u <= MAX_ASIZE {
+                nums[ceil_log2(u)] += 1;
+                1
+            } else {
+                0
+            }
+        };
+        self.alimit.set(self.arr.len());
+        let mut na = 0usize;
+        for (i, v) in self.arr.iter().enumerate() {
+            if !v.is_nil() {
+                nums[ceil_log2(i as u64 + 1)] += 1;
+                na += 1;
+            }
+        }
+        let mut total = na;
+        for n in &self.nodes {
+            if !n.val.is_nil() {
+                if let Value::Int(k) = n.key {
+                    na += count_int(k, &mut nums);
+                }
+                total += 1;
+            }
+        }
+        if let Value::Int(k) = extra {
+            na += count_int(k, &mut nums);
         }
         total += 1;
-        if let Value::Int(k) = extra {
-            if count_int(k, &mut nums) {
-                total_int += 1;
+        // The largest power of two n with more than n/2 of the keys 1..=n present.
+        let mut a = 0usize;
+        let mut arr_keys = 0usize;
+        let mut asize = 0usize;
+        let mut twotoi = 1usize;
+        let mut i = 0usize;
+        while i < nums.len() && na > twotoi / 2 {
+            a += nums[i];
+            if a > twotoi / 2 {
+                asize = twotoi;
+                arr_keys = a;
             }
+            i += 1;
+            twotoi *= 2;
         }
-        // Largest power of two n with more than n/2 of 1..=n present.
-        let mut acc = 0usize;
-        let mut arr_size = 0usize;
-        let mut arr_count = 0usize;
-        for (b, &c) in nums.iter().enumerate() {
-            let two_b = 1usize.checked_shl(b as u32).unwrap_or(usize::MAX);
-            if two_b / 2 >= total_int {
-                break;
-            }
-            acc += c;
-            if acc > two_b / 2 {
-                arr_size = two_b;
-                arr_count = acc;
-            }
-        }
-        // Keep the existing array part if it is larger and still dense enough (cheap appends).
-        let hash_count = total - arr_count;
-        let new_nodes = if hash_count == 0 {
+        self.resize(asize, total - arr_keys, alloc)
+    }
+
+    /// Gives the table an array part of exactly `asize` slots and a hash part for `nhash`
+    /// keys, moving entries between them (PUC's `luaH_resize`, in the same order, so nodes
+    /// land where lua5.4 puts them).
+    fn resize(&mut self, asize: usize, nhash: usize, alloc: &mut Alloc) -> Result<(), OutOfMemory> {
+        let old_asize = self.arr.len();
+        self.alimit.set(old_asize);
+        let hsize = if nhash == 0 {
             0
         } else {
-            (hash_count * 4 / 3 + 1).next_power_of_two().max(4)
+            nhash.checked_next_power_of_two().ok_or(OutOfMemory)?
         };
-        // Resize the array part.
-        let mut moved: Vec<Node> = Vec::new();
-        if arr_size < self.arr.len() {
-            for (i, v) in self.arr.iter().enumerate().skip(arr_size) {
-                if !v.is_nil() {
-                    moved.push(Node {
-                        key: Value::Int(i as i64 + 1),
-                        val: *v,
-                    });
-                }
-            }
-            self.arr.truncate(arr_size);
-        } else if arr_size > self.arr.len() {
-            let add = arr_size - self.arr.capacity().min(arr_size);
-            if add > 0 {
-                alloc.charge(add * VAL_SIZE)?;
-                if self
-                    .arr
-                    .try_reserve_exact(arr_size - self.arr.len())
-                    .is_err()
-                {
-                    alloc.release(add * VAL_SIZE);
-                    return Err(OutOfMemory);
-                }
-                self.mem += add * VAL_SIZE;
-            }
-            self.arr.resize(arr_size, Value::Nil);
+        if hsize > MAX_HSIZE {
+            return Err(OutOfMemory);
         }
-        let old = self.resize_nodes(new_nodes, alloc)?;
-        for n in old.into_iter().chain(moved) {
+        // Charge for the new parts before allocating anything.
+        let new_bytes = hsize * NODE_SIZE + asize * VAL_SIZE;
+        alloc.charge(new_bytes)?;
+        let mut nodes: Vec<Node> = Vec::new();
+        if nodes.try_reserve_exact(hsize).is_err()
+            || (asize > old_asize && self.arr.try_reserve_exact(asize - old_asize).is_err())
+        {
+            alloc.release(new_bytes);
+            return Err(OutOfMemory);
+        }
+        nodes.resize(hsize, Node::default());
+        let old_nodes = std::mem::replace(&mut self.nodes, nodes);
+        self.lastfree = hsize;
+        // The vanishing slice of the array goes to the new hash part first.
+        let mut ok = true;
+        if asize < old_asize {
+            let tail: Vec<Value> = self.arr.drain(asize..).collect();
+            for (j, v) in tail.into_iter().enumerate() {
+                if !v.is_nil() {
+                    ok &= self.place(Value::Int((asize + j) as i64 + 1), v);
+                }
+            }
+            self.arr.shrink_to_fit();
+        } else if asize > old_asize {
+            self.arr.resize(asize, Value::Nil);
+        }
+        self.alimit.set(asize);
+        for n in old_nodes.iter() {
             if n.val.is_nil() {
                 continue;
             }
             if let Value::Int(i) = n.key {
-                let u = (i as u64).wrapping_sub(1);
-                if u < self.arr.len() as u64 {
-                    self.arr[u as usize] = n.val;
+                if let Some(slot) = self.arr.get_mut((i as u64).wrapping_sub(1) as usize) {
+                    *slot = n.val;
                     continue;
                 }
             }
-            self.put_node(n.key, n.val);
+            ok &= self.place(n.key, n.val);
         }
-        Ok(())
+        let old_bytes = self.mem;
+        self.mem = new_bytes;
+        alloc.release(old_bytes);
+        if ok {
+            Ok(())
+        } else {
+            Err(OutOfMemory) // unreachable: the new hash part has room for every key
+        }
     }
 
-    /// A border (manual §3.4.7), found like PUC: binary search in the array part when its last
-    /// slot is nil, otherwise an unbounded search into the hash part.
+    /// Grows the array part to at least `n` slots before a constructor's items are stored
+    /// (PUC's SETLIST: the hash part keeps its size and is rebuilt), so a constructor's items
+    /// all sit in the array part and `#` of `{1, nil, 3}` is 3 as in lua5.4.
+    pub(crate) fn ensure_array(&mut self, n: usize, alloc: &mut Alloc) -> Result<(), OutOfMemory> {
+        if n <= self.arr.len() {
+            return Ok(());
+        }
+        let nh = self.nodes.len();
+        self.resize(n, nh, alloc)
+    }
+
+    /// A border (manual §3.4.7), found exactly as PUC's `luaH_getn` finds it (including how
+    /// it moves `alimit`), so tables with holes give lua5.4's answer.
     pub fn len(&self) -> i64 {
-        let n = self.arr.len();
-        if n > 0 && self.arr[n - 1].is_nil() {
-            let (mut lo, mut hi) = (0usize, n);
-            while hi - lo > 1 {
-                let m = (lo + hi) / 2;
-                if self.arr[m - 1].is_nil() {
-                    hi = m;
-                } else {
-                    lo = m;
+        let size = self.arr.len();
+        let mut limit = self.alimit.get().min(size);
+        let is_empty = |i: usize| self.arr.get(i).map_or(true, |v| v.is_nil());
+        // Whether the array's real size is a power of two (PUC's `ispow2realasize`).
+        let pow2_size = size & size.wrapping_sub(1) == 0;
+        if limit > 0 && is_empty(limit - 1) {
+            // There is a border before `limit`.
+            if limit >= 2 && !is_empty(limit - 2) {
+                if pow2_size && !(limit - 1).is_power_of_two() {
+                    self.alimit.set(limit - 1);
                 }
+                return (limit - 1) as i64;
             }
-            return lo as i64;
+            let b = self.bin_search(0, limit);
+            if pow2_size && b > size / 2 {
+                self.alimit.set(b);
+            }
+            return b as i64;
         }
-        if self.nodes.is_empty() || self.get_node(Value::Int(n as i64 + 1)).is_nil() {
-            return n as i64;
+        // `limit` is zero or present.
+        if limit != size {
+            if is_empty(limit) {
+                return limit as i64;
+            }
+            limit = size;
+            if is_empty(limit - 1) {
+                let b = self.bin_search(self.alimit.get(), limit);
+                self.alimit.set(b);
+                return b as i64;
+            }
         }
-        let mut i = n as u64 + 1;
-        let mut j = i * 2;
+        // `limit` is the array's size, and zero or present: look in the hash part.
+        if self.nodes.is_empty() || self.get_int(limit as i64 + 1).is_nil() {
+            return limit as i64;
+        }
+        self.hash_search(limit as u64)
+    }
+
+    /// A border in `(i, j]` of the array part, given `i` is 0 or present and `j` absent.
+    fn bin_search(&self, mut i: usize, mut j: usize) -> usize {
+        while j - i > 1 {
+            let m = (i + j) / 2;
+            if self.arr.get(m - 1).map_or(true, |v| v.is_nil()) {
+                j = m;
+            } else {
+                i = m;
+            }
+        }
+        i
+    }
+
+    /// A border past the array part, given `j + 1` is present (PUC's `hash_search`).
+    fn hash_search(&self, mut j: u64) -> i64 {
+        const MAX: u64 = i64::MAX as u64;
+        if j == 0 {
+            j = 1;
+        }
+        let mut i;
         loop {
-            if j > i64::MAX as u64 / 2 {
-                // Pathological: linear search.
-                let mut k = 1i64;
-                while !self.get_int(k).is_nil() {
-                    k += 1;
+            i = j;
+            if j <= MAX / 2 {
+                j *= 2;
+            } else {
+                j = MAX;
+                if self.get_int(j as i64).is_nil() {
+                    break;
                 }
-                return k - 1;
+                return j as i64;
             }
             if self.get_int(j as i64).is_nil() {
                 break;
             }
-            i = j;
-            j *= 2;
         }
         while j - i > 1 {
             let m = (i + j) / 2;
@@ -509,16 +689,15 @@ impl Table {
 
     /// The entry after `key` in traversal order (`next`); `Err` for a key not in the table.
     pub fn next(&self, key: Value) -> Result<Option<(Value, Value)>, ()> {
-        let mut start = 0usize; // position in the combined array+node order
-        match normalize_key(key) {
-            Value::Nil => {}
-            Value::Int(i) if i >= 1 && (i as u64) <= self.arr.len() as u64 => start = i as usize,
+        let alen = self.arr.len();
+        let start = match normalize_key(key) {
+            Value::Nil => 0,
+            Value::Int(i) if i >= 1 && (i as u64) <= alen as u64 => i as usize,
             k => match self.find_node(k) {
-                Some(n) => start = self.arr.len() + n + 1,
+                Some(n) => alen + n + 1,
                 None => return Err(()),
             },
-        }
-        let alen = self.arr.len();
+        };
         let mut p = start;
         while p < alen {
             if !self.arr[p].is_nil() {
@@ -537,7 +716,7 @@ impl Table {
         Ok(None)
     }
 
-    /// Visits every live entry (for the collector).
+    /// Visits every live entry (for the collector). Array entries come with a nil key.
     #[inline]
     pub(crate) fn for_each_entry(&self, mut f: impl FnMut(Value, Value)) {
         for v in &self.arr {
@@ -573,7 +752,9 @@ mod tests {
             t.set_int(i, Value::Int(i), &mut a).unwrap();
             assert_eq!(t.len(), i);
         }
-        assert_eq!(t.arr.len(), 100);
+        // Appends grow the array part to the next power of two at each rehash, as in PUC.
+        assert_eq!(t.arr.len(), 128);
+        assert!(t.nodes.is_empty());
         t.set_int(100, Value::Nil, &mut a).unwrap();
         assert_eq!(t.len(), 99);
         let mut h = Table::default();
@@ -629,6 +810,59 @@ mod tests {
         for i in 1..=64 {
             assert!(matches!(t.get_int(i), Value::Int(x) if x == i));
         }
-        assert!(t.arr.len() >= 32);
+        assert_eq!(t.arr.len(), 64);
+    }
+
+    #[test]
+    fn border_hint_moves_like_puc() {
+        let mut a = alloc();
+        let mut t = Table::with_capacity(8, 0, &mut a).unwrap();
+        for i in 1..=6 {
+            t.set_int(i, Value::Int(i), &mut a).unwrap();
+        }
+        // t[7], t[8] nil: `#` finds 6 and keeps it as the hint.
+        assert_eq!(t.len(), 6);
+        assert_eq!(t.alimit.get(), 6);
+        // Reading t[8] moves the hint there; `#` then searches below it again.
+        assert!(t.get_int(8).is_nil());
+        assert_eq!(t.alimit.get(), 8);
+        assert_eq!(t.len(), 6);
+    }
+
+    #[test]
+    fn colliding_keys_chain_and_move() {
+        let mut a = alloc();
+        let mut t = Table::default();
+        // Integer keys that share main positions in small hash parts.
+        let keys: Vec<i64> = (0..200).map(|i| i * 1021 - 7000).collect();
+        for &k in &keys {
+            t.set_int(k, Value::Int(k), &mut a).unwrap();
+        }
+        for &k in &keys {
+            assert!(matches!(t.get_int(k), Value::Int(x) if x == k));
+        }
+        for &k in keys.iter().step_by(2) {
+            t.set_int(k, Value::Nil, &mut a).unwrap();
+        }
+        for (j, &k) in keys.iter().enumerate() {
+            assert_eq!(t.get_int(k).is_nil(), j % 2 == 0);
+        }
+        let mut n = 0;
+        let mut k = Value::Nil;
+        while let Some((key, _)) = t.next(k).unwrap() {
+            n += 1;
+            k = key;
+        }
+        assert_eq!(n, 100);
+    }
+
+    #[test]
+    fn float_hash_matches_puc() {
+        // l_hashfloat(0.5) = 0 + 2^30; l_hashfloat(-0.75) = ~(0 + (u32)(-3 * 2^29)).
+        assert_eq!(hash_float(0.5), 1 << 30);
+        assert_eq!(hash_float(-0.75), !((-1_610_612_736i64) as u32) as u64);
+        assert_eq!(hash_float(f64::INFINITY), 0);
+        assert_eq!(frexp(8.0), (0.5, 4));
+        assert_eq!(frexp(f64::MIN_POSITIVE / 4.0), (0.5, -1023));
     }
 }
