@@ -29,24 +29,155 @@
 use std::cell::Cell;
 
 use crate::heap::Alloc;
-use crate::value::{float_to_int_exact, StrRef, TableRef, Value};
+use crate::value::{float_to_int_exact, Handle, StrRef, TableRef, Value};
+use crate::value::{FnRef, NativeRef, ThreadRef, UdRef};
 
 /// No next node in the chain.
 const NO_NEXT: u32 = u32::MAX;
 
+/// A node's key, stored as a type tag and a payload word so that a node (value, key, chain
+/// link) fits in 32 bytes rather than 40. A handle's payload is `idx | gen << 32`.
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct Key {
+    tag: u32,
+    payload: u64,
+}
+
+const K_NIL: u32 = 0;
+const K_BOOL: u32 = 1;
+const K_INT: u32 = 2;
+const K_FLOAT: u32 = 3;
+const K_STR: u32 = 4;
+const K_TABLE: u32 = 5;
+const K_LUAFN: u32 = 6;
+const K_NATIVE: u32 = 7;
+const K_UD: u32 = 8;
+const K_THREAD: u32 = 9;
+const K_LIGHT: u32 = 10;
+
+#[inline(always)]
+fn hword(h: Handle) -> u64 {
+    h.idx as u64 | (h.gen as u64) << 32
+}
+
+#[inline(always)]
+fn hdecode(w: u64) -> Handle {
+    Handle {
+        idx: w as u32,
+        gen: (w >> 32) as u32,
+    }
+}
+
+impl Key {
+    const NIL: Key = Key {
+        tag: K_NIL,
+        payload: 0,
+    };
+
+    #[inline(always)]
+    fn int(i: i64) -> Key {
+        Key {
+            tag: K_INT,
+            payload: i as u64,
+        }
+    }
+
+    #[inline(always)]
+    fn str(s: StrRef) -> Key {
+        Key {
+            tag: K_STR,
+            payload: hword(s.0),
+        }
+    }
+
+    #[inline]
+    fn of(v: Value) -> Key {
+        let (tag, payload) = match v {
+            Value::Nil => (K_NIL, 0),
+            Value::Bool(b) => (K_BOOL, b as u64),
+            Value::Int(i) => (K_INT, i as u64),
+            Value::Float(f) => (K_FLOAT, f.to_bits()),
+            Value::Str(s) => (K_STR, hword(s.0)),
+            Value::Table(h) => (K_TABLE, hword(h.0)),
+            Value::LuaFn(h) => (K_LUAFN, hword(h.0)),
+            Value::Native(h) => (K_NATIVE, hword(h.0)),
+            Value::Userdata(h) => (K_UD, hword(h.0)),
+            Value::Thread(h) => (K_THREAD, hword(h.0)),
+            Value::LightUserdata(p) => (K_LIGHT, p),
+        };
+        Key { tag, payload }
+    }
+
+    #[inline]
+    fn value(self) -> Value {
+        let w = self.payload;
+        match self.tag {
+            K_BOOL => Value::Bool(w != 0),
+            K_INT => Value::Int(w as i64),
+            K_FLOAT => Value::Float(f64::from_bits(w)),
+            K_STR => Value::Str(StrRef(hdecode(w))),
+            K_TABLE => Value::Table(TableRef(hdecode(w))),
+            K_LUAFN => Value::LuaFn(FnRef(hdecode(w))),
+            K_NATIVE => Value::Native(NativeRef(hdecode(w))),
+            K_UD => Value::Userdata(UdRef(hdecode(w))),
+            K_THREAD => Value::Thread(ThreadRef(hdecode(w))),
+            K_LIGHT => Value::LightUserdata(w),
+            _ => Value::Nil,
+        }
+    }
+
+    #[inline(always)]
+    fn is_nil(self) -> bool {
+        self.tag == K_NIL
+    }
+
+    /// Raw key identity: a string by its slot alone (a long string's identity tag in the
+    /// generation's high bits does not matter), everything else by tag and payload.
+    #[inline(always)]
+    fn same(self, other: Key) -> bool {
+        if self.tag != other.tag {
+            return false;
+        }
+        let diff = self.payload ^ other.payload;
+        if self.tag == K_STR {
+            diff as u32 == 0
+        } else {
+            diff == 0
+        }
+    }
+}
+
 #[derive(Clone, Copy)]
 pub(crate) struct Node {
-    key: Value,
     val: Value,
+    key_payload: u64,
+    key_tag: u32,
     /// Index of the next node in this chain, or `NO_NEXT`.
     next: u32,
+}
+
+impl Node {
+    #[inline(always)]
+    fn key(&self) -> Key {
+        Key {
+            tag: self.key_tag,
+            payload: self.key_payload,
+        }
+    }
+
+    #[inline(always)]
+    fn set_key(&mut self, k: Key) {
+        self.key_tag = k.tag;
+        self.key_payload = k.payload;
+    }
 }
 
 impl Default for Node {
     fn default() -> Node {
         Node {
-            key: Value::Nil,
             val: Value::Nil,
+            key_payload: 0,
+            key_tag: K_NIL,
             next: NO_NEXT,
         }
     }
@@ -114,24 +245,6 @@ fn hash_float(f: f64) -> u64 {
     (if u <= i32::MAX as u32 { u } else { !u }) as u64
 }
 
-/// Exact key identity (keys are normalised, so no int/float cross-compare is needed).
-#[inline(always)]
-fn key_eq(a: Value, b: Value) -> bool {
-    match (a, b) {
-        (Value::Int(x), Value::Int(y)) => x == y,
-        (Value::Str(x), Value::Str(y)) => x == y,
-        (Value::Float(x), Value::Float(y)) => x == y,
-        (Value::Bool(x), Value::Bool(y)) => x == y,
-        (Value::Table(x), Value::Table(y)) => x == y,
-        (Value::LuaFn(x), Value::LuaFn(y)) => x == y,
-        (Value::Native(x), Value::Native(y)) => x == y,
-        (Value::Userdata(x), Value::Userdata(y)) => x == y,
-        (Value::Thread(x), Value::Thread(y)) => x == y,
-        (Value::LightUserdata(x), Value::LightUserdata(y)) => x == y,
-        _ => false,
-    }
-}
-
 /// Turns a float key with an integral value into an integer key.
 #[inline(always)]
 pub(crate) fn normalize_key(k: Value) -> Value {
@@ -194,22 +307,18 @@ impl Table {
 
     /// The node where key `k` starts its chain (the hash part must not be empty).
     #[inline(always)]
-    fn main_position(&self, k: Value) -> usize {
+    fn main_position(&self, k: Key) -> usize {
         let size = self.nodes.len();
+        let w = k.payload;
         let pow2 = |h: u64| h as usize & (size - 1);
         let odd = |h: u64| (h % ((size as u64 - 1) | 1)) as usize;
-        match k {
-            Value::Int(i) => odd(i as u64),
-            Value::Str(s) => pow2(mix(s.0.idx as u64)),
-            Value::Float(f) => odd(hash_float(f)),
-            Value::Bool(b) => pow2(b as u64),
-            Value::Table(s) => odd(mix(s.0.idx as u64 | 2 << 40)),
-            Value::LuaFn(s) => odd(mix(s.0.idx as u64 | 3 << 40)),
-            Value::Native(s) => odd(mix(s.0.idx as u64 | 4 << 40)),
-            Value::Userdata(s) => odd(mix(s.0.idx as u64 | 5 << 40)),
-            Value::Thread(s) => odd(mix(s.0.idx as u64 | 6 << 40)),
-            Value::LightUserdata(p) => odd(mix(p ^ (7 << 56))),
-            Value::Nil => 0,
+        match k.tag {
+            K_INT => odd(w),
+            K_STR => pow2(mix(w as u32 as u64)),
+            K_FLOAT => odd(hash_float(f64::from_bits(w))),
+            K_BOOL => pow2(w),
+            K_LIGHT => odd(mix(w ^ (7 << 56))),
+            t => odd(mix(w as u32 as u64 | (t as u64) << 40)),
         }
     }
 
@@ -219,10 +328,11 @@ impl Table {
         if self.nodes.is_empty() {
             return None;
         }
+        let k = Key::of(k);
         let mut i = self.main_position(k);
         loop {
             let n = self.nodes.get(i)?;
-            if key_eq(n.key, k) {
+            if n.key().same(k) {
                 return Some(i);
             }
             i = n.next as usize;
@@ -235,13 +345,12 @@ impl Table {
         if self.nodes.is_empty() {
             return None;
         }
-        let mut p = self.main_position(Value::Int(i));
+        let k = Key::int(i);
+        let mut p = self.main_position(k);
         loop {
             let n = self.nodes.get(p)?;
-            if let Value::Int(x) = n.key {
-                if x == i {
-                    return Some(p);
-                }
+            if n.key() == k {
+                return Some(p);
             }
             p = n.next as usize;
         }
@@ -300,10 +409,8 @@ impl Table {
             let Some(n) = self.nodes.get(i) else {
                 return Value::Nil;
             };
-            if let Value::Str(x) = n.key {
-                if x == s {
-                    return n.val;
-                }
+            if n.key_tag == K_STR && n.key_payload as u32 == s.0.idx {
+                return n.val;
             }
             i = n.next as usize;
         }
@@ -358,11 +465,9 @@ impl Table {
         if !self.nodes.is_empty() {
             let mut i = mix(s.0.idx as u64) as usize & (self.nodes.len() - 1);
             while let Some(n) = self.nodes.get_mut(i) {
-                if let Value::Str(x) = n.key {
-                    if x == s {
-                        n.val = v;
-                        return Ok(());
-                    }
+                if n.key_tag == K_STR && n.key_payload as u32 == s.0.idx {
+                    n.val = v;
+                    return Ok(());
                 }
                 i = n.next as usize;
             }
@@ -404,7 +509,7 @@ impl Table {
     fn free_pos(&mut self) -> Option<usize> {
         while self.lastfree > 0 {
             self.lastfree -= 1;
-            if self.nodes.get(self.lastfree)?.key.is_nil() {
+            if self.nodes.get(self.lastfree)?.key().is_nil() {
                 return Some(self.lastfree);
             }
         }
@@ -434,6 +539,10 @@ impl Table {
 
     /// Puts an absent key into the hash part; false when no node is free.
     fn place(&mut self, k: Value, v: Value) -> bool {
+        self.place_key(Key::of(k), v)
+    }
+
+    fn place_key(&mut self, k: Key, v: Value) -> bool {
         if self.nodes.is_empty() {
             return false;
         }
@@ -443,7 +552,7 @@ impl Table {
             let Some(f) = self.free_pos() else {
                 return false;
             };
-            let other = self.main_position(self.nodes[mp].key);
+            let other = self.main_position(self.nodes[mp].key());
             if other != mp {
                 // The colliding node is out of its main position: move it to the free node
                 // (relinking its predecessor) and take its place.
@@ -469,7 +578,7 @@ impl Table {
             }
         }
         let n = &mut self.nodes[mp];
-        n.key = k;
+        n.set_key(k);
         n.val = v;
         true
     }
@@ -498,8 +607,8 @@ impl Table {
         let mut total = na;
         for n in &self.nodes {
             if !n.val.is_nil() {
-                if let Value::Int(k) = n.key {
-                    na += count_int(k, &mut nums);
+                if n.key_tag == K_INT {
+                    na += count_int(n.key_payload as i64, &mut nums);
                 }
                 total += 1;
             }
@@ -571,13 +680,13 @@ impl Table {
             if n.val.is_nil() {
                 continue;
             }
-            if let Value::Int(i) = n.key {
-                if let Some(slot) = self.arr.get_mut((i as u64).wrapping_sub(1) as usize) {
+            if n.key_tag == K_INT {
+                if let Some(slot) = self.arr.get_mut(n.key_payload.wrapping_sub(1) as usize) {
                     *slot = n.val;
                     continue;
                 }
             }
-            ok &= self.place(n.key, n.val);
+            ok &= self.place_key(n.key(), n.val);
         }
         let old_bytes = self.mem;
         self.mem = new_bytes;
@@ -709,7 +818,7 @@ impl Table {
         while n < self.nodes.len() {
             let node = &self.nodes[n];
             if !node.val.is_nil() {
-                return Ok(Some((node.key, node.val)));
+                return Ok(Some((node.key().value(), node.val)));
             }
             n += 1;
         }
@@ -726,7 +835,7 @@ impl Table {
         }
         for n in &self.nodes {
             if !n.val.is_nil() {
-                f(n.key, n.val);
+                f(n.key().value(), n.val);
             }
         }
     }
@@ -854,6 +963,11 @@ mod tests {
             k = key;
         }
         assert_eq!(n, 100);
+    }
+
+    #[test]
+    fn node_is_32_bytes() {
+        assert_eq!(std::mem::size_of::<Node>(), 32);
     }
 
     #[test]
