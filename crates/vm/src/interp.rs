@@ -311,6 +311,11 @@ impl Vm {
                                 break Exit::Slow;
                             };
                             *slot = $v;
+                            if callee.nresults < 0 {
+                                // Open results (`f(g())`, `{g()}`, `return g()` callers): the
+                                // caller's top marks where they end, as `finish_normal` sets it.
+                                caller.top = callee.func + $n;
+                            }
                         }
                         frames.pop();
                         fi -= 1;
@@ -883,13 +888,22 @@ impl Vm {
                                 _ => break Exit::Slow,
                             };
                             // (No collector check here: a Lua→Lua call allocates nothing.)
-                            if b == 0 || fi + 1 >= max_frames {
+                            if fi + 1 >= max_frames {
                                 break Exit::Slow;
                             }
                             let p = closures.get(ncl.0);
                             let np = p.num_params as usize;
-                            let nargs = b as usize - 1;
                             let func = a as usize;
+                            let nargs = if b != 0 {
+                                b as usize - 1
+                            } else {
+                                // Open arguments (`f(a, g())`): they end at this frame's top,
+                                // which the open call or `...` before set.
+                                match frames.last() {
+                                    Some(cur) if cur.top > base + func => cur.top - (base + func + 1),
+                                    _ => break Exit::Slow,
+                                }
+                            };
                             if p.is_vararg
                                 || func + 1 + np >= 256
                                 || base + func + 1 + STACK_SLACK > stack_len
@@ -923,7 +937,7 @@ impl Vm {
                                 nvarargs: 0,
                                 c_depth,
                                 tail: false,
-                                fast_ret: (c == 1 || c == 2) && !nlp.may_close,
+                                fast_ret: c <= 2 && !nlp.may_close,
                             });
                             fi += 1;
                             // Enter the callee directly: everything needed is at hand.
@@ -1043,13 +1057,48 @@ impl Vm {
                                 back_edge!(true);
                             }
                         }
+                        Instr::SetList { a, n, off } => {
+                            // A constructor's items, straight into the array part (NEWTABLE
+                            // sized it for the fixed items; open items grow it here).
+                            let Value::Table(t) = regs[a as usize] else {
+                                break Exit::Slow;
+                            };
+                            let from = a as usize + 1;
+                            let Some(cur) = frames.last_mut() else {
+                                break Exit::Slow;
+                            };
+                            let count = if n != 0 {
+                                n as usize
+                            } else {
+                                match cur.top.checked_sub(base + from) {
+                                    Some(k) => k,
+                                    None => break Exit::Slow,
+                                }
+                            };
+                            let Some(vals) = regs.get(from..from + count) else {
+                                break Exit::Slow;
+                            };
+                            let tb = heap.tables.get_mut(t.0);
+                            if !tb.store_list(off as usize, vals) {
+                                // Grow the array part to fit, as PUC's SETLIST does (a memory
+                                // error is raised by the slow path, which tries again).
+                                let last = off as usize + count;
+                                if tb.ensure_array(last, &mut heap.alloc).is_err()
+                                    || !tb.store_list(off as usize, vals)
+                                {
+                                    break Exit::Slow;
+                                }
+                            }
+                            if n == 0 {
+                                cur.top = base + clo.max_stack as usize;
+                            }
+                        }
                         // Listed rather than `_`, so the match is exhaustive and the dispatch
                         // needs no range check on the opcode.
                         Instr::Close { .. }
                         | Instr::Closure { .. }
                         | Instr::Concat { .. }
                         | Instr::Return { .. }
-                        | Instr::SetList { .. }
                         | Instr::TForCall { .. }
                         | Instr::TForPrep { .. }
                         | Instr::Tbc { .. }

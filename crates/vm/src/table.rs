@@ -698,6 +698,20 @@ impl Table {
         }
     }
 
+    /// Stores a constructor's items at keys `off + 1 ..` straight into the array part, as
+    /// PUC's SETLIST does once the array is large enough; false (nothing stored) when it is not.
+    #[inline]
+    pub(crate) fn store_list(&mut self, off: usize, vals: &[Value]) -> bool {
+        match self.arr.get_mut(off..off.saturating_add(vals.len())) {
+            Some(dst) => {
+                dst.copy_from_slice(vals);
+                self.absent = 0;
+                true
+            }
+            None => false,
+        }
+    }
+
     /// Grows the array part to at least `n` slots before a constructor's items are stored
     /// (PUC's SETLIST: the hash part keeps its size and is rebuilt), so a constructor's items
     /// all sit in the array part and `#` of `{1, nil, 3}` is 3 as in lua5.4.
