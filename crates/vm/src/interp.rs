@@ -904,20 +904,27 @@ impl Vm {
                                     _ => break Exit::Slow,
                                 }
                             };
-                            if p.is_vararg
-                                || func + 1 + np >= 256
-                                || base + func + 1 + STACK_SLACK > stack_len
-                            {
+                            if func + 1 + np >= 256 || base + func + 1 + STACK_SLACK > stack_len {
                                 break Exit::Slow;
                             }
+                            // A vararg function given extra arguments keeps them below its
+                            // base and gets its fixed parameters copied above them, as
+                            // `push_lua_frame` lays it out.
+                            let nvar = if p.is_vararg && nargs > np { nargs - np } else { 0 };
                             if nargs < np {
                                 for r in &mut regs[func + 1 + nargs..func + 1 + np] {
                                     *r = Value::Nil;
                                 }
+                            } else if nvar > 0 {
+                                let to = func + 1 + nargs;
+                                if to + np >= 256 || base + to + STACK_SLACK > stack_len {
+                                    break Exit::Slow;
+                                }
+                                regs.copy_within(func + 1..func + 1 + np, to);
                             }
                             let nproto = p.proto;
                             let nlp = protos.get(nproto.0);
-                            let nbase = base + func + 1;
+                            let nbase = base + func + 1 + if nvar > 0 { nargs } else { 0 };
                             let Some(cur) = frames.last_mut() else {
                                 break Exit::Slow;
                             };
@@ -934,10 +941,12 @@ impl Vm {
                                 top: nbase + p.max_stack as usize,
                                 nresults: c as i32 - 1,
                                 cont: Cont::Normal,
-                                nvarargs: 0,
+                                nvarargs: nvar as u32,
                                 c_depth,
                                 tail: false,
-                                fast_ret: c <= 2 && !nlp.may_close,
+                                // The inline return writes results just below `base`, which
+                                // a frame with extra arguments does not have there.
+                                fast_ret: c <= 2 && !nlp.may_close && nvar == 0,
                             });
                             fi += 1;
                             // Enter the callee directly: everything needed is at hand.
@@ -1057,6 +1066,27 @@ impl Vm {
                                 back_edge!(true);
                             }
                         }
+                        Instr::VarArg { a, c } => {
+                            // `...`: the extra arguments sit just below `base`.
+                            let Some(cur) = frames.last_mut() else {
+                                break Exit::Slow;
+                            };
+                            let nv = cur.nvarargs as usize;
+                            let want = if c == 0 { nv } else { c as usize - 1 };
+                            let a = a as usize;
+                            let (Some(src), Some(dst)) = (
+                                below.get(below.len().wrapping_sub(nv)..),
+                                regs.get_mut(a..a + want),
+                            ) else {
+                                break Exit::Slow;
+                            };
+                            for (i, d) in dst.iter_mut().enumerate() {
+                                *d = src.get(i).copied().unwrap_or(Value::Nil);
+                            }
+                            if c == 0 {
+                                cur.top = base + a + nv;
+                            }
+                        }
                         Instr::SetList { a, n, off } => {
                             // A constructor's items, straight into the array part (NEWTABLE
                             // sized it for the fixed items; open items grow it here).
@@ -1101,8 +1131,7 @@ impl Vm {
                         | Instr::Return { .. }
                         | Instr::TForCall { .. }
                         | Instr::TForPrep { .. }
-                        | Instr::Tbc { .. }
-                        | Instr::VarArg { .. } => break Exit::Slow,
+                        | Instr::Tbc { .. } => break Exit::Slow,
                     }
                 }
             };
