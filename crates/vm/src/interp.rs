@@ -346,11 +346,11 @@ impl Vm {
                             break Exit::Limit;
                         }
                     }
-                    let Some(&ins) = lp.code.get(pc) else {
+                    let Some(ins) = lp.code.get(pc) else {
                         break Exit::Bad;
                     };
                     pc += 1;
-                    match ins {
+                    match *ins {
                         Instr::Move { a, b } => regs[a as usize] = regs[b as usize],
                         Instr::LoadI { a, i } => regs[a as usize] = Value::Int(i as i64),
                         Instr::LoadF { a, i } => regs[a as usize] = Value::Float(i as f64),
