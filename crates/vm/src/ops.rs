@@ -158,7 +158,17 @@ fn quiet(x: f64) -> f64 {
 #[inline(always)]
 pub fn fadd(a: f64, b: f64) -> f64 {
     let r = a + b;
-    if r.is_nan() && a.is_nan() {
+    if r.is_nan() {
+        return fadd_nan(a, b, r);
+    }
+    r
+}
+
+/// `fadd`'s NaN case, out of line so the common path is one compare and branch.
+#[cold]
+#[inline(never)]
+fn fadd_nan(a: f64, b: f64, r: f64) -> f64 {
+    if a.is_nan() {
         quiet(if b.is_nan() { b } else { a })
     } else {
         r
@@ -169,7 +179,17 @@ pub fn fadd(a: f64, b: f64) -> f64 {
 #[inline(always)]
 pub fn fmul(a: f64, b: f64) -> f64 {
     let r = a * b;
-    if r.is_nan() && b.is_nan() {
+    if r.is_nan() {
+        return fmul_nan(a, b, r);
+    }
+    r
+}
+
+/// `fmul`'s NaN case, out of line.
+#[cold]
+#[inline(never)]
+fn fmul_nan(a: f64, b: f64, r: f64) -> f64 {
+    if b.is_nan() {
         quiet(if a.is_nan() { a } else { b })
     } else {
         r
