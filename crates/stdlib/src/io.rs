@@ -515,7 +515,7 @@ fn read_values(
             }
         };
         match r {
-            Ok(Some(bytes)) => vals.push(vm.str_value(&bytes)?),
+            Ok(Some(bytes)) => vals.push(vm.str_value_owned(bytes)?),
             Ok(None) => {
                 vals.push(Value::Nil);
                 break;

@@ -142,7 +142,7 @@ fn concat(vm: &mut Vm, args: Args) -> Result<usize, Error> {
         i += 1;
     }
     vm.charge_fuel(buf.len() as u64)?;
-    let s = vm.str_value(&buf)?;
+    let s = vm.str_value_owned(buf)?;
     vm.push(s)?;
     Ok(1)
 }

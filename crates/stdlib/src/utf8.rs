@@ -54,7 +54,7 @@ fn char(vm: &mut Vm, args: Args) -> Result<usize, Error> {
         }
         text::encode(c as u32, &mut out);
     }
-    let v = vm.str_value(&out)?;
+    let v = vm.str_value_owned(out)?;
     vm.push(v)?;
     Ok(1)
 }

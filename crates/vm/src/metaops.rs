@@ -691,7 +691,7 @@ impl Vm {
                     });
                 }
                 if total >= self.heap.alloc.cap.saturating_sub(self.heap.alloc.used)
-                    || buf.try_reserve(total).is_err()
+                    || buf.try_reserve_exact(total).is_err()
                 {
                     return Err(self.memory_error());
                 }
@@ -699,7 +699,7 @@ impl Vm {
                     let v = self.stack[i];
                     self.append_strnum(v, &mut buf);
                 }
-                let s = self.new_str(&buf)?;
+                let s = self.new_str_owned(std::mem::take(&mut buf))?;
                 self.stack[top - k] = Value::Str(s);
                 n -= k - 1;
             } else {

@@ -369,6 +369,38 @@ impl Vm {
         }
     }
 
+    /// `new_str` for a buffer the caller built: when the content is new, the buffer itself
+    /// becomes the string (no second copy of a long concatenation).
+    pub fn new_str_owned(&mut self, buf: Vec<u8>) -> Result<StrRef, Error> {
+        let len = buf.len();
+        let hash = hash_bytes(&buf);
+        let s = match self.heap.strings.find(&buf, hash) {
+            Some(s) => s,
+            None => {
+                if self.heap.alloc.charge(string_cost(len)).is_err() {
+                    return Err(self.memory_error());
+                }
+                match self.heap.strings.insert(buf.into_boxed_slice(), hash) {
+                    Ok(s) => s,
+                    Err(()) => {
+                        self.heap.alloc.release(string_cost(len));
+                        return Err(self.memory_error());
+                    }
+                }
+            }
+        };
+        if len > crate::value::LONG_STR {
+            let tag = self.heap.strings.next_tag();
+            return Ok(s.with_tag(tag));
+        }
+        Ok(s)
+    }
+
+    /// `str_value` for a buffer the caller built and gives up (see `new_str_owned`).
+    pub fn str_value_owned(&mut self, buf: Vec<u8>) -> Result<Value, Error> {
+        Ok(Value::Str(self.new_str_owned(buf)?))
+    }
+
     /// Interns a string and wraps it as a value.
     pub fn str_value(&mut self, bytes: impl AsRef<[u8]>) -> Result<Value, Error> {
         Ok(Value::Str(self.new_str(bytes.as_ref())?))

@@ -63,7 +63,7 @@ pub(super) fn format(vm: &mut Vm, args: Args) -> Result<usize, Error> {
         return Err(memory_error(vm));
     }
     charge_fuel(vm, out.len())?;
-    let v = vm.str_value(&out)?;
+    let v = vm.str_value_owned(out)?;
     vm.push(v)?;
     Ok(1)
 }

@@ -178,7 +178,7 @@ fn map_bytes(vm: &mut Vm, args: Args, f: impl FnOnce(&[u8], &mut Vec<u8>)) -> Re
     }
     f(bytes, &mut out);
     charge_fuel(vm, out.len())?;
-    let v = vm.str_value(&out)?;
+    let v = vm.str_value_owned(out)?;
     vm.push(v)?;
     Ok(1)
 }
@@ -236,7 +236,7 @@ fn rep(vm: &mut Vm, args: Args) -> Result<usize, Error> {
         out.extend_from_slice(sep_bytes);
         out.extend_from_slice(body);
     }
-    let v = vm.str_value(&out)?;
+    let v = vm.str_value_owned(out)?;
     vm.push(v)?;
     Ok(1)
 }
@@ -275,7 +275,7 @@ fn char(vm: &mut Vm, args: Args) -> Result<usize, Error> {
         }
         out.push(c as u8);
     }
-    let v = vm.str_value(&out)?;
+    let v = vm.str_value_owned(out)?;
     vm.push(v)?;
     Ok(1)
 }

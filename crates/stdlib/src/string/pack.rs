@@ -90,7 +90,7 @@ pub(super) fn pack(vm: &mut Vm, args: Args) -> Result<usize, Error> {
         return Err(fail_to_error(vm, e));
     }
     charge_fuel(vm, out.len())?;
-    let v = vm.str_value(&out)?;
+    let v = vm.str_value_owned(out)?;
     vm.push(v)?;
     Ok(1)
 }

@@ -310,7 +310,7 @@ pub(super) fn gsub(vm: &mut Vm, args: Args) -> Result<usize, Error> {
     let v = if n == 0 || !changed {
         Value::Str(s)
     } else {
-        vm.str_value(&out)?
+        vm.str_value_owned(out)?
     };
     vm.push(v)?;
     vm.push(Value::Int(n as i64))?;
