@@ -79,7 +79,7 @@ fn print(vm: &mut Vm, args: Args) -> Result<usize, Error> {
 
 fn type_(vm: &mut Vm, args: Args) -> Result<usize, Error> {
     let v = vm.check_any(args, 0)?;
-    let s = vm.str_value(v.type_name())?;
+    let s = vm.type_name_value(v)?;
     vm.push(s)?;
     Ok(1)
 }

@@ -39,6 +39,9 @@ pub(crate) const STACK_SLACK: usize = 256 + 16;
 /// basic types).
 pub(crate) const LIGHT_UD_META: usize = 8;
 
+/// Where the type names start in `Vm::fixed_strings`.
+const TYPE_NAMES_AT: usize = 4;
+
 /// A Lua virtual machine: one guest heap and its threads. `Send`, not `Sync`.
 pub struct Vm {
     pub(crate) heap: Heap,
@@ -213,7 +216,22 @@ impl Vm {
                 vm.tm_names[i] = s;
             }
         }
-        for name in ["_G", "not enough memory", "_ENV", "n"] {
+        // Indices 0-3 are used by name below; `TYPE_NAMES_AT` onwards hold the basic type
+        // names in `Type` order (`type()` returns them without interning each time).
+        for name in [
+            "_G",
+            "not enough memory",
+            "_ENV",
+            "n",
+            "nil",
+            "boolean",
+            "number",
+            "string",
+            "table",
+            "function",
+            "userdata",
+            "thread",
+        ] {
             if let Ok(s) = vm.new_str(name.as_bytes()) {
                 vm.fixed_strings.push(s);
             }
@@ -312,6 +330,14 @@ impl Vm {
             return Some(crate::loadbin::undump_chunk(src, chunkname));
         }
         self.compiler.as_ref().map(|c| c(src, chunkname))
+    }
+
+    /// The name `type()` returns for `v`, as a string value (interned once, at startup).
+    pub fn type_name_value(&mut self, v: Value) -> Result<Value, Error> {
+        match self.fixed_strings.get(TYPE_NAMES_AT + v.type_of() as usize) {
+            Some(&s) => Ok(Value::Str(s)),
+            None => self.str_value(v.type_name()),
+        }
     }
 
     // ----- allocation -----
