@@ -597,9 +597,22 @@ impl Vm {
         self.heap.alloc.threshold = (self.heap.alloc.used / 100)
             .saturating_mul(pause)
             .max(1 << 18);
+        self.clamp_threshold_to_cap();
         self.gc.step_credit = 0;
         if self.gc_stress {
             self.heap.alloc.threshold = 0;
+        }
+    }
+
+    /// Under a memory cap, the next collection comes before the heap can reach it: once half
+    /// of the room left after this cycle is used. A script whose live data is over half the
+    /// cap then still has its garbage collected (PUC gets there with an emergency collection
+    /// when an allocation fails); as the live data nears the cap, cycles come more often.
+    pub(crate) fn clamp_threshold_to_cap(&mut self) {
+        let a = &mut self.heap.alloc;
+        if a.cap != usize::MAX {
+            let early = a.used.saturating_add(a.cap.saturating_sub(a.used) / 2);
+            a.threshold = a.threshold.min(early);
         }
     }
 

@@ -253,6 +253,7 @@ impl Vm {
         let _ = vm.raw_set(Value::Table(registry), Value::Int(2), Value::Table(globals));
         vm.heap.alloc.cap = cap;
         vm.heap.alloc.threshold = vm.heap.alloc.used.max(1 << 18) * 2;
+        vm.clamp_threshold_to_cap();
         vm
     }
 
@@ -282,6 +283,7 @@ impl Vm {
     /// Sets the heap cap in bytes.
     pub fn set_memory_cap(&mut self, cap: usize) {
         self.heap.alloc.cap = cap;
+        self.clamp_threshold_to_cap();
     }
 
     /// How long a temporary buffer a native may build under the memory cap: half of what is

@@ -98,3 +98,28 @@ fn long_string_building_hits_the_cap() {
     let r = run_in(&mut vm, "local s = 'x' while true do s = s .. s end");
     assert_eq!(r.unwrap_err(), "not enough memory");
 }
+
+#[test]
+fn live_data_over_half_the_cap_with_garbage_churn() {
+    // ~10 MB of live strings under a 16 MB cap, then churn: the collector must run before the
+    // cap, not only at twice the live size (which is past the cap), so this never fails.
+    let (mut vm, _) = vm_with_cap(16 << 20);
+    let r = run_in(
+        &mut vm,
+        "local keep = {}
+         for i = 1, 10 do keep[i] = string.rep(string.char(64 + i), 1000000) end
+         local n = 0
+         for i = 1, 200000 do
+           local t = {i, i, i, i, i, i, i, i}
+           local s = 'churn' .. i
+           n = n + #t
+         end
+         local total = 0
+         for i = 1, 10 do total = total + #keep[i] end
+         return n, total",
+    )
+    .unwrap();
+    assert!(matches!(r[0], Value::Int(1600000)));
+    assert!(matches!(r[1], Value::Int(10000000)));
+    assert!(vm.memory_used() <= 16 << 20);
+}
