@@ -114,11 +114,22 @@ fn concat(vm: &mut Vm, args: Args) -> Result<usize, Error> {
     let first = vm.opt_int(args, 2, 1)?;
     let last = vm.opt_int(args, 3, last)?;
     let mut buf: Vec<u8> = Vec::new();
+    let mut next_poll = tape_vm::POLL_BYTES;
     let mut i = first;
     while i <= last {
         let v = geti(vm, t, i)?;
         match v {
-            Value::Str(s) => buf.extend_from_slice(vm.str_bytes(s)),
+            Value::Str(s) => {
+                // A huge piece is copied in blocks, with the interrupt checked between them.
+                let n = vm.str_bytes(s).len();
+                let mut done = 0;
+                while n - done > tape_vm::POLL_BYTES {
+                    buf.extend_from_slice(&vm.str_bytes(s)[done..done + tape_vm::POLL_BYTES]);
+                    done += tape_vm::POLL_BYTES;
+                    vm.poll_limits()?;
+                }
+                buf.extend_from_slice(&vm.str_bytes(s)[done..]);
+            }
             Value::Int(_) | Value::Float(_) => {
                 let b = vm.basic_tostring(v);
                 buf.extend_from_slice(&b);
@@ -134,6 +145,10 @@ fn concat(vm: &mut Vm, args: Args) -> Result<usize, Error> {
         // string), stop before allocating more.
         if buf.len() > MAX_CONCAT.min(vm.buffer_room()) {
             return Err(vm.make_error("not enough memory".to_string()));
+        }
+        if buf.len() >= next_poll || i & 0xFFFF == 0 {
+            vm.poll_limits()?;
+            next_poll = buf.len() + tape_vm::POLL_BYTES;
         }
         if i == last {
             break;
@@ -398,7 +413,12 @@ impl Sorter {
     fn partition(&mut self, vm: &mut Vm, lo: i64, up: i64, pivot: Value) -> Result<i64, Error> {
         let mut i = lo;
         let mut j = up - 1;
+        let mut swaps = 0u32;
         loop {
+            swaps = swaps.wrapping_add(1);
+            if swaps & 0x3FFF == 0 {
+                vm.poll_limits()?;
+            }
             let mut a_i;
             loop {
                 i += 1;

@@ -119,7 +119,7 @@ pub use debugapi::{FuncDebug, LevelDebug};
 pub use error::Error;
 pub use heap::{Args, BoxedNative, NativeFn};
 pub use hooks::{Hook, HOOK_CALL, HOOK_COUNT, HOOK_LINE, HOOK_RETURN};
-pub use limits::{FUEL_EXHAUSTED, INTERRUPTED, TIME_LIMIT};
+pub use limits::{FUEL_EXHAUSTED, INTERRUPTED, POLL_BYTES, TIME_LIMIT};
 pub use loadbin::{is_binary_chunk, BINARY_CHUNK_MARK};
 pub use meta::Tm;
 pub use ops::ArithOp;

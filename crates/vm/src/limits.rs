@@ -38,6 +38,9 @@ pub const TIME_LIMIT: &str = "time limit exceeded";
 pub(crate) const NATIVE_CHECK_UNITS: u64 = 4096;
 /// Instructions between two reads of the clock while a deadline is set.
 pub(crate) const DEADLINE_TICK: u32 = 1024;
+/// Bytes of work between two `Vm::poll_limits` calls in long natives (well under a
+/// millisecond of copying or scanning).
+pub const POLL_BYTES: usize = 1 << 18;
 
 impl Vm {
     /// Sets the fuel budget (`None`: unlimited, the default). The budget counts down as guest
@@ -81,10 +84,17 @@ impl Vm {
     }
 
     /// A limit hit inside a native: the message at the position of the Lua code that called
-    /// it, as the native's own errors are.
+    /// it, as the native's own errors are (or of the running Lua code, when it is the
+    /// interpreter's own work, such as a concatenation, that noticed it).
     #[cold]
-    fn native_limit_error(&mut self) -> Error {
+    pub(crate) fn native_limit_error(&mut self) -> Error {
         let m = self.limit_reason().unwrap_or(FUEL_EXHAUSTED);
+        if matches!(
+            self.frames.last().map(|f| &f.kind),
+            Some(crate::thread::FrameKind::Lua { .. })
+        ) {
+            return self.rt_error(m);
+        }
         self.error(m)
     }
 
@@ -132,6 +142,24 @@ impl Vm {
     #[inline]
     pub(crate) fn limits_on(&self) -> bool {
         self.fuel.is_some() || self.interrupt_armed || self.deadline.is_some()
+    }
+
+    /// For natives that work through large inputs: fails with the interrupt or deadline error
+    /// when either is due (fuel is charged with `charge_fuel`). Cheap; call it every
+    /// `POLL_BYTES` or so of work so a long call stops within milliseconds.
+    #[inline]
+    pub fn poll_limits(&mut self) -> Result<(), Error> {
+        if self.limits_due() {
+            return Err(self.native_limit_error());
+        }
+        Ok(())
+    }
+
+    /// Whether the interrupt or the deadline is due (for a loop that holds a borrow of the
+    /// VM: it stops, and then `poll_limits` makes the error).
+    #[inline]
+    pub fn limits_due(&self) -> bool {
+        self.interrupt.load(Ordering::Relaxed) || (self.deadline.is_some() && self.past_deadline())
     }
 
     /// Which limit is hit now, as its error message: the interrupt, the deadline or the fuel.

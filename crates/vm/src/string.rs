@@ -25,21 +25,56 @@ impl LuaStr {
 /// Hashes bytes (a simple multiply-rotate hash over 8-byte words; not DoS-resistant, which the
 /// interner tolerates because collisions only cost probes).
 pub(crate) fn hash_bytes(b: &[u8]) -> u64 {
-    const K: u64 = 0x9E37_79B9_7F4A_7C15;
-    let mut h: u64 = (b.len() as u64).wrapping_mul(K);
+    finish(words(start(b.len()), b))
+}
+
+const HASH_K: u64 = 0x9E37_79B9_7F4A_7C15;
+
+#[inline]
+fn start(len: usize) -> u64 {
+    (len as u64).wrapping_mul(HASH_K)
+}
+
+/// Folds `b` into the state: whole 8-byte words, then the zero-padded rest (so a caller
+/// splitting the input must cut it at multiples of 8).
+#[inline]
+fn words(mut h: u64, b: &[u8]) -> u64 {
     let mut chunks = b.chunks_exact(8);
     for c in &mut chunks {
         let mut w = [0u8; 8];
         w.copy_from_slice(c);
-        h = (h.rotate_left(5) ^ u64::from_le_bytes(w)).wrapping_mul(K);
+        h = (h.rotate_left(5) ^ u64::from_le_bytes(w)).wrapping_mul(HASH_K);
     }
     let rest = chunks.remainder();
     if !rest.is_empty() {
         let mut w = [0u8; 8];
         w[..rest.len()].copy_from_slice(rest);
-        h = (h.rotate_left(5) ^ u64::from_le_bytes(w)).wrapping_mul(K);
+        h = (h.rotate_left(5) ^ u64::from_le_bytes(w)).wrapping_mul(HASH_K);
     }
+    h
+}
+
+#[inline]
+fn finish(h: u64) -> u64 {
     h ^ (h >> 29)
+}
+
+/// `hash_bytes` in blocks of `block` bytes (a multiple of 8), asking `stop` between blocks;
+/// `None` when it said to stop. For huge strings, so an interrupt is not kept waiting.
+pub(crate) fn hash_bytes_stoppable(
+    b: &[u8],
+    block: usize,
+    mut stop: impl FnMut() -> bool,
+) -> Option<u64> {
+    let block = (block.max(8) / 8) * 8;
+    let mut h = start(b.len());
+    for c in b.chunks(block) {
+        h = words(h, c);
+        if stop() {
+            return None;
+        }
+    }
+    Some(finish(h))
 }
 
 const EMPTY: u32 = 0;
@@ -185,6 +220,15 @@ pub(crate) fn string_cost(len: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn stoppable_hash_is_the_same_hash() {
+        let b: Vec<u8> = (0..100_003u32).map(|i| (i * 7 % 251) as u8).collect();
+        for block in [8, 64, 1000, 4096, 1 << 20] {
+            assert_eq!(hash_bytes_stoppable(&b, block, || false), Some(hash_bytes(&b)));
+        }
+        assert_eq!(hash_bytes_stoppable(&b, 64, || true), None);
+    }
 
     #[test]
     fn interning_gives_one_handle_per_content() {

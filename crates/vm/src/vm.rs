@@ -373,9 +373,24 @@ impl Vm {
         s
     }
 
+    /// The interner's hash of `bytes`; a huge string is hashed in blocks with the interrupt
+    /// and deadline checked between them.
+    #[inline]
+    fn hash_for_intern(&mut self, bytes: &[u8]) -> Result<u64, Error> {
+        if bytes.len() <= 4 * crate::limits::POLL_BYTES {
+            return Ok(hash_bytes(bytes));
+        }
+        match crate::string::hash_bytes_stoppable(bytes, crate::limits::POLL_BYTES, || {
+            self.limits_due()
+        }) {
+            Some(h) => Ok(h),
+            None => Err(self.native_limit_error()),
+        }
+    }
+
     /// Interns a string (no identity tag).
     fn intern(&mut self, bytes: &[u8]) -> Result<StrRef, Error> {
-        let hash = hash_bytes(bytes);
+        let hash = self.hash_for_intern(bytes)?;
         if let Some(s) = self.heap.strings.find(bytes, hash) {
             return Ok(s);
         }
@@ -401,7 +416,7 @@ impl Vm {
     /// becomes the string (no second copy of a long concatenation).
     pub fn new_str_owned(&mut self, buf: Vec<u8>) -> Result<StrRef, Error> {
         let len = buf.len();
-        let hash = hash_bytes(&buf);
+        let hash = self.hash_for_intern(&buf)?;
         let s = match self.heap.strings.find(&buf, hash) {
             Some(s) => s,
             None => {

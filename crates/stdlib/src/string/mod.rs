@@ -165,18 +165,42 @@ fn sub(vm: &mut Vm, args: Args) -> Result<usize, Error> {
     Ok(1)
 }
 
-/// Maps every byte of string argument 0 through `f` (C-locale case conversions, reverse).
-fn map_bytes(vm: &mut Vm, args: Args, f: impl FnOnce(&[u8], &mut Vec<u8>)) -> Result<usize, Error> {
+/// How `map_bytes` transforms a string.
+#[derive(Clone, Copy)]
+enum ByteMap {
+    Lower,
+    Upper,
+    Reverse,
+}
+
+/// Maps every byte of string argument 0 (C-locale case conversions, reverse), a chunk of
+/// `POLL_BYTES` at a time so an interrupt or deadline stops a huge string promptly.
+fn map_bytes(vm: &mut Vm, args: Args, how: ByteMap) -> Result<usize, Error> {
     let s = vm.check_str(args, 0)?;
-    if vm.str_bytes(s).len() > vm.buffer_room() {
+    let len = vm.str_bytes(s).len();
+    if len > vm.buffer_room() {
         return Err(memory_error(vm));
     }
-    let bytes = vm.str_bytes(s);
     let mut out = Vec::new();
-    if out.try_reserve_exact(bytes.len()).is_err() {
+    if out.try_reserve_exact(len).is_err() {
         return Err(memory_error(vm));
     }
-    f(bytes, &mut out);
+    let mut done = 0;
+    while done < len {
+        let n = (len - done).min(tape_vm::POLL_BYTES);
+        let bytes = vm.str_bytes(s);
+        match how {
+            ByteMap::Lower => {
+                out.extend(bytes[done..done + n].iter().map(u8::to_ascii_lowercase))
+            }
+            ByteMap::Upper => {
+                out.extend(bytes[done..done + n].iter().map(u8::to_ascii_uppercase))
+            }
+            ByteMap::Reverse => out.extend(bytes[len - done - n..len - done].iter().rev()),
+        }
+        done += n;
+        vm.poll_limits()?;
+    }
     charge_fuel(vm, out.len())?;
     let v = vm.str_value_owned(out)?;
     vm.push(v)?;
@@ -184,19 +208,15 @@ fn map_bytes(vm: &mut Vm, args: Args, f: impl FnOnce(&[u8], &mut Vec<u8>)) -> Re
 }
 
 fn lower(vm: &mut Vm, args: Args) -> Result<usize, Error> {
-    map_bytes(vm, args, |b, out| {
-        out.extend(b.iter().map(u8::to_ascii_lowercase))
-    })
+    map_bytes(vm, args, ByteMap::Lower)
 }
 
 fn upper(vm: &mut Vm, args: Args) -> Result<usize, Error> {
-    map_bytes(vm, args, |b, out| {
-        out.extend(b.iter().map(u8::to_ascii_uppercase))
-    })
+    map_bytes(vm, args, ByteMap::Upper)
 }
 
 fn reverse(vm: &mut Vm, args: Args) -> Result<usize, Error> {
-    map_bytes(vm, args, |b, out| out.extend(b.iter().rev()))
+    map_bytes(vm, args, ByteMap::Reverse)
 }
 
 /// string.rep (s, n [, sep]): the size is checked before anything is allocated, so huge counts
@@ -223,19 +243,27 @@ fn rep(vm: &mut Vm, args: Args) -> Result<usize, Error> {
     let total = (unit * n) as usize - lsep;
     charge_fuel(vm, total)?;
     let mut out: Vec<u8> = Vec::new();
-    if total > vm.buffer_room() || out.try_reserve_exact(total).is_err() {
+    if total > vm.buffer_room() || out.try_reserve_exact(total + lsep).is_err() {
         return Err(memory_error(vm));
     }
-    let body = vm.str_bytes(s);
-    let sep_bytes: &[u8] = match sep {
-        Some(p) => vm.str_bytes(p),
-        None => b"",
-    };
-    out.extend_from_slice(body);
-    for _ in 1..n {
-        out.extend_from_slice(sep_bytes);
-        out.extend_from_slice(body);
+    // One copy of the body (and separator), then the output doubles itself: whole
+    // repetitions are copied in large blocks, checking the interrupt between blocks.
+    out.extend_from_slice(vm.str_bytes(s));
+    if let Some(p) = sep {
+        out.extend_from_slice(vm.str_bytes(p));
     }
+    let period = out.len();
+    let full = total + lsep; // n whole units, the last separator dropped at the end
+    while out.len() < full {
+        // The output repeats with `period`: the bytes to append next already sit at offset
+        // `len % period`. Blocks grow by doubling up to 16 poll intervals.
+        let len = out.len();
+        let from = len % period;
+        let k = (full - len).min(len - from).min(16 * tape_vm::POLL_BYTES);
+        out.extend_from_within(from..from + k);
+        vm.poll_limits()?;
+    }
+    out.truncate(total);
     let v = vm.str_value_owned(out)?;
     vm.push(v)?;
     Ok(1)
