@@ -60,7 +60,7 @@ impl<'a> Chunk<'a> {
 
     /// Compiles the chunk into a function (not run).
     pub fn into_function(mut self) -> Result<Function, Error> {
-        let src = std::mem::take(&mut self.source);
+        let src = self.source.clone();
         let proto = self.compile(&src)?;
         let f = self.load(&proto)?;
         Ok(Function(self.ctx.root(f)?))
@@ -68,7 +68,7 @@ impl<'a> Chunk<'a> {
 
     /// Runs the chunk with `args` as its `...` and converts what it returns.
     pub fn call<R: FromLuaMulti>(mut self, args: impl IntoLuaMulti) -> Result<R, Error> {
-        let src = std::mem::take(&mut self.source);
+        let src = self.source.clone();
         let proto = self.compile(&src)?;
         self.run(&proto, args)
     }
@@ -96,17 +96,13 @@ impl<'a> Chunk<'a> {
     /// Evaluates the chunk as the REPL does: as the expression `return <source>` if that
     /// compiles, else as statements; converts what it returns.
     pub fn eval<R: FromLuaMulti>(mut self) -> Result<R, Error> {
-        let src = std::mem::take(&mut self.source);
         let mut as_expr = b"return ".to_vec();
-        as_expr.extend_from_slice(&src);
-        self.source = src;
+        as_expr.extend_from_slice(&self.source);
         let proto = match self.compile(&as_expr) {
             Ok(p) => p,
             Err(e) if e.kind() == ErrorKind::Syntax => {
-                let src = std::mem::take(&mut self.source);
-                let p = self.compile(&src);
-                self.source = src;
-                p?
+                let src = self.source.clone();
+                self.compile(&src)?
             }
             Err(e) => return Err(e),
         };

@@ -246,23 +246,40 @@ impl<'a> Ctx<'a> {
     /// the closure returns becomes a Lua error: a Lua error value passes through unchanged,
     /// and an error made in Rust (`Error::runtime("msg")`) raises its message with the
     /// caller's position, as `luaL_error` does. The closure may keep state (`FnMut`); a call
-    /// that reaches the same closure again while it runs (through Lua) fails with an error.
+    /// that reaches the same closure again while it runs (through Lua) fails with an error
+    /// (see [`Ctx::create_reentrant_function`] for closures that can be re-entered).
     pub fn create_function<A, R, F>(&mut self, f: F) -> Result<Function, Error>
     where
         A: FromLuaMulti,
         R: IntoLuaMulti,
         F: FnMut(&mut Ctx<'_>, A) -> Result<R, Error> + Send + 'static,
     {
-        let shared = Arc::clone(self.shared);
         let cell = Mutex::new(f);
-        let native: BoxedNative = Arc::new(move |vm: &mut Vm, args: Args| {
+        self.create_reentrant_function(move |lua, args: A| {
             let mut f = match cell.try_lock() {
                 Ok(g) => g,
                 Err(TryLockError::Poisoned(p)) => p.into_inner(),
                 Err(TryLockError::WouldBlock) => {
-                    return Err(vm.error("a Rust function was called again while it was running"))
+                    return Err(Error::runtime(
+                        "a Rust function was called again while it was running",
+                    ))
                 }
             };
+            (*f)(lua, args)
+        })
+    }
+
+    /// As [`Ctx::create_function`], for a closure that needs no exclusive state (`Fn`) and
+    /// so may be called again while it runs (a Rust function that calls Lua that calls it).
+    pub fn create_reentrant_function<A, R, F>(&mut self, f: F) -> Result<Function, Error>
+    where
+        A: FromLuaMulti,
+        R: IntoLuaMulti,
+        F: Fn(&mut Ctx<'_>, A) -> Result<R, Error> + Send + Sync + 'static,
+    {
+        let shared = Arc::clone(self.shared);
+        let native: BoxedNative = Arc::new(move |vm: &mut Vm, args: Args| {
+            // The arguments stay in their stack slots (rooted) while the closure runs.
             let vals: Vec<Value> = (0..args.len()).map(|i| vm.arg(args, i)).collect();
             let out = {
                 let mut ctx = Ctx::new(vm, &shared);
@@ -270,7 +287,7 @@ impl<'a> Ctx<'a> {
                     Ok(a) => a,
                     Err(e) => return Err(ctx.into_vm_error(e, true)),
                 };
-                let r = match (*f)(&mut ctx, a) {
+                let r = match f(&mut ctx, a) {
                     Ok(r) => r,
                     Err(e) => return Err(ctx.into_vm_error(e, false)),
                 };

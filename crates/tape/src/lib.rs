@@ -353,6 +353,17 @@ impl Tape {
         self.ctx().create_function(f)
     }
 
+    /// A re-entrant Lua function made of a Rust closure; see
+    /// [`Ctx::create_reentrant_function`].
+    pub fn create_reentrant_function<A, R, F>(&mut self, f: F) -> Result<Function, Error>
+    where
+        A: FromLuaMulti,
+        R: IntoLuaMulti,
+        F: Fn(&mut Ctx<'_>, A) -> Result<R, Error> + Send + Sync + 'static,
+    {
+        self.ctx().create_reentrant_function(f)
+    }
+
     /// Converts a Rust value to a `LuaValue`.
     pub fn pack(&mut self, value: impl IntoLua) -> Result<LuaValue, Error> {
         self.ctx().pack(value)
