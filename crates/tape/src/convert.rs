@@ -172,7 +172,9 @@ impl FromLua for f32 {
 
 impl IntoLua for &str {
     fn into_lua(self, lua: &mut Ctx<'_>) -> Result<Value, Error> {
-        lua.vm.str_value(self.as_bytes()).map_err(|e| err_in(lua, e))
+        lua.vm
+            .str_value(self.as_bytes())
+            .map_err(|e| err_in(lua, e))
     }
 }
 
@@ -247,7 +249,9 @@ impl<T: FromLua> FromLua for Option<T> {
 }
 
 fn new_table(lua: &mut Ctx<'_>, narr: usize, nhash: usize) -> Result<tape_vm::TableRef, Error> {
-    lua.vm.new_table_with(narr, nhash).map_err(|e| err_in(lua, e))
+    lua.vm
+        .new_table_with(narr, nhash)
+        .map_err(|e| err_in(lua, e))
 }
 
 impl<T: IntoLua> IntoLua for Vec<T> {
@@ -390,19 +394,19 @@ handle_conversions! {
 
 impl IntoLua for &LuaValue {
     fn into_lua(self, lua: &mut Ctx<'_>) -> Result<Value, Error> {
-        lua.from_lua_value(self)
+        lua.raw_of(self)
     }
 }
 
 impl IntoLua for LuaValue {
     fn into_lua(self, lua: &mut Ctx<'_>) -> Result<Value, Error> {
-        lua.from_lua_value(&self)
+        lua.raw_of(&self)
     }
 }
 
 impl FromLua for LuaValue {
     fn from_lua(v: Value, lua: &mut Ctx<'_>) -> Result<LuaValue, Error> {
-        lua.to_lua_value(v)
+        lua.root_value(v)
     }
 }
 
@@ -467,8 +471,7 @@ macro_rules! tuples {
             #[allow(non_snake_case)]
             fn into_lua_multi(self, lua: &mut Ctx<'_>) -> Result<Vec<Value>, Error> {
                 let ($($name,)* $last,) = self;
-                let mut out = Vec::new();
-                $(out.push($name.into_lua(lua)?);)*
+                let mut out = vec![$($name.into_lua(lua)?,)*];
                 out.extend($last.into_lua_multi(lua)?);
                 Ok(out)
             }

@@ -129,7 +129,7 @@ impl<'a> Ctx<'a> {
     }
 
     /// A raw value of this VM as a `LuaValue` (objects rooted).
-    pub(crate) fn to_lua_value(&mut self, v: Value) -> Result<LuaValue, Error> {
+    pub(crate) fn root_value(&mut self, v: Value) -> Result<LuaValue, Error> {
         Ok(match v {
             Value::Nil => LuaValue::Nil,
             Value::Bool(b) => LuaValue::Boolean(b),
@@ -145,7 +145,7 @@ impl<'a> Ctx<'a> {
     }
 
     /// The raw value behind a `LuaValue` (checking its handle).
-    pub(crate) fn from_lua_value(&self, v: &LuaValue) -> Result<Value, Error> {
+    pub(crate) fn raw_of(&self, v: &LuaValue) -> Result<Value, Error> {
         Ok(match v {
             LuaValue::Nil => Value::Nil,
             LuaValue::Boolean(b) => Value::Bool(*b),
@@ -173,7 +173,10 @@ impl<'a> Ctx<'a> {
 
     /// Reads a global (raw), converted to `V`.
     pub fn get_global<V: FromLua>(&mut self, name: &str) -> Result<V, Error> {
-        let v = self.vm.get_global(name).map_err(|e| self.runtime_error(e))?;
+        let v = self
+            .vm
+            .get_global(name)
+            .map_err(|e| self.runtime_error(e))?;
         V::from_lua(v, self)
     }
 
@@ -229,12 +232,12 @@ impl<'a> Ctx<'a> {
     /// Converts a Rust value to a `LuaValue`.
     pub fn pack(&mut self, value: impl IntoLua) -> Result<LuaValue, Error> {
         let v = value.into_lua(self)?;
-        self.to_lua_value(v)
+        self.root_value(v)
     }
 
     /// Converts a `LuaValue` to a Rust value.
     pub fn unpack<T: FromLua>(&mut self, value: &LuaValue) -> Result<T, Error> {
-        let v = self.from_lua_value(value)?;
+        let v = self.raw_of(value)?;
         T::from_lua(v, self)
     }
 
@@ -285,15 +288,15 @@ impl<'a> Ctx<'a> {
                 let mut ctx = Ctx::new(vm, &shared);
                 let a = match A::from_lua_multi(&vals, &mut ctx) {
                     Ok(a) => a,
-                    Err(e) => return Err(ctx.into_vm_error(e, true)),
+                    Err(e) => return Err(ctx.vm_error_for(e, true)),
                 };
                 let r = match f(&mut ctx, a) {
                     Ok(r) => r,
-                    Err(e) => return Err(ctx.into_vm_error(e, false)),
+                    Err(e) => return Err(ctx.vm_error_for(e, false)),
                 };
                 match r.into_lua_multi(&mut ctx) {
                     Ok(out) => out,
-                    Err(e) => return Err(ctx.into_vm_error(e, false)),
+                    Err(e) => return Err(ctx.vm_error_for(e, false)),
                 }
             };
             for v in &out {
@@ -314,14 +317,14 @@ impl<'a> Ctx<'a> {
     }
 
     /// Turns an `Error` a Rust function returned into the VM error Lua sees.
-    pub(crate) fn into_vm_error(&mut self, e: Error, arguments: bool) -> tape_vm::Error {
+    pub(crate) fn vm_error_for(&mut self, e: Error, arguments: bool) -> tape_vm::Error {
         if arguments {
             if let Some((i, detail)) = e.arg_info() {
                 return self.vm.arg_error(i, detail);
             }
         }
         if let Some(v) = e.value() {
-            if let Ok(raw) = self.from_lua_value(v) {
+            if let Ok(raw) = self.raw_of(v) {
                 return tape_vm::Error::from_value(raw);
             }
         }
@@ -388,7 +391,7 @@ impl<'a> Ctx<'a> {
             m => m.to_string(),
         };
         let kind = self.classify(&e, &raw_message);
-        let value = self.to_lua_value(e.value()).ok();
+        let value = self.root_value(e.value()).ok();
         let (message, traceback) = self.message_and_traceback(&e, raw_message);
         Error::new(kind, message, traceback).with_value(value)
     }

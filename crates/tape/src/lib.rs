@@ -10,6 +10,23 @@
 //! let out = lua.exec(b"return 6 * 7", "=example", &[]).unwrap();
 //! assert_eq!(lua.display(out[0]).unwrap(), "42");
 //! ```
+//!
+//! The typed API (the README's "Embedding" program): rooted handles ([`Table`], [`Function`],
+//! [`LuaString`], [`LuaValue`]), conversions ([`IntoLua`], [`FromLua`] and their multi-value
+//! forms), chunks ([`Tape::chunk`]) and Rust functions ([`Tape::create_function`]).
+//!
+//! ```
+//! use tape::{Error, Tape};
+//!
+//! fn main() -> Result<(), Error> {
+//!     let mut lua = Tape::builder().sandboxed().memory_limit(16 << 20).fuel(1_000_000).build()?;
+//!     let greet = lua.create_function(|_, (name, n): (String, usize)| Ok(format!("hi {name}").repeat(n)))?;
+//!     lua.set_global("greet", greet)?;
+//!     let s: String = lua.chunk("greet('lua', 2) .. '!'").set_name("=main").eval()?;
+//!     assert_eq!(s, "hi luahi lua!");
+//!     Ok(())
+//! }
+//! ```
 #![forbid(unsafe_code)]
 
 mod chunk;

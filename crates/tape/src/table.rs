@@ -170,7 +170,8 @@ impl<K: FromLua, V: FromLua> Iterator for Pairs<'_, K, V> {
             return None;
         };
         self.key = k;
-        let pair = K::from_lua(k, &mut self.lua).and_then(|k| Ok((k, V::from_lua(v, &mut self.lua)?)));
+        let pair =
+            K::from_lua(k, &mut self.lua).and_then(|k| Ok((k, V::from_lua(v, &mut self.lua)?)));
         if pair.is_err() {
             self.table = None;
         }

@@ -54,7 +54,10 @@ fn a_handle_used_with_another_tape_is_an_error() {
     t.set(&mut a, "x", 1).unwrap();
     let e = t.get::<i64>(&mut b, "x").unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Handle);
-    assert_eq!(e.message(), "a handle of one Tape was used with another Tape");
+    assert_eq!(
+        e.message(),
+        "a handle of one Tape was used with another Tape"
+    );
     let e = b.set_global("t", &t).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Handle);
     let f: Function = a.chunk("return function() return 1 end").eval().unwrap();
@@ -97,7 +100,10 @@ fn numbers_convert_with_range_checks() {
     let e = lua.chunk("{}").eval::<f64>().unwrap_err();
     assert_eq!(e.message(), "expected number, got table");
     assert_eq!(lua.chunk("7 // 2").eval::<f64>().unwrap(), 3.0);
-    assert_eq!(lua.chunk("1e308 * 10").eval::<f64>().unwrap(), f64::INFINITY);
+    assert_eq!(
+        lua.chunk("1e308 * 10").eval::<f64>().unwrap(),
+        f64::INFINITY
+    );
     let e = lua.pack(u64::MAX).unwrap_err();
     assert_eq!(
         e.message(),
@@ -121,11 +127,16 @@ fn strings_bytes_options_and_booleans() {
     assert_eq!(lua.chunk("nil").eval::<Option<i64>>().unwrap(), None);
     assert_eq!(lua.chunk("5").eval::<Option<i64>>().unwrap(), Some(5));
     assert_eq!(
-        lua.chunk("nil, false, 0").eval::<(bool, bool, bool)>().unwrap(),
+        lua.chunk("nil, false, 0")
+            .eval::<(bool, bool, bool)>()
+            .unwrap(),
         (false, false, true)
     );
     lua.set_global("s", Bytes(vec![1, 2])).unwrap();
-    assert_eq!(lua.chunk("#s, s:byte(2)").eval::<(i64, i64)>().unwrap(), (2, 2));
+    assert_eq!(
+        lua.chunk("#s, s:byte(2)").eval::<(i64, i64)>().unwrap(),
+        (2, 2)
+    );
 }
 
 #[test]
@@ -151,7 +162,9 @@ fn sequences_maps_tuples_and_variadics() {
     map.insert("k", 5);
     lua.set_global("m", map).unwrap();
     assert_eq!(
-        lua.chunk("v[1] .. v[2] .. #v .. m.k").eval::<String>().unwrap(),
+        lua.chunk("v[1] .. v[2] .. #v .. m.k")
+            .eval::<String>()
+            .unwrap(),
         "xy25"
     );
     let (a, rest): (String, Variadic<i64>) = lua.chunk("'a', 1, 2, 3").eval().unwrap();
@@ -186,13 +199,25 @@ fn chunks_exec_eval_and_into_function() {
         .into_function()
         .unwrap();
     assert_eq!(f.call::<i64>(&mut lua, (6, 7)).unwrap(), 42);
-    assert_eq!(lua.chunk("return ...").call::<(i64, String)>((1, "b")).unwrap(), (1, "b".to_string()));
+    assert_eq!(
+        lua.chunk("return ...")
+            .call::<(i64, String)>((1, "b"))
+            .unwrap(),
+        (1, "b".to_string())
+    );
     let e = lua.chunk("x = = 1").set_name("=bad").exec().unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Syntax);
     assert_eq!(e.message(), "bad:1: unexpected symbol near '='");
-    let e = lua.chunk("local t = nil\nreturn t.x").set_name("=run").eval::<()>().unwrap_err();
+    let e = lua
+        .chunk("local t = nil\nreturn t.x")
+        .set_name("=run")
+        .eval::<()>()
+        .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Runtime);
-    assert_eq!(e.message(), "run:2: attempt to index a nil value (local 't')");
+    assert_eq!(
+        e.message(),
+        "run:2: attempt to index a nil value (local 't')"
+    );
     assert!(e.traceback().unwrap_or("").starts_with("stack traceback:"));
     // The default name is the source, as for `load`.
     let e = lua.chunk("error('x')").exec().unwrap_err();
@@ -232,7 +257,9 @@ fn table_api_with_and_without_metamethods() {
     assert_eq!(t.get::<Option<String>>(&mut lua, "hi").unwrap(), None);
     let s = lua.create_sequence_from([5, 6, 7]).unwrap();
     assert_eq!(
-        s.sequence_values::<i64>(&mut lua).collect::<Result<Vec<_>, _>>().unwrap(),
+        s.sequence_values::<i64>(&mut lua)
+            .collect::<Result<Vec<_>, _>>()
+            .unwrap(),
         [5, 6, 7]
     );
     let m = lua.create_table_from([("a", 1)]).unwrap();
@@ -251,10 +278,15 @@ fn table_api_with_and_without_metamethods() {
 fn rust_functions_with_typed_arguments_and_state() {
     let mut lua = Tape::new();
     let greet = lua
-        .create_function(|_, (name, n): (String, i64)| Ok(format!("{name}{}", "!".repeat(n as usize))))
+        .create_function(|_, (name, n): (String, i64)| {
+            Ok(format!("{name}{}", "!".repeat(n as usize)))
+        })
         .unwrap();
     lua.set_global("greet", &greet).unwrap();
-    assert_eq!(lua.chunk("greet('hi', 3)").eval::<String>().unwrap(), "hi!!!");
+    assert_eq!(
+        lua.chunk("greet('hi', 3)").eval::<String>().unwrap(),
+        "hi!!!"
+    );
     let mut calls = 0;
     let counter = lua
         .create_function(move |_, ()| {
@@ -264,7 +296,9 @@ fn rust_functions_with_typed_arguments_and_state() {
         .unwrap();
     lua.set_global("counter", counter).unwrap();
     assert_eq!(
-        lua.chunk("counter(), counter(), counter()").eval::<(i64, i64, i64)>().unwrap(),
+        lua.chunk("counter(), counter(), counter()")
+            .eval::<(i64, i64, i64)>()
+            .unwrap(),
         (1, 2, 3)
     );
     // Multiple results and variadic arguments.
@@ -272,7 +306,10 @@ fn rust_functions_with_typed_arguments_and_state() {
         .create_function(|_, xs: Variadic<f64>| Ok((xs.iter().sum::<f64>(), xs.len())))
         .unwrap();
     lua.set_global("sum", sum).unwrap();
-    assert_eq!(lua.chunk("sum(1, 2, 3.5)").eval::<(f64, i64)>().unwrap(), (6.5, 3));
+    assert_eq!(
+        lua.chunk("sum(1, 2, 3.5)").eval::<(f64, i64)>().unwrap(),
+        (6.5, 3)
+    );
     // Called from Rust directly.
     assert_eq!(greet.call::<String>(&mut lua, ("a", 1)).unwrap(), "a!");
     // The callback can use the API itself: build tables, call back into Lua.
@@ -286,7 +323,9 @@ fn rust_functions_with_typed_arguments_and_state() {
         .unwrap();
     lua.set_global("apply", apply).unwrap();
     assert_eq!(
-        lua.chunk("apply(function(x) return x * 10 end, 4).result").eval::<i64>().unwrap(),
+        lua.chunk("apply(function(x) return x * 10 end, 4).result")
+            .eval::<i64>()
+            .unwrap(),
         40
     );
 }
@@ -294,7 +333,9 @@ fn rust_functions_with_typed_arguments_and_state() {
 #[test]
 fn argument_errors_read_like_puc() {
     let mut lua = Tape::new();
-    let f = lua.create_function(|_, (a, _b): (i64, String)| Ok(a)).unwrap();
+    let f = lua
+        .create_function(|_, (a, _b): (i64, String)| Ok(a))
+        .unwrap();
     lua.set_global("f", f).unwrap();
     let run = |lua: &mut Tape, src: &str| lua.chunk(src).set_name("=t").exec().unwrap_err();
     assert_eq!(
@@ -313,7 +354,9 @@ fn argument_errors_read_like_puc() {
         run(&mut lua, "f(1.5, 'a')").message(),
         "t:1: bad argument #1 to 'f' (number has no integer representation)"
     );
-    let g = lua.create_function(|_, (_a, rest): (i64, Variadic<u8>)| Ok(rest.len())).unwrap();
+    let g = lua
+        .create_function(|_, (_a, rest): (i64, Variadic<u8>)| Ok(rest.len()))
+        .unwrap();
     lua.set_global("g", g).unwrap();
     assert_eq!(
         run(&mut lua, "g(1, 2, 300)").message(),
@@ -331,7 +374,10 @@ fn rust_errors_become_lua_errors_and_lua_errors_keep_their_value() {
         .unwrap();
     lua.set_global("fail", fail).unwrap();
     assert_eq!(
-        lua.chunk("select(2, pcall(fail, 7))").set_name("=p").eval::<String>().unwrap(),
+        lua.chunk("select(2, pcall(fail, 7))")
+            .set_name("=p")
+            .eval::<String>()
+            .unwrap(),
         "bad input 7"
     );
     let e = lua.chunk("\nfail(8)").set_name("=p").exec().unwrap_err();
@@ -385,7 +431,11 @@ fn rust_errors_become_lua_errors_and_lua_errors_keep_their_value() {
 #[test]
 fn error_kinds_for_limits() {
     let mut lua = Tape::builder().sandboxed().fuel(10_000).build().unwrap();
-    let e = lua.chunk("while true do end").set_name("=f").exec().unwrap_err();
+    let e = lua
+        .chunk("while true do end")
+        .set_name("=f")
+        .exec()
+        .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Fuel);
     assert_eq!(e.message(), "f:1: fuel exhausted");
 
@@ -402,14 +452,20 @@ fn error_kinds_for_limits() {
     assert_eq!(e.message(), "not enough memory");
 
     let mut lua = Tape::new();
-    lua.vm().interrupt_handle().store(true, std::sync::atomic::Ordering::Relaxed);
+    lua.vm()
+        .interrupt_handle()
+        .store(true, std::sync::atomic::Ordering::Relaxed);
     let e = lua.chunk("local x = 1").set_name("=i").exec().unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Interrupted);
     assert_eq!(e.message(), "i:1: interrupted");
 
     let mut lua = Tape::new();
     lua.vm().set_deadline(Some(std::time::Instant::now()));
-    let e = lua.chunk("while true do end").set_name("=d").exec().unwrap_err();
+    let e = lua
+        .chunk("while true do end")
+        .set_name("=d")
+        .exec()
+        .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Deadline);
     assert_eq!(e.message(), "d:1: time limit exceeded");
 }
@@ -423,4 +479,12 @@ fn tape_and_handles_are_send() {
     send::<LuaValue>();
     send::<tape::Error>();
     assert_eq!(std::mem::size_of::<tape::Error>(), 8);
+}
+
+#[path = "../examples/host.rs"]
+mod host_example;
+
+#[test]
+fn the_host_example_runs() {
+    host_example::main().unwrap();
 }
