@@ -10,6 +10,8 @@ use crate::convert::{FromLua, FromLuaMulti, IntoLua, IntoLuaMulti};
 use crate::error::{Error, ErrorKind};
 use crate::value::{same_object, AnyUserData, Function, LuaString, LuaValue, Ref, RootKey};
 use crate::value::{Table, Thread};
+use std::any::TypeId;
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError, TryLockError};
 use tape_vm::{Args, BoxedNative, Value, Vm};
@@ -30,6 +32,8 @@ pub(crate) struct Shared {
     slots: Mutex<Slots>,
     /// Some slot was released since the last `Ctx` looked.
     dirty: AtomicBool,
+    /// Userdata metatables by Rust type: the root slot (never released) and the table.
+    metatables: Mutex<HashMap<TypeId, (usize, Value)>>,
 }
 
 impl Shared {
@@ -38,7 +42,32 @@ impl Shared {
             id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
             slots: Mutex::new(Slots::default()),
             dirty: AtomicBool::new(false),
+            metatables: Mutex::new(HashMap::new()),
         })
+    }
+
+    /// The metatable cached for a userdata type, if its root still holds it.
+    pub(crate) fn cached_metatable(&self, vm: &Vm, id: TypeId) -> Option<Value> {
+        let cache = self
+            .metatables
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        let (slot, v) = *cache.get(&id)?;
+        match vm.host_root(slot) {
+            Some(r) if same_object(r, v) => Some(v),
+            _ => None,
+        }
+    }
+
+    /// Roots `mt` for the VM's lifetime and caches it as the metatable of type `id`.
+    pub(crate) fn cache_metatable(&self, vm: &mut Vm, id: TypeId, mt: Value) {
+        if let Ok(slot) = vm.root_host_value(None, mt) {
+            let mut cache = self
+                .metatables
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner);
+            cache.insert(id, (slot, mt));
+        }
     }
 
     pub(crate) fn release(&self, slot: usize) {
@@ -280,23 +309,29 @@ impl<'a> Ctx<'a> {
         R: IntoLuaMulti,
         F: Fn(&mut Ctx<'_>, A) -> Result<R, Error> + Send + Sync + 'static,
     {
+        self.create_raw_function(move |ctx, vals| {
+            let a = A::from_lua_multi(vals, ctx).map_err(|e| (e, true))?;
+            let r = f(ctx, a).map_err(|e| (e, false))?;
+            r.into_lua_multi(ctx).map_err(|e| (e, false))
+        })
+    }
+
+    /// A Lua function running `f` on its arguments. An `Err((e, true))` is an argument
+    /// error (reported as `bad argument #i` when `e` is a conversion error about value `i`),
+    /// `Err((e, false))` any other error.
+    pub(crate) fn create_raw_function<F>(&mut self, f: F) -> Result<Function, Error>
+    where
+        F: Fn(&mut Ctx<'_>, &[Value]) -> Result<Vec<Value>, (Error, bool)> + Send + Sync + 'static,
+    {
         let shared = Arc::clone(self.shared);
         let native: BoxedNative = Arc::new(move |vm: &mut Vm, args: Args| {
             // The arguments stay in their stack slots (rooted) while the closure runs.
             let vals: Vec<Value> = (0..args.len()).map(|i| vm.arg(args, i)).collect();
             let out = {
                 let mut ctx = Ctx::new(vm, &shared);
-                let a = match A::from_lua_multi(&vals, &mut ctx) {
-                    Ok(a) => a,
-                    Err(e) => return Err(ctx.vm_error_for(e, true)),
-                };
-                let r = match f(&mut ctx, a) {
-                    Ok(r) => r,
-                    Err(e) => return Err(ctx.vm_error_for(e, false)),
-                };
-                match r.into_lua_multi(&mut ctx) {
+                match f(&mut ctx, &vals) {
                     Ok(out) => out,
-                    Err(e) => return Err(ctx.vm_error_for(e, false)),
+                    Err((e, arguments)) => return Err(ctx.vm_error_for(e, arguments)),
                 }
             };
             for v in &out {

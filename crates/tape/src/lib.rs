@@ -34,6 +34,7 @@ mod convert;
 mod ctx;
 mod error;
 mod table;
+mod userdata;
 mod value;
 
 use std::sync::Arc;
@@ -43,6 +44,7 @@ pub use convert::{Bytes, FromLua, FromLuaMulti, IntoLua, IntoLuaMulti, Variadic}
 pub use ctx::{Ctx, Host};
 pub use error::{Error, ErrorKind};
 pub use table::{Pairs, SequenceValues};
+pub use userdata::{UserData, UserDataRegistry};
 pub use value::{AnyUserData, Function, LuaString, LuaValue, Table, Thread};
 
 pub use tape_bytecode::Proto;
@@ -379,6 +381,11 @@ impl Tape {
         F: Fn(&mut Ctx<'_>, A) -> Result<R, Error> + Send + Sync + 'static,
     {
         self.ctx().create_reentrant_function(f)
+    }
+
+    /// A new userdata holding `value`, with the methods `T` registers.
+    pub fn create_userdata<T: UserData>(&mut self, value: T) -> Result<AnyUserData, Error> {
+        self.ctx().create_userdata(value)
     }
 
     /// Converts a Rust value to a `LuaValue`.
