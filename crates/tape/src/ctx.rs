@@ -363,6 +363,12 @@ impl<'a> Ctx<'a> {
                 return tape_vm::Error::from_value(raw);
             }
         }
+        if let Some(x) = e.external_source() {
+            let wrapped = crate::userdata::WrappedError(Arc::clone(x));
+            if let Ok(v) = wrapped.into_lua(self) {
+                return tape_vm::Error::from_value(v);
+            }
+        }
         self.vm.error(e.message())
     }
 
@@ -427,8 +433,14 @@ impl<'a> Ctx<'a> {
         };
         let kind = self.classify(&e, &raw_message);
         let value = self.root_value(e.value()).ok();
+        let external = self
+            .vm
+            .userdata_ref::<crate::userdata::WrappedError>(e.value())
+            .map(|w| Arc::clone(&w.0));
         let (message, traceback) = self.message_and_traceback(&e, raw_message);
-        Error::new(kind, message, traceback).with_value(value)
+        Error::new(kind, message, traceback)
+            .with_value(value)
+            .with_external(external)
     }
 
     fn message_and_traceback(

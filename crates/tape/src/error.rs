@@ -3,6 +3,10 @@
 
 use crate::value::LuaValue;
 use std::fmt;
+use std::sync::Arc;
+
+/// A Rust error carried through Lua (`Error::external`).
+pub(crate) type External = Arc<dyn std::error::Error + Send + Sync>;
 
 /// What failed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -43,6 +47,8 @@ struct ErrorInner {
     /// (`number expected, got string`), and which argument (0-based) it was.
     arg_detail: Option<String>,
     arg: Option<usize>,
+    /// The Rust error this one carries (`Error::external`), kept through Lua.
+    external: Option<External>,
 }
 
 impl Error {
@@ -55,6 +61,7 @@ impl Error {
                 value: None,
                 arg_detail: None,
                 arg: None,
+                external: None,
             }),
         }
     }
@@ -86,6 +93,30 @@ impl Error {
         let mut e = Error::new(ErrorKind::Conversion, message.clone(), None);
         e.inner.arg_detail = Some(message);
         e
+    }
+
+    /// Wraps a Rust error. Returned by a Rust function, it reaches Lua as an error object
+    /// whose `tostring` is the error's message; if it comes back to the host (uncaught, or
+    /// rethrown), `downcast_ref` finds the original error again.
+    pub fn external(e: impl std::error::Error + Send + Sync + 'static) -> Error {
+        let mut err = Error::new(ErrorKind::Runtime, e.to_string(), None);
+        err.inner.external = Some(Arc::new(e));
+        err
+    }
+
+    /// The Rust error passed to `Error::external`, if it is an `E`.
+    pub fn downcast_ref<E: std::error::Error + 'static>(&self) -> Option<&E> {
+        let e: &(dyn std::error::Error + 'static) = self.inner.external.as_deref()?;
+        e.downcast_ref::<E>()
+    }
+
+    pub(crate) fn external_source(&self) -> Option<&External> {
+        self.inner.external.as_ref()
+    }
+
+    pub(crate) fn with_external(mut self, e: Option<External>) -> Error {
+        self.inner.external = e;
+        self
     }
 
     pub(crate) fn handle(message: &str) -> Error {
@@ -164,4 +195,9 @@ impl fmt::Debug for Error {
     }
 }
 
-impl std::error::Error for Error {}
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        let e: &(dyn std::error::Error + 'static) = self.inner.external.as_deref()?;
+        Some(e)
+    }
+}

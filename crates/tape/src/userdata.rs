@@ -154,6 +154,15 @@ impl<T: 'static> UserDataRegistry<T> {
     }
 }
 
+/// The Lua error object of an `Error::external`: its `tostring` is the message.
+pub(crate) struct WrappedError(pub(crate) crate::error::External);
+
+impl UserData for WrappedError {
+    fn register(r: &mut UserDataRegistry<Self>) {
+        r.add_meta_method("__tostring", |_, e, ()| Ok(e.0.to_string()));
+    }
+}
+
 impl Ctx<'_> {
     /// The metatable of userdata of type `T`, built on first use.
     fn userdata_metatable<T: UserData>(&mut self) -> Result<TableRef, Error> {

@@ -488,3 +488,45 @@ mod host_example;
 fn the_host_example_runs() {
     host_example::main().unwrap();
 }
+
+#[derive(Debug, PartialEq)]
+struct Denied(String);
+
+impl std::fmt::Display for Denied {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "denied: {}", self.0)
+    }
+}
+
+impl std::error::Error for Denied {}
+
+#[test]
+fn rust_errors_pass_through_lua_and_come_back_downcastable() {
+    let mut lua = Tape::new();
+    let guard = lua
+        .create_function(|_, who: String| -> Result<(), tape::Error> {
+            Err(tape::Error::external(Denied(who)))
+        })
+        .unwrap();
+    lua.set_global("guard", guard).unwrap();
+    // Lua sees an error object whose tostring is the message.
+    assert_eq!(
+        lua.chunk("local ok, e = pcall(guard, 'bob') return tostring(e)")
+            .eval::<String>()
+            .unwrap(),
+        "denied: bob"
+    );
+    // Uncaught, or rethrown by Lua, it comes back as the original Rust error.
+    for src in [
+        "guard('eve')",
+        "local ok, e = pcall(guard, 'eve') error(e)",
+    ] {
+        let e = lua.chunk(src).exec().unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Runtime);
+        assert_eq!(e.message(), "denied: eve");
+        assert_eq!(e.downcast_ref::<Denied>(), Some(&Denied("eve".to_string())));
+        assert!(std::error::Error::source(&e).is_some());
+    }
+    let plain = lua.chunk("error('x')").exec().unwrap_err();
+    assert_eq!(plain.downcast_ref::<Denied>(), None);
+}
