@@ -4,7 +4,7 @@
 use crate::convert::{FromLuaMulti, IntoLuaMulti};
 use crate::ctx::Ctx;
 use crate::error::{Error, ErrorKind};
-use crate::value::Function;
+use crate::value::{Function, Table};
 use std::sync::Arc;
 use tape_bytecode::Proto;
 use tape_vm::Value;
@@ -14,6 +14,7 @@ pub struct Chunk<'a> {
     ctx: Ctx<'a>,
     source: Vec<u8>,
     name: Option<String>,
+    env: Option<Table>,
 }
 
 impl<'a> Chunk<'a> {
@@ -22,6 +23,7 @@ impl<'a> Chunk<'a> {
             ctx,
             source,
             name: None,
+            env: None,
         }
     }
 
@@ -30,6 +32,12 @@ impl<'a> Chunk<'a> {
     /// itself, as `load` does.
     pub fn set_name(mut self, name: impl Into<String>) -> Chunk<'a> {
         self.name = Some(name.into());
+        self
+    }
+
+    /// Runs the chunk with `env` as its `_ENV` (its globals) instead of the globals table.
+    pub fn set_environment(mut self, env: &Table) -> Chunk<'a> {
+        self.env = Some(env.clone());
         self
     }
 
@@ -52,9 +60,13 @@ impl<'a> Chunk<'a> {
     }
 
     fn load(&mut self, proto: &Arc<Proto>) -> Result<Value, Error> {
+        let env = match &self.env {
+            Some(t) => Some(self.ctx.deref(&t.0)?),
+            None => None,
+        };
         self.ctx
             .vm
-            .load_proto_closure(proto, None)
+            .load_proto_closure(proto, env)
             .map_err(|e| self.ctx.runtime_error(e))
     }
 

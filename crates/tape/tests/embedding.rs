@@ -219,6 +219,18 @@ fn chunks_exec_eval_and_into_function() {
         "run:2: attempt to index a nil value (local 't')"
     );
     assert!(e.traceback().unwrap_or("").starts_with("stack traceback:"));
+    // A chunk with its own environment.
+    let env = lua.create_table_from([("x", 1)]).unwrap();
+    lua.chunk("y = x + 1").set_environment(&env).exec().unwrap();
+    assert_eq!(env.get::<i64>(&mut lua, "y").unwrap(), 2);
+    assert_eq!(lua.get_global::<Option<i64>>("y").unwrap(), None);
+    let mut other = Tape::new();
+    let e = other
+        .chunk("return 1")
+        .set_environment(&env)
+        .exec()
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Handle);
     // The default name is the source, as for `load`.
     let e = lua.chunk("error('x')").exec().unwrap_err();
     assert_eq!(e.message(), "[string \"error('x')\"]:1: x");
@@ -517,10 +529,7 @@ fn rust_errors_pass_through_lua_and_come_back_downcastable() {
         "denied: bob"
     );
     // Uncaught, or rethrown by Lua, it comes back as the original Rust error.
-    for src in [
-        "guard('eve')",
-        "local ok, e = pcall(guard, 'eve') error(e)",
-    ] {
+    for src in ["guard('eve')", "local ok, e = pcall(guard, 'eve') error(e)"] {
         let e = lua.chunk(src).exec().unwrap_err();
         assert_eq!(e.kind(), ErrorKind::Runtime);
         assert_eq!(e.message(), "denied: eve");
