@@ -6,8 +6,10 @@
 //! numbers (converted as `tostring` does). Tables convert raw (no metamethods): `Vec<T>` reads
 //! keys `1..#t`, maps read every pair.
 //!
-//! The traits work on raw `tape::Value`s, which stay valid only until Lua code runs again;
-//! an `IntoLua` implementation must not call Lua functions.
+//! The traits work on raw `tape::Value`s, which stay valid only until Lua code runs again
+//! (the collector runs only while Lua code runs): an implementation must not call Lua
+//! functions or run chunks. Keep what must live longer in a rooted handle (`FromLua` for
+//! `Table`, `Function`, `LuaValue`, ... roots it).
 
 use crate::ctx::Ctx;
 use crate::error::Error;

@@ -539,3 +539,40 @@ fn rust_errors_pass_through_lua_and_come_back_downcastable() {
     let plain = lua.chunk("error('x')").exec().unwrap_err();
     assert_eq!(plain.downcast_ref::<Denied>(), None);
 }
+
+#[test]
+fn memory_errors_inside_rust_functions_keep_kind_and_message() {
+    let mut lua = Tape::builder().memory_limit(2 << 20).build().unwrap();
+    let big = lua
+        .create_function(|_, n: usize| Ok("x".repeat(n)))
+        .unwrap();
+    lua.set_global("big", big).unwrap();
+    assert_eq!(lua.chunk("#big(10)").eval::<i64>().unwrap(), 10);
+    let e = lua.chunk("big(4 << 20)").exec().unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Memory);
+    assert_eq!(e.message(), "not enough memory");
+    // Caught by a guest pcall, it is the usual message; the VM stays usable.
+    assert_eq!(
+        lua.chunk("select(2, pcall(big, 4 << 20))")
+            .eval::<String>()
+            .unwrap(),
+        "not enough memory"
+    );
+    assert_eq!(lua.chunk("#big(3)").eval::<i64>().unwrap(), 3);
+}
+
+#[test]
+fn a_tape_moves_to_another_thread_with_its_handles() {
+    let mut lua = Tape::new();
+    let t = lua.create_sequence_from([1, 2, 3]).unwrap();
+    let sum = std::thread::spawn(move || {
+        let f: Function = lua
+            .chunk("local s = 0 for _, v in ipairs(...) do s = s + v end return s")
+            .into_function()
+            .unwrap();
+        f.call::<i64>(&mut lua, &t).unwrap()
+    })
+    .join()
+    .unwrap();
+    assert_eq!(sum, 6);
+}
