@@ -32,8 +32,9 @@ pub(crate) struct Shared {
     slots: Mutex<Slots>,
     /// Some slot was released since the last `Ctx` looked.
     dirty: AtomicBool,
-    /// Userdata metatables by Rust type: the root slot (never released) and the table.
-    metatables: Mutex<HashMap<TypeId, (usize, Value)>>,
+    /// Objects the API makes once per `Tape` (userdata metatables by Rust type, the
+    /// `coroutine.resume` builtin): the root slot (never released) and the object.
+    objects: Mutex<HashMap<TypeId, (usize, Value)>>,
 }
 
 impl Shared {
@@ -42,16 +43,13 @@ impl Shared {
             id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
             slots: Mutex::new(Slots::default()),
             dirty: AtomicBool::new(false),
-            metatables: Mutex::new(HashMap::new()),
+            objects: Mutex::new(HashMap::new()),
         })
     }
 
-    /// The metatable cached for a userdata type, if its root still holds it.
-    pub(crate) fn cached_metatable(&self, vm: &Vm, id: TypeId) -> Option<Value> {
-        let cache = self
-            .metatables
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
+    /// The object cached under `id`, if its root still holds it.
+    pub(crate) fn cached_object(&self, vm: &Vm, id: TypeId) -> Option<Value> {
+        let cache = self.objects.lock().unwrap_or_else(PoisonError::into_inner);
         let (slot, v) = *cache.get(&id)?;
         match vm.host_root(slot) {
             Some(r) if same_object(r, v) => Some(v),
@@ -59,14 +57,11 @@ impl Shared {
         }
     }
 
-    /// Roots `mt` for the VM's lifetime and caches it as the metatable of type `id`.
-    pub(crate) fn cache_metatable(&self, vm: &mut Vm, id: TypeId, mt: Value) {
-        if let Ok(slot) = vm.root_host_value(None, mt) {
-            let mut cache = self
-                .metatables
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner);
-            cache.insert(id, (slot, mt));
+    /// Roots `obj` for the VM's lifetime and caches it under `id`.
+    pub(crate) fn cache_object(&self, vm: &mut Vm, id: TypeId, obj: Value) {
+        if let Ok(slot) = vm.root_host_value(None, obj) {
+            let mut cache = self.objects.lock().unwrap_or_else(PoisonError::into_inner);
+            cache.insert(id, (slot, obj));
         }
     }
 

@@ -34,6 +34,7 @@ mod convert;
 mod ctx;
 mod error;
 mod table;
+mod thread;
 mod userdata;
 mod value;
 
@@ -49,7 +50,7 @@ pub use value::{AnyUserData, Function, LuaString, LuaValue, Table, Thread};
 
 pub use tape_bytecode::Proto;
 pub use tape_stdlib::package::file_chunk_source;
-pub use tape_vm::{Value, Vm};
+pub use tape_vm::{ThreadStatus, Value, Vm};
 
 /// What `tape -v` prints.
 pub const VERSION_BANNER: &str = concat!("Tape ", env!("CARGO_PKG_VERSION"), " (Lua 5.4)");
@@ -381,6 +382,11 @@ impl Tape {
         F: Fn(&mut Ctx<'_>, A) -> Result<R, Error> + Send + Sync + 'static,
     {
         self.ctx().create_reentrant_function(f)
+    }
+
+    /// A new coroutine running `f` (as `coroutine.create`).
+    pub fn create_thread(&mut self, f: &Function) -> Result<Thread, Error> {
+        self.ctx().create_thread(f)
     }
 
     /// A new userdata holding `value`, with the methods `T` registers.

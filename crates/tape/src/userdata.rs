@@ -167,7 +167,7 @@ impl Ctx<'_> {
     /// The metatable of userdata of type `T`, built on first use.
     fn userdata_metatable<T: UserData>(&mut self) -> Result<TableRef, Error> {
         let id = std::any::TypeId::of::<T>();
-        if let Some(Value::Table(t)) = self.shared.cached_metatable(self.vm, id) {
+        if let Some(Value::Table(t)) = self.shared.cached_object(self.vm, id) {
             return Ok(t);
         }
         let mut reg = UserDataRegistry::<T>::new();
@@ -205,7 +205,7 @@ impl Ctx<'_> {
             mt.raw_set(self, "__index", &index)?;
         }
         let raw = self.deref(&mt.0)?;
-        self.shared.cache_metatable(self.vm, id, raw);
+        self.shared.cache_object(self.vm, id, raw);
         match raw {
             Value::Table(t) => Ok(t),
             _ => Err(Error::handle("not a table")),

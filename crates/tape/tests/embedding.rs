@@ -576,3 +576,37 @@ fn a_tape_moves_to_another_thread_with_its_handles() {
     .unwrap();
     assert_eq!(sum, 6);
 }
+
+#[test]
+fn coroutines_resumed_from_the_host() {
+    let mut lua = Tape::new();
+    let f: Function = lua
+        .chunk("return function(a) local b = coroutine.yield(a + 1) return b * 2, 'done' end")
+        .eval()
+        .unwrap();
+    let co = lua.create_thread(&f).unwrap();
+    assert_eq!(co.status(&mut lua).unwrap(), tape::ThreadStatus::Suspended);
+    assert_eq!(co.resume::<i64>(&mut lua, 1).unwrap(), 2);
+    assert_eq!(
+        co.resume::<(i64, String)>(&mut lua, 10).unwrap(),
+        (20, "done".to_string())
+    );
+    assert_eq!(co.status(&mut lua).unwrap(), tape::ThreadStatus::Dead);
+    let e = co.resume::<()>(&mut lua, ()).unwrap_err();
+    assert_eq!(e.message(), "cannot resume dead coroutine");
+    let bad: Function = lua
+        .chunk("return function() error('inside') end")
+        .set_name("=co")
+        .eval()
+        .unwrap();
+    let co = lua.create_thread(&bad).unwrap();
+    let e = co.resume::<()>(&mut lua, ()).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Runtime);
+    assert_eq!(e.message(), "co:1: inside");
+    // A coroutine made by Lua converts too.
+    let t: tape::Thread = lua
+        .chunk("coroutine.create(function() coroutine.yield(1) end)")
+        .eval()
+        .unwrap();
+    assert_eq!(t.resume::<i64>(&mut lua, ()).unwrap(), 1);
+}
