@@ -22,7 +22,7 @@ static NEXT_ID: AtomicU64 = AtomicU64::new(1);
 /// ready for reuse.
 #[derive(Default)]
 struct Slots {
-    released: Vec<usize>,
+    released: Vec<(usize, Value)>,
     free: Vec<usize>,
 }
 
@@ -65,9 +65,9 @@ impl Shared {
         }
     }
 
-    pub(crate) fn release(&self, slot: usize) {
+    pub(crate) fn release(&self, slot: usize, value: Value) {
         let mut s = self.slots.lock().unwrap_or_else(PoisonError::into_inner);
-        s.released.push(slot);
+        s.released.push((slot, value));
         self.dirty.store(true, Ordering::Release);
     }
 }
@@ -108,9 +108,13 @@ impl<'a> Ctx<'a> {
             .lock()
             .unwrap_or_else(PoisonError::into_inner);
         let Slots { released, free } = &mut *s;
-        for slot in released.drain(..) {
-            self.vm.unroot_host_value(slot);
-            free.push(slot);
+        for (slot, value) in released.drain(..) {
+            // A slot that no longer holds the handle's value was cleared by the host
+            // (`Vm::unpin_all`) and may hold someone else's pin now: leave it alone.
+            if matches!(self.vm.host_root(slot), Some(v) if same_object(v, value)) {
+                self.vm.unroot_host_value(slot);
+                free.push(slot);
+            }
         }
     }
 
@@ -132,6 +136,7 @@ impl<'a> Ctx<'a> {
             value: v,
             key: Arc::new(RootKey {
                 slot,
+                value: v,
                 shared: Arc::clone(self.shared),
             }),
         })

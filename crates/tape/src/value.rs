@@ -15,12 +15,14 @@ use tape_vm::Value;
 /// Owns a root slot; dropping it queues the slot for release.
 pub(crate) struct RootKey {
     pub(crate) slot: usize,
+    /// What the slot holds (released only if it still does).
+    pub(crate) value: Value,
     pub(crate) shared: Arc<Shared>,
 }
 
 impl Drop for RootKey {
     fn drop(&mut self) {
-        self.shared.release(self.slot);
+        self.shared.release(self.slot, self.value);
     }
 }
 

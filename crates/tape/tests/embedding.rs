@@ -81,6 +81,21 @@ fn clearing_the_pins_makes_handles_fail_instead_of_reading_other_objects() {
         e.message(),
         "a handle's root was cleared (Vm::unpin_all was called)"
     );
+    // The host's own pins made afterwards are not disturbed by handles dropped or made later.
+    let pinned = lua.create_sequence_from([7]).unwrap();
+    let raw = lua.exec(b"return {8}", "=p", &[]).unwrap()[0];
+    lua.vm().pin(raw);
+    drop(t);
+    drop(pinned);
+    for _ in 0..10 {
+        let _ = lua.create_table().unwrap();
+    }
+    lua.collect_garbage();
+    let g = lua.vm().globals();
+    lua.vm()
+        .raw_set(tape::Value::Table(g), tape::Value::Int(1), raw)
+        .unwrap();
+    assert_eq!(lua.chunk("_G[1][1]").eval::<i64>().unwrap(), 8);
 }
 
 #[test]

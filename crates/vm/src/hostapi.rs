@@ -11,13 +11,16 @@ use crate::vm::Vm;
 use crate::Error;
 
 impl Vm {
-    /// Roots `v` in pinned slot `slot` when that slot exists, else in a new slot; returns the
-    /// slot used. Fails (`not enough memory`) only when the pinned list cannot grow.
+    /// Roots `v` in pinned slot `slot` when that slot exists and is empty (nil), else in a
+    /// new slot; returns the slot used. Fails (`not enough memory`) only when the pinned list
+    /// cannot grow.
     pub fn root_host_value(&mut self, slot: Option<usize>, v: Value) -> Result<usize, Error> {
         if let Some(s) = slot {
             if let Some(cell) = self.pinned.get_mut(s) {
-                *cell = v;
-                return Ok(s);
+                if cell.is_nil() {
+                    *cell = v;
+                    return Ok(s);
+                }
             }
         }
         if self.pinned.try_reserve(1).is_err() {
