@@ -1,11 +1,23 @@
 //! Random sequences of host calls on two `Tape`s, checked against a model: tables held by
 //! rooted handles keep exactly what was stored in them through garbage churn and full
 //! collections, values reachable only from Lua survive, and every use of a handle with the
-//! other `Tape` is an `ErrorKind::Handle` error that changes nothing. Deterministic;
+//! other `Tape` is an `ErrorKind::Handle` error that changes nothing; Rust functions keep
+//! their state and userdata their value across both. Deterministic;
 //! `TAPE_API_FUZZ_STEPS` and `TAPE_API_FUZZ_SEED` make longer runs.
 
 use std::collections::BTreeMap;
-use tape::{ErrorKind, LuaValue, Table, Tape};
+use tape::{AnyUserData, ErrorKind, Function, LuaValue, Table, Tape, UserData, UserDataRegistry};
+
+struct Cell(i64);
+
+impl UserData for Cell {
+    fn register(r: &mut UserDataRegistry<Self>) {
+        r.add_method_mut("bump", |_, c, ()| {
+            c.0 += 1;
+            Ok(c.0)
+        });
+    }
+}
 
 struct Rng(u64);
 
@@ -52,11 +64,14 @@ fn run(seed: u64, steps: u64) {
     // What each table id holds, for tables reachable only from Lua.
     let mut by_id: BTreeMap<i64, usize> = BTreeMap::new();
     let mut next_id = 1;
+    // Rust functions (with the count of their calls) and userdata (with their value).
+    let mut funcs: Vec<(usize, Function, i64)> = Vec::new();
+    let mut cells: Vec<(usize, AnyUserData, i64)> = Vec::new();
     for step in 0..steps {
         let ctx = format!("seed {seed} step {step}");
         // 80% the handle's own Tape, else the other one.
         let pick_tape = |rng: &mut Rng, own: usize| if rng.below(5) == 0 { 1 - own } else { own };
-        match rng.below(9) {
+        match rng.below(10) {
             0 | 1 if pool.len() < 40 => {
                 let r = rng.below(2);
                 let t = tapes[r].create_table().unwrap();
@@ -147,6 +162,67 @@ fn run(seed: u64, steps: u64) {
             7 if !pool.is_empty() => {
                 pool.swap_remove(rng.below(pool.len()));
             }
+            8 => match rng.below(6) {
+                0 if funcs.len() < 8 => {
+                    let r = rng.below(2);
+                    let mut calls = 0i64;
+                    let f = tapes[r]
+                        .create_function(move |_, ()| {
+                            calls += 1;
+                            Ok(calls)
+                        })
+                        .unwrap();
+                    funcs.push((r, f, 0));
+                }
+                1 if !funcs.is_empty() => {
+                    let i = rng.below(funcs.len());
+                    let r = pick_tape(&mut rng, funcs[i].0);
+                    let got = funcs[i].1.call::<i64>(&mut tapes[r], ());
+                    if r == funcs[i].0 {
+                        funcs[i].2 += 1;
+                        assert_eq!(got.unwrap(), funcs[i].2, "{ctx}");
+                    } else {
+                        assert_eq!(got.unwrap_err().kind(), ErrorKind::Handle, "{ctx}");
+                    }
+                }
+                2 if cells.len() < 8 => {
+                    let r = rng.below(2);
+                    let n = rng.below(100) as i64;
+                    let u = tapes[r].create_userdata(Cell(n)).unwrap();
+                    cells.push((r, u, n));
+                }
+                3 if !cells.is_empty() => {
+                    let i = rng.below(cells.len());
+                    let r = pick_tape(&mut rng, cells[i].0);
+                    let got = tapes[r].set_global("cell", &cells[i].1);
+                    if r != cells[i].0 {
+                        assert_eq!(got.unwrap_err().kind(), ErrorKind::Handle, "{ctx}");
+                        continue;
+                    }
+                    got.unwrap();
+                    cells[i].2 += 1;
+                    let n: i64 = tapes[r].chunk("cell:bump()").eval().unwrap();
+                    assert_eq!(n, cells[i].2, "{ctx}");
+                    tapes[r].set_global("cell", LuaValue::Nil).unwrap();
+                }
+                4 if !cells.is_empty() => {
+                    let i = rng.below(cells.len());
+                    let r = pick_tape(&mut rng, cells[i].0);
+                    let got = cells[i].1.borrow(&mut tapes[r], |c: &Cell| c.0);
+                    if r == cells[i].0 {
+                        assert_eq!(got.unwrap(), cells[i].2, "{ctx}");
+                    } else {
+                        assert_eq!(got.unwrap_err().kind(), ErrorKind::Handle, "{ctx}");
+                    }
+                }
+                _ => {
+                    if !funcs.is_empty() && rng.below(2) == 0 {
+                        funcs.swap_remove(rng.below(funcs.len()));
+                    } else if !cells.is_empty() {
+                        cells.swap_remove(rng.below(cells.len()));
+                    }
+                }
+            },
             _ => {
                 let r = rng.below(2);
                 tapes[r]
@@ -161,6 +237,8 @@ fn run(seed: u64, steps: u64) {
     }
     // Dropping the handles and collecting frees what only they held.
     drop(pool);
+    drop(funcs);
+    drop(cells);
     for t in &mut tapes {
         t.collect_garbage();
         t.collect_garbage();
