@@ -54,6 +54,9 @@ impl<'a> Chunk<'a> {
         match self.ctx.vm.compile(src, &name) {
             Some(Ok(p)) => Ok(p),
             Some(Err(m)) if m == "not enough memory" => Err(Error::new(ErrorKind::Memory, m, None)),
+            Some(Err(m)) if tape_vm::is_binary_chunk(src) => {
+                Err(Error::new(ErrorKind::Verify, m, None))
+            }
             Some(Err(m)) => Err(Error::new(ErrorKind::Syntax, m, None)),
             None => Err(Error::runtime("no compiler installed")),
         }

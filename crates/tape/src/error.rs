@@ -12,8 +12,10 @@ pub(crate) type External = Arc<dyn std::error::Error + Send + Sync>;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ErrorKind {
-    /// The source did not parse or compile (or a binary chunk did not verify).
+    /// The source did not parse or compile.
     Syntax,
+    /// A binary chunk (`string.dump` output) was damaged or did not pass the verifier.
+    Verify,
     /// The chunk raised an error while running (including errors a Rust function returned).
     Runtime,
     /// The memory cap was reached (`not enough memory`).

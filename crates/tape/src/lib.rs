@@ -201,7 +201,14 @@ impl Tape {
 
     /// Compiles without running (syntax check, `--list`).
     pub fn compile(src: &[u8], chunkname: &str) -> Result<Arc<Proto>, Error> {
-        compile(src, chunkname).map_err(|m| Error::new(ErrorKind::Syntax, m, None))
+        compile(src, chunkname).map_err(|m| {
+            let kind = if tape_vm::is_binary_chunk(src) {
+                ErrorKind::Verify
+            } else {
+                ErrorKind::Syntax
+            };
+            Error::new(kind, m, None)
+        })
     }
 
     /// Loads a chunk as a function value.

@@ -625,3 +625,18 @@ fn coroutines_resumed_from_the_host() {
         .unwrap();
     assert_eq!(t.resume::<i64>(&mut lua, ()).unwrap(), 1);
 }
+
+#[test]
+fn binary_chunks_run_and_damaged_ones_are_verify_errors() {
+    let mut lua = Tape::new();
+    let dumped: Bytes = lua
+        .chunk("string.dump(function(a) return a * 3 end)")
+        .eval()
+        .unwrap();
+    let f = lua.chunk(&dumped.0).into_function().unwrap();
+    assert_eq!(f.call::<i64>(&mut lua, 5).unwrap(), 15);
+    let cut = &dumped.0[..dumped.0.len() / 2];
+    let e = lua.chunk(cut).set_name("=bin").exec().unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Verify);
+    assert_eq!(e.message(), "bin: bad binary format (truncated chunk)");
+}
