@@ -510,10 +510,16 @@ fn tape_and_handles_are_send() {
 
 #[path = "../examples/host.rs"]
 mod host_example;
+#[path = "../examples/interrupt.rs"]
+mod interrupt_example;
+#[path = "../examples/userdata.rs"]
+mod userdata_example;
 
 #[test]
-fn the_host_example_runs() {
+fn the_examples_run() {
     host_example::main().unwrap();
+    interrupt_example::main().unwrap();
+    userdata_example::main().unwrap();
 }
 
 #[derive(Debug, PartialEq)]
