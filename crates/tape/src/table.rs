@@ -228,7 +228,7 @@ impl Function {
 
 impl LuaString {
     /// The string's bytes.
-    pub fn as_bytes_vec(&self, lua: &mut impl Host) -> Result<Vec<u8>, Error> {
+    pub fn to_bytes(&self, lua: &mut impl Host) -> Result<Vec<u8>, Error> {
         let lua = lua.ctx();
         match lua.deref(&self.0)? {
             Value::Str(s) => Ok(lua.vm.str_bytes(s).to_vec()),
@@ -238,7 +238,7 @@ impl LuaString {
 
     /// The string as UTF-8 text (an error if it is not valid UTF-8).
     pub fn to_str(&self, lua: &mut impl Host) -> Result<String, Error> {
-        String::from_utf8(self.as_bytes_vec(lua)?)
+        String::from_utf8(self.to_bytes(lua)?)
             .map_err(|_| Error::conversion_message("string is not valid UTF-8"))
     }
 }

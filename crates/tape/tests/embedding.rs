@@ -138,7 +138,7 @@ fn strings_bytes_options_and_booleans() {
     let e = lua.chunk("'\\xff'").eval::<String>().unwrap_err();
     assert_eq!(e.message(), "string is not valid UTF-8");
     let s: LuaString = lua.chunk("'\\xff'").eval().unwrap();
-    assert_eq!(s.as_bytes_vec(&mut lua).unwrap(), [0xff]);
+    assert_eq!(s.to_bytes(&mut lua).unwrap(), [0xff]);
     assert_eq!(lua.chunk("nil").eval::<Option<i64>>().unwrap(), None);
     assert_eq!(lua.chunk("5").eval::<Option<i64>>().unwrap(), Some(5));
     assert_eq!(
