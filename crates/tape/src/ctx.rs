@@ -78,7 +78,9 @@ pub trait Host {
     fn ctx(&mut self) -> Ctx<'_>;
 }
 
-/// The API over a borrowed VM; see the module comment.
+/// The API over a borrowed VM: what a Rust function made by `create_function` receives, and
+/// what a [`Tape`](crate::Tape) lends to handle methods (`Host::ctx`). It has the same
+/// methods as `Tape` for globals, tables, strings, functions, userdata, coroutines and chunks.
 pub struct Ctx<'a> {
     pub(crate) vm: &'a mut Vm,
     pub(crate) shared: &'a Arc<Shared>,
