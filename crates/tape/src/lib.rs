@@ -10,78 +10,50 @@
 //! let out = lua.exec(b"return 6 * 7", "=example", &[]).unwrap();
 //! assert_eq!(lua.display(out[0]).unwrap(), "42");
 //! ```
+//!
+//! The typed API (the README's "Embedding" program): rooted handles ([`Table`], [`Function`],
+//! [`LuaString`], [`LuaValue`]), conversions ([`IntoLua`], [`FromLua`] and their multi-value
+//! forms), chunks ([`Tape::chunk`]) and Rust functions ([`Tape::create_function`]).
+//!
+//! ```
+//! use tape::{Error, Tape};
+//!
+//! fn main() -> Result<(), Error> {
+//!     let mut lua = Tape::builder().sandboxed().memory_limit(16 << 20).fuel(1_000_000).build()?;
+//!     let greet = lua.create_function(|_, (name, n): (String, usize)| Ok(format!("hi {name}").repeat(n)))?;
+//!     lua.set_global("greet", greet)?;
+//!     let s: String = lua.chunk("greet('lua', 2) .. '!'").set_name("=main").eval()?;
+//!     assert_eq!(s, "hi luahi lua!");
+//!     Ok(())
+//! }
+//! ```
 #![forbid(unsafe_code)]
 
-use std::fmt;
+mod chunk;
+mod convert;
+mod ctx;
+mod error;
+mod table;
+mod thread;
+mod userdata;
+mod value;
+
 use std::sync::Arc;
+
+pub use chunk::Chunk;
+pub use convert::{Bytes, FromLua, FromLuaMulti, IntoLua, IntoLuaMulti, Variadic};
+pub use ctx::{Ctx, Host};
+pub use error::{Error, ErrorKind};
+pub use table::{Pairs, SequenceValues};
+pub use userdata::{UserData, UserDataRegistry};
+pub use value::{AnyUserData, Function, LuaString, LuaValue, Table, Thread};
 
 pub use tape_bytecode::Proto;
 pub use tape_stdlib::package::file_chunk_source;
-pub use tape_vm::{Value, Vm};
+pub use tape_vm::{ThreadStatus, Value, Vm};
 
 /// What `tape -v` prints.
 pub const VERSION_BANNER: &str = concat!("Tape ", env!("CARGO_PKG_VERSION"), " (Lua 5.4)");
-
-/// Which stage failed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ErrorKind {
-    /// The source did not parse or compile.
-    Syntax,
-    /// The chunk raised an error while running.
-    Runtime,
-}
-
-/// A failure, with the message `lua5.4` would print and, for runtime errors, a traceback.
-pub struct Error {
-    inner: Box<ErrorInner>,
-}
-
-struct ErrorInner {
-    kind: ErrorKind,
-    message: String,
-    traceback: Option<String>,
-}
-
-impl Error {
-    fn new(kind: ErrorKind, message: String, traceback: Option<String>) -> Error {
-        Error {
-            inner: Box::new(ErrorInner {
-                kind,
-                message,
-                traceback,
-            }),
-        }
-    }
-
-    pub fn kind(&self) -> ErrorKind {
-        self.inner.kind
-    }
-
-    /// The message, e.g. `input:3: attempt to add a nil value (local 'x')`.
-    pub fn message(&self) -> &str {
-        &self.inner.message
-    }
-
-    /// `stack traceback:` and one line per frame, when the error happened at run time and the
-    /// error object is not one with its own `__tostring` (as `lua5.4` reports it).
-    pub fn traceback(&self) -> Option<&str> {
-        self.inner.traceback.as_deref()
-    }
-}
-
-impl fmt::Display for Error {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.inner.message)
-    }
-}
-
-impl fmt::Debug for Error {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:?}: {}", self.inner.kind, self.inner.message)
-    }
-}
-
-impl std::error::Error for Error {}
 
 /// Parses and compiles a chunk of Lua source, or reads and verifies a binary chunk (one that
 /// starts with ESC, as `string.dump` writes); `chunkname` is as for `load` (`@file.lua`,
@@ -100,8 +72,17 @@ pub fn listing(proto: &Proto) -> String {
 }
 
 /// A Lua state: a VM with the standard library and the compiler installed.
+///
+/// `Tape` is `Send`: it may move to another thread between calls.
 pub struct Tape {
     vm: Vm,
+    shared: Arc<ctx::Shared>,
+}
+
+impl Host for Tape {
+    fn ctx(&mut self) -> Ctx<'_> {
+        Ctx::new(&mut self.vm, &self.shared)
+    }
 }
 
 impl Default for Tape {
@@ -154,7 +135,10 @@ impl Builder {
         } else {
             tape_stdlib::open_all(&mut vm)
         };
-        let mut tape = Tape { vm };
+        let mut tape = Tape {
+            vm,
+            shared: ctx::Shared::new(),
+        };
         if let Err(e) = opened {
             return Err(tape.runtime_error(e));
         }
@@ -189,7 +173,10 @@ impl Tape {
         // Opening the libraries allocates only a few kilobytes; a fresh VM has no memory cap.
         let opened = tape_stdlib::open_all(&mut vm);
         debug_assert!(opened.is_ok(), "opening the standard library failed");
-        Tape { vm }
+        Tape {
+            vm,
+            shared: ctx::Shared::new(),
+        }
     }
 
     /// Reports errors that reach the host the way the standalone `lua` does: a message
@@ -214,7 +201,14 @@ impl Tape {
 
     /// Compiles without running (syntax check, `--list`).
     pub fn compile(src: &[u8], chunkname: &str) -> Result<Arc<Proto>, Error> {
-        compile(src, chunkname).map_err(|m| Error::new(ErrorKind::Syntax, m, None))
+        compile(src, chunkname).map_err(|m| {
+            let kind = if tape_vm::is_binary_chunk(src) {
+                ErrorKind::Verify
+            } else {
+                ErrorKind::Syntax
+            };
+            Error::new(kind, m, None)
+        })
     }
 
     /// Loads a chunk as a function value.
@@ -321,65 +315,105 @@ impl Tape {
         }
     }
 
-    /// Whether `v`'s metatable has field `name`.
-    fn has_metafield(&mut self, v: Value, name: &str) -> bool {
-        let Some(mt) = self.vm.metatable(v) else {
-            return false;
-        };
-        match self.vm.str_value(name.as_bytes()) {
-            Ok(key) => !self.vm.raw_get(Value::Table(mt), key).is_nil(),
-            Err(_) => false,
-        }
+    /// Converts a VM error into the public one (see `Ctx::runtime_error`).
+    fn runtime_error(&mut self, e: tape_vm::Error) -> Error {
+        self.ctx().runtime_error(e)
     }
 
-    /// Converts a VM error into the message and traceback `lua.c` would print: strings and
-    /// numbers as they are; an object with `__tostring` by it, with no traceback; anything else
-    /// as `(error object is a X value)`.
-    fn runtime_error(&mut self, e: tape_vm::Error) -> Error {
-        let v = e.value();
-        let plain = matches!(v, Value::Str(_) | Value::Int(_) | Value::Float(_));
-        if !plain && self.has_metafield(v, "__tostring") {
-            // As `lua.c`'s message handler: the metamethod's result is the message only if it
-            // is a string; an error in it is handled in turn, its traceback above the first.
-            let tm = self
-                .vm
-                .metatable(v)
-                .and_then(|mt| {
-                    let key = self.vm.str_value(b"__tostring").ok()?;
-                    Some(self.vm.raw_get(Value::Table(mt), key))
-                })
-                .unwrap_or(Value::Nil);
-            match self.vm.call(tm, &[v]) {
-                Ok(r) => {
-                    if let Some(s @ Value::Str(_)) = r.first().copied() {
-                        return Error::new(ErrorKind::Runtime, self.string_of(s), None);
-                    }
-                }
-                Err(e2)
-                    if matches!(e2.value(), Value::Str(_) | Value::Int(_) | Value::Float(_)) =>
-                {
-                    let inner = e2.traceback();
-                    let outer = e.traceback();
-                    let tb = match (inner.is_empty(), outer.strip_prefix("stack traceback:")) {
-                        (false, Some(rest)) => {
-                            let inner = inner.strip_suffix("\n\t[C]: in ?").unwrap_or(inner);
-                            Some(format!("{inner}\n\t[C]: in ?{rest}"))
-                        }
-                        (false, None) => Some(inner.to_string()),
-                        (true, _) => None,
-                    };
-                    return Error::new(ErrorKind::Runtime, e2.message().to_string(), tb);
-                }
-                Err(_) => {}
-            }
-        }
-        let tb = e.traceback();
-        let tb = if tb.is_empty() {
-            None
-        } else {
-            Some(tb.to_string())
-        };
-        Error::new(ErrorKind::Runtime, e.message().to_string(), tb)
+    // ----- the typed API (same as `Ctx`'s, for the host's convenience) -----
+
+    /// A chunk of Lua source (or a binary chunk) to name and run:
+    /// `lua.chunk("return 6 * 7").set_name("=answer").eval::<i64>()`, `.exec()`,
+    /// `.call(args)`, `.into_function()`.
+    pub fn chunk(&mut self, source: impl AsRef<[u8]>) -> Chunk<'_> {
+        Chunk::new(self.ctx(), source.as_ref().to_vec())
+    }
+
+    /// The globals table (`_G`), rooted.
+    pub fn globals(&mut self) -> Result<Table, Error> {
+        self.ctx().globals()
+    }
+
+    /// Reads a global (raw), converted to `V`.
+    pub fn get_global<V: FromLua>(&mut self, name: &str) -> Result<V, Error> {
+        self.ctx().get_global(name)
+    }
+
+    /// Sets a global (raw).
+    pub fn set_global(&mut self, name: &str, value: impl IntoLua) -> Result<(), Error> {
+        self.ctx().set_global(name, value)
+    }
+
+    /// A new empty table.
+    pub fn create_table(&mut self) -> Result<Table, Error> {
+        self.ctx().create_table()
+    }
+
+    /// A new table holding the pairs of `iter`.
+    pub fn create_table_from<K: IntoLua, V: IntoLua>(
+        &mut self,
+        iter: impl IntoIterator<Item = (K, V)>,
+    ) -> Result<Table, Error> {
+        self.ctx().create_table_from(iter)
+    }
+
+    /// A new table holding the values of `iter` at keys 1, 2, ...
+    pub fn create_sequence_from<V: IntoLua>(
+        &mut self,
+        iter: impl IntoIterator<Item = V>,
+    ) -> Result<Table, Error> {
+        self.ctx().create_sequence_from(iter)
+    }
+
+    /// A new Lua string.
+    pub fn create_string(&mut self, bytes: impl AsRef<[u8]>) -> Result<LuaString, Error> {
+        self.ctx().create_string(bytes)
+    }
+
+    /// A Lua function made of a Rust closure; see [`Ctx::create_function`].
+    pub fn create_function<A, R, F>(&mut self, f: F) -> Result<Function, Error>
+    where
+        A: FromLuaMulti,
+        R: IntoLuaMulti,
+        F: FnMut(&mut Ctx<'_>, A) -> Result<R, Error> + Send + 'static,
+    {
+        self.ctx().create_function(f)
+    }
+
+    /// A re-entrant Lua function made of a Rust closure; see
+    /// [`Ctx::create_reentrant_function`].
+    pub fn create_reentrant_function<A, R, F>(&mut self, f: F) -> Result<Function, Error>
+    where
+        A: FromLuaMulti,
+        R: IntoLuaMulti,
+        F: Fn(&mut Ctx<'_>, A) -> Result<R, Error> + Send + Sync + 'static,
+    {
+        self.ctx().create_reentrant_function(f)
+    }
+
+    /// A new coroutine running `f` (as `coroutine.create`).
+    pub fn create_thread(&mut self, f: &Function) -> Result<Thread, Error> {
+        self.ctx().create_thread(f)
+    }
+
+    /// A new userdata holding `value`, with the methods `T` registers.
+    pub fn create_userdata<T: UserData>(&mut self, value: T) -> Result<AnyUserData, Error> {
+        self.ctx().create_userdata(value)
+    }
+
+    /// Converts a Rust value to a `LuaValue`.
+    pub fn pack(&mut self, value: impl IntoLua) -> Result<LuaValue, Error> {
+        self.ctx().pack(value)
+    }
+
+    /// Converts a `LuaValue` to a Rust value.
+    pub fn unpack<T: FromLua>(&mut self, value: &LuaValue) -> Result<T, Error> {
+        self.ctx().unpack(value)
+    }
+
+    /// Runs a full garbage collection (and the finalizers it makes due).
+    pub fn collect_garbage(&mut self) {
+        self.ctx().vm().collect_garbage();
     }
 }
 

@@ -103,6 +103,7 @@ mod finalize;
 mod gc;
 mod heap;
 mod hooks;
+mod hostapi;
 mod interp;
 mod limits;
 mod loadbin;
