@@ -126,6 +126,8 @@ impl Vm {
                     if self.frames.len() >= self.max_frames {
                         return Err(self.rt_error("stack overflow"));
                     }
+                    // Room for this frame and a pcall's protected call above it.
+                    self.reserve_frame()?;
                     let need = func + 1 + nargs + STACK_SLACK;
                     if need > self.stack.len() {
                         self.grow_stack(need)?;
@@ -257,6 +259,7 @@ impl Vm {
         if self.frames.len() >= self.max_frames {
             return Err(self.rt_error("stack overflow"));
         }
+        self.reserve_frame()?;
         // STACK_SLACK covers the 256-register window above `base`.
         let need = func + 1 + nargs + np + STACK_SLACK;
         if need > self.stack.len() {

@@ -887,8 +887,9 @@ impl Vm {
                                 }
                                 _ => break Exit::Slow,
                             };
-                            // (No collector check here: a Lua→Lua call allocates nothing.)
-                            if fi + 1 >= max_frames {
+                            // (No collector check here: a Lua→Lua call allocates nothing;
+                            // a frame vector that must grow goes slow, where it is charged.)
+                            if fi + 1 >= max_frames || frames.len() == frames.capacity() {
                                 break Exit::Slow;
                             }
                             let p = closures.get(ncl.0);

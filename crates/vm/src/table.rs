@@ -69,24 +69,11 @@ fn hdecode(w: u64) -> Handle {
 }
 
 impl Key {
-    const NIL: Key = Key {
-        tag: K_NIL,
-        payload: 0,
-    };
-
     #[inline(always)]
     fn int(i: i64) -> Key {
         Key {
             tag: K_INT,
             payload: i as u64,
-        }
-    }
-
-    #[inline(always)]
-    fn str(s: StrRef) -> Key {
-        Key {
-            tag: K_STR,
-            payload: hword(s.0),
         }
     }
 

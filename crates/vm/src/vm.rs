@@ -894,10 +894,36 @@ impl Vm {
             return Err(self.memory_error());
         }
         self.thread_bytes += charge;
-        if self.stack.try_reserve(extra).is_err() {
+        if self.stack.try_reserve_exact(extra).is_err() {
             return Err(self.memory_error());
         }
         self.stack.resize(want, Value::Nil);
+        Ok(())
+    }
+
+    /// Makes room for one more frame on the running thread, charging the frame vector's
+    /// growth to the memory cap before it happens (deep recursion in many suspended
+    /// coroutines is memory like any other).
+    #[inline]
+    pub(crate) fn reserve_frame(&mut self) -> Result<(), Error> {
+        if self.frames.len() < self.frames.capacity() {
+            return Ok(());
+        }
+        self.grow_frames()
+    }
+
+    #[cold]
+    fn grow_frames(&mut self) -> Result<(), Error> {
+        let add = self.frames.len().max(8);
+        let charge = add * std::mem::size_of::<crate::thread::Frame>();
+        if self.heap.alloc.charge(charge).is_err() {
+            return Err(self.memory_error());
+        }
+        if self.frames.try_reserve_exact(add).is_err() {
+            self.heap.alloc.release(charge);
+            return Err(self.memory_error());
+        }
+        self.thread_bytes += charge;
         Ok(())
     }
 
