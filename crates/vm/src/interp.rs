@@ -224,7 +224,10 @@ impl Vm {
                 let closures = &self.closures;
                 let mut clo = closures.get(cl.0);
                 let frames = &mut self.frames;
-                let max_frames = self.max_frames;
+                // The inline call pushes only into the frame vector's spare capacity (its
+                // growth is charged to the memory cap on the slow path), and never past the
+                // frame limit: one compare against this bound covers both.
+                let max_frames = self.max_frames.min(frames.capacity());
                 let index_name = self.tm_names[crate::meta::Tm::Index as usize];
                 /// A backward jump was taken: the unlimited loop checks the interrupt flag here
                 /// (the limited loop checks it before every instruction anyway).
@@ -888,8 +891,8 @@ impl Vm {
                                 _ => break Exit::Slow,
                             };
                             // (No collector check here: a Lua→Lua call allocates nothing;
-                            // a frame vector that must grow goes slow, where it is charged.)
-                            if fi + 1 >= max_frames || frames.len() == frames.capacity() {
+                            // a full frame vector goes slow, where its growth is charged.)
+                            if fi + 1 >= max_frames {
                                 break Exit::Slow;
                             }
                             let p = closures.get(ncl.0);
