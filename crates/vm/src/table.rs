@@ -453,6 +453,11 @@ impl Table {
             let mut i = mix(s.0.idx as u64) as usize & (self.nodes.len() - 1);
             while let Some(n) = self.nodes.get_mut(i) {
                 if n.key_tag == K_STR && n.key_payload as u32 == s.0.idx {
+                    if n.val.is_nil() {
+                        // A dead node's key may be a collected string whose slot `s` now
+                        // reuses: store the live handle.
+                        n.key_payload = hword(s.0);
+                    }
                     n.val = v;
                     return Ok(());
                 }
