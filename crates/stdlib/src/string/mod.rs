@@ -187,6 +187,9 @@ fn map_bytes(vm: &mut Vm, args: Args, how: ByteMap) -> Result<usize, Error> {
     }
     let mut done = 0;
     while done < len {
+        if done > 0 {
+            vm.poll_limits()?;
+        }
         let n = (len - done).min(tape_vm::POLL_BYTES);
         let bytes = vm.str_bytes(s);
         match how {
@@ -199,7 +202,6 @@ fn map_bytes(vm: &mut Vm, args: Args, how: ByteMap) -> Result<usize, Error> {
             ByteMap::Reverse => out.extend(bytes[len - done - n..len - done].iter().rev()),
         }
         done += n;
-        vm.poll_limits()?;
     }
     charge_fuel(vm, out.len())?;
     let v = vm.str_value_owned(out)?;
@@ -261,7 +263,9 @@ fn rep(vm: &mut Vm, args: Args) -> Result<usize, Error> {
         let from = len % period;
         let k = (full - len).min(len - from).min(16 * tape_vm::POLL_BYTES);
         out.extend_from_within(from..from + k);
-        vm.poll_limits()?;
+        if out.len() >= tape_vm::POLL_BYTES {
+            vm.poll_limits()?;
+        }
     }
     out.truncate(total);
     let v = vm.str_value_owned(out)?;
