@@ -94,6 +94,16 @@ impl<T: Default> Arena<T> {
         self.items.get(h.idx as usize)
     }
 
+    /// The live object `h` names, or `None` (past the arena, freed, or another generation):
+    /// for handles that come from the host, which may be stale or from another VM.
+    pub fn get_live_mut(&mut self, h: Handle) -> Option<&mut T> {
+        let m = self.meta.get(h.idx as usize)?;
+        if !m.live || m.gen != h.gen & GEN_MASK {
+            return None;
+        }
+        self.items.get_mut(h.idx as usize)
+    }
+
     #[inline(always)]
     pub fn get_mut(&mut self, h: Handle) -> &mut T {
         debug_assert!(
@@ -183,5 +193,28 @@ impl<T: Default> Arena<T> {
             idx,
             gen: self.meta[idx as usize].gen,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn live_lookup_refuses_stale_and_foreign_handles() {
+        let mut a: Arena<u32> = Arena::new();
+        let h = a.alloc(7).unwrap();
+        assert_eq!(a.get_live_mut(h).copied(), Some(7));
+        // Freed (unmarked at a sweep): the old handle names nothing.
+        a.sweep(|_, _| {});
+        assert!(a.get_live_mut(h).is_none());
+        // The slot reused by another object: the old handle still names nothing.
+        let h2 = a.alloc(9).unwrap();
+        assert_eq!(h2.idx, h.idx);
+        assert!(a.get_live_mut(h).is_none());
+        assert_eq!(a.get_live_mut(h2).copied(), Some(9));
+        // An index past the arena (a handle from a bigger VM).
+        let far = Handle { idx: 1000, gen: 0 };
+        assert!(a.get_live_mut(far).is_none());
     }
 }

@@ -47,20 +47,23 @@ impl Vm {
     /// Takes a userdata's payload out, leaving it empty, so a host method can use the payload
     /// and the VM together; `put_userdata_payload` puts it back. While it is out, the
     /// userdata reads as empty (`userdata` returns `None`), which the host reports as a
-    /// borrow error.
+    /// borrow error. `None` also for a handle that names no live userdata of this VM.
     pub fn take_userdata_payload(
         &mut self,
         u: crate::value::UdRef,
     ) -> Option<Box<dyn std::any::Any + Send>> {
-        self.heap.userdata.get_mut(u.0).data.take()
+        self.heap.userdata.get_live_mut(u.0)?.data.take()
     }
 
-    /// Puts back a payload taken with `take_userdata_payload`.
+    /// Puts back a payload taken with `take_userdata_payload` (dropped if the userdata is
+    /// gone).
     pub fn put_userdata_payload(
         &mut self,
         u: crate::value::UdRef,
         data: Box<dyn std::any::Any + Send>,
     ) {
-        self.heap.userdata.get_mut(u.0).data = Some(data);
+        if let Some(ud) = self.heap.userdata.get_live_mut(u.0) {
+            ud.data = Some(data);
+        }
     }
 }
