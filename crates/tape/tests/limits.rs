@@ -226,7 +226,11 @@ fn thread_stacks_count_against_the_memory_cap() {
                end";
     let mut t = Tape::builder().memory_limit(32 << 20).build().unwrap();
     assert_eq!(run(&mut t, src), Err("not enough memory".to_string()));
-    assert!(t.vm().memory_used() <= 32 << 20, "used {}", t.vm().memory_used());
+    assert!(
+        t.vm().memory_used() <= 32 << 20,
+        "used {}",
+        t.vm().memory_used()
+    );
     // Without a cap, `collectgarbage("count")` sees them too.
     let mut t = Tape::new();
     let counted = run(

@@ -904,7 +904,9 @@ impl Vm {
                                 // Open arguments (`f(a, g())`): they end at this frame's top,
                                 // which the open call or `...` before set.
                                 match frames.last() {
-                                    Some(cur) if cur.top > base + func => cur.top - (base + func + 1),
+                                    Some(cur) if cur.top > base + func => {
+                                        cur.top - (base + func + 1)
+                                    }
                                     _ => break Exit::Slow,
                                 }
                             };
@@ -914,7 +916,11 @@ impl Vm {
                             // A vararg function given extra arguments keeps them below its
                             // base and gets its fixed parameters copied above them, as
                             // `push_lua_frame` lays it out.
-                            let nvar = if p.is_vararg && nargs > np { nargs - np } else { 0 };
+                            let nvar = if p.is_vararg && nargs > np {
+                                nargs - np
+                            } else {
+                                0
+                            };
                             if nargs < np {
                                 for r in &mut regs[func + 1 + nargs..func + 1 + np] {
                                     *r = Value::Nil;

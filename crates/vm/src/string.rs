@@ -225,7 +225,10 @@ mod tests {
     fn stoppable_hash_is_the_same_hash() {
         let b: Vec<u8> = (0..100_003u32).map(|i| (i * 7 % 251) as u8).collect();
         for block in [8, 64, 1000, 4096, 1 << 20] {
-            assert_eq!(hash_bytes_stoppable(&b, block, || false), Some(hash_bytes(&b)));
+            assert_eq!(
+                hash_bytes_stoppable(&b, block, || false),
+                Some(hash_bytes(&b))
+            );
         }
         assert_eq!(hash_bytes_stoppable(&b, 64, || true), None);
     }

@@ -41,7 +41,11 @@ fn big(vm: &mut Vm) -> Value {
 #[test]
 fn string_functions_poll() {
     for f in ["string.upper", "string.lower", "string.reverse"] {
-        assert_eq!(call_interrupted(f, |vm| vec![big(vm)]), "interrupted", "{f}");
+        assert_eq!(
+            call_interrupted(f, |vm| vec![big(vm)]),
+            "interrupted",
+            "{f}"
+        );
         assert_eq!(
             call_interrupted(f, |vm| vec![vm.str_value("small").unwrap()]),
             "ok",
@@ -63,12 +67,16 @@ fn table_functions_poll() {
             let t = vm.new_table().unwrap();
             for i in 1..=n {
                 let s = vm.str_value("xy").unwrap();
-                vm.raw_set(Value::Table(t), Value::Int(i as i64), s).unwrap();
+                vm.raw_set(Value::Table(t), Value::Int(i as i64), s)
+                    .unwrap();
             }
             vec![Value::Table(t)]
         }
     };
-    assert_eq!(call_interrupted("table.concat", pieces(200_000)), "interrupted");
+    assert_eq!(
+        call_interrupted("table.concat", pieces(200_000)),
+        "interrupted"
+    );
     assert_eq!(call_interrupted("table.concat", pieces(100)), "ok");
     let numbers = |n: i64| {
         move |vm: &mut Vm| {
@@ -80,6 +88,9 @@ fn table_functions_poll() {
             vec![Value::Table(t)]
         }
     };
-    assert_eq!(call_interrupted("table.sort", numbers(200_000)), "interrupted");
+    assert_eq!(
+        call_interrupted("table.sort", numbers(200_000)),
+        "interrupted"
+    );
     assert_eq!(call_interrupted("table.sort", numbers(100)), "ok");
 }

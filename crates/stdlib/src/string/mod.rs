@@ -193,12 +193,8 @@ fn map_bytes(vm: &mut Vm, args: Args, how: ByteMap) -> Result<usize, Error> {
         let n = (len - done).min(tape_vm::POLL_BYTES);
         let bytes = vm.str_bytes(s);
         match how {
-            ByteMap::Lower => {
-                out.extend(bytes[done..done + n].iter().map(u8::to_ascii_lowercase))
-            }
-            ByteMap::Upper => {
-                out.extend(bytes[done..done + n].iter().map(u8::to_ascii_uppercase))
-            }
+            ByteMap::Lower => out.extend(bytes[done..done + n].iter().map(u8::to_ascii_lowercase)),
+            ByteMap::Upper => out.extend(bytes[done..done + n].iter().map(u8::to_ascii_uppercase)),
             ByteMap::Reverse => out.extend(bytes[len - done - n..len - done].iter().rev()),
         }
         done += n;
