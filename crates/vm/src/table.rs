@@ -312,10 +312,21 @@ impl Table {
     /// The node holding key `k` (live or dead).
     #[inline]
     fn find_node(&self, k: Value) -> Option<usize> {
+        self.find_key(Key::of(k))
+    }
+
+    /// The node holding integer key `i`.
+    #[inline]
+    fn find_int(&self, i: i64) -> Option<usize> {
+        self.find_key(Key::int(i))
+    }
+
+    /// Walks `k`'s chain from its main position.
+    #[inline(always)]
+    fn find_key(&self, k: Key) -> Option<usize> {
         if self.nodes.is_empty() {
             return None;
         }
-        let k = Key::of(k);
         let mut i = self.main_position(k);
         loop {
             let n = self.nodes.get(i)?;
@@ -323,23 +334,6 @@ impl Table {
                 return Some(i);
             }
             i = n.next as usize;
-        }
-    }
-
-    /// The node holding integer key `i`.
-    #[inline]
-    fn find_int(&self, i: i64) -> Option<usize> {
-        if self.nodes.is_empty() {
-            return None;
-        }
-        let k = Key::int(i);
-        let mut p = self.main_position(k);
-        loop {
-            let n = self.nodes.get(p)?;
-            if n.key() == k {
-                return Some(p);
-            }
-            p = n.next as usize;
         }
     }
 
