@@ -35,13 +35,14 @@ pub enum MatchError {
 
 /// A way to stop a long match from outside: a flag another thread may set and a wall-clock
 /// deadline, looked at every [`STOP_CHECK_STEPS`] steps.
-#[derive(Clone, Debug, Default)]
-pub struct Stop {
-    pub flag: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>,
+/// Borrowed, so setting one up per library call costs nothing.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Stop<'a> {
+    pub flag: Option<&'a std::sync::atomic::AtomicBool>,
     pub deadline: Option<std::time::Instant>,
 }
 
-impl Stop {
+impl Stop<'_> {
     fn now(&self) -> bool {
         self.flag
             .as_ref()
@@ -137,7 +138,7 @@ pub struct Matcher<'a> {
     fuel: u64,
     /// ... and the rest of the budget beyond that.
     reserve: u64,
-    stop: Option<Stop>,
+    stop: Option<Stop<'a>>,
     /// The byte every match must start with, when the pattern opens with a plain byte that is
     /// not optional (`a`, `a+`, but not `a*`); searches jump from one occurrence to the next.
     first_byte: Option<u8>,
@@ -196,7 +197,7 @@ impl<'a> Matcher<'a> {
 
     /// Makes the matcher look at `stop` every [`STOP_CHECK_STEPS`] steps and end with
     /// [`MatchError::Stopped`] when it says so.
-    pub fn set_stop(&mut self, stop: Stop) {
+    pub fn set_stop(&mut self, stop: Stop<'a>) {
         self.stop = Some(stop);
         self.split_budget(self.fuel());
     }

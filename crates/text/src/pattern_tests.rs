@@ -275,7 +275,7 @@ fn a_stop_check_ends_a_long_match_and_keeps_the_budget_exact() {
     let flag = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true));
     let mut m3 = Matcher::new(&src, b".-.-.-b");
     m3.set_stop(Stop {
-        flag: Some(flag),
+        flag: Some(&flag),
         deadline: None,
     });
     assert_eq!(m3.find(0, false), Err(MatchError::Stopped));

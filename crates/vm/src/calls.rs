@@ -122,73 +122,108 @@ impl Vm {
                     }
                     return Ok(true);
                 }
-                Value::Native(nf) => {
-                    if self.frames.len() >= self.max_frames {
-                        return Err(self.rt_error("stack overflow"));
-                    }
-                    // Room for this frame and a pcall's protected call above it.
-                    self.reserve_frame()?;
-                    let need = func + 1 + nargs + STACK_SLACK;
-                    if need > self.stack.len() {
-                        self.grow_stack(need)?;
-                    }
-                    let frame = Frame {
-                        kind: FrameKind::Native { f: nf },
-                        func,
-                        base: func + 1,
-                        pc: 0,
-                        top: func + 1 + nargs,
-                        nresults,
-                        cont,
-                        nvarargs: 0,
-                        c_depth: self.c_rel(),
-                        tail: false,
-                        fast_ret: false,
-                    };
-                    let args = Args {
-                        base: func + 1,
-                        n: nargs,
-                    };
-                    let n = match self.heap.natives.get(nf.0).kind {
-                        NativeKind::Fn(f) => {
-                            self.frames.push(frame);
-                            if !self.hooks.is_empty() {
-                                self.hook_call(false)?;
-                            }
-                            f(self, args)?
-                        }
-                        NativeKind::Boxed(ref f) => {
-                            let f = f.clone();
-                            self.frames.push(frame);
-                            if !self.hooks.is_empty() {
-                                self.hook_call(false)?;
-                            }
-                            f(self, args)?
-                        }
-                        NativeKind::Nop => {
-                            self.frames.push(frame);
-                            0
-                        }
-                        NativeKind::Pcall => return self.start_pcall(frame, nf, false),
-                        NativeKind::Xpcall => return self.start_pcall(frame, nf, true),
-                        NativeKind::Resume => return self.co_resume(frame, false),
-                        NativeKind::Wrap => return self.co_resume(frame, true),
-                        NativeKind::Yield => return self.co_yield(frame),
-                    };
-                    if n == CALL_THEN_RETURN {
-                        return self.native_then_call();
-                    }
-                    let top = self.cur_top();
-                    let n = n.min(top.saturating_sub(func + 1));
-                    if !self.hooks.is_empty() {
-                        self.hook_return(top - n, n)?;
-                    }
-                    self.post_call(top - n, n)?;
-                    return Ok(false);
-                }
+                Value::Native(nf) => return self.call_native(func, nargs, nresults, cont, nf),
                 _ => nargs = self.resolve_call(func, nargs, site)?,
             }
         }
+    }
+
+    /// The native half of `precall`: pushes the frame of native `nf` at `stack[func]`, runs it
+    /// and delivers its results (`pcall`, `resume` and the like start their own machinery).
+    #[inline(always)]
+    fn call_native(
+        &mut self,
+        func: usize,
+        nargs: usize,
+        nresults: i32,
+        cont: Cont,
+        nf: crate::value::NativeRef,
+    ) -> Result<bool, Error> {
+        if self.frames.len() >= self.max_frames {
+            return Err(self.rt_error("stack overflow"));
+        }
+        // Room for this frame and a pcall's protected call above it.
+        self.reserve_frame()?;
+        let need = func + 1 + nargs + STACK_SLACK;
+        if need > self.stack.len() {
+            self.grow_stack(need)?;
+        }
+        let frame = Frame {
+            kind: FrameKind::Native { f: nf },
+            func,
+            base: func + 1,
+            pc: 0,
+            top: func + 1 + nargs,
+            nresults,
+            cont,
+            nvarargs: 0,
+            c_depth: self.c_rel(),
+            tail: false,
+            fast_ret: false,
+        };
+        let args = Args {
+            base: func + 1,
+            n: nargs,
+        };
+        let n = match self.heap.natives.get(nf.0).kind {
+            NativeKind::Fn(f) => {
+                self.frames.push(frame);
+                if !self.hooks.is_empty() {
+                    self.hook_call(false)?;
+                }
+                f(self, args)?
+            }
+            NativeKind::Boxed(ref f) => {
+                let f = f.clone();
+                self.frames.push(frame);
+                if !self.hooks.is_empty() {
+                    self.hook_call(false)?;
+                }
+                f(self, args)?
+            }
+            NativeKind::Nop => {
+                self.frames.push(frame);
+                0
+            }
+            NativeKind::Pcall => return self.start_pcall(frame, nf, false),
+            NativeKind::Xpcall => return self.start_pcall(frame, nf, true),
+            NativeKind::Resume => return self.co_resume(frame, false),
+            NativeKind::Wrap => return self.co_resume(frame, true),
+            NativeKind::Yield => return self.co_yield(frame),
+        };
+        if n == CALL_THEN_RETURN {
+            return self.native_then_call();
+        }
+        let top = self.cur_top();
+        let n = n.min(top.saturating_sub(func + 1));
+        if !self.hooks.is_empty() {
+            self.hook_return(top - n, n)?;
+        }
+        if matches!(cont, Cont::Normal) {
+            // Still the native's frame on top, as `post_call` would find it.
+            self.frames.pop();
+            self.finish_normal(top - n, n, func, nresults)?;
+        } else {
+            self.post_call(top - n, n)?;
+        }
+        Ok(false)
+    }
+
+    /// CALL of a native from the fast loop (which leaves the loop for it): the collector
+    /// check and `precall` specialised to a native with an ordinary continuation.
+    #[inline(never)]
+    pub(crate) fn call_native_inline(
+        &mut self,
+        func: usize,
+        nargs: usize,
+        nresults: i32,
+    ) -> Result<(), Error> {
+        self.gc_check(func + nargs + 1);
+        match self.stack[func] {
+            Value::Native(nf) => self.call_native(func, nargs, nresults, Cont::Normal, nf),
+            _ => self.precall(func, nargs, nresults, Cont::Normal, true),
+        }?;
+        Ok(())
     }
 
     /// Replaces a called non-function at `stack[func]` by its `__call` metamethod (the value

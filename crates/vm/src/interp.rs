@@ -413,8 +413,17 @@ impl Vm {
                             let Some(&uv) = clo.upvals.get(u as usize) else {
                                 break Exit::Slow;
                             };
-                            let Upval::Closed(Value::Table(t)) = *heap.upvals.get(uv.0) else {
-                                break Exit::Slow;
+                            let t = match *heap.upvals.get(uv.0) {
+                                Upval::Closed(Value::Table(t)) => t,
+                                // A table in a local of an enclosing function that still runs
+                                // (a module's class table, say), below this frame.
+                                Upval::Open { thread, idx } if thread == cur_thread => {
+                                    match below.get(idx) {
+                                        Some(&Value::Table(t)) => t,
+                                        _ => break Exit::Slow,
+                                    }
+                                }
+                                _ => break Exit::Slow,
                             };
                             let Value::Str(key) = kv!(kk, ins) else {
                                 break Exit::Slow;
@@ -1164,8 +1173,7 @@ impl Vm {
                     nargs,
                     nresults,
                 } => {
-                    self.gc_check(func + nargs + 1);
-                    self.precall(func, nargs, nresults, Cont::Normal, true)?;
+                    self.call_native_inline(func, nargs, nresults)?;
                 }
                 Exit::TailNative { func, nargs } => {
                     // As `tail_call` does for natives: run above the calling frame, then

@@ -113,6 +113,11 @@ impl Vm {
         Arc::clone(&self.interrupt)
     }
 
+    /// The interrupt flag itself, for a long native's own checks (no reference count taken).
+    pub fn interrupt_ref(&self) -> &AtomicBool {
+        &self.interrupt
+    }
+
     /// The message of the interrupt error (default `interrupted`; the CLI uses lua.c's
     /// `interrupted!`).
     pub fn set_interrupt_message(&mut self, msg: &'static str) {

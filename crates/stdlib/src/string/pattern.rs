@@ -79,9 +79,9 @@ fn match_error(vm: &mut Vm, e: MatchError) -> Error {
 }
 
 /// What stops a long match from outside: the VM's interrupt flag and deadline.
-fn match_stop(vm: &Vm) -> tape_text::pattern::Stop {
+fn match_stop(vm: &Vm) -> tape_text::pattern::Stop<'_> {
     tape_text::pattern::Stop {
-        flag: Some(vm.interrupt_flag()),
+        flag: Some(vm.interrupt_ref()),
         deadline: vm.deadline(),
     }
 }
@@ -280,9 +280,15 @@ pub(super) fn gsub(vm: &mut Vm, args: Args) -> Result<usize, Error> {
             let src = vm.str_bytes(s).to_vec();
             let pat = vm.str_bytes(p).to_vec();
             let (anchored, body) = pattern::split_anchor(&pat);
+            // (The VM is lent to the replacement function: the matcher keeps its own
+            // handle on the flag.)
+            let flag = vm.interrupt_flag();
             let mut m = Matcher::new(&src, body);
             m.set_fuel(budget);
-            m.set_stop(match_stop(vm));
+            m.set_stop(tape_text::pattern::Stop {
+                flag: Some(&flag),
+                deadline: vm.deadline(),
+            });
             let res = m.gsub::<GsubError>(anchored, max_n, &mut out, |m, a, b, out| {
                 let caps = Caps::collect(m, a, b, true)?;
                 if out.len() > vm.buffer_room() {
