@@ -429,6 +429,9 @@ impl<'a> Ctx<'a> {
     /// traceback; anything else as `(error object is a X value)`), its kind, and the error
     /// value, rooted.
     pub(crate) fn runtime_error(&mut self, e: tape_vm::Error) -> Error {
+        if e.is_paused() {
+            return Error::new(ErrorKind::Paused, e.message().to_string(), None);
+        }
         let raw_message = match e.message() {
             "" => self.vm.error_text(e.value()),
             m => m.to_string(),

@@ -22,6 +22,15 @@ pub enum ErrorKind {
     Memory,
     /// The fuel budget ran out (`fuel exhausted`).
     Fuel,
+    /// Not a failure: the fuel ran out in pause mode ([`Builder::pause_on_fuel`]) and the call
+    /// is suspended where it stopped. Refill ([`Tape::add_fuel`]) and [`Tape::resume`] it, or
+    /// [`Tape::cancel`] it.
+    ///
+    /// [`Builder::pause_on_fuel`]: crate::Builder::pause_on_fuel
+    /// [`Tape::add_fuel`]: crate::Tape::add_fuel
+    /// [`Tape::resume`]: crate::Tape::resume
+    /// [`Tape::cancel`]: crate::Tape::cancel
+    Paused,
     /// The interrupt flag was set (`interrupted`).
     Interrupted,
     /// The wall-clock deadline passed (`time limit exceeded`).

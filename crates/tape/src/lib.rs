@@ -99,6 +99,7 @@ pub struct Builder {
     binary_chunks: bool,
     memory_limit: Option<usize>,
     fuel: Option<u64>,
+    pause_on_fuel: bool,
 }
 
 impl Builder {
@@ -127,6 +128,18 @@ impl Builder {
         self
     }
 
+    /// When the fuel runs out, suspend the running call instead of failing it: the call
+    /// returns an error of kind [`ErrorKind::Paused`], and [`Tape::resume`] continues it after
+    /// a refill ([`Tape::add_fuel`]) exactly where it stopped — for time slicing across many
+    /// scripts. Splitting a run into any number of slices changes nothing the script can
+    /// see. (Inside Lua code called back by a library function, such as a `table.sort`
+    /// comparator, no suspension is possible: the budget is overdrawn there by up to
+    /// `tape_vm::PAUSE_OVERDRAFT` instructions, paid from the next refill.)
+    pub fn pause_on_fuel(mut self, on: bool) -> Builder {
+        self.pause_on_fuel = on;
+        self
+    }
+
     pub fn build(self) -> Result<Tape, Error> {
         let mut vm = Vm::new();
         vm.set_compiler(Box::new(compile));
@@ -148,6 +161,7 @@ impl Builder {
         if self.fuel.is_some() {
             tape.vm.set_fuel(self.fuel);
         }
+        tape.vm.set_fuel_pause(self.pause_on_fuel);
         Ok(tape)
     }
 }
@@ -192,6 +206,40 @@ impl Tape {
             .map_err(|e| self.runtime_error(e))?;
         self.vm.set_host_message_handler(h);
         Ok(())
+    }
+
+    /// Adds `units` of fuel (after an overdraft, the debt is paid first).
+    pub fn add_fuel(&mut self, units: u64) {
+        self.vm.add_fuel(units);
+    }
+
+    /// The fuel left, or `None` without a budget.
+    pub fn fuel(&self) -> Option<u64> {
+        self.vm.fuel()
+    }
+
+    /// A call is suspended (it returned [`ErrorKind::Paused`]) and waits for [`Tape::resume`]
+    /// or [`Tape::cancel`]; until then no other Lua code runs on this `Tape`.
+    pub fn is_paused(&self) -> bool {
+        self.vm.is_paused()
+    }
+
+    /// Continues the suspended call and converts its results as the original call would
+    /// have: `R` is the type that call asked for. Returns [`ErrorKind::Paused`] again if the
+    /// fuel runs out again.
+    pub fn resume<R: FromLuaMulti>(&mut self) -> Result<R, Error> {
+        let out = self.vm.resume_paused().map_err(|e| self.runtime_error(e))?;
+        let mut ctx = self.ctx();
+        R::from_lua_multi(&out, &mut ctx)
+    }
+
+    /// Ends the suspended call with the `fuel exhausted` error it would have had without
+    /// pause mode (its to-be-closed variables are closed), and returns that error.
+    pub fn cancel(&mut self) -> Error {
+        match self.vm.cancel_paused() {
+            Ok(_) => Error::runtime("the cancelled call finished"),
+            Err(e) => self.runtime_error(e),
+        }
     }
 
     /// The VM, for everything this facade does not wrap yet.

@@ -512,6 +512,8 @@ fn tape_and_handles_are_send() {
 mod host_example;
 #[path = "../examples/interrupt.rs"]
 mod interrupt_example;
+#[path = "../examples/pause.rs"]
+mod pause_example;
 #[path = "../examples/userdata.rs"]
 mod userdata_example;
 
@@ -520,6 +522,37 @@ fn the_examples_run() {
     host_example::main().unwrap();
     interrupt_example::main().unwrap();
     userdata_example::main().unwrap();
+    pause_example::main().unwrap();
+}
+
+#[test]
+fn sliced_runs_give_the_results_of_whole_runs() {
+    let sliced = pause_example::run_all().unwrap();
+    let names: Vec<_> = sliced.iter().map(|s| (s.0, s.1)).collect();
+    assert_eq!(names, [("primes", 2262), ("fib", 6765), ("words", 400)]);
+    assert!(sliced.iter().all(|s| s.2 > 1), "{sliced:?}");
+    // A paused call blocks other calls until it is resumed or cancelled.
+    let mut lua = Tape::builder()
+        .fuel(100)
+        .pause_on_fuel(true)
+        .build()
+        .unwrap();
+    let e = lua.chunk("while true do end").exec().unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Paused);
+    assert!(lua.is_paused());
+    let e = lua.chunk("return 1").eval::<i64>().unwrap_err();
+    assert_eq!(
+        e.message(),
+        "cannot run Lua code while a call is paused (resume or cancel it first)"
+    );
+    let e = lua.cancel();
+    assert_eq!(e.kind(), ErrorKind::Fuel);
+    assert_eq!(
+        e.message(),
+        "[string \"while true do end\"]:1: fuel exhausted"
+    );
+    lua.add_fuel(1_000);
+    assert_eq!(lua.chunk("return 1").eval::<i64>().unwrap(), 1);
 }
 
 #[derive(Debug, PartialEq)]

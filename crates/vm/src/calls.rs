@@ -872,6 +872,11 @@ impl Vm {
     /// one frame push, one interpreter entry and one return.
     #[inline]
     pub fn call_raw(&mut self, f: Value, args: &[Value]) -> Result<(usize, usize), Error> {
+        if self.paused.is_some() {
+            return Err(self.host_error(
+                "cannot run Lua code while a call is paused (resume or cancel it first)",
+            ));
+        }
         if self.c_depth >= C_LIMIT {
             return Err(self.rt_error("C stack overflow"));
         }
@@ -910,7 +915,31 @@ impl Vm {
         };
         self.c_depth -= 1;
         self.nny -= 1;
+        self.finish_call(r, func, depth, entry_thread, saved_top)
+    }
+
+    /// The end of `call_raw` (also of a resumed paused call): the results' place, or the error,
+    /// or, for a suspension in pause mode, what `resume_paused_raw` needs.
+    #[inline(always)]
+    fn finish_call(
+        &mut self,
+        r: Result<(), Error>,
+        func: usize,
+        depth: usize,
+        entry_thread: crate::value::ThreadRef,
+        saved_top: usize,
+    ) -> Result<(usize, usize), Error> {
         match r {
+            Err(e) if e.is_paused() => {
+                self.paused = Some(crate::limits::PausedCall {
+                    func,
+                    depth,
+                    entry_thread,
+                    saved_top,
+                    outer_top: None,
+                });
+                Err(e)
+            }
             Ok(()) => {
                 // Keep the results visible to the collector until the caller is done (a
                 // native's top stays above them; a Lua frame's top means something else).
@@ -962,6 +991,75 @@ impl Vm {
     pub fn call(&mut self, f: Value, args: &[Value]) -> Result<Vec<Value>, Error> {
         let saved = self.cur_top();
         let r = self.call_raw(f, args);
+        self.finish_host_call(r, saved)
+    }
+
+    /// An error about the host's own use of the VM, its message filled in already.
+    fn host_error(&mut self, msg: &str) -> Error {
+        let mut e = self.make_error(msg.to_string());
+        e.set_message(msg.to_string());
+        e
+    }
+
+    /// Continues the host call that ran out of fuel in pause mode (`set_fuel_pause`) exactly
+    /// where it stopped, and returns what `call` would have: its results, an error, or another
+    /// suspension. Refill the fuel first (`add_fuel`), or it suspends again at once.
+    pub fn resume_paused(&mut self) -> Result<Vec<Value>, Error> {
+        let Some(p) = self.paused else {
+            return Err(self.host_error("no call is paused"));
+        };
+        let saved = p.outer_top.unwrap_or(p.saved_top);
+        let r = self.resume_paused_raw();
+        self.finish_host_call(r, saved)
+    }
+
+    /// Ends the paused host call with the `fuel exhausted` error it would have raised without
+    /// pause mode (to-be-closed variables are closed, a `pcall` in the script cannot catch it
+    /// for good: the budget stays exhausted until the error reaches the host).
+    pub fn cancel_paused(&mut self) -> Result<Vec<Value>, Error> {
+        let fuel = self.fuel;
+        self.fuel = Some(fuel.unwrap_or(0).min(-1));
+        self.fuel_pause = false;
+        let r = self.resume_paused();
+        self.fuel_pause = true;
+        if r.is_ok() {
+            self.fuel = fuel;
+        }
+        r
+    }
+
+    /// `call_raw` for a paused call: runs it on from where it stopped.
+    pub fn resume_paused_raw(&mut self) -> Result<(usize, usize), Error> {
+        let Some(p) = self.paused.take() else {
+            return Err(self.host_error("no call is paused"));
+        };
+        self.c_depth += 1;
+        self.nny += 1;
+        let r = self.execute(p.depth, p.entry_thread);
+        self.c_depth -= 1;
+        self.nny -= 1;
+        let out = self.finish_call(r, p.func, p.depth, p.entry_thread, p.saved_top);
+        if let Some(q) = self.paused.as_mut() {
+            q.outer_top = p.outer_top;
+        }
+        out
+    }
+
+    /// `call`'s delivery of `call_raw`'s outcome (`saved`: the top to restore).
+    fn finish_host_call(
+        &mut self,
+        r: Result<(usize, usize), Error>,
+        saved: usize,
+    ) -> Result<Vec<Value>, Error> {
+        if let Err(e) = &r {
+            if e.is_paused() {
+                // The frames stay: the top is restored when the call really ends.
+                if let Some(p) = self.paused.as_mut() {
+                    p.outer_top.get_or_insert(saved);
+                }
+                return Err(Error::paused());
+            }
+        }
         let out = match r {
             Ok((first, n)) => Ok(self.stack[first..first + n].to_vec()),
             Err(e) => Err(e),

@@ -22,6 +22,9 @@ struct ErrorInner {
     /// The value already went through the message handler of the `xpcall` that catches it
     /// (run where the error was raised, before a native's frames were unwound).
     handled: bool,
+    /// Not a failure: the host call ran out of fuel in pause mode and waits for
+    /// `Vm::resume_paused` (the frames are all still there).
+    paused: bool,
 }
 
 impl Error {
@@ -33,8 +36,22 @@ impl Error {
                 message: String::new(),
                 traceback: String::new(),
                 handled: false,
+                paused: false,
             }),
         }
+    }
+
+    /// The status a host call returns when it ran out of fuel in pause mode.
+    pub(crate) fn paused() -> Error {
+        let mut e = Error::from_value(Value::Nil);
+        e.inner.paused = true;
+        e.inner.message = crate::limits::FUEL_PAUSED.to_string();
+        e
+    }
+
+    /// The call is suspended, not failed: refill the fuel and call `Vm::resume_paused`.
+    pub fn is_paused(&self) -> bool {
+        self.inner.paused
     }
 
     /// The error object.

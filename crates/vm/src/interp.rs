@@ -10,6 +10,7 @@
 //! (at NEWTABLE, CONCAT, CLOSURE and calls), where every live value is in a stack slot.
 
 use crate::heap::Upval;
+use crate::limits::FUEL_EXHAUSTED;
 use crate::ops::{self, ArithOp};
 use crate::thread::{Cont, Frame, FrameKind};
 use crate::value::Value;
@@ -88,6 +89,10 @@ impl Vm {
             let Err(mut e) = self.run(entry_depth, entry_thread) else {
                 return Ok(());
             };
+            if e.is_paused() {
+                // Nothing unwinds: the host resumes this very state.
+                return Err(e);
+            }
             loop {
                 let low = if self.cur_thread == entry_thread {
                     entry_depth
@@ -195,6 +200,8 @@ impl Vm {
             let mut pc = self.frames[fi].pc;
             // The fuel left, kept in a local while the fast loop runs (written back below).
             let mut fuel = self.fuel.unwrap_or(i64::MAX);
+            // Where the fuel runs out: zero, or below in pause mode where no pause is possible.
+            let fuel_floor = if LIMITS { self.fuel_floor() } else { 0 };
             let interrupt = &*self.interrupt;
             let deadline = self.deadline;
             let mut tick = crate::limits::DEADLINE_TICK;
@@ -337,7 +344,7 @@ impl Vm {
                     if LIMITS {
                         fuel -= 1;
                         tick -= 1;
-                        if fuel < 0
+                        if fuel < fuel_floor
                             || interrupt.load(std::sync::atomic::Ordering::Relaxed)
                             || tick == 0 && {
                                 tick = crate::limits::DEADLINE_TICK;
@@ -1183,10 +1190,32 @@ impl Vm {
                 }
                 Exit::Reenter | Exit::Step => {}
                 Exit::Done => return Ok(true),
-                Exit::Limit => return Err(self.limit_error()),
+                Exit::Limit => return Err(self.limit_exit(fi, HOOK)),
                 Exit::Bad => return Err(self.internal_error("fell off the end of the code")),
             }
         }
+    }
+
+    /// The error for a limit the fast loop hit before the instruction at `frames[fi].pc - 1`
+    /// started — or, for running out of fuel in pause mode where a pause is possible, the
+    /// pause: the instruction gets its unit of fuel back and the frame points at it again.
+    #[cold]
+    #[inline(never)]
+    fn limit_exit(&mut self, fi: usize, hooked: bool) -> Error {
+        if self.fuel_pause && self.nny == 1 && self.limit_reason() == Some(FUEL_EXHAUSTED) {
+            if let Some(f) = self.frames.get_mut(fi) {
+                f.pc -= 1;
+            }
+            if let Some(f) = self.fuel.as_mut() {
+                *f += 1;
+            }
+            if hooked {
+                // Its count and line events have fired: not again on resuming.
+                self.hook_mark_redo();
+            }
+            return Error::paused();
+        }
+        self.limit_error()
     }
 
     /// The instruction the running Lua frame has just fetched (at `pc - 1`).

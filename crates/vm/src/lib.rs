@@ -120,7 +120,9 @@ pub use debugapi::{FuncDebug, LevelDebug};
 pub use error::Error;
 pub use heap::{Args, BoxedNative, NativeFn};
 pub use hooks::{Hook, HOOK_CALL, HOOK_COUNT, HOOK_LINE, HOOK_RETURN};
-pub use limits::{FUEL_EXHAUSTED, INTERRUPTED, POLL_BYTES, TIME_LIMIT};
+pub use limits::{
+    FUEL_EXHAUSTED, FUEL_PAUSED, INTERRUPTED, PAUSE_OVERDRAFT, POLL_BYTES, TIME_LIMIT,
+};
 pub use loadbin::{is_binary_chunk, BINARY_CHUNK_MARK};
 pub use meta::Tm;
 pub use ops::ArithOp;

@@ -18,6 +18,18 @@
 //! A deadline (`set_deadline`) is a wall-clock limit: the limited loop reads the clock every
 //! `DEADLINE_TICK` instructions and fails with `time limit exceeded` once it has passed.
 //!
+//! **Pause mode** (`set_fuel_pause(true)`): running out of fuel suspends the host call instead
+//! of failing it. The call returns an error whose `is_paused()` is true; every frame stays as
+//! it was, with the next instruction not yet started. The host refills (`add_fuel`, or
+//! `set_fuel`) and calls `resume_paused`, which continues exactly there — any number of pauses
+//! leave the program's behaviour and output as one uninterrupted run would. A suspension
+//! happens only where nothing on the Rust stack depends on it: in Lua code run by the host's
+//! own call (`Vm::nny == 1`), coroutines included. Elsewhere the budget may be overdrawn:
+//! natives always finish the work they charge for, and Lua code a native calls back (a `sort`
+//! comparator, a `gsub` function, a host function's `call`) runs up to `PAUSE_OVERDRAFT`
+//! instructions past the budget before it fails with `fuel exhausted`; the overdraft is paid
+//! from the next refill. While a call is paused the VM refuses to run other Lua code.
+//!
 //! None of this costs anything per instruction while unused: the interpreter runs its
 //! unlimited loop unless a budget, a deadline or an armed interrupt is set (see `interp.rs`,
 //! `run_loop::<_, LIMITS>`).
@@ -29,6 +41,11 @@ use std::sync::Arc;
 
 /// The message of the error raised when the fuel budget runs out.
 pub const FUEL_EXHAUSTED: &str = "fuel exhausted";
+/// The message of the status a host call returns when it is suspended in pause mode.
+pub const FUEL_PAUSED: &str = "fuel exhausted (paused)";
+/// In pause mode, the instructions Lua code called back from a native may run past an
+/// exhausted budget before failing (it cannot be suspended there).
+pub const PAUSE_OVERDRAFT: i64 = 1 << 20;
 /// The message of the error raised when the interrupt flag is set.
 pub const INTERRUPTED: &str = "interrupted";
 /// The message of the error raised when the deadline has passed.
@@ -42,7 +59,55 @@ pub(crate) const DEADLINE_TICK: u32 = 1024;
 /// millisecond of copying or scanning).
 pub const POLL_BYTES: usize = 1 << 18;
 
+/// A host call suspended in pause mode: what `Vm::call_raw` needs to finish it.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct PausedCall {
+    /// Where the called function sat; its results end up from here.
+    pub func: usize,
+    /// Frame depth below the call.
+    pub depth: usize,
+    pub entry_thread: crate::value::ThreadRef,
+    /// The caller's top before the call, restored when it ends.
+    pub saved_top: usize,
+    /// `Vm::call`'s own saved top.
+    pub outer_top: Option<usize>,
+}
+
 impl Vm {
+    /// Pause mode (see the module comment): with `true`, running out of fuel suspends the
+    /// host call (`Error::is_paused`) instead of failing it.
+    pub fn set_fuel_pause(&mut self, on: bool) {
+        self.fuel_pause = on;
+    }
+
+    /// Whether pause mode is on (`set_fuel_pause`).
+    pub fn fuel_pause(&self) -> bool {
+        self.fuel_pause
+    }
+
+    /// Adds `units` to the fuel budget (starting one at zero if there is none). After an
+    /// overdraft the budget is first brought back from below zero, so the total charged is
+    /// exactly the work done.
+    pub fn add_fuel(&mut self, units: u64) {
+        let add = units.min(i64::MAX as u64) as i64;
+        self.fuel = Some(self.fuel.unwrap_or(0).saturating_add(add));
+    }
+
+    /// A host call is suspended and waits for `resume_paused` (or `cancel_paused`).
+    pub fn is_paused(&self) -> bool {
+        self.paused.is_some()
+    }
+
+    /// The lowest fuel value the interpreter may reach before it stops: zero, or, in pause
+    /// mode where a suspension is impossible (inside a native's callback), an overdraft.
+    #[inline]
+    pub(crate) fn fuel_floor(&self) -> i64 {
+        match self.fuel {
+            Some(f) if self.fuel_pause && self.nny > 1 => f.min(0).saturating_sub(PAUSE_OVERDRAFT),
+            _ => 0,
+        }
+    }
+
     /// Sets the fuel budget (`None`: unlimited, the default). The budget counts down as guest
     /// code runs; read what is left with `fuel`.
     pub fn set_fuel(&mut self, fuel: Option<u64>) {
@@ -76,7 +141,9 @@ impl Vm {
         if let Some(f) = self.fuel {
             let left = f.saturating_sub(units.min(i64::MAX as u64) as i64);
             self.fuel = Some(left);
-            if left < 0 {
+            // In pause mode the work is done and paid for later: the interpreter suspends
+            // at its next instruction (or overdraws, inside a callback).
+            if left < 0 && !self.fuel_pause {
                 return Err(self.native_limit_error());
             }
         }

@@ -112,6 +112,11 @@ pub struct Vm {
     /// Sandbox limits (`limits.rs`): the fuel left (below zero once exhausted), the interrupt
     /// flag another thread may set, and whether the interpreter checks that flag.
     pub(crate) fuel: Option<i64>,
+    /// On fuel exhaustion, suspend the running host call (`Vm::resume_paused`) instead of
+    /// failing it (`set_fuel_pause`).
+    pub(crate) fuel_pause: bool,
+    /// The host call that ran out of fuel in pause mode, waiting for `resume_paused`.
+    pub(crate) paused: Option<crate::limits::PausedCall>,
     pub(crate) interrupt: Arc<AtomicBool>,
     pub(crate) interrupt_armed: bool,
     /// The wall-clock deadline (`set_deadline`), checked every `DEADLINE_TICK` instructions.
@@ -202,6 +207,8 @@ impl Vm {
             last_error: Value::Nil,
             pinned: Vec::new(),
             fuel: None,
+            fuel_pause: false,
+            paused: None,
             interrupt: Arc::new(AtomicBool::new(false)),
             interrupt_armed: false,
             deadline: None,

@@ -86,9 +86,13 @@ fn match_stop(vm: &Vm) -> tape_text::pattern::Stop<'_> {
     }
 }
 
-/// The step budget for one matcher run: the VM's fuel left (unlimited without a budget). The
-/// steps taken are charged afterwards with `charge_fuel`.
+/// The step budget for one matcher run: the VM's fuel left (unlimited without a budget, or in
+/// pause mode, where a native's work is paid for afterwards). The steps taken are charged
+/// afterwards with `charge_fuel`.
 fn match_budget(vm: &Vm) -> u64 {
+    if vm.fuel_pause() {
+        return u64::MAX;
+    }
     vm.fuel().unwrap_or(u64::MAX)
 }
 
