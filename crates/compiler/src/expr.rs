@@ -10,6 +10,9 @@ use tape_syntax::ast::{Expr, ExprKind, Field, FuncBody};
 
 /// Positional items stored per `SetList`.
 const FIELDS_PER_FLUSH: u32 = 50;
+/// The functions one function may define directly: PUC's limit (`MAXARG_Bx`), kept so the same
+/// chunks load.
+const MAX_FUNCTIONS: usize = (1 << 17) - 1;
 
 /// Where a name was found while resolving it.
 enum Found {
@@ -279,6 +282,12 @@ impl Compiler {
         self.stat_list(&f.body, false)?;
         let proto = self.close_func(f.body.end_line, f.end_line)?;
         let fs = self.fs();
+        if fs.protos.len() >= MAX_FUNCTIONS {
+            // PUC raises it as a runtime error of `load`, without a position.
+            return Err(CompileError {
+                message: format!("too many functions (limit is {MAX_FUNCTIONS})"),
+            });
+        }
         let p = fs.protos.len() as u32;
         fs.protos.push(proto);
         fs.line = f.end_line;
