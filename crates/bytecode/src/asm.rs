@@ -671,10 +671,12 @@ fn directive(f: &mut Open, w: &str, toks: &[Tok]) -> Result<(), String> {
                     Constant::Str(string_tok(toks.get(2), ".const string")?.into()),
                     3,
                 ),
-                other => return Err(format!(
+                other => {
+                    return Err(format!(
                     ".const: unknown kind '{}' (nil, true, false, int, float, floatbits, string)",
                     other
-                )),
+                ))
+                }
             };
             f.proto.consts.push(c);
             no_more(toks, used, ".const")
