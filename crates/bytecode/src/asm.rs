@@ -211,7 +211,17 @@ fn write_function(
                 }
             }
         }
-        let comment = listing::comment(p, pc, i);
+        // The listing's notes, except jump targets (1-based there; the label says it here).
+        let comment = match *i {
+            Instr::EqK { c, .. } => p
+                .consts
+                .get(c as usize)
+                .map(listing::constant_text)
+                .unwrap_or_default(),
+            Instr::LFalseSkip { .. } => String::new(),
+            _ if i.jump().is_some() => String::new(),
+            _ => listing::comment(p, pc, i),
+        };
         let _ = write!(
             text,
             "{:w$}; {}",
