@@ -9,6 +9,7 @@ pub mod proto;
 pub use isa::{DecodeError, Instr, OperandError, Reg, Up, NUM_OPCODES};
 pub use proto::{Constant, LocalVar, Proto, UpvalDesc};
 pub mod asm;
+pub mod effects;
 pub mod listing;
 pub mod verify;
 pub use verify::VerifyError;

@@ -154,8 +154,8 @@ fn list_function(p: &Proto, is_main: bool, full: bool, out: &mut String) {
     }
 }
 
-/// The `; ...` comment of one instruction.
-pub(crate) fn comment(p: &Proto, pc: usize, i: &Instr) -> String {
+/// The `; ...` comment of one instruction (constants, upvalue names, jump targets 1-based).
+pub fn comment(p: &Proto, pc: usize, i: &Instr) -> String {
     let k = |idx: u32| {
         p.consts
             .get(idx as usize)
