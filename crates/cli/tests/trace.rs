@@ -5,7 +5,13 @@
 use std::path::PathBuf;
 use std::process::{Command, Output};
 
+/// The scripts, written once (the tests run in parallel).
 fn scratch() -> PathBuf {
+    static DIR: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    DIR.get_or_init(make_scratch).clone()
+}
+
+fn make_scratch() -> PathBuf {
     let dir = std::env::temp_dir().join(format!("tape-trace-tests-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("scratch dir");
     std::fs::write(

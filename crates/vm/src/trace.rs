@@ -38,14 +38,16 @@ pub(crate) struct Tracer {
     out: TraceFn,
     /// Instructions still to trace (`None`: no limit).
     left: Option<u64>,
-    /// Per frame index of the running thread: the frame's base and the registers written by
-    /// the last instruction traced in it, shown when the frame runs its next one.
+    /// Per frame index: the thread, the frame's base and the registers written by the last
+    /// instruction traced in it, shown when that frame runs its next one (a coroutine switch
+    /// drops what no longer matches).
     pending: Vec<Option<Pending>>,
 }
 
 /// What the last instruction traced in a frame wrote.
 #[derive(Clone)]
 struct Pending {
+    thread: crate::value::ThreadRef,
     base: usize,
     pc: usize,
     writes: Vec<Regs>,
@@ -164,7 +166,7 @@ impl Vm {
         let depth = fi;
         // The last instruction of this frame wrote these.
         if let Some(Some(w)) = tracer.pending.get(fi).cloned() {
-            if w.base == base && !w.writes.is_empty() {
+            if w.thread == self.cur_thread && w.base == base && !w.writes.is_empty() {
                 let mut line = format!("{} {} pc {} wrote:", depth, name, w.pc);
                 self.trace_regs(base, &w.writes, &mut line);
                 (tracer.out)(&line);
@@ -206,6 +208,7 @@ impl Vm {
         }
         if let Some(slot) = tracer.pending.get_mut(fi) {
             *slot = Some(Pending {
+                thread: self.cur_thread,
                 base,
                 pc,
                 writes: e.writes,
