@@ -67,6 +67,38 @@ macro_rules! isa {
                 }
             }
 
+            /// The operand field names of the instruction with mnemonic `mnem`, in table order.
+            pub fn operand_names(mnem: &str) -> Option<&'static [&'static str]> {
+                match mnem {
+                    $( $mnem => Some(&[$(stringify!($field)),*]), )*
+                    _ => None,
+                }
+            }
+
+            /// Builds an instruction from its mnemonic and operands in table order (the inverse
+            /// of `name` and `operands`); each value must fit its operand's type (`bool`: 0 or 1).
+            pub fn from_operands(mnem: &str, ops: &[i64]) -> Result<Instr, OperandError> {
+                match mnem {
+                    $( #[allow(unused_assignments, unused_mut, unused_variables)]
+                       $mnem => {
+                        let names: &'static [&'static str] = &[$(stringify!($field)),*];
+                        if ops.len() != names.len() {
+                            return Err(OperandError::Count { expected: names.len() });
+                        }
+                        let mut at = 0usize;
+                        Ok(Instr::$name { $($field: {
+                            let v = ops.get(at).copied().unwrap_or(0);
+                            let field = stringify!($field);
+                            let x = <$ty as FromI64>::from_i64(v)
+                                .ok_or(OperandError::Range { field, value: v, ty: <$ty as FromI64>::RANGE })?;
+                            at += 1;
+                            x
+                        }),* })
+                    } )*
+                    _ => Err(OperandError::Mnemonic),
+                }
+            }
+
             /// Every mnemonic with its description, in table order (for docs and tests).
             pub const TABLE: &'static [(&'static str, &'static str)] = &[
                 $( ($mnem, concat!($($doc),+)), )*
@@ -124,6 +156,51 @@ pub enum DecodeError {
     BadOpcode(u8),
     /// A `bool` operand was neither 0 nor 1.
     BadOperand,
+}
+
+/// Why `Instr::from_operands` failed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OperandError {
+    /// No instruction has this mnemonic.
+    Mnemonic,
+    /// The instruction takes this many operands.
+    Count { expected: usize },
+    /// The value does not fit the operand's type (`ty` names the accepted range).
+    Range {
+        field: &'static str,
+        value: i64,
+        ty: &'static str,
+    },
+}
+
+/// Narrowing an `i64` to an operand type, for the assembler.
+trait FromI64: Sized {
+    /// The accepted range, for messages.
+    const RANGE: &'static str;
+    fn from_i64(v: i64) -> Option<Self>;
+}
+
+macro_rules! from_i64 {
+    ($($t:ty),*) => { $(
+        impl FromI64 for $t {
+            const RANGE: &'static str = concat!(stringify!($t));
+            fn from_i64(v: i64) -> Option<Self> {
+                <$t>::try_from(v).ok()
+            }
+        }
+    )* };
+}
+from_i64!(u8, i8, u16, i16, u32, i32);
+
+impl FromI64 for bool {
+    const RANGE: &'static str = "bool";
+    fn from_i64(v: i64) -> Option<Self> {
+        match v {
+            0 => Some(false),
+            1 => Some(true),
+            _ => None,
+        }
+    }
 }
 
 /// An operand type's binary encoding (little-endian, fixed width).

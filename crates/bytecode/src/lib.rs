@@ -6,8 +6,10 @@
 pub mod isa;
 pub mod proto;
 
-pub use isa::{DecodeError, Instr, Reg, Up, NUM_OPCODES};
+pub use isa::{DecodeError, Instr, OperandError, Reg, Up, NUM_OPCODES};
 pub use proto::{Constant, LocalVar, Proto, UpvalDesc};
+pub mod asm;
+pub mod effects;
 pub mod listing;
 pub mod verify;
 pub use verify::VerifyError;

@@ -7,8 +7,15 @@ use crate::isa::Instr;
 use crate::proto::{Constant, Proto};
 use std::fmt::Write;
 
-/// Lists `proto` and its nested functions (depth first, parents before children).
+/// Lists `proto` and its nested functions (depth first, parents before children), each with its
+/// constant, local and upvalue tables (`luac -l -l`).
 pub fn list(proto: &Proto) -> String {
+    list_with(proto, true)
+}
+
+/// Lists `proto` and its nested functions; `full` adds each function's constant, local and
+/// upvalue tables (`luac -l` lists only headers and code, `luac -l -l` everything).
+pub fn list_with(proto: &Proto, full: bool) -> String {
     let mut out = String::new();
     let mut work: Vec<&Proto> = vec![proto];
     let mut first = true;
@@ -16,7 +23,7 @@ pub fn list(proto: &Proto) -> String {
         if !first {
             out.push('\n');
         }
-        list_function(p, first, &mut out);
+        list_function(p, first, full, &mut out);
         first = false;
         work.extend(p.protos.iter().rev().map(|c| &**c));
     }
@@ -81,7 +88,7 @@ fn constant_kind(c: &Constant) -> char {
     }
 }
 
-fn list_function(p: &Proto, is_main: bool, out: &mut String) {
+fn list_function(p: &Proto, is_main: bool, full: bool, out: &mut String) {
     let _ = writeln!(
         out,
         "{} <{}:{},{}> ({})",
@@ -119,6 +126,9 @@ fn list_function(p: &Proto, is_main: bool, out: &mut String) {
         }
         out.push('\n');
     }
+    if !full {
+        return;
+    }
     let _ = writeln!(out, "constants ({}):", p.consts.len());
     for (k, c) in p.consts.iter().enumerate() {
         let _ = writeln!(out, "\t{}\t{}\t{}", k, constant_kind(c), constant_text(c));
@@ -144,8 +154,8 @@ fn list_function(p: &Proto, is_main: bool, out: &mut String) {
     }
 }
 
-/// The `; ...` comment of one instruction.
-fn comment(p: &Proto, pc: usize, i: &Instr) -> String {
+/// The `; ...` comment of one instruction (constants, upvalue names, jump targets 1-based).
+pub fn comment(p: &Proto, pc: usize, i: &Instr) -> String {
     let k = |idx: u32| {
         p.consts
             .get(idx as usize)

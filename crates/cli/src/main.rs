@@ -28,6 +28,10 @@ struct Options {
     fuel: Option<u64>,
     /// `--timeout SECS`: wall-clock limit for everything the guest runs.
     timeout: Option<std::time::Duration>,
+    /// `--trace`: print each instruction executed to stderr.
+    trace: bool,
+    /// `--trace-limit N`: stop tracing after N instructions (implies `--trace`).
+    trace_limit: Option<u64>,
 }
 
 enum Action {
@@ -55,6 +59,8 @@ fn usage(bad: &str) -> ExitCode {
          --memory-limit SIZE  cap the guest heap (bytes, or with K, M, G)\n  \
          --fuel N             stop after N instructions' worth of work\n  \
          --timeout SECS       stop after SECS seconds of wall-clock time\n  \
+         --trace              print each instruction executed to stderr\n  \
+         --trace-limit N      trace only the first N instructions\n  \
          --        stop handling options\n  \
          -         stop handling options and execute stdin\n"
     );
@@ -73,6 +79,8 @@ fn parse_args(argv: &[String]) -> Result<Options, String> {
         memory_limit: None,
         fuel: None,
         timeout: None,
+        trace: false,
+        trace_limit: None,
     };
     let mut i = 1;
     while i < argv.len() {
@@ -100,13 +108,18 @@ fn parse_args(argv: &[String]) -> Result<Options, String> {
             "-E" => o.ignore_env = true,
             "-W" => o.actions.push(Action::WarnOn),
             "--sandbox" => o.sandbox = true,
-            "--memory-limit" | "--fuel" | "--timeout" => {
+            "--trace" => o.trace = true,
+            "--memory-limit" | "--fuel" | "--timeout" | "--trace-limit" => {
                 i += 1;
                 let v = argv.get(i).ok_or_else(|| format!("'{a}' needs argument"))?;
                 let bad = || format!("bad value for '{a}': '{v}'");
                 match a {
                     "--memory-limit" => o.memory_limit = Some(parse_size(v).ok_or_else(bad)?),
                     "--fuel" => o.fuel = Some(v.parse().map_err(|_| bad())?),
+                    "--trace-limit" => {
+                        o.trace = true;
+                        o.trace_limit = Some(v.parse().map_err(|_| bad())?);
+                    }
                     _ => {
                         let secs: f64 = v.parse().map_err(|_| bad())?;
                         if !(secs > 0.0 && secs < 1e9) {
@@ -295,6 +308,12 @@ fn main() -> ExitCode {
             .set_deadline(Some(std::time::Instant::now() + limit));
     }
     set_arg_table(&mut tape, &argv, opts.script);
+    if opts.trace {
+        let sink: tape::TraceFn = Box::new(|line: &str| {
+            let _ = writeln!(std::io::stderr().lock(), "{line}");
+        });
+        tape.vm().set_trace(Some(sink), opts.trace_limit);
+    }
     if opts.version {
         println!("{}", tape::VERSION_BANNER);
     }

@@ -50,7 +50,7 @@ pub use value::{AnyUserData, Function, LuaString, LuaValue, Table, Thread};
 
 pub use tape_bytecode::Proto;
 pub use tape_stdlib::package::file_chunk_source;
-pub use tape_vm::{ThreadStatus, Value, Vm};
+pub use tape_vm::{ThreadStatus, TraceFn, Value, Vm};
 
 /// What `tape -v` prints.
 pub const VERSION_BANNER: &str = concat!("Tape ", env!("CARGO_PKG_VERSION"), " (Lua 5.4)");

@@ -143,11 +143,20 @@ fn basic_obj_name(
             Some(&Instr::GetUpval { u, .. }) => p
                 .upvals
                 .get(u as usize)
-                .map(|d| ("upvalue", d.name.clone())),
+                .map(|d| ("upvalue", shown_name(&d.name).to_string())),
             Some(&Instr::LoadK { k, .. }) => const_str(p, k as usize).map(|s| ("constant", s)),
             _ => None,
         };
         return (named, Some(pc));
+    }
+}
+
+/// An upvalue's name in messages: `?` when stripped (PUC's `upvalname`).
+fn shown_name(name: &str) -> &str {
+    if name.is_empty() {
+        "?"
+    } else {
+        name
     }
 }
 
@@ -170,7 +179,7 @@ pub(crate) fn obj_name(p: &Proto, lastpc: usize, reg: u8) -> Option<(&'static st
             let up = p
                 .upvals
                 .get(u as usize)
-                .map(|d| d.name.as_str())
+                .map(|d| shown_name(&d.name))
                 .unwrap_or("?");
             Some((if up == "_ENV" { "global" } else { "field" }, key))
         }
@@ -307,7 +316,7 @@ impl Vm {
             return String::new();
         };
         match self.frame_proto(f).and_then(|p| p.upvals.get(u)) {
-            Some(d) => format!(" (upvalue '{}')", d.name),
+            Some(d) => format!(" (upvalue '{}')", shown_name(&d.name)),
             None => String::new(),
         }
     }

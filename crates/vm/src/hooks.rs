@@ -92,9 +92,16 @@ impl Vm {
         self.hooks.iter_mut().find(|s| s.thread == t)
     }
 
-    /// Whether the running thread has a hook that may fire now.
+    /// Whether the interpreter must run its hooked loop: the execution trace is on, or the
+    /// running thread has a hook that may fire now.
     #[inline]
     pub(crate) fn hooks_on(&self) -> bool {
+        self.trace.is_some() || self.debug_hooks_on()
+    }
+
+    /// Whether the running thread has a debug hook that may fire now.
+    #[inline]
+    fn debug_hooks_on(&self) -> bool {
         !self.hooks.is_empty()
             && !self.in_hook
             && self.hooks.iter().any(|s| s.thread == self.cur_thread)
@@ -116,7 +123,10 @@ impl Vm {
 
     /// Before the top Lua frame executes the instruction at its `pc`: count and line events.
     pub(crate) fn trace_exec(&mut self) -> Result<(), Error> {
-        if !self.hooks_on() {
+        if self.trace.is_some() {
+            self.trace_step();
+        }
+        if !self.debug_hooks_on() {
             return Ok(());
         }
         let fi = self.frames.len().wrapping_sub(1);

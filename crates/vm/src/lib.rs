@@ -113,6 +113,7 @@ mod ops;
 mod string;
 mod table;
 mod thread;
+mod trace;
 mod value;
 mod vm;
 
@@ -128,6 +129,7 @@ pub use meta::Tm;
 pub use ops::ArithOp;
 pub use table::Table;
 pub use thread::ThreadStatus;
+pub use trace::TraceFn;
 pub use value::{FnRef, NativeRef, StrRef, TableRef, ThreadRef, Type, UdRef, Value};
 pub use vm::{Compiler, Vm, DEFAULT_MAX_FRAMES, DEFAULT_MAX_STACK, MAX_C_DEPTH};
 

@@ -59,6 +59,8 @@ pub struct Vm {
     pub(crate) tbc: Vec<usize>,
     /// Debug hooks, one per thread that has one (see `hooks.rs`).
     pub(crate) hooks: Vec<crate::hooks::HookSlot>,
+    /// The execution trace, when on (see `trace.rs`).
+    pub(crate) trace: Option<Box<crate::trace::Tracer>>,
     /// A hook function is running (hooks are off until it returns).
     pub(crate) in_hook: bool,
     /// The next Lua frame `precall` pushes is a tail call (its call event says so).
@@ -181,6 +183,7 @@ impl Vm {
             open_upvals: Vec::new(),
             tbc: Vec::new(),
             hooks: Vec::new(),
+            trace: None,
             in_hook: false,
             hook_tail: false,
             hook_frame: 0,
