@@ -131,9 +131,9 @@ pub struct DeserializeOptions {
     /// Functions, coroutines, userdata and light userdata other than `NULL` are an error; off,
     /// they read as unit (`()`, `None`, `serde_json::Value::Null`). Default: true.
     pub deny_unsupported_types: bool,
-    /// How much reading may produce, in bytes counted as 32 per table entry plus the length
-    /// of every string read: a table or string reached through several paths counts each
-    /// time, so a table shared at every level of a deep structure (which would come out
+    /// How much reading may produce, in bytes counted as 16 per table entry plus the length
+    /// of every string read as a value: a table or string reached through several paths
+    /// counts each time, so a table shared at every level of a deep structure (which would come out
     /// exponentially large) is an error, `value too large to deserialize`. `None` (the
     /// default) allows twice the VM's memory in use, at least 2 MiB: anything that is not
     /// shared fits.
@@ -752,8 +752,9 @@ struct Session<'c, 'a> {
     limit: usize,
 }
 
-/// Bytes a table entry counts for against the size budget.
-const ENTRY_SIZE: usize = 32;
+/// Bytes a table entry counts for against the size budget: what the smallest entry takes in
+/// the VM (a value in an array part), so that data nothing shares always fits the default.
+const ENTRY_SIZE: usize = 16;
 
 impl Session<'_, '_> {
     fn charge(&mut self, n: usize) -> Result<(), Error> {
@@ -815,9 +816,10 @@ impl Session<'_, '_> {
         Ok(out)
     }
 
-    /// The length of `t` if its keys are exactly `1..n` (charged), or the first key that is
-    /// not.
-    fn sequence_len(&mut self, t: TableRef) -> Result<Result<i64, Value>, Error> {
+    /// The length of `t` if its keys are exactly `1..n`, or the first key that is not.
+    /// `charge`: count the entries against the budget (not when only looking at the table:
+    /// what is then read is charged).
+    fn sequence_len(&mut self, t: TableRef, charge: bool) -> Result<Result<i64, Value>, Error> {
         let mut n: i64 = 0;
         let mut key = Value::Nil;
         while let Some((k, _)) = self
@@ -826,7 +828,9 @@ impl Session<'_, '_> {
             .next(t, key)
             .map_err(|e| self.lua.runtime_error(e))?
         {
-            self.charge(ENTRY_SIZE)?;
+            if charge {
+                self.charge(ENTRY_SIZE)?;
+            }
             n += 1;
             key = k;
         }
@@ -977,12 +981,15 @@ impl<'s, 'c, 'a> De<'s, 'c, 'a> {
         }
     }
 
-    /// Calls `f` with the UTF-8 text of a string (or, as a key, of a number).
-    fn text<R>(self, f: impl FnOnce(&str) -> Result<R, Error>) -> Result<R, Error> {
+    /// Calls `f` with the UTF-8 text of a string (or, as a key, of a number). `copied`: the
+    /// visitor may keep a copy (charged against the budget; a field name is only compared).
+    fn text<R>(self, copied: bool, f: impl FnOnce(&str) -> Result<R, Error>) -> Result<R, Error> {
         match self.v {
             Value::Str(s) => {
-                let len = self.s.lua.vm.str_bytes(s).len();
-                self.s.charge(len)?;
+                if copied {
+                    let len = self.s.lua.vm.str_bytes(s).len();
+                    self.s.charge(len)?;
+                }
                 match std::str::from_utf8(self.s.lua.vm.str_bytes(s)) {
                     Ok(text) => f(text),
                     Err(_) => Err(Error::conversion_message("string is not valid UTF-8")),
@@ -1004,7 +1011,7 @@ impl<'s, 'c, 'a> De<'s, 'c, 'a> {
     /// Reads a table as a sequence (keys exactly `1..n`).
     fn seq<'de, V: Visitor<'de>>(self, t: TableRef, visitor: V) -> Result<V::Value, Error> {
         self.s.with_table(t, |s| {
-            let n = match s.sequence_len(t)? {
+            let n = match s.sequence_len(t, true)? {
                 Ok(n) => n,
                 Err(k) => {
                     let k = s.key_text(k);
@@ -1060,8 +1067,9 @@ impl<'de> de::Deserializer<'de> for De<'_, '_, '_> {
                 let is_seq = if self.s.has_array_mt(t) {
                     true
                 } else {
-                    self.s
-                        .with_table(t, |s| Ok(matches!(s.sequence_len(t)?, Ok(n) if n > 0)))?
+                    self.s.with_table(t, |s| {
+                        Ok(matches!(s.sequence_len(t, false)?, Ok(n) if n > 0))
+                    })?
                 };
                 if is_seq {
                     self.seq(t, visitor)
@@ -1105,7 +1113,7 @@ impl<'de> de::Deserializer<'de> for De<'_, '_, '_> {
     }
 
     fn deserialize_char<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
-        self.text(|text| {
+        self.text(true, |text| {
             let mut chars = text.chars();
             match (chars.next(), chars.next()) {
                 (Some(c), None) => visitor.visit_char(c),
@@ -1118,11 +1126,11 @@ impl<'de> de::Deserializer<'de> for De<'_, '_, '_> {
     }
 
     fn deserialize_str<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
-        self.text(|text| visitor.visit_str(text))
+        self.text(true, |text| visitor.visit_str(text))
     }
 
     fn deserialize_string<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
-        self.text(|text| visitor.visit_str(text))
+        self.text(true, |text| visitor.visit_str(text))
     }
 
     fn deserialize_bytes<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
@@ -1246,7 +1254,7 @@ impl<'de> de::Deserializer<'de> for De<'_, '_, '_> {
     fn deserialize_identifier<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
         match self.v {
             Value::Str(_) | Value::Int(_) | Value::Float(_) => {
-                De { key: true, ..self }.text(|text| visitor.visit_str(text))
+                De { key: true, ..self }.text(false, |text| visitor.visit_str(text))
             }
             v => Err(self.s.expected("field name", v)),
         }

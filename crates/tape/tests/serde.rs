@@ -751,6 +751,30 @@ fn shared_tables_and_strings_cannot_blow_up_the_host() {
         .eval()
         .unwrap();
     assert_eq!(lua.from_value::<Vec<String>>(&v).unwrap().len(), 1000);
+    let v: LuaValue = lua
+        .chunk("local t = {} for i = 1, 300000 do t[i] = i end return t")
+        .eval()
+        .unwrap();
+    assert_eq!(lua.from_value::<Vec<i64>>(&v).unwrap().len(), 300_000);
+    let j: serde_json::Value = lua.from_value(&v).unwrap();
+    assert_eq!(j.as_array().map(Vec::len), Some(300_000));
+    #[derive(Deserialize)]
+    #[allow(dead_code)]
+    struct Record {
+        id: i64,
+        status: String,
+        name: String,
+    }
+    let v: LuaValue = lua
+        .chunk(
+            "local t = {} for i = 1, 50000 do \
+             t[i] = {id = i, status = 'active', name = 'user' .. i} end return t",
+        )
+        .eval()
+        .unwrap();
+    assert_eq!(lua.from_value::<Vec<Record>>(&v).unwrap().len(), 50_000);
+    let j: serde_json::Value = lua.from_value(&v).unwrap();
+    assert_eq!(j[49_999]["name"], json!("user50000"));
 }
 
 #[test]
