@@ -55,7 +55,7 @@
 //! got string`. Keys are read in sorted order by default (numbers, then strings, ...), so the
 //! same table gives the same result, and the same first error, every time.
 
-use crate::convert::IntoLua;
+use crate::convert::{float_to_int_exact, IntoLua};
 use crate::ctx::{Ctx, Host};
 use crate::error::Error;
 use crate::value::{LuaValue, Table};
@@ -919,15 +919,6 @@ fn compare_keys(vm: &tape_vm::Vm, a: Value, b: Value) -> Ordering {
         (Value::Float(x), Value::Float(y)) => x.partial_cmp(&y).unwrap_or(Ordering::Equal),
         (Value::Str(x), Value::Str(y)) => vm.str_bytes(x).cmp(vm.str_bytes(y)),
         _ => rank(a).cmp(&rank(b)),
-    }
-}
-
-/// The integer equal to `f`, if there is one.
-fn float_to_int_exact(f: f64) -> Option<i64> {
-    if (-9.223_372_036_854_776e18..9.223_372_036_854_776e18).contains(&f) && f.floor() == f {
-        Some(f as i64)
-    } else {
-        None
     }
 }
 
