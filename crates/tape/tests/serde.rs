@@ -898,3 +898,78 @@ mod serde_roundtrip_example;
 fn the_serde_example_runs() {
     serde_roundtrip_example::main().unwrap();
 }
+
+#[derive(Serialize, Deserialize, Debug, PartialEq)]
+#[serde(tag = "kind")]
+enum Event {
+    Click { x: i32, y: i32 },
+    Key { code: String },
+}
+
+#[derive(Serialize, Deserialize, Debug, PartialEq)]
+#[serde(untagged)]
+enum Port {
+    Number(u16),
+    Named(String),
+    Range { from: u16, to: u16 },
+}
+
+#[derive(Serialize, Deserialize, Debug, PartialEq)]
+struct WithExtra {
+    id: i64,
+    #[serde(flatten)]
+    extra: BTreeMap<String, serde_json::Value>,
+}
+
+#[test]
+fn tagged_untagged_and_flattened_types_go_through_deserialize_any() {
+    let mut lua = Tape::new();
+    let v: LuaValue = lua
+        .chunk("return {{kind = 'Click', x = 1, y = 2}, {kind = 'Key', code = 'F1'}}")
+        .eval()
+        .unwrap();
+    let events: Vec<Event> = lua.from_value(&v).unwrap();
+    assert_eq!(
+        events,
+        [
+            Event::Click { x: 1, y: 2 },
+            Event::Key {
+                code: "F1".to_string()
+            }
+        ]
+    );
+    let back = lua.to_value(&events).unwrap();
+    assert_eq!(lua.from_value::<Vec<Event>>(back).unwrap(), events);
+    let v: LuaValue = lua
+        .chunk("return {80, 'http', {from = 8000, to = 8080}}")
+        .eval()
+        .unwrap();
+    let ports: Vec<Port> = lua.from_value(&v).unwrap();
+    assert_eq!(
+        ports,
+        [
+            Port::Number(80),
+            Port::Named("http".to_string()),
+            Port::Range {
+                from: 8000,
+                to: 8080
+            }
+        ]
+    );
+    let v: LuaValue = lua.chunk("return {{kind = 'Scroll'}}").eval().unwrap();
+    let e = lua.from_value::<Vec<Event>>(&v).unwrap_err();
+    assert_eq!(
+        e.message(),
+        "[1].kind: unknown variant `Scroll`, expected `Click` or `Key`"
+    );
+    let v: LuaValue = lua
+        .chunk("return {id = 7, color = 'red', size = {1, 2}}")
+        .eval()
+        .unwrap();
+    let w: WithExtra = lua.from_value(&v).unwrap();
+    assert_eq!(w.id, 7);
+    assert_eq!(
+        serde_json::to_value(&w.extra).unwrap(),
+        json!({"color": "red", "size": [1, 2]})
+    );
+}
