@@ -83,7 +83,7 @@ impl FromLua for bool {
 }
 
 /// The integer equal to `f`, if there is one (-2^63 <= f < 2^63 and integral).
-fn float_to_int_exact(f: f64) -> Option<i64> {
+pub(crate) fn float_to_int_exact(f: f64) -> Option<i64> {
     if (-9.223_372_036_854_776e18..9.223_372_036_854_776e18).contains(&f) && f.floor() == f {
         Some(f as i64)
     } else {

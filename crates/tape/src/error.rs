@@ -60,6 +60,10 @@ struct ErrorInner {
     arg: Option<usize>,
     /// The Rust error this one carries (`Error::external`), kept through Lua.
     external: Option<External>,
+    /// For conversion errors located inside a value (the serde deserializer's): the message
+    /// without the location, and the location (`.servers[2].port`).
+    #[cfg(feature = "serde")]
+    path: Option<(String, String)>,
 }
 
 impl Error {
@@ -73,6 +77,8 @@ impl Error {
                 arg_detail: None,
                 arg: None,
                 external: None,
+                #[cfg(feature = "serde")]
+                path: None,
             }),
         }
     }
@@ -164,6 +170,26 @@ impl Error {
         }
         if let Some(head) = self.inner.message.strip_suffix("got nil") {
             self.inner.message = format!("{head}got no value");
+        }
+        self
+    }
+
+    /// Puts a conversion error one step deeper (`seg` is `.name` or `[3]`): the message
+    /// becomes `servers[2].port: expected integer, got string`. Other kinds are left alone.
+    #[cfg(feature = "serde")]
+    pub(crate) fn in_path(mut self, seg: &str) -> Error {
+        if self.inner.kind != ErrorKind::Conversion {
+            return self;
+        }
+        let inner = &mut *self.inner;
+        let (base, path) = inner
+            .path
+            .get_or_insert_with(|| (inner.message.clone(), String::new()));
+        path.insert_str(0, seg);
+        let shown = path.strip_prefix('.').unwrap_or(path);
+        inner.message = format!("{shown}: {base}");
+        if inner.arg_detail.is_some() {
+            inner.arg_detail = Some(inner.message.clone());
         }
         self
     }

@@ -33,6 +33,8 @@ mod chunk;
 mod convert;
 mod ctx;
 mod error;
+#[cfg(feature = "serde")]
+pub mod serde;
 mod table;
 mod thread;
 mod userdata;
@@ -40,6 +42,8 @@ mod value;
 
 use std::sync::Arc;
 
+#[cfg(feature = "serde")]
+pub use self::serde::{DeserializeOptions, SerializeOptions};
 pub use chunk::Chunk;
 pub use convert::{Bytes, FromLua, FromLuaMulti, IntoLua, IntoLuaMulti, Variadic};
 pub use ctx::{Ctx, Host};
