@@ -63,6 +63,9 @@ pub fn check_source(cfg: &Config, dir: &Path, source: &str) -> Check {
     }
     let (lp, tp) = (run::prefixes_for(&cfg.lua), run::prefixes_for(&cfg.tape));
     let mut verdict = run::compare(&lua, &tape, &lp, &tp);
+    if lua.timed_out && !tape.timed_out {
+        verdict = run::Verdict::ReferenceTimeout;
+    }
     if verdict == run::Verdict::Differ {
         if let Some(fixed) = &cfg.lua_fixed {
             let f = run::run(fixed, dir, file, cfg.timeout);

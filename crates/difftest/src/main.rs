@@ -131,6 +131,8 @@ struct Totals {
     failed: u64,
     quirks: u64,
     fixed: u64,
+    /// lua5.4 timed out where Tape finished: no verdict.
+    ref_timeouts: u64,
 }
 
 fn main() -> ExitCode {
@@ -159,6 +161,7 @@ fn main() -> ExitCode {
         timeout: Duration::from_secs(m.get_one::<u64>("timeout").copied().unwrap_or(10)),
         lua_fixed: m.get_one::<String>("lua-fixed").map(|p| resolve(p)),
     };
+    let timeout_secs = cfg.timeout.as_secs();
     if !cfg.tape.is_file() {
         eprintln!(
             "tape-difftest: no Tape binary at {} (build it: cargo build --release)",
@@ -182,6 +185,7 @@ fn main() -> ExitCode {
         failed: 0,
         quirks: 0,
         fixed: 0,
+        ref_timeouts: 0,
     }));
     let end = start.saturating_add(count);
     let t0 = Instant::now();
@@ -223,6 +227,17 @@ fn main() -> ExitCode {
                         t.passed += 1;
                         t.fixed += 1;
                         out!("seed {seed}: lua5.4 differs, --lua-fixed agrees with Tape");
+                    }
+                    Verdict::ReferenceTimeout => {
+                        let folder = out.join(format!("seed-{seed}"));
+                        let saved = save(&folder, &src, &c, &src, &c);
+                        totals.lock().map(|mut t| t.ref_timeouts += 1).unwrap_or(());
+                        out!(
+                            "seed {seed}: lua5.4 timed out, Tape finished (no verdict{})",
+                            saved
+                                .map(|_| format!("; saved in {}", folder.display()))
+                                .unwrap_or_default()
+                        );
                     }
                     Verdict::Differ => {
                         let cls = class(&c);
@@ -291,6 +306,13 @@ fn main() -> ExitCode {
         out!(
             "fixed reference bugs: {} (lua5.4 differs, --lua-fixed agrees with Tape; counted as passed)",
             t.fixed
+        );
+    }
+    if t.ref_timeouts > 0 {
+        out!(
+            "no verdict: {} (lua5.4 timed out even with {} s, Tape finished; neither passed nor failed)",
+            t.ref_timeouts,
+            timeout_secs * 6
         );
     }
     out!("{} passed, {} failed", t.passed, t.failed);

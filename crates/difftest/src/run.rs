@@ -95,6 +95,9 @@ pub enum Verdict {
     /// lua5.4 differs, but a later PUC Lua 5.4 (`--lua-fixed`) gives exactly Tape's output: a
     /// bug of 5.4.4 that PUC fixed (e.g. `luaV_concat` using a stale stack pointer).
     FixedReferenceBug,
+    /// lua5.4 did not finish in time even with a longer allowance, while Tape finished: no
+    /// reference to compare with (inconclusive; counted apart, never shrunk).
+    ReferenceTimeout,
     Differ,
 }
 
