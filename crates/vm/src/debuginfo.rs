@@ -310,6 +310,26 @@ impl Vm {
         }
     }
 
+    /// Whether `ins`, running in Lua frame `f`, is an integer `//` or `%` whose divisor is zero
+    /// (its operands are still in the frame's registers while an error handler runs).
+    fn int_division_by_zero(&self, f: &crate::thread::Frame, ins: &Instr) -> bool {
+        let reg = |r: u8| self.stack.get(f.base + r as usize).copied();
+        let (b, c) = match *ins {
+            Instr::IDiv { b, c, .. } | Instr::Mod { b, c, .. } => (reg(b), reg(c)),
+            Instr::IDivK { b, k, .. } | Instr::ModK { b, k, .. } => (
+                reg(b),
+                self.frame_proto(f)
+                    .and_then(|p| p.consts.get(k as usize))
+                    .map(|k| match k {
+                        tape_bytecode::Constant::Int(i) => Value::Int(*i),
+                        _ => Value::Nil,
+                    }),
+            ),
+            _ => return false,
+        };
+        matches!((b, c), (Some(Value::Int(_)), Some(Value::Int(0))))
+    }
+
     /// ` (upvalue 'x')` for upvalue `u` of the running Lua frame.
     pub(crate) fn upval_info(&self, u: usize) -> String {
         let Some(f) = self.frames.last() else {
@@ -348,6 +368,10 @@ impl Vm {
         match p.code.get(pc)? {
             Instr::Call { a, .. } | Instr::TailCall { a, .. } => obj_name(p, pc, *a),
             Instr::TForCall { .. } => Some(("for iterator", "for iterator".to_string())),
+            // An integer `//` or `%` by zero: PUC raises it inside the arithmetic instruction
+            // itself, whose code names no function (other arithmetic errors come from its
+            // metamethod step, named after the event as below).
+            ins if self.int_division_by_zero(caller, ins) => None,
             // Called by the VM while this instruction runs (an `xpcall` handler for its
             // error, say): PUC names it after the instruction's event.
             ins => match metamethod_event(ins) {
