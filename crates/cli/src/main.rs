@@ -3,8 +3,10 @@
 //! the `arg` table, an interactive REPL, and `--list FILE` to print a file's compiled bytecode.
 #![forbid(unsafe_code)]
 
+mod luac_compat;
 mod repl;
 
+use luac_compat::Standalone;
 use std::io::{IsTerminal, Read, Write};
 use std::process::ExitCode;
 use tape::{Error, Tape};

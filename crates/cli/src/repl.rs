@@ -2,6 +2,7 @@
 //! as `return <line>` when that compiles (printing the values, as `lua5.4` does) or else as a
 //! statement, continuing with `>> ` while the input is an incomplete statement.
 
+use crate::luac_compat::Standalone;
 use rustyline::error::ReadlineError;
 use rustyline::DefaultEditor;
 use std::io::Write;

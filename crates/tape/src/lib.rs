@@ -56,7 +56,7 @@ pub use tape_bytecode::Proto;
 pub use tape_stdlib::package::file_chunk_source;
 pub use tape_vm::{ThreadStatus, TraceFn, Value, Vm};
 
-/// What `tape -v` prints.
+/// The version line (what `tape -v` prints).
 pub const VERSION_BANNER: &str = concat!("Tape ", env!("CARGO_PKG_VERSION"), " (Lua 5.4)");
 
 /// Parses and compiles a chunk of Lua source, or reads and verifies a binary chunk (one that
@@ -197,21 +197,6 @@ impl Tape {
         }
     }
 
-    /// Reports errors that reach the host the way the standalone `lua` does: a message
-    /// handler runs where the error was raised, before any `__close` method, and turns the
-    /// error into its message followed by `stack traceback:` (an object with a `__tostring`
-    /// that returns a string gives that string alone; other non-strings become
-    /// `(error object is a X value)`). The `__close` methods then receive that text, and
-    /// `Error::message` holds all of it with `Error::traceback` empty. Used by the `tape` CLI.
-    pub fn use_standalone_message_handler(&mut self) -> Result<(), Error> {
-        let h = self
-            .vm
-            .new_native("?", standalone_msghandler)
-            .map_err(|e| self.runtime_error(e))?;
-        self.vm.set_host_message_handler(h);
-        Ok(())
-    }
-
     /// Adds `units` of fuel (after an overdraft, the debt is paid first).
     pub fn add_fuel(&mut self, units: u64) {
         self.vm.add_fuel(units);
@@ -300,71 +285,18 @@ impl Tape {
         }
     }
 
-    /// Sets global `arg` to a table with the given integer keys and string values.
-    pub fn set_arg_table(&mut self, entries: &[(i64, &[u8])]) {
-        let build = |vm: &mut Vm| -> Result<(), tape_vm::Error> {
-            let t = vm.new_table()?;
-            for (k, s) in entries {
-                let v = vm.str_value(s)?;
-                vm.raw_set(Value::Table(t), Value::Int(*k), v)?;
-            }
-            vm.set_global("arg", Value::Table(t))
-        };
-        // Only a memory cap could fail here, and a fresh VM has none.
-        let _ = build(&mut self.vm);
-    }
-
-    /// A global's value if it is a string (the REPL's `_PROMPT`).
-    pub fn global_string(&mut self, name: &str) -> Option<String> {
-        match self.vm.get_global(name) {
-            Ok(Value::Str(s)) => Some(String::from_utf8_lossy(self.vm.str_bytes(s)).into_owned()),
-            _ => None,
-        }
-    }
-
-    /// Calls the global `print` with `values` (the REPL shows results this way, as `lua.c`).
-    pub fn print_values(&mut self, values: &[Value]) -> Result<(), Error> {
-        let print = self
-            .vm
-            .get_global("print")
-            .map_err(|e| self.runtime_error(e))?;
-        self.call(print, values)?;
-        Ok(())
-    }
-
-    /// `tape -l g=mod`: `g = require("mod")`.
-    pub fn require_into_global(&mut self, global: &str, module: &str) -> Result<(), Error> {
-        let require = self
-            .vm
-            .get_global("require")
-            .map_err(|e| self.runtime_error(e))?;
-        let name = self
-            .vm
-            .str_value(module.as_bytes())
-            .map_err(|e| self.runtime_error(e))?;
-        let result = self.call(require, &[name])?;
-        let v = result.first().copied().unwrap_or(Value::Nil);
-        self.vm
-            .set_global(global, v)
-            .map_err(|e| self.runtime_error(e))
-    }
-
-    /// `tape -W`: turns warnings on (as `warn("@on")`).
-    pub fn set_warnings(&mut self, on: bool) {
-        if let Ok(warn) = self.vm.get_global("warn") {
-            let ctl = if on { "@on" } else { "@off" };
-            if let Ok(v) = self.vm.str_value(ctl.as_bytes()) {
-                let _ = self.vm.call(warn, &[v]);
-            }
-        }
-    }
-
     /// The text of a string value (lossily as UTF-8); empty for anything else.
     fn string_of(&self, v: Value) -> String {
         match v {
             Value::Str(s) => String::from_utf8_lossy(self.vm.str_bytes(s)).into_owned(),
             _ => String::new(),
         }
+    }
+
+    /// Converts an error of the raw VM (from calls made through [`Tape::vm`]) into the public
+    /// one: its kind, message, traceback and rooted value.
+    pub fn error_from_vm(&mut self, e: tape_vm::Error) -> Error {
+        self.runtime_error(e)
     }
 
     /// Converts a VM error into the public one (see `Ctx::runtime_error`).
@@ -467,56 +399,6 @@ impl Tape {
     pub fn collect_garbage(&mut self) {
         self.ctx().vm().collect_garbage();
     }
-}
-
-/// `lua.c`'s `msghandler`: the message plus a traceback from the level that raised the error.
-fn standalone_msghandler(vm: &mut Vm, args: tape_vm::Args) -> Result<usize, tape_vm::Error> {
-    let v = vm.arg(args, 0);
-    let mut out = match v {
-        Value::Str(s) => vm.str_bytes(s).to_vec(),
-        Value::Int(_) | Value::Float(_) => vm.basic_tostring(v),
-        _ => {
-            let tm = match vm.metatable(v) {
-                Some(mt) => {
-                    let key = vm.str_value(b"__tostring")?;
-                    vm.raw_get(Value::Table(mt), key)
-                }
-                None => Value::Nil,
-            };
-            if !tm.is_nil() {
-                match vm.call1(tm, &[v]) {
-                    Ok(r @ Value::Str(_)) => {
-                        vm.push(r)?;
-                        return Ok(1);
-                    }
-                    Ok(_) => {}
-                    // PUC handles an error in `__tostring` with this handler again, at the
-                    // point of that error: its message and the whole stack from there down.
-                    Err(e2)
-                        if matches!(
-                            e2.value(),
-                            Value::Str(_) | Value::Int(_) | Value::Float(_)
-                        ) && !e2.traceback().is_empty() =>
-                    {
-                        let mut out = vm.basic_tostring(e2.value());
-                        out.push(b'\n');
-                        out.extend_from_slice(e2.traceback().as_bytes());
-                        let s = vm.str_value(&out)?;
-                        vm.push(s)?;
-                        return Ok(1);
-                    }
-                    Err(e2) => return Err(e2),
-                }
-            }
-            format!("(error object is a {} value)", v.type_name()).into_bytes()
-        }
-    };
-    out.extend_from_slice(b"\nstack traceback:");
-    let t = vm.running_thread().0;
-    tape_stdlib::debug::write_traceback(vm, t, 1, &mut out)?;
-    let s = vm.str_value(&out)?;
-    vm.push(s)?;
-    Ok(1)
 }
 
 #[cfg(test)]
