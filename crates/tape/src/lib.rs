@@ -137,8 +137,9 @@ impl Builder {
     /// a refill ([`Tape::add_fuel`]) exactly where it stopped — for time slicing across many
     /// scripts. Splitting a run into any number of slices changes nothing the script can
     /// see. (Inside Lua code called back by a library function, such as a `table.sort`
-    /// comparator, no suspension is possible: the budget is overdrawn there by up to
-    /// `tape_vm::PAUSE_OVERDRAFT` instructions, paid from the next refill.)
+    /// comparator, no suspension is possible: the budget may go down to
+    /// `-tape_vm::PAUSE_OVERDRAFT` there before the call fails; the debt is paid from the next
+    /// refill.)
     pub fn pause_on_fuel(mut self, on: bool) -> Builder {
         self.pause_on_fuel = on;
         self

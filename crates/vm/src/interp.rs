@@ -1204,7 +1204,7 @@ impl Vm {
     fn limit_exit(&mut self, fi: usize, hooked: bool) -> Error {
         if self.fuel_pause && self.nny == 1 && self.limit_reason() == Some(FUEL_EXHAUSTED) {
             if let Some(f) = self.frames.get_mut(fi) {
-                f.pc -= 1;
+                f.pc = f.pc.saturating_sub(1);
             }
             if let Some(f) = self.fuel.as_mut() {
                 *f += 1;

@@ -26,9 +26,9 @@
 //! happens only where nothing on the Rust stack depends on it: in Lua code run by the host's
 //! own call (`Vm::nny == 1`), coroutines included. Elsewhere the budget may be overdrawn:
 //! natives always finish the work they charge for, and Lua code a native calls back (a `sort`
-//! comparator, a `gsub` function, a host function's `call`) runs up to `PAUSE_OVERDRAFT`
-//! instructions past the budget before it fails with `fuel exhausted`; the overdraft is paid
-//! from the next refill. While a call is paused the VM refuses to run other Lua code.
+//! comparator, a `gsub` function, a host function's `call`) runs on until the budget is
+//! `PAUSE_OVERDRAFT` below zero, then fails with `fuel exhausted`; the overdraft is paid from
+//! the next refill. While a call is paused the VM refuses to run other Lua code.
 //!
 //! None of this costs anything per instruction while unused: the interpreter runs its
 //! unlimited loop unless a budget, a deadline or an armed interrupt is set (see `interp.rs`,
@@ -102,9 +102,12 @@ impl Vm {
     /// mode where a suspension is impossible (inside a native's callback), an overdraft.
     #[inline]
     pub(crate) fn fuel_floor(&self) -> i64 {
-        match self.fuel {
-            Some(f) if self.fuel_pause && self.nny > 1 => f.min(0).saturating_sub(PAUSE_OVERDRAFT),
-            _ => 0,
+        // Fixed, not relative to the fuel at entry: however many callbacks a native makes,
+        // together they overdraw at most this much.
+        if self.fuel_pause && self.nny > 1 {
+            -PAUSE_OVERDRAFT
+        } else {
+            0
         }
     }
 

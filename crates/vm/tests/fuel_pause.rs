@@ -197,3 +197,22 @@ fn callbacks_overdraw_then_fail() {
 fn _assert_vm_send(v: Vm) -> impl Send {
     v
 }
+
+#[test]
+fn many_callbacks_share_one_overdraft() {
+    // Every comparator call overdraws a little; together they stop at the fixed floor rather
+    // than each getting an allowance of its own.
+    let (mut vm, _) = common::new_vm();
+    let f = vm
+        .load(
+            b"local t = {} for i = 1, 20000 do t[i] = (i * 7919) % 20011 end \
+              table.sort(t, function(a, b) for _ = 1, 100 do end return a < b end)",
+            "=input",
+        )
+        .unwrap();
+    vm.set_fuel(Some(200_000));
+    vm.set_fuel_pause(true);
+    let e = vm.call(f, &[]).unwrap_err();
+    assert!(!e.is_paused());
+    assert_eq!(e.message(), "input:1: fuel exhausted");
+}
