@@ -1017,6 +1017,9 @@ impl Vm {
     /// pause mode (to-be-closed variables are closed, a `pcall` in the script cannot catch it
     /// for good: the budget stays exhausted until the error reaches the host).
     pub fn cancel_paused(&mut self) -> Result<Vec<Value>, Error> {
+        if self.paused.is_none() {
+            return Err(self.host_error("no call is paused"));
+        }
         let fuel = self.fuel;
         self.fuel = Some(fuel.unwrap_or(0).min(-1));
         self.fuel_pause = false;

@@ -172,6 +172,13 @@ fn no_other_code_runs_while_paused_and_cancel_fails_the_call() {
         vm.resume_paused().unwrap_err().message(),
         "no call is paused"
     );
+    // Cancelling with nothing paused changes nothing.
+    vm.set_fuel(Some(50));
+    assert_eq!(
+        vm.cancel_paused().unwrap_err().message(),
+        "no call is paused"
+    );
+    assert_eq!(vm.fuel(), Some(50));
 }
 
 #[test]
