@@ -54,23 +54,9 @@ pub struct Assembled {
 /// Quotes bytes as a `.tasm` string: printable ASCII as is except `"` and `\`, which are
 /// escaped, `\n`, `\r`, `\t`, and every other byte as `\xHH`.
 pub fn quote(bytes: &[u8]) -> String {
-    let mut out = String::with_capacity(bytes.len() + 2);
-    out.push('"');
-    for &b in bytes {
-        match b {
-            b'"' => out.push_str("\\\""),
-            b'\\' => out.push_str("\\\\"),
-            b'\n' => out.push_str("\\n"),
-            b'\r' => out.push_str("\\r"),
-            b'\t' => out.push_str("\\t"),
-            0x20..=0x7e => out.push(b as char),
-            _ => {
-                let _ = write!(out, "\\x{:02x}", b);
-            }
-        }
-    }
-    out.push('"');
-    out
+    crate::listing::quote_with(bytes, |out, b| {
+        let _ = write!(out, "\\x{:02x}", b);
+    })
 }
 
 /// A constant's `.const` operands.

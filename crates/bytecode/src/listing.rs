@@ -56,26 +56,31 @@ pub fn constant_text(c: &Constant) -> String {
             let s = format!("{:?}", f);
             s
         }
-        Constant::Str(s) => {
-            let mut out = String::with_capacity(s.len() + 2);
-            out.push('"');
-            for &b in s.iter() {
-                match b {
-                    b'"' => out.push_str("\\\""),
-                    b'\\' => out.push_str("\\\\"),
-                    b'\n' => out.push_str("\\n"),
-                    b'\r' => out.push_str("\\r"),
-                    b'\t' => out.push_str("\\t"),
-                    0x20..=0x7e => out.push(b as char),
-                    _ => {
-                        let _ = write!(out, "\\{:03}", b);
-                    }
-                }
-            }
-            out.push('"');
-            out
+        Constant::Str(s) => quote_with(s, |out, b| {
+            let _ = write!(out, "\\{:03}", b);
+        }),
+    }
+}
+
+/// Quotes bytes between `"`: printable ASCII as is except `"` and `\`, which are escaped, `\n`,
+/// `\r`, `\t`, and every other byte as `other` writes it (the listing's `\DDD`, the
+/// assembly's `\xHH`).
+pub(crate) fn quote_with(bytes: &[u8], other: impl Fn(&mut String, u8)) -> String {
+    let mut out = String::with_capacity(bytes.len() + 2);
+    out.push('"');
+    for &b in bytes {
+        match b {
+            b'"' => out.push_str("\\\""),
+            b'\\' => out.push_str("\\\\"),
+            b'\n' => out.push_str("\\n"),
+            b'\r' => out.push_str("\\r"),
+            b'\t' => out.push_str("\\t"),
+            0x20..=0x7e => out.push(b as char),
+            _ => other(&mut out, b),
         }
     }
+    out.push('"');
+    out
 }
 
 fn constant_kind(c: &Constant) -> char {
