@@ -44,7 +44,7 @@ for _, k in ipairs{5, 17, 3, 100, 2, 64, 33, 1, 8} do o[k] = k end
 local ks = {}
 for k in pairs(o) do ks[#ks+1] = k end
 p(table.concat(ks, ","))
-local o2 = {10, 20, 30, x = 1}
+local o2 = {10, 20, 30}
 o2[7] = 7; o2[-1] = -1; o2[0] = 0; o2[1.5] = 1.5; o2[true] = 1; o2[false] = 0
 local ks2 = {}
 for k in pairs(o2) do if type(k) ~= "string" then ks2[#ks2+1] = tostring(k) end end

@@ -30,6 +30,8 @@ pub(crate) struct Alloc {
     pub threshold: usize,
     /// Bytes ever charged (statistics).
     pub total: u64,
+    /// Spare small hash parts for rehashes to reuse (see `table::NodePool`).
+    pub(crate) node_pool: crate::table::NodePool,
 }
 
 impl Alloc {
@@ -39,6 +41,7 @@ impl Alloc {
             cap,
             threshold: 1 << 20,
             total: 0,
+            node_pool: Default::default(),
         }
     }
 

@@ -170,6 +170,44 @@ impl Default for Node {
     }
 }
 
+/// Spare hash parts of 1, 2 and 4 nodes, kept between rehashes. A table filled one key at a
+/// time is rehashed at 1, 2, 3 and 5 keys (PUC's sizing, which `next` order depends on), and
+/// each rehash frees one small node vector and allocates the next: the pool turns those
+/// allocator round trips into a pop and a push. Pooled vectors are empty, uncharged and few
+/// (`POOL_DEPTH` per size: at most 7 KiB in all).
+#[derive(Default)]
+pub(crate) struct NodePool {
+    spare: [Vec<Vec<Node>>; 3],
+}
+
+const POOL_DEPTH: usize = 32;
+
+impl NodePool {
+    /// An empty vector, with room for `n` nodes when a spare one fits.
+    #[inline]
+    fn take(&mut self, n: usize) -> Vec<Node> {
+        match n {
+            1 | 2 | 4 => self.spare[n.trailing_zeros() as usize]
+                .pop()
+                .unwrap_or_default(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// Keeps `v`'s buffer for a later `take` when it is one of the pooled sizes.
+    #[inline]
+    fn give(&mut self, mut v: Vec<Node>) {
+        let cap = v.capacity();
+        if matches!(cap, 1 | 2 | 4) {
+            let slot = &mut self.spare[cap.trailing_zeros() as usize];
+            if slot.len() < POOL_DEPTH {
+                v.clear();
+                slot.push(v);
+            }
+        }
+    }
+}
+
 /// A Lua table. See the module comment for the invariants.
 #[derive(Default)]
 pub struct Table {
@@ -197,6 +235,8 @@ pub(crate) const TABLE_BASE_COST: usize = 96;
 const MAX_ASIZE: u64 = 1 << 31;
 /// Largest hash part, in nodes (PUC's `MAXHSIZE`).
 const MAX_HSIZE: usize = 1 << 30;
+/// Capacity given to an array part that grows from below it (see `resize`).
+const MIN_ARRAY_ROOM: usize = 4;
 
 #[inline(always)]
 fn mix(x: u64) -> u64 {
@@ -571,6 +611,17 @@ impl Table {
 
     /// Recomputes the array and hash sizes for the live keys plus `extra` (PUC's `rehash`).
     fn rehash(&mut self, extra: Value, alloc: &mut Alloc) -> Result<(), OutOfMemory> {
+        // A list being appended to: no hash part, every array slot set, and the new key just
+        // past the end. The keys are then exactly `1..=m`, for which the count below picks the
+        // smallest power of two `>= m` as the array size and leaves nothing to hash; skip it.
+        if self.nodes.is_empty() {
+            if let Value::Int(k) = extra {
+                let m = self.arr.len() as u64 + 1;
+                if k as u64 == m && m <= MAX_ASIZE && self.arr.iter().all(|v| !v.is_nil()) {
+                    return self.resize((m as usize).next_power_of_two(), 0, alloc);
+                }
+            }
+        }
         // nums[b] counts integer keys k with 2^(b-1) < k <= 2^b (nums[0] counts k == 1).
         let mut nums = [0usize; 32];
         let count_int = |k: i64, nums: &mut [usize; 32]| -> usize {
@@ -635,12 +686,24 @@ impl Table {
         if hsize > MAX_HSIZE {
             return Err(OutOfMemory);
         }
+        // A growing array part gets at least `MIN_ARRAY_ROOM` slots of capacity, so the
+        // rehashes at 1, 2 and 4 keys that PUC's sizing makes when a list is built one item at
+        // a time reallocate once. The room past `asize` is invisible to Lua (only `arr.len()`
+        // is the array size) but is charged: the account follows the capacity.
+        let old_cap = self.arr.capacity();
+        let new_cap = if asize > old_cap {
+            asize.max(MIN_ARRAY_ROOM)
+        } else if asize < old_asize {
+            asize
+        } else {
+            old_cap
+        };
         // Charge for the new parts before allocating anything.
-        let new_bytes = hsize * NODE_SIZE + asize * VAL_SIZE;
+        let new_bytes = hsize * NODE_SIZE + new_cap * VAL_SIZE;
         alloc.charge(new_bytes)?;
-        let mut nodes: Vec<Node> = Vec::new();
+        let mut nodes = alloc.node_pool.take(hsize);
         if nodes.try_reserve_exact(hsize).is_err()
-            || (asize > old_asize && self.arr.try_reserve_exact(asize - old_asize).is_err())
+            || (new_cap > old_cap && self.arr.try_reserve_exact(new_cap - old_asize).is_err())
         {
             alloc.release(new_bytes);
             return Err(OutOfMemory);
@@ -674,6 +737,7 @@ impl Table {
             }
             ok &= self.place_key(n.key(), n.val);
         }
+        alloc.node_pool.give(old_nodes);
         let old_bytes = self.mem;
         self.mem = new_bytes;
         alloc.release(old_bytes);
@@ -906,6 +970,70 @@ mod tests {
         assert_eq!(seen, 50);
         assert!(t.next(Value::Nil).unwrap().is_none());
         assert!(t.next(Value::Int(5)).is_err());
+    }
+
+    #[test]
+    fn appending_sizes_the_array_as_the_count_does() {
+        // The append shortcut in `rehash` must give the sizes the general count gives.
+        let mut a = alloc();
+        let mut t = Table::default();
+        let mut sizes = Vec::new();
+        for i in 1..=17 {
+            t.set_int(i, Value::Int(i), &mut a).unwrap();
+            sizes.push(t.arr.len());
+        }
+        assert_eq!(
+            sizes,
+            [1, 2, 4, 4, 8, 8, 8, 8, 16, 16, 16, 16, 16, 16, 16, 16, 32]
+        );
+        // With a hole the general count runs: keys 1, 2, 4 and 5 of 8 fill half, not more.
+        let mut h = Table::default();
+        for i in [1, 2, 3, 4] {
+            h.set_int(i, Value::Int(i), &mut a).unwrap();
+        }
+        h.set_int(3, Value::Nil, &mut a).unwrap();
+        h.set_int(5, Value::Int(5), &mut a).unwrap();
+        assert_eq!(h.arr.len(), 4);
+        assert!(matches!(h.get_int(5), Value::Int(5)));
+    }
+
+    #[test]
+    fn array_room_is_charged() {
+        let mut a = alloc();
+        let mut t = Table::default();
+        t.set_int(1, Value::Int(1), &mut a).unwrap();
+        assert_eq!(t.arr.len(), 1);
+        assert_eq!(t.arr.capacity(), MIN_ARRAY_ROOM);
+        assert_eq!(t.mem, MIN_ARRAY_ROOM * VAL_SIZE);
+        assert_eq!(a.used, t.mem);
+        for i in 2..=5 {
+            t.set_int(i, Value::Int(i), &mut a).unwrap();
+        }
+        assert_eq!(t.arr.len(), 8);
+        assert_eq!(t.mem, t.arr.capacity() * VAL_SIZE);
+        assert_eq!(a.used, t.mem);
+    }
+
+    #[test]
+    fn small_hash_parts_are_reused() {
+        let mut a = alloc();
+        let mut t = Table::default();
+        let keys: Vec<Value> = (0..5).map(|i| Value::Float(i as f64 + 0.5)).collect();
+        for (i, k) in keys.iter().enumerate() {
+            t.set(*k, Value::Int(i as i64), &mut a).unwrap();
+        }
+        // Rehashes at 1, 2, 3 and 5 keys freed parts of 1, 2 and 4 nodes into the pool.
+        assert_eq!(
+            a.node_pool.spare.iter().map(Vec::len).collect::<Vec<_>>(),
+            [1, 1, 1]
+        );
+        let mut u = Table::default();
+        u.set(keys[0], Value::Int(0), &mut a).unwrap();
+        assert_eq!(a.node_pool.spare[0].len(), 0);
+        for (i, k) in keys.iter().enumerate() {
+            assert!(matches!(t.get(*k), Value::Int(x) if x == i as i64));
+        }
+        assert!(matches!(u.get(keys[0]), Value::Int(0)));
     }
 
     #[test]
