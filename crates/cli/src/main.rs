@@ -34,6 +34,16 @@ struct Options {
     trace: bool,
     /// `--trace-limit N`: stop tracing after N instructions (implies `--trace`).
     trace_limit: Option<u64>,
+    /// `--gc-stress full|emergency` (debugging the collector).
+    gc_stress: Option<GcStress>,
+}
+
+#[derive(Clone, Copy)]
+enum GcStress {
+    /// A full collection at every safe point.
+    Full,
+    /// Every allocation first fails and collects in an emergency.
+    Emergency,
 }
 
 enum Action {
@@ -63,6 +73,7 @@ fn usage(bad: &str) -> ExitCode {
          --timeout SECS       stop after SECS seconds of wall-clock time\n  \
          --trace              print each instruction executed to stderr\n  \
          --trace-limit N      trace only the first N instructions\n  \
+         --gc-stress MODE     collect at every safe point (full) or allocation (emergency)\n  \
          --        stop handling options\n  \
          -         stop handling options and execute stdin\n"
     );
@@ -83,6 +94,7 @@ fn parse_args(argv: &[String]) -> Result<Options, String> {
         timeout: None,
         trace: false,
         trace_limit: None,
+        gc_stress: None,
     };
     let mut i = 1;
     while i < argv.len() {
@@ -111,6 +123,15 @@ fn parse_args(argv: &[String]) -> Result<Options, String> {
             "-W" => o.actions.push(Action::WarnOn),
             "--sandbox" => o.sandbox = true,
             "--trace" => o.trace = true,
+            "--gc-stress" => {
+                i += 1;
+                o.gc_stress = Some(match argv.get(i).map(String::as_str) {
+                    Some("full") => GcStress::Full,
+                    Some("emergency") => GcStress::Emergency,
+                    Some(v) => return Err(format!("bad value for '{a}': '{v}'")),
+                    None => return Err(format!("'{a}' needs argument")),
+                });
+            }
             "--memory-limit" | "--fuel" | "--timeout" | "--trace-limit" => {
                 i += 1;
                 let v = argv.get(i).ok_or_else(|| format!("'{a}' needs argument"))?;
@@ -315,6 +336,11 @@ fn main() -> ExitCode {
             let _ = writeln!(std::io::stderr().lock(), "{line}");
         });
         tape.vm().set_trace(Some(sink), opts.trace_limit);
+    }
+    match opts.gc_stress {
+        Some(GcStress::Full) => tape.vm().set_gc_stress(true),
+        Some(GcStress::Emergency) => tape.vm().set_emergency_stress(true),
+        None => {}
     }
     if opts.version {
         println!("{}", tape::VERSION_BANNER);

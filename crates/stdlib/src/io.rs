@@ -559,15 +559,18 @@ fn io_read(vm: &mut Vm, args: Args, st: &Shared) -> Result<usize, Error> {
 
 /// Makes the iterator `lines` returns: reads `fmts` from `id` on each call; when the first
 /// value fails, closes the file if `close` is set and returns nothing.
+/// The iterator of `lines`. It keeps the file object as an upvalue (as PUC's does), so the
+/// file cannot be collected, and closed by its finalizer, while a loop still reads it.
 fn lines_iter(
     vm: &mut Vm,
     st: &Shared,
+    file: Value,
     id: usize,
     fmts: Vec<Fmt>,
     close: bool,
 ) -> Result<Value, Error> {
     let st = st.clone();
-    vm.new_boxed_native(
+    vm.new_boxed_native_with_upvalues(
         "for iterator",
         Arc::new(move |vm: &mut Vm, _args: Args| {
             if !is_open(&st, id) {
@@ -597,6 +600,7 @@ fn lines_iter(
                 }
             }
         }),
+        &[file],
     )
 }
 
@@ -610,7 +614,8 @@ fn f_lines(vm: &mut Vm, args: Args, st: &Shared) -> Result<usize, Error> {
     let id = to_file(vm, args, 0, st)?;
     check_line_formats(vm, args)?;
     let fmts = parse_formats(vm, args, 1);
-    let it = lines_iter(vm, st, id, fmts, false)?;
+    let file = vm.arg(args, 0);
+    let it = lines_iter(vm, st, file, id, fmts, false)?;
     vm.push(it)?;
     Ok(1)
 }
@@ -627,7 +632,7 @@ fn io_lines(vm: &mut Vm, args: Args, st: &Shared) -> Result<usize, Error> {
         };
         check_line_formats(vm, args)?;
         let fmts = parse_formats(vm, args, 1);
-        let it = lines_iter(vm, st, id, fmts, false)?;
+        let it = lines_iter(vm, st, v, id, fmts, false)?;
         vm.push(it)?;
         return Ok(1);
     }
@@ -638,7 +643,7 @@ fn io_lines(vm: &mut Vm, args: Args, st: &Shared) -> Result<usize, Error> {
     let Some(id) = file_id(vm, file) else {
         return Ok(0);
     };
-    let it = lines_iter(vm, st, id, fmts, true)?;
+    let it = lines_iter(vm, st, file, id, fmts, true)?;
     vm.push(it)?;
     vm.push(Value::Nil)?;
     vm.push(Value::Nil)?;

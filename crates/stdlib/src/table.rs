@@ -143,7 +143,7 @@ fn concat(vm: &mut Vm, args: Args) -> Result<usize, Error> {
         }
         // Checked as the buffer grows: past the room under the memory cap (or the largest
         // string), stop before allocating more.
-        if buf.len() > MAX_CONCAT.min(vm.buffer_room()) {
+        if buf.len() > MAX_CONCAT || !vm.room_for(buf.len()) {
             return Err(vm.make_error("not enough memory".to_string()));
         }
         if buf.len() >= next_poll || i & 0xFFFF == 0 {

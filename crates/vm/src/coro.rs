@@ -15,9 +15,7 @@ use crate::Error;
 impl Vm {
     /// Creates a suspended coroutine that will run `f`.
     pub fn new_thread(&mut self, f: Value) -> Result<ThreadRef, Error> {
-        if self.heap.alloc.charge(crate::heap::THREAD_COST).is_err() {
-            return Err(self.memory_error());
-        }
+        self.charge_keeping(crate::heap::THREAD_COST, &[f])?;
         // Only the function's slot (above the bottom frame's): the first resume grows the stack
         // to what the body needs, and suspended coroutines are shrunk back to their live part.
         let mut stack = Vec::new();
@@ -45,7 +43,12 @@ impl Vm {
             ..Default::default()
         };
         match self.heap.threads.alloc(th) {
-            Ok(h) => Ok(ThreadRef(h)),
+            Ok(h) => {
+                self.heap
+                    .fresh
+                    .note(crate::heap::Fresh::Value(Value::Thread(ThreadRef(h))));
+                Ok(ThreadRef(h))
+            }
             Err(()) => Err(self.memory_error()),
         }
     }

@@ -42,6 +42,12 @@ pub(crate) struct GcState {
     pub stepmul: i64,
     /// Kilobytes of `collectgarbage("step", n)` credit, in bytes.
     pub step_credit: usize,
+    /// An emergency collection is running (`Vm::emergency_collect`).
+    pub emergency: bool,
+    /// Emergency collections so far.
+    pub emergencies: u64,
+    /// The real memory cap while `Vm::set_emergency_stress` is on.
+    pub stress_cap: Option<usize>,
 }
 
 impl Default for GcState {
@@ -57,6 +63,9 @@ impl Default for GcState {
             pause: 200,
             stepmul: 100,
             step_credit: 0,
+            emergency: false,
+            emergencies: 0,
+            stress_cap: None,
         }
     }
 }

@@ -36,11 +36,13 @@
 //! which is wrong but safe.)
 //!
 //! The collector runs only at safe points of the interpreter (see `interp.rs`) or when asked by
-//! `collectgarbage`; the next threshold is the live size times the pause (PUC's 200%).
+//! `collectgarbage`; the next threshold is the live size times the pause (PUC's 200%). The one
+//! exception is the emergency cycle (`emergency_collect`), run where an allocation was refused:
+//! it marks conservatively (whole stacks, plus `Heap::fresh`) and clears nothing.
 //! Finalizers never run inside the collector: `finalize.rs` runs them after a cycle.
 
 use crate::arena::Marks;
-use crate::heap::Upval;
+use crate::heap::{Fresh, Upval};
 use crate::heap::{CLOSURE_COST, NATIVE_COST, PROTO_COST, THREAD_COST, UPVAL_COST, USERDATA_COST};
 use crate::table::TABLE_BASE_COST;
 use crate::thread::{Frame, FrameKind};
@@ -211,7 +213,13 @@ impl Vm {
                 ext = ext.min(top);
             }
         }
-        let ext = ext.min(self.stack.len());
+        // An emergency cycle may interrupt a call being set up above the innermost frame's
+        // top (the callee and its arguments already pushed): it keeps the whole stack.
+        let ext = if self.gc.emergency {
+            self.stack.len()
+        } else {
+            ext.min(self.stack.len())
+        };
         for f in &frames {
             self.mark_frame(m, f);
         }
@@ -225,6 +233,17 @@ impl Vm {
         for i in 0..self.open_upvals.len() {
             let u = self.open_upvals[i].1;
             self.mark_upval(m, u);
+        }
+        if self.gc.emergency {
+            let fresh = std::mem::take(&mut self.heap.fresh.items);
+            for &f in &fresh {
+                match f {
+                    Fresh::Value(v) => self.mark_value(m, v),
+                    Fresh::Proto(p) => self.mark_proto(m, p),
+                    Fresh::Upval(u) => self.mark_upval(m, u),
+                }
+            }
+            self.heap.fresh.items = fresh;
         }
     }
 
@@ -283,7 +302,13 @@ impl Vm {
                     for f in &frames {
                         self.mark_frame(m, f);
                     }
-                    let ext = self.live_extent(&frames).min(stack.len());
+                    // An emergency cycle may interrupt a transfer between stacks: it keeps whole
+                    // stacks as they are.
+                    let ext = if self.gc.emergency {
+                        stack.len()
+                    } else {
+                        self.live_extent(&frames).min(stack.len())
+                    };
                     for v in &stack[..ext] {
                         self.mark_value(m, *v);
                     }
@@ -297,7 +322,9 @@ impl Vm {
                         self.mark_upval(m, u);
                     }
                     // Like PUC's collector, give back the unused stack of an idle coroutine.
-                    self.shrink_thread_stack(t);
+                    if !self.gc.emergency {
+                        self.shrink_thread_stack(t);
+                    }
                 }
                 Gray::Proto(p) => {
                     let lp = self.protos.get(p.0);
@@ -569,6 +596,12 @@ impl Vm {
     /// `full_cycle` at a safe point of the running Lua frame, whose registers from `live_top`
     /// up are dead (see `mark_roots`).
     pub(crate) fn full_cycle_at(&mut self, live_top: Option<usize>) {
+        if !self.gc.emergency {
+            // Only safe points and `collectgarbage` start an ordinary cycle: nothing made
+            // before can be held outside the roots, and what this cycle frees must not be
+            // marked by a later emergency one.
+            self.heap.fresh.clear();
+        }
         let mut m = Marker::default();
         self.mark_roots(&mut m, live_top);
         self.converge(&mut m);
@@ -614,6 +647,64 @@ impl Vm {
             let early = a.used.saturating_add(a.cap.saturating_sub(a.used) / 2);
             a.threshold = a.threshold.min(early);
         }
+    }
+
+    /// PUC's emergency collection (`luaC_fullgc(L, 1)` when an allocation fails): a full
+    /// cycle in the middle of an allocation that the memory cap refused, after which the
+    /// caller tries once more. It may run anywhere the VM allocates, so besides the usual roots
+    /// it keeps every register of every frame (`live_top = None`) and everything created or
+    /// looked up since the last safe point (`Heap::fresh`: what a native or the VM may hold
+    /// in Rust locals). It runs no finalizer (objects it finds unreachable wait in the queue;
+    /// the next safe point collects again and runs them) and ignores `collectgarbage("stop")`,
+    /// as PUC's does. Returns false when it cannot run: already in one, or the fresh list
+    /// overflowed since the last safe point.
+    #[cold]
+    #[inline(never)]
+    pub fn emergency_collect(&mut self) -> bool {
+        if self.gc.emergency || self.heap.fresh.lost {
+            return false;
+        }
+        self.gc.emergency = true;
+        if let Some(cap) = self.gc.stress_cap {
+            self.heap.alloc.cap = cap;
+        }
+        self.full_cycle_at(None);
+        self.gc.emergency = false;
+        self.gc.emergencies += 1;
+        if !self.gc.tobefnz.is_empty() {
+            self.heap.alloc.threshold = 0;
+        }
+        true
+    }
+
+    /// Debug switch: every allocation first fails and collects in an emergency before its
+    /// retry (finds objects the emergency roots miss). Implemented by holding the cap at the
+    /// bytes in use between retries (`stress_rearm`); the real cap applies to the retry.
+    pub fn set_emergency_stress(&mut self, on: bool) {
+        match (on, self.gc.stress_cap) {
+            (true, None) => {
+                self.gc.stress_cap = Some(self.heap.alloc.cap);
+                self.stress_rearm();
+            }
+            (false, Some(cap)) => {
+                self.heap.alloc.cap = cap;
+                self.gc.stress_cap = None;
+            }
+            _ => {}
+        }
+    }
+
+    /// Under `set_emergency_stress`, makes the next allocation fail again.
+    #[inline]
+    pub fn stress_rearm(&mut self) {
+        if self.gc.stress_cap.is_some() {
+            self.heap.alloc.cap = self.heap.alloc.used;
+        }
+    }
+
+    /// Emergency collections run so far (statistics, tests).
+    pub fn gc_emergencies(&self) -> u64 {
+        self.gc.emergencies
     }
 
     /// Debug switch: collect at every safe point (finds values the collector misses).

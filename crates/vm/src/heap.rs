@@ -11,6 +11,13 @@
 //! interpreter run, and so the collector: any heap value the native still needs after the call
 //! must be kept in one of its own stack slots (its arguments, or values it pushed), not only in a
 //! Rust local.
+//!
+//! An *emergency* collection (`Vm::emergency_collect`) is the exception: it runs where an
+//! allocation was refused by the cap, possibly in the middle of a native. It keeps everything in
+//! `Heap::fresh` (objects created or looked up since the last safe point) and whole stacks, so
+//! the rule above is all a native has to follow; one that takes a value out of the heap (a table
+//! slot it clears, say) and then allocates before pushing it must note it with
+//! `FreshList::note_value` first.
 
 use crate::arena::Arena;
 use crate::string::Strings;
@@ -222,6 +229,59 @@ pub(crate) struct Heap {
     pub upvals: Arena<Upval>,
     pub userdata: Arena<Userdata>,
     pub threads: Arena<Thread>,
+    /// Objects made or looked up since the interpreter's last safe point: the extra roots of
+    /// an emergency collection (see `Vm::emergency_collect`).
+    pub fresh: FreshList,
+}
+
+/// An object an emergency collection must keep although no root may reach it yet.
+#[derive(Clone, Copy)]
+pub(crate) enum Fresh {
+    Value(Value),
+    Proto(ProtoRef),
+    Upval(UpvalRef),
+}
+
+/// The objects a native or the VM may be holding in Rust locals between two safe points of
+/// the interpreter: everything created (or found in the string interner) since the last one.
+/// An ordinary collection never needs them (it runs only at safe points, where every live
+/// object sits in a register, a native's stack slots or the heap); an emergency collection
+/// runs in the middle of an allocation and treats them as roots. Bounded: past `FRESH_MAX`
+/// entries the list is marked `lost` and emergency collection is off until the next safe
+/// point, where the list is cleared.
+#[derive(Default)]
+pub(crate) struct FreshList {
+    pub items: Vec<Fresh>,
+    pub lost: bool,
+}
+
+const FRESH_MAX: usize = 1 << 16;
+
+impl FreshList {
+    #[inline]
+    pub fn note(&mut self, f: Fresh) {
+        if self.items.len() < FRESH_MAX {
+            self.items.push(f);
+        } else {
+            self.lost = true;
+        }
+    }
+
+    #[inline]
+    pub fn note_value(&mut self, v: Value) {
+        if v.is_collectable() {
+            self.note(Fresh::Value(v));
+        }
+    }
+
+    /// At a safe point: nothing made before it can be held outside the roots any more.
+    #[inline(always)]
+    pub fn clear(&mut self) {
+        if !self.items.is_empty() || self.lost {
+            self.items.clear();
+            self.lost = false;
+        }
+    }
 }
 
 /// Bytes accounted per object of each kind (besides variable payloads).
@@ -254,6 +314,7 @@ impl Heap {
             upvals: Arena::new(),
             userdata: Arena::new(),
             threads: Arena::new(),
+            fresh: FreshList::default(),
         }
     }
 

@@ -1321,9 +1321,11 @@ impl Vm {
     /// for the instruction being executed (PUC's `L->top` at its `checkGC`): the compiler puts
     /// the target of every instruction that may collect (NEWTABLE, CLOSURE, CONCAT, calls)
     /// above all live locals and temporaries, so the registers from there up are dead and are
-    /// neither marked nor kept (they are cleared).
-    #[inline]
+    /// neither marked nor kept (they are cleared). Being a safe point, it also forgets the
+    /// objects made since the last one (`Heap::fresh`): whatever is still needed is rooted.
+    #[inline(always)]
     pub(crate) fn gc_check(&mut self, live_top: usize) {
+        self.heap.fresh.clear();
         if self.heap.alloc.used >= self.heap.alloc.threshold && !self.gc_stopped {
             self.auto_collect(Some(live_top));
         }
@@ -1593,14 +1595,7 @@ impl Vm {
                     return Err(self.internal_error("SETLIST on a non-table"));
                 };
                 let last = (off as usize).saturating_add(count);
-                let grown = self
-                    .heap
-                    .tables
-                    .get_mut(t.0)
-                    .ensure_array(last, &mut self.heap.alloc);
-                if grown.is_err() {
-                    return Err(self.memory_error());
-                }
+                self.ensure_array(t, last)?;
                 for i in 1..=count {
                     let v = self.stack[s + i];
                     self.raw_set_int(t, off as i64 + i as i64, v)?;

@@ -254,7 +254,7 @@ impl Vm {
                         .set(key, v, &mut self.heap.alloc)
                         .is_err()
                     {
-                        return Err(self.memory_error());
+                        self.table_set_after_collect(tr, key, v)?;
                     }
                     return Ok(None);
                 }
@@ -690,9 +690,14 @@ impl Vm {
                         _ => 24,
                     });
                 }
-                if total >= self.heap.alloc.cap.saturating_sub(self.heap.alloc.used)
-                    || buf.try_reserve_exact(total).is_err()
-                {
+                if total >= self.memory_room() {
+                    let ok = self.emergency_collect() && total < self.memory_room();
+                    self.stress_rearm();
+                    if !ok {
+                        return Err(self.memory_error());
+                    }
+                }
+                if buf.try_reserve_exact(total).is_err() {
                     return Err(self.memory_error());
                 }
                 for i in top - k..top {

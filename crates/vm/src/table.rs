@@ -446,6 +446,25 @@ impl Table {
         }
     }
 
+    /// Raw set of an integer key that falls in the array part; false (nothing stored) for any
+    /// other key.
+    #[inline(always)]
+    pub(crate) fn set_in_array(&mut self, i: i64, v: Value) -> bool {
+        let u = (i as u64).wrapping_sub(1);
+        let lim = self.alimit.get();
+        match self.arr.get_mut(u as usize) {
+            Some(slot) => {
+                *slot = v;
+                self.absent = 0;
+                if u as usize >= lim {
+                    self.alimit.set(u as usize + 1);
+                }
+                true
+            }
+            None => false,
+        }
+    }
+
     /// Raw set with an integer key.
     #[inline]
     pub(crate) fn set_int(

@@ -210,6 +210,15 @@ impl Value {
         matches!(self, Value::Nil)
     }
 
+    /// Does this value refer to an object the collector manages?
+    #[inline(always)]
+    pub fn is_collectable(self) -> bool {
+        !matches!(
+            self,
+            Value::Nil | Value::Bool(_) | Value::Int(_) | Value::Float(_) | Value::LightUserdata(_)
+        )
+    }
+
     /// Is this a function (Lua or native)?
     pub fn is_function(self) -> bool {
         matches!(self, Value::LuaFn(_) | Value::Native(_))

@@ -3,7 +3,8 @@
 
 use crate::arena::Arena;
 use crate::heap::{
-    Args, Heap, LoadedProto, LuaClosure, NativeFn, NativeFunction, NativeKind, Upval, PROTO_COST,
+    Args, Fresh, Heap, LoadedProto, LuaClosure, NativeFn, NativeFunction, NativeKind, Upval,
+    PROTO_COST,
 };
 use crate::meta::{TM_COUNT, TM_NAMES};
 use crate::string::{hash_bytes, string_cost};
@@ -327,16 +328,19 @@ impl Vm {
 
     /// Turns a chunk into a proto: a binary chunk (first byte ESC) through the verifying
     /// undumper (`loadbin`), source text through the compile hook, if installed.
-    pub fn compile(&self, src: &[u8], chunkname: &str) -> Option<Result<Arc<Proto>, String>> {
+    pub fn compile(&mut self, src: &[u8], chunkname: &str) -> Option<Result<Arc<Proto>, String>> {
         // The compiler's memory is not accounted object by object; under a memory cap, a chunk
         // may be at most 1/COMPILE_FACTOR of the room left (parse trees of degenerate sources
         // reach about 100 bytes per source byte), so `load` of a huge string cannot make the
         // host allocate far past the cap.
         const COMPILE_FACTOR: usize = 128;
-        if self.heap.alloc.cap != usize::MAX
-            && src.len().saturating_mul(COMPILE_FACTOR) > self.memory_room()
-        {
-            return Some(Err("not enough memory".to_string()));
+        let need = src.len().saturating_mul(COMPILE_FACTOR);
+        if self.heap.alloc.cap != usize::MAX && need > self.memory_room() {
+            let ok = self.emergency_collect() && need <= self.memory_room();
+            self.stress_rearm();
+            if !ok {
+                return Some(Err("not enough memory".to_string()));
+            }
         }
         if crate::loadbin::is_binary_chunk(src) {
             return Some(crate::loadbin::undump_chunk(src, chunkname));
@@ -402,11 +406,10 @@ impl Vm {
     fn intern(&mut self, bytes: &[u8]) -> Result<StrRef, Error> {
         let hash = self.hash_for_intern(bytes)?;
         if let Some(s) = self.heap.strings.find(bytes, hash) {
+            self.heap.fresh.note(Fresh::Value(Value::Str(s)));
             return Ok(s);
         }
-        if self.heap.alloc.charge(string_cost(bytes.len())).is_err() {
-            return Err(self.memory_error());
-        }
+        self.charge(string_cost(bytes.len()))?;
         let mut buf = Vec::new();
         if buf.try_reserve_exact(bytes.len()).is_err() {
             self.heap.alloc.release(string_cost(bytes.len()));
@@ -414,7 +417,10 @@ impl Vm {
         }
         buf.extend_from_slice(bytes);
         match self.heap.strings.insert(buf.into_boxed_slice(), hash) {
-            Ok(s) => Ok(s),
+            Ok(s) => {
+                self.heap.fresh.note(Fresh::Value(Value::Str(s)));
+                Ok(s)
+            }
             Err(()) => {
                 self.heap.alloc.release(string_cost(bytes.len()));
                 Err(self.memory_error())
@@ -430,9 +436,7 @@ impl Vm {
         let s = match self.heap.strings.find(&buf, hash) {
             Some(s) => s,
             None => {
-                if self.heap.alloc.charge(string_cost(len)).is_err() {
-                    return Err(self.memory_error());
-                }
+                self.charge(string_cost(len))?;
                 match self.heap.strings.insert(buf.into_boxed_slice(), hash) {
                     Ok(s) => s,
                     Err(()) => {
@@ -442,6 +446,7 @@ impl Vm {
                 }
             }
         };
+        self.heap.fresh.note(Fresh::Value(Value::Str(s)));
         if len > crate::value::LONG_STR {
             let tag = self.heap.strings.next_tag();
             return Ok(s.with_tag(tag));
@@ -467,10 +472,24 @@ impl Vm {
 
     /// Creates a table with size hints.
     pub fn new_table_with(&mut self, narr: usize, nhash: usize) -> Result<TableRef, Error> {
-        match self.heap.new_table(narr, nhash) {
-            Some(t) => Ok(t),
-            None => Err(self.memory_error()),
-        }
+        let t = match self.heap.new_table(narr, nhash) {
+            Some(t) => t,
+            None => self.new_table_after_collect(narr, nhash)?,
+        };
+        self.heap.fresh.note(Fresh::Value(Value::Table(t)));
+        Ok(t)
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn new_table_after_collect(&mut self, narr: usize, nhash: usize) -> Result<TableRef, Error> {
+        let t = if self.emergency_collect() {
+            self.heap.new_table(narr, nhash)
+        } else {
+            None
+        };
+        self.stress_rearm();
+        t.ok_or_else(|| self.memory_error())
     }
 
     /// Creates an empty table.
@@ -503,6 +522,17 @@ impl Vm {
         self.new_native_kind(name, NativeKind::Boxed(f), Box::new([]))
     }
 
+    /// Registers a boxed native closure with upvalues: values it keeps alive (and can read
+    /// with `native_upvalue`) for as long as it lives.
+    pub fn new_boxed_native_with_upvalues(
+        &mut self,
+        name: &'static str,
+        f: crate::heap::BoxedNative,
+        upvals: &[Value],
+    ) -> Result<Value, Error> {
+        self.new_native_kind(name, NativeKind::Boxed(f), upvals.into())
+    }
+
     pub(crate) fn new_native_kind(
         &mut self,
         name: &'static str,
@@ -510,15 +540,17 @@ impl Vm {
         upvals: Box<[Value]>,
     ) -> Result<Value, Error> {
         let cost = crate::heap::NATIVE_COST + upvals.len() * 16;
-        if self.heap.alloc.charge(cost).is_err() {
-            return Err(self.memory_error());
-        }
+        self.charge_keeping(cost, &upvals)?;
         match self
             .heap
             .natives
             .alloc(NativeFunction { kind, name, upvals })
         {
-            Ok(h) => Ok(Value::Native(NativeRef(h))),
+            Ok(h) => {
+                let v = Value::Native(NativeRef(h));
+                self.heap.fresh.note(Fresh::Value(v));
+                Ok(v)
+            }
             Err(()) => Err(self.memory_error()),
         }
     }
@@ -557,11 +589,16 @@ impl Vm {
     }
 
     pub(crate) fn new_upval(&mut self, u: Upval) -> Result<UpvalRef, Error> {
-        if self.heap.alloc.charge(crate::heap::UPVAL_COST).is_err() {
-            return Err(self.memory_error());
-        }
+        let keep = match u {
+            Upval::Closed(v) => v,
+            _ => Value::Nil,
+        };
+        self.charge_keeping(crate::heap::UPVAL_COST, &[keep])?;
         match self.heap.upvals.alloc(u) {
-            Ok(h) => Ok(UpvalRef(h)),
+            Ok(h) => {
+                self.heap.fresh.note(Fresh::Upval(UpvalRef(h)));
+                Ok(UpvalRef(h))
+            }
             Err(()) => Err(self.memory_error()),
         }
     }
@@ -573,7 +610,11 @@ impl Vm {
     ) -> Result<FnRef, Error> {
         let cost = crate::heap::CLOSURE_COST + upvals.len() * 8;
         if self.heap.alloc.charge(cost).is_err() {
-            return Err(self.memory_error());
+            self.heap.fresh.note(Fresh::Proto(proto));
+            for &u in upvals.iter() {
+                self.heap.fresh.note(Fresh::Upval(u));
+            }
+            self.charge_after_collect(cost)?;
         }
         let p = &self.protos.get(proto.0).proto;
         let (num_params, is_vararg, max_stack) = (p.num_params, p.is_vararg, p.max_stack);
@@ -586,7 +627,10 @@ impl Vm {
             is_vararg,
             max_stack,
         }) {
-            Ok(h) => Ok(FnRef(h)),
+            Ok(h) => {
+                self.heap.fresh.note(Fresh::Value(Value::LuaFn(FnRef(h))));
+                Ok(FnRef(h))
+            }
             Err(()) => Err(self.memory_error()),
         }
     }
@@ -624,9 +668,7 @@ impl Vm {
                 });
             }
             let cost = PROTO_COST + p.code.len() * 20 + consts.len() * 16;
-            if self.heap.alloc.charge(cost).is_err() {
-                return Err(self.memory_error());
-            }
+            self.charge(cost)?;
             let lp = LoadedProto {
                 proto: p.clone(),
                 code: p.code.clone().into_boxed_slice(),
@@ -643,6 +685,7 @@ impl Vm {
                 Ok(h) => ProtoRef(h),
                 Err(()) => return Err(self.memory_error()),
             };
+            self.heap.fresh.note(Fresh::Proto(h));
             order.push((p.clone(), h));
             for c in p.protos.iter().rev() {
                 work.push(c.clone());
@@ -798,22 +841,126 @@ impl Vm {
             .get_mut(t.0)
             .set(k, v, &mut self.heap.alloc);
         if r.is_err() {
-            return Err(self.memory_error());
+            return self.table_set_after_collect(t, k, v);
         }
         Ok(())
     }
 
     /// Raw set with an integer key.
+    #[inline]
     pub fn raw_set_int(&mut self, t: TableRef, i: i64, v: Value) -> Result<(), Error> {
+        if self.heap.tables.get_mut(t.0).set_in_array(i, v) {
+            return Ok(());
+        }
+        self.raw_set_int_hashed(t, i, v)
+    }
+
+    /// `raw_set_int` past the array part (kept out of line so that the array case, which
+    /// table.insert/remove and SETLIST repeat, saves no registers for the retry).
+    #[inline(never)]
+    fn raw_set_int_hashed(&mut self, t: TableRef, i: i64, v: Value) -> Result<(), Error> {
         let r = self
             .heap
             .tables
             .get_mut(t.0)
             .set_int(i, v, &mut self.heap.alloc);
         if r.is_err() {
-            return Err(self.memory_error());
+            return self.table_set_after_collect(t, Value::Int(i), v);
         }
         Ok(())
+    }
+
+    /// A raw table store that failed on the memory cap (nothing was changed): collect in an
+    /// emergency, with the store's operands kept, and try once more.
+    #[cold]
+    #[inline(never)]
+    pub(crate) fn table_set_after_collect(
+        &mut self,
+        t: TableRef,
+        k: Value,
+        v: Value,
+    ) -> Result<(), Error> {
+        self.heap.fresh.note_value(Value::Table(t));
+        self.heap.fresh.note_value(k);
+        self.heap.fresh.note_value(v);
+        let ok = self.emergency_collect()
+            && self
+                .heap
+                .tables
+                .get_mut(t.0)
+                .set(k, v, &mut self.heap.alloc)
+                .is_ok();
+        self.stress_rearm();
+        if ok {
+            return Ok(());
+        }
+        Err(self.memory_error())
+    }
+
+    /// Grows a table's array part to `n` slots (SETLIST), with an emergency collection and
+    /// one more try when the memory cap refuses it.
+    pub(crate) fn ensure_array(&mut self, t: TableRef, n: usize) -> Result<(), Error> {
+        let tb = self.heap.tables.get_mut(t.0);
+        if tb.ensure_array(n, &mut self.heap.alloc).is_ok() {
+            return Ok(());
+        }
+        self.heap.fresh.note_value(Value::Table(t));
+        let ok = self.emergency_collect()
+            && self
+                .heap
+                .tables
+                .get_mut(t.0)
+                .ensure_array(n, &mut self.heap.alloc)
+                .is_ok();
+        self.stress_rearm();
+        if ok {
+            return Ok(());
+        }
+        Err(self.memory_error())
+    }
+
+    /// Charges `n` bytes against the memory cap; when they do not fit, collects in an
+    /// emergency (PUC's `luaM_` retry) and tries once more.
+    #[inline]
+    pub(crate) fn charge(&mut self, n: usize) -> Result<(), Error> {
+        if self.heap.alloc.charge(n).is_ok() {
+            return Ok(());
+        }
+        self.charge_after_collect(n)
+    }
+
+    /// `charge` for an allocation whose inputs (`keep`) a collection must not free.
+    #[inline]
+    pub(crate) fn charge_keeping(&mut self, n: usize, keep: &[Value]) -> Result<(), Error> {
+        if self.heap.alloc.charge(n).is_ok() {
+            return Ok(());
+        }
+        for &v in keep {
+            self.heap.fresh.note_value(v);
+        }
+        self.charge_after_collect(n)
+    }
+
+    #[cold]
+    #[inline(never)]
+    pub(crate) fn charge_after_collect(&mut self, n: usize) -> Result<(), Error> {
+        let ok = self.emergency_collect() && self.heap.alloc.charge(n).is_ok();
+        self.stress_rearm();
+        if ok {
+            return Ok(());
+        }
+        Err(self.memory_error())
+    }
+
+    /// Whether a native may build a buffer of `n` bytes (see `buffer_room`), collecting in an
+    /// emergency first when it may not.
+    pub fn room_for(&mut self, n: usize) -> bool {
+        if n <= self.buffer_room() {
+            return true;
+        }
+        let ok = self.emergency_collect() && n <= self.buffer_room();
+        self.stress_rearm();
+        ok
     }
 
     /// Sets `t[name] = v` raw with a string key (handy for building libraries).
@@ -875,7 +1022,7 @@ impl Vm {
             None => 0,
         };
         if top >= self.stack.len() {
-            self.grow_stack(top + 1)?;
+            self.grow_stack_keeping(top + 1, v)?;
         }
         self.stack[top] = v;
         if let Some(f) = self.frames.last_mut() {
@@ -885,6 +1032,14 @@ impl Vm {
     }
 
     /// Makes sure the stack has at least `n` slots (plus slack), or fails with `stack overflow`.
+    /// `grow_stack` for a push of `v`, which an emergency collection must keep.
+    #[cold]
+    #[inline(never)]
+    fn grow_stack_keeping(&mut self, n: usize, v: Value) -> Result<(), Error> {
+        self.heap.fresh.note_value(v);
+        self.grow_stack(n)
+    }
+
     pub(crate) fn grow_stack(&mut self, n: usize) -> Result<(), Error> {
         if n <= self.stack.len() {
             return Ok(());
@@ -900,9 +1055,7 @@ impl Vm {
         // Stack slots count against the memory cap, charged before they are allocated.
         let old_cap = self.stack.capacity();
         let charge = want.saturating_sub(old_cap) * std::mem::size_of::<Value>();
-        if self.heap.alloc.charge(charge).is_err() {
-            return Err(self.memory_error());
-        }
+        self.charge(charge)?;
         self.thread_bytes += charge;
         if self.stack.try_reserve_exact(extra).is_err() {
             return Err(self.memory_error());
@@ -926,9 +1079,7 @@ impl Vm {
     fn grow_frames(&mut self) -> Result<(), Error> {
         let add = self.frames.len().max(8);
         let charge = add * std::mem::size_of::<crate::thread::Frame>();
-        if self.heap.alloc.charge(charge).is_err() {
-            return Err(self.memory_error());
-        }
+        self.charge(charge)?;
         if self.frames.try_reserve_exact(add).is_err() {
             self.heap.alloc.release(charge);
             return Err(self.memory_error());
@@ -1008,9 +1159,10 @@ impl Vm {
         meta: Option<TableRef>,
         user_value: bool,
     ) -> Result<Value, Error> {
-        if self.heap.alloc.charge(crate::heap::USERDATA_COST).is_err() {
-            return Err(self.memory_error());
-        }
+        self.charge_keeping(
+            crate::heap::USERDATA_COST,
+            &[meta.map_or(Value::Nil, Value::Table)],
+        )?;
         let ud = crate::heap::Userdata {
             meta,
             user_value: Value::Nil,
@@ -1020,6 +1172,7 @@ impl Vm {
         match self.heap.userdata.alloc(ud) {
             Ok(h) => {
                 let v = Value::Userdata(crate::value::UdRef(h));
+                self.heap.fresh.note(Fresh::Value(v));
                 self.check_finalizer(v, meta);
                 Ok(v)
             }

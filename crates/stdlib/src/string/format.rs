@@ -55,11 +55,11 @@ pub(super) fn format(vm: &mut Vm, args: Args) -> Result<usize, Error> {
         if let Err(e) = r {
             return Err(fmt_error(vm, arg, e));
         }
-        if out.len() > vm.buffer_room() {
+        if !vm.room_for(out.len()) {
             return Err(memory_error(vm));
         }
     }
-    if out.len() > vm.buffer_room() {
+    if !vm.room_for(out.len()) {
         return Err(memory_error(vm));
     }
     charge_fuel(vm, out.len())?;

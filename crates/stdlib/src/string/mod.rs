@@ -178,7 +178,7 @@ enum ByteMap {
 fn map_bytes(vm: &mut Vm, args: Args, how: ByteMap) -> Result<usize, Error> {
     let s = vm.check_str(args, 0)?;
     let len = vm.str_bytes(s).len();
-    if len > vm.buffer_room() {
+    if !vm.room_for(len) {
         return Err(memory_error(vm));
     }
     let mut out = Vec::new();
@@ -241,7 +241,7 @@ fn rep(vm: &mut Vm, args: Args) -> Result<usize, Error> {
     let total = (unit * n) as usize - lsep;
     charge_fuel(vm, total)?;
     let mut out: Vec<u8> = Vec::new();
-    if total > vm.buffer_room() || out.try_reserve_exact(total + lsep).is_err() {
+    if !vm.room_for(total) || out.try_reserve_exact(total + lsep).is_err() {
         return Err(memory_error(vm));
     }
     // One copy of the body (and separator), then the output doubles itself: whole

@@ -83,11 +83,30 @@ pub(super) fn pack(vm: &mut Vm, args: Args) -> Result<usize, Error> {
     let f = vm.check_str(args, 0)?;
     let fmt = vm.str_bytes(f).to_vec();
     let mut out = Vec::new();
-    // Past the room under the memory cap, `grow` fails with `not enough memory`.
-    let max = MAX_STRING_SIZE.min(vm.buffer_room());
-    let r = pack::pack(&fmt, &mut LuaPackArgs { vm, args }, &mut out, max);
-    if let Err(e) = r {
-        return Err(fail_to_error(vm, e));
+    // Past the room under the memory cap, `grow` fails with `not enough memory`; packing is
+    // pure, so it is redone once after an emergency collection.
+    let mut retried = false;
+    loop {
+        out.clear();
+        let max = MAX_STRING_SIZE.min(vm.buffer_room());
+        let r = pack::pack(&fmt, &mut LuaPackArgs { vm, args }, &mut out, max);
+        match r {
+            Err(PackFail::Pack(PackError::Message(m)))
+                if m == "not enough memory" && max < MAX_STRING_SIZE && !retried =>
+            {
+                retried = true;
+                if !vm.emergency_collect() {
+                    return Err(memory_error(vm));
+                }
+            }
+            r => {
+                if retried {
+                    vm.stress_rearm();
+                }
+                r.map_err(|e| fail_to_error(vm, e))?;
+                break;
+            }
+        }
     }
     charge_fuel(vm, out.len())?;
     let v = vm.str_value_owned(out)?;

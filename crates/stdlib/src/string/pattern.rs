@@ -259,25 +259,40 @@ pub(super) fn gsub(vm: &mut Vm, args: Args) -> Result<usize, Error> {
     let (result, used) = match repl {
         Value::Str(r) => {
             changed = true;
-            let src = vm.str_bytes(s);
-            let (anchored, body) = pattern::split_anchor(vm.str_bytes(p));
-            let rb = vm.str_bytes(r);
-            let mut m = Matcher::new(src, body);
-            m.set_fuel(budget);
-            m.set_stop(match_stop(vm));
-            // The buffer and the string made from it must fit together (a Vec's doubling can
-            // hold up to twice its length, which the other half covers while building).
-            let room = vm.buffer_room();
-            let res = m.gsub::<MatchError>(anchored, max_n, &mut out, |m, a, b, out| {
-                if out.len() > room {
-                    return Err(MatchError::OutOfMemory);
+            // Pure string work: when the result outgrows the room under the memory cap, it is
+            // redone once after an emergency collection (the matcher borrows the VM, which
+            // cannot collect meanwhile).
+            let mut spent = 0u64;
+            let mut retried = false;
+            loop {
+                out.clear();
+                let src = vm.str_bytes(s);
+                let (anchored, body) = pattern::split_anchor(vm.str_bytes(p));
+                let rb = vm.str_bytes(r);
+                let mut m = Matcher::new(src, body);
+                m.set_fuel(budget);
+                m.set_stop(match_stop(vm));
+                // The buffer and the string made from it must fit together (a Vec's doubling
+                // can hold up to twice its length, which the other half covers while building).
+                let room = vm.buffer_room();
+                let res = m.gsub::<MatchError>(anchored, max_n, &mut out, |m, a, b, out| {
+                    if out.len() > room {
+                        return Err(MatchError::OutOfMemory);
+                    }
+                    m.expand_replacement(rb, a, b, out)
+                });
+                spent = spent.saturating_add(budget.saturating_sub(m.fuel()));
+                if matches!(res, Err(MatchError::OutOfMemory)) && !retried {
+                    retried = true;
+                    if vm.emergency_collect() {
+                        continue;
+                    }
                 }
-                m.expand_replacement(rb, a, b, out)
-            });
-            (
-                res.map_err(GsubError::Match),
-                budget.saturating_sub(m.fuel()),
-            )
+                if retried {
+                    vm.stress_rearm();
+                }
+                break (res.map_err(GsubError::Match), spent);
+            }
         }
         _ => {
             // Lua code runs between matches: work on copies so the VM stays free.
@@ -295,7 +310,7 @@ pub(super) fn gsub(vm: &mut Vm, args: Args) -> Result<usize, Error> {
             });
             let res = m.gsub::<GsubError>(anchored, max_n, &mut out, |m, a, b, out| {
                 let caps = Caps::collect(m, a, b, true)?;
-                if out.len() > vm.buffer_room() {
+                if !vm.room_for(out.len()) {
                     return Err(GsubError::Lua(memory_error(vm)));
                 }
                 let c = add_value(vm, s, repl, &caps, &src[a..b], out).map_err(GsubError::Lua)?;
@@ -314,7 +329,7 @@ pub(super) fn gsub(vm: &mut Vm, args: Args) -> Result<usize, Error> {
         Err(GsubError::Match(e)) => return Err(match_error(vm, e)),
         Err(GsubError::Lua(e)) => return Err(e),
     };
-    if n > 0 && changed && out.len() > vm.buffer_room() {
+    if n > 0 && changed && !vm.room_for(out.len()) {
         return Err(memory_error(vm));
     }
     let v = if n == 0 || !changed {
