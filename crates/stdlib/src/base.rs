@@ -331,7 +331,7 @@ fn collectgarbage(vm: &mut Vm, args: Args) -> Result<usize, Error> {
             vm.collect_garbage();
             Value::Int(0)
         }
-        "count" => Value::Float(vm.memory_used() as f64 / 1024.0),
+        "count" => Value::Float(vm.memory_in_objects() as f64 / 1024.0),
         "step" => {
             // PUC reads every numeric option as a C `int`.
             let kb = vm.opt_int(args, 1, 0)? as i32;

@@ -34,6 +34,9 @@ impl Marks<'_> {
     }
 }
 
+/// Slots added when an arena first grows.
+const MIN_GROWTH: usize = 16;
+
 /// Invariant: `items.len() == meta.len()`; a slot is on `free` iff `!meta.live`; a free slot
 /// holds `T::default()` (so it owns no payload).
 pub(crate) struct Arena<T> {
@@ -53,6 +56,39 @@ impl<T: Default> Arena<T> {
         }
     }
 
+    /// Bytes the next `alloc` adds to the arena's buffers: zero when a slot is free or
+    /// capacity is spare, else the doubling (which the memory cap must cover, with the old
+    /// buffers alive beside the new ones while they are copied).
+    #[inline]
+    pub fn growth(&self) -> usize {
+        if !self.free.is_empty() || self.items.len() < self.items.capacity() {
+            return 0;
+        }
+        self.items.capacity().max(MIN_GROWTH)
+            * (std::mem::size_of::<T>() + std::mem::size_of::<SlotMeta>())
+    }
+
+    /// Doubles the slot buffers by hand, so that `growth` knows the bytes in advance.
+    #[cold]
+    #[inline(never)]
+    fn grow(&mut self) -> Result<(), ()> {
+        if self.items.len() == self.items.capacity() {
+            let add = self.items.capacity().max(MIN_GROWTH);
+            self.items.try_reserve_exact(add).map_err(|_| ())?;
+        }
+        if self.meta.len() == self.meta.capacity() {
+            let add = self.meta.capacity().max(MIN_GROWTH);
+            self.meta.try_reserve_exact(add).map_err(|_| ())?;
+        }
+        Ok(())
+    }
+
+    /// Bytes of the slot buffers.
+    pub fn capacity_bytes(&self) -> usize {
+        self.items.capacity() * std::mem::size_of::<T>()
+            + self.meta.capacity() * std::mem::size_of::<SlotMeta>()
+    }
+
     /// Stores `item` and returns its handle. Fails only when the arena cannot grow.
     pub fn alloc(&mut self, item: T) -> Result<Handle, ()> {
         self.live_count += 1;
@@ -68,8 +104,9 @@ impl<T: Default> Arena<T> {
         if idx == u32::MAX {
             return Err(());
         }
-        self.items.try_reserve(1).map_err(|_| ())?;
-        self.meta.try_reserve(1).map_err(|_| ())?;
+        if self.items.len() == self.items.capacity() || self.meta.len() == self.meta.capacity() {
+            self.grow()?;
+        }
         self.items.push(item);
         self.meta.push(SlotMeta {
             gen: 0,

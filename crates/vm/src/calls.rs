@@ -611,7 +611,7 @@ impl Vm {
                 _ => 0,
             };
             let slot = keep.max(marker.func + 2);
-            self.grow_stack(slot + 1 + STACK_SLACK)?;
+            self.grow_stack_for(slot + 1 + STACK_SLACK, &[errv])?;
             self.stack[slot] = errv;
             if let Some(m) = self.frames.get_mut(i) {
                 m.top = slot + 1;
@@ -884,7 +884,8 @@ impl Vm {
         let func = self.free_slot();
         let need = func + nargs + 1 + STACK_SLACK;
         if need > self.stack.len() {
-            self.grow_stack(need)?;
+            self.heap.fresh.note_value(f);
+            self.grow_stack_for(need, args)?;
         }
         self.stack[func] = f;
         // Short argument lists are copied inline (a `memcpy` call costs more than two moves).

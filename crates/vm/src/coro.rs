@@ -16,6 +16,7 @@ impl Vm {
     /// Creates a suspended coroutine that will run `f`.
     pub fn new_thread(&mut self, f: Value) -> Result<ThreadRef, Error> {
         self.charge_keeping(crate::heap::THREAD_COST, &[f])?;
+        self.charge_growth(self.heap.threads.growth())?;
         // Only the function's slot (above the bottom frame's): the first resume grows the stack
         // to what the body needs, and suspended coroutines are shrunk back to their live part.
         let mut stack = Vec::new();
@@ -84,8 +85,11 @@ impl Vm {
         if st == "running" || st == "normal" {
             return Err(self.error(&format!("cannot close a {st} coroutine")));
         }
-        let mut err = self.heap.threads.get_mut(t.0).error.take();
+        // The error stays in the thread (a root) until the `__close` calls below are done:
+        // pushing their arguments may collect.
+        let mut err = self.heap.threads.get(t.0).error;
         if self.heap.threads.get(t.0).tbc.is_empty() {
+            self.heap.threads.get_mut(t.0).error = None;
             let th = self.heap.threads.get_mut(t.0);
             th.status = ThreadStatus::Dead;
             th.frames.truncate(1);
@@ -137,8 +141,10 @@ impl Vm {
             let tm = self.get_metamethod(v, crate::meta::Tm::Close);
             if let Err(e) = self.call_raw(tm, &[v, err.unwrap_or(Value::Nil)]) {
                 err = Some(e.value());
+                self.heap.threads.get_mut(t.0).error = err;
             }
         }
+        self.heap.threads.get_mut(t.0).error = None;
         self.frames.truncate(1);
         self.close_upvals(0);
         self.heap.threads.get_mut(t.0).status = ThreadStatus::Dead;
@@ -203,9 +209,7 @@ impl Vm {
     fn deliver(&mut self, ok: bool, vals: &[Value]) -> Result<(), Error> {
         let top = self.cur_top();
         let need = top + vals.len() + 1 + STACK_SLACK;
-        if need > self.stack.len() {
-            self.grow_stack(need)?;
-        }
+        self.grow_stack_for(need, vals)?;
         let mut n = 0;
         if !self.top_is_wrap() {
             self.stack[top] = Value::Bool(ok);

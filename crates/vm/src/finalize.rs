@@ -79,6 +79,10 @@ fn fin_key(v: Value) -> Option<u64> {
     }
 }
 
+/// Bytes accounted per object marked for finalization: its entries in `finobj`/`tobefnz` and
+/// `fin_set`, with the spare capacity those collections keep.
+const FIN_COST: usize = 64;
+
 impl Vm {
     /// Marks `obj` for finalization if `mt` has a `__gc` field (called whenever a table or
     /// userdata gets a metatable). An object is marked at most once until its finalizer runs.
@@ -93,6 +97,10 @@ impl Vm {
         if let Some(key) = fin_key(obj) {
             if self.gc.fin_set.insert(key) {
                 self.gc.finobj.push(obj);
+                // The lists' host memory counts (as PUC's, setmetatable itself cannot fail:
+                // the charge may pass the cap, and the next allocation then fails).
+                let a = &mut self.heap.alloc;
+                a.used = a.used.saturating_add(FIN_COST);
             }
         }
     }
@@ -151,7 +159,9 @@ impl Vm {
         self.gc.in_finalizer = true;
         while let Some(obj) = self.gc.tobefnz.pop_front() {
             if let Some(k) = fin_key(obj) {
-                self.gc.fin_set.remove(&k);
+                if self.gc.fin_set.remove(&k) {
+                    self.heap.alloc.release(FIN_COST);
+                }
             }
             let f = match self.metatable(obj) {
                 Some(mt) => {

@@ -626,6 +626,15 @@ impl Vm {
             .saturating_sub(self.thread_bytes)
             .saturating_add(now);
         self.thread_bytes = now;
+        // The table arena's slot buffers likewise (see `Heap::new_table`).
+        let now = self.heap.tables.capacity_bytes();
+        let a = &mut self.heap.alloc;
+        a.used = a.used.saturating_sub(a.table_arena).saturating_add(now);
+        a.arena_bytes = a
+            .arena_bytes
+            .saturating_sub(a.table_arena)
+            .saturating_add(now);
+        a.table_arena = now;
         let pause = self.gc.pause.max(100) as usize;
         self.heap.alloc.threshold = (self.heap.alloc.used / 100)
             .saturating_mul(pause)

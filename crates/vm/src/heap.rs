@@ -37,6 +37,12 @@ pub(crate) struct Alloc {
     pub threshold: usize,
     /// Bytes ever charged (statistics).
     pub total: u64,
+    /// Of `used`, the arenas' slot buffers (`Arena::growth`): charged against the cap, kept
+    /// out of `collectgarbage("count")` (they do not shrink when objects are freed).
+    pub arena_bytes: usize,
+    /// Of `arena_bytes`, the table arena's, brought up to date at each collection (NEWTABLE
+    /// in the interpreter loop grows that arena uncharged).
+    pub table_arena: usize,
     /// Spare small hash parts for rehashes to reuse (see `table::NodePool`).
     pub(crate) node_pool: crate::table::NodePool,
 }
@@ -48,6 +54,8 @@ impl Alloc {
             cap,
             threshold: 1 << 20,
             total: 0,
+            arena_bytes: 0,
+            table_arena: 0,
             node_pool: Default::default(),
         }
     }
@@ -295,6 +303,10 @@ pub(crate) const PROTO_COST: usize = 64;
 impl Heap {
     /// Allocates a table with room for `narr` array and `nhash` hash entries, accounting its
     /// bytes; `None` when that would pass the memory cap (nothing stays charged then).
+    /// The interpreter loop's NEWTABLE calls this directly; the growth of the table arena it
+    /// may cause is not charged here (the loop's code is kept small: its register allocation
+    /// is sensitive to anything added) but by `Vm::new_table_with` for every other caller and
+    /// at each collection (`Vm::account_arenas`).
     #[inline]
     pub fn new_table(&mut self, narr: usize, nhash: usize) -> Option<TableRef> {
         self.alloc.charge(TABLE_BASE_COST).ok()?;

@@ -101,7 +101,11 @@ impl Vm {
         cont: Cont,
     ) -> Result<(), Error> {
         let func = self.free_slot();
-        self.grow_stack(func + args.len() + 1 + STACK_SLACK)?;
+        let need = func + args.len() + 1 + STACK_SLACK;
+        if need > self.stack.len() {
+            self.heap.fresh.note_value(tm);
+            self.grow_stack_for(need, args)?;
+        }
         self.stack[func] = tm;
         for (i, a) in args.iter().enumerate() {
             self.stack[func + 1 + i] = *a;

@@ -315,6 +315,15 @@ impl Vm {
         self.heap.alloc.used
     }
 
+    /// What `collectgarbage("count")` reports, in bytes: `memory_used` without the arenas'
+    /// slot buffers, which stay allocated when their objects are freed.
+    pub fn memory_in_objects(&self) -> usize {
+        self.heap
+            .alloc
+            .used
+            .saturating_sub(self.heap.alloc.arena_bytes)
+    }
+
     /// Bytes allocated over the VM's lifetime (as the heap accounts them).
     pub fn total_allocated(&self) -> u64 {
         self.heap.alloc.total
@@ -416,6 +425,7 @@ impl Vm {
             return Err(self.memory_error());
         }
         buf.extend_from_slice(bytes);
+        self.charge_growth(self.heap.strings.arena.growth())?;
         match self.heap.strings.insert(buf.into_boxed_slice(), hash) {
             Ok(s) => {
                 self.heap.fresh.note(Fresh::Value(Value::Str(s)));
@@ -437,6 +447,7 @@ impl Vm {
             Some(s) => s,
             None => {
                 self.charge(string_cost(len))?;
+                self.charge_growth(self.heap.strings.arena.growth())?;
                 match self.heap.strings.insert(buf.into_boxed_slice(), hash) {
                     Ok(s) => s,
                     Err(()) => {
@@ -541,6 +552,7 @@ impl Vm {
     ) -> Result<Value, Error> {
         let cost = crate::heap::NATIVE_COST + upvals.len() * 16;
         self.charge_keeping(cost, &upvals)?;
+        self.charge_growth(self.heap.natives.growth())?;
         match self
             .heap
             .natives
@@ -594,6 +606,7 @@ impl Vm {
             _ => Value::Nil,
         };
         self.charge_keeping(crate::heap::UPVAL_COST, &[keep])?;
+        self.charge_growth(self.heap.upvals.growth())?;
         match self.heap.upvals.alloc(u) {
             Ok(h) => {
                 self.heap.fresh.note(Fresh::Upval(UpvalRef(h)));
@@ -616,6 +629,7 @@ impl Vm {
             }
             self.charge_after_collect(cost)?;
         }
+        self.charge_growth(self.closures.growth())?;
         let p = &self.protos.get(proto.0).proto;
         let (num_params, is_vararg, max_stack) = (p.num_params, p.is_vararg, p.max_stack);
         let up0 = upvals.first().copied().unwrap_or(UpvalRef::NONE);
@@ -681,6 +695,7 @@ impl Vm {
                 consts: consts.into_boxed_slice(),
                 children: Box::new([]),
             };
+            self.charge_growth(self.protos.growth())?;
             let h = match self.protos.alloc(lp) {
                 Ok(h) => ProtoRef(h),
                 Err(()) => return Err(self.memory_error()),
@@ -929,6 +944,26 @@ impl Vm {
         self.charge_after_collect(n)
     }
 
+    /// Charges the growth of an arena's buffers (`Arena::growth`) before an object goes in.
+    #[inline]
+    pub(crate) fn charge_growth(&mut self, g: usize) -> Result<(), Error> {
+        if g == 0 {
+            return Ok(());
+        }
+        self.charge_growth_slow(g)
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn charge_growth_slow(&mut self, g: usize) -> Result<(), Error> {
+        // The old buffers (as large as the growth) live on while they are copied: the cap
+        // must have room for both; only the growth stays charged.
+        self.charge(2 * g)?;
+        self.heap.alloc.release(g);
+        self.heap.alloc.arena_bytes += g;
+        Ok(())
+    }
+
     /// `charge` for an allocation whose inputs (`keep`) a collection must not free.
     #[inline]
     pub(crate) fn charge_keeping(&mut self, n: usize, keep: &[Value]) -> Result<(), Error> {
@@ -1032,6 +1067,18 @@ impl Vm {
     }
 
     /// Makes sure the stack has at least `n` slots (plus slack), or fails with `stack overflow`.
+    /// `grow_stack` for values held outside the stack (a call's function and arguments about
+    /// to be stored), which an emergency collection must keep.
+    pub(crate) fn grow_stack_for(&mut self, n: usize, keep: &[Value]) -> Result<(), Error> {
+        if n <= self.stack.len() {
+            return Ok(());
+        }
+        for &v in keep {
+            self.heap.fresh.note_value(v);
+        }
+        self.grow_stack(n)
+    }
+
     /// `grow_stack` for a push of `v`, which an emergency collection must keep.
     #[cold]
     #[inline(never)]
@@ -1055,7 +1102,10 @@ impl Vm {
         // Stack slots count against the memory cap, charged before they are allocated.
         let old_cap = self.stack.capacity();
         let charge = want.saturating_sub(old_cap) * std::mem::size_of::<Value>();
-        self.charge(charge)?;
+        // The old buffer lives on while it is copied: room for it too, charged only meanwhile.
+        let old_bytes = old_cap * std::mem::size_of::<Value>();
+        self.charge(charge + old_bytes)?;
+        self.heap.alloc.release(old_bytes);
         self.thread_bytes += charge;
         if self.stack.try_reserve_exact(extra).is_err() {
             return Err(self.memory_error());
@@ -1079,7 +1129,10 @@ impl Vm {
     fn grow_frames(&mut self) -> Result<(), Error> {
         let add = self.frames.len().max(8);
         let charge = add * std::mem::size_of::<crate::thread::Frame>();
-        self.charge(charge)?;
+        // Room for the old buffer too while it is copied (see `grow_stack`).
+        let old_bytes = self.frames.capacity() * std::mem::size_of::<crate::thread::Frame>();
+        self.charge(charge + old_bytes)?;
+        self.heap.alloc.release(old_bytes);
         if self.frames.try_reserve_exact(add).is_err() {
             self.heap.alloc.release(charge);
             return Err(self.memory_error());
@@ -1163,6 +1216,7 @@ impl Vm {
             crate::heap::USERDATA_COST,
             &[meta.map_or(Value::Nil, Value::Table)],
         )?;
+        self.charge_growth(self.heap.userdata.growth())?;
         let ud = crate::heap::Userdata {
             meta,
             user_value: Value::Nil,

@@ -239,11 +239,13 @@ fn rep(vm: &mut Vm, args: Args) -> Result<usize, Error> {
         return Err(vm.error("resulting string too large"));
     }
     let total = (unit * n) as usize - lsep;
-    charge_fuel(vm, total)?;
+    // A result that cannot fit is a memory error before any work is charged (as in lua5.4,
+    // which has no fuel: the answer does not depend on the budget).
     let mut out: Vec<u8> = Vec::new();
     if !vm.room_for(total) || out.try_reserve_exact(total + lsep).is_err() {
         return Err(memory_error(vm));
     }
+    charge_fuel(vm, total)?;
     // One copy of the body (and separator), then the output doubles itself: whole
     // repetitions are copied in large blocks, checking the interrupt between blocks.
     out.extend_from_slice(vm.str_bytes(s));
