@@ -636,9 +636,14 @@ impl Vm {
             .saturating_add(now);
         a.table_arena = now;
         let pause = self.gc.pause.max(100) as usize;
-        self.heap.alloc.threshold = (self.heap.alloc.used / 100)
+        // The debt is counted in object bytes: the arenas' slot buffers (which never shrink,
+        // and which a heap that was once large keeps) would otherwise put the next cycle off.
+        let arenas = self.heap.alloc.arena_bytes;
+        let live = self.heap.alloc.used.saturating_sub(arenas);
+        self.heap.alloc.threshold = (live / 100)
             .saturating_mul(pause)
-            .max(1 << 18);
+            .max(1 << 18)
+            .saturating_add(arenas);
         self.clamp_threshold_to_cap();
         self.gc.step_credit = 0;
         if self.gc_stress {
