@@ -36,7 +36,8 @@
 //! which is wrong but safe.)
 //!
 //! The collector runs only at safe points of the interpreter (see `interp.rs`) or when asked by
-//! `collectgarbage`; the next threshold is the live size times the pause (PUC's 200%). The one
+//! `collectgarbage`; the next threshold is the live object bytes times the pause (PUC's 200%),
+//! plus the arenas' slot buffers. The one
 //! exception is the emergency cycle (`emergency_collect`), run where an allocation was refused:
 //! it marks conservatively (whole stacks, plus `Heap::fresh`) and clears nothing.
 //! Finalizers never run inside the collector: `finalize.rs` runs them after a cycle.

@@ -282,6 +282,12 @@ impl FreshList {
         }
     }
 
+    pub fn note_values(&mut self, vs: &[Value]) {
+        for &v in vs {
+            self.note_value(v);
+        }
+    }
+
     /// At a safe point: nothing made before it can be held outside the roots any more.
     #[inline(always)]
     pub fn clear(&mut self) {

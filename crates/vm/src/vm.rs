@@ -895,9 +895,7 @@ impl Vm {
         k: Value,
         v: Value,
     ) -> Result<(), Error> {
-        self.heap.fresh.note_value(Value::Table(t));
-        self.heap.fresh.note_value(k);
-        self.heap.fresh.note_value(v);
+        self.heap.fresh.note_values(&[Value::Table(t), k, v]);
         let ok = self.emergency_collect()
             && self
                 .heap
@@ -970,9 +968,7 @@ impl Vm {
         if self.heap.alloc.charge(n).is_ok() {
             return Ok(());
         }
-        for &v in keep {
-            self.heap.fresh.note_value(v);
-        }
+        self.heap.fresh.note_values(keep);
         self.charge_after_collect(n)
     }
 
@@ -1073,9 +1069,7 @@ impl Vm {
         if n <= self.stack.len() {
             return Ok(());
         }
-        for &v in keep {
-            self.heap.fresh.note_value(v);
-        }
+        self.heap.fresh.note_values(keep);
         self.grow_stack(n)
     }
 
