@@ -18,10 +18,13 @@ enum Cap {
     Position(usize),
 }
 
-/// Captures of one match, copied out of the matcher (at most `MAX_CAPTURES`).
+/// Captures of one match, copied out of the matcher (at most `MAX_CAPTURES`). The first two
+/// are kept inline (most patterns have none, one or two), so a match costs no allocation and
+/// no copy of a full-size capture array.
 struct Caps {
     n: usize,
-    caps: [Cap; pattern::MAX_CAPTURES],
+    head: [Cap; 2],
+    rest: Vec<Cap>,
 }
 
 impl Caps {
@@ -36,21 +39,38 @@ impl Caps {
         let n = m.result_count(whole_if_none);
         let mut caps = Caps {
             n,
-            caps: [Cap::Position(0); pattern::MAX_CAPTURES],
+            head: [Cap::Position(0); 2],
+            rest: Vec::new(),
         };
         for i in 0..n {
-            caps.caps[i] = match m.capture(i, start, end)? {
+            let c = match m.capture(i, start, end)? {
                 Capture::Slice(a, b) => Cap::Slice(a, b),
                 Capture::Position(p) => Cap::Position(p),
             };
+            match caps.head.get_mut(i) {
+                Some(slot) => *slot = c,
+                None => caps.rest.push(c),
+            }
         }
         Ok(caps)
+    }
+
+    /// Capture `i` (`i < n`).
+    fn get(&self, i: usize) -> Cap {
+        match self.head.get(i) {
+            Some(&c) => c,
+            None => self
+                .rest
+                .get(i - self.head.len())
+                .copied()
+                .unwrap_or(Cap::Position(0)),
+        }
     }
 
     /// Pushes the captures as Lua values (substrings of `s`, positions as integers).
     fn push(&self, vm: &mut Vm, s: StrRef) -> Result<usize, Error> {
         for i in 0..self.n {
-            let v = cap_value(vm, s, self.caps[i])?;
+            let v = cap_value(vm, s, self.get(i))?;
             vm.push(v)?;
         }
         Ok(self.n)
@@ -355,15 +375,24 @@ fn add_value(
 ) -> Result<bool, Error> {
     let v = match repl {
         Value::Table(_) => {
-            let k = cap_value(vm, s, caps.caps[0])?;
+            let k = cap_value(vm, s, caps.get(0))?;
             vm.index(repl, k)?
         }
         _ => {
-            let mut argv = [Value::Nil; pattern::MAX_CAPTURES];
-            for (slot, &c) in argv.iter_mut().zip(&caps.caps[..caps.n]) {
-                *slot = cap_value(vm, s, c)?;
-            }
-            vm.call1(repl, &argv[..caps.n])?
+            let mut head = [Value::Nil; 2];
+            let mut all = Vec::new();
+            let argv: &[Value] = if caps.n <= head.len() {
+                for (i, slot) in head.iter_mut().enumerate().take(caps.n) {
+                    *slot = cap_value(vm, s, caps.get(i))?;
+                }
+                &head[..caps.n]
+            } else {
+                for i in 0..caps.n {
+                    all.push(cap_value(vm, s, caps.get(i))?);
+                }
+                &all
+            };
+            vm.call1(repl, argv)?
         }
     };
     match v {
