@@ -120,18 +120,25 @@ fn concat(vm: &mut Vm, args: Args) -> Result<usize, Error> {
         let v = geti(vm, t, i)?;
         match v {
             Value::Str(s) => {
-                // A huge piece is copied in blocks, with the interrupt checked between them.
                 let n = vm.str_bytes(s).len();
-                let mut done = 0;
-                while n - done > tape_vm::POLL_BYTES {
-                    buf.extend_from_slice(&vm.str_bytes(s)[done..done + tape_vm::POLL_BYTES]);
-                    done += tape_vm::POLL_BYTES;
-                    vm.poll_limits()?;
+                if n > tape_vm::POLL_BYTES {
+                    // A huge piece is copied in blocks, with the interrupt checked between them.
+                    let mut done = 0;
+                    while done < n {
+                        let end = n.min(done + tape_vm::POLL_BYTES);
+                        reserve_piece(vm, &mut buf, end - done)?;
+                        buf.extend_from_slice(&vm.str_bytes(s)[done..end]);
+                        done = end;
+                        vm.poll_limits()?;
+                    }
+                } else {
+                    reserve_piece(vm, &mut buf, n)?;
+                    buf.extend_from_slice(vm.str_bytes(s));
                 }
-                buf.extend_from_slice(&vm.str_bytes(s)[done..]);
             }
             Value::Int(_) | Value::Float(_) => {
                 let b = vm.basic_tostring(v);
+                reserve_piece(vm, &mut buf, b.len())?;
                 buf.extend_from_slice(&b);
             }
             _ => {
@@ -141,11 +148,6 @@ fn concat(vm: &mut Vm, args: Args) -> Result<usize, Error> {
                 )));
             }
         }
-        // Checked as the buffer grows: past the room under the memory cap (or the largest
-        // string), stop before allocating more.
-        if buf.len() > MAX_CONCAT || !vm.room_for(buf.len()) {
-            return Err(vm.make_error("not enough memory".to_string()));
-        }
         if buf.len() >= next_poll || i & 0xFFFF == 0 {
             vm.poll_limits()?;
             next_poll = buf.len() + tape_vm::POLL_BYTES;
@@ -153,13 +155,41 @@ fn concat(vm: &mut Vm, args: Args) -> Result<usize, Error> {
         if i == last {
             break;
         }
+        reserve_piece(vm, &mut buf, sep.len())?;
         buf.extend_from_slice(&sep);
         i += 1;
+    }
+    // (Checked at each growth too; pieces that fit the last growth's room come here.)
+    if buf.len() > MAX_CONCAT {
+        return Err(vm.make_error("not enough memory".to_string()));
     }
     vm.charge_fuel(buf.len() as u64)?;
     let s = vm.str_value_owned(buf)?;
     vm.push(s)?;
     Ok(1)
+}
+
+/// Makes room for `n` more bytes in a `table.concat` buffer, checking the memory cap (with an
+/// emergency collection) and the largest string before the buffer grows; a no-op while the
+/// buffer has room.
+#[inline]
+fn reserve_piece(vm: &mut Vm, buf: &mut Vec<u8>, n: usize) -> Result<(), Error> {
+    if buf.capacity() - buf.len() >= n {
+        return Ok(());
+    }
+    grow_concat_buffer(vm, buf, n)
+}
+
+#[cold]
+#[inline(never)]
+fn grow_concat_buffer(vm: &mut Vm, buf: &mut Vec<u8>, n: usize) -> Result<(), Error> {
+    let need = buf.len().saturating_add(n);
+    // Room for twice the length, as the buffer doubles (`room_for` keeps half the room back).
+    if need > MAX_CONCAT || !vm.room_for(need) {
+        return Err(vm.make_error("not enough memory".to_string()));
+    }
+    buf.reserve(n);
+    Ok(())
 }
 
 fn insert(vm: &mut Vm, args: Args) -> Result<usize, Error> {

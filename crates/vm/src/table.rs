@@ -637,7 +637,14 @@ impl Table {
             if let Value::Int(k) = extra {
                 let m = self.arr.len() as u64 + 1;
                 if k as u64 == m && m <= MAX_ASIZE && self.arr.iter().all(|v| !v.is_nil()) {
-                    return self.resize((m as usize).next_power_of_two(), 0, alloc);
+                    let asize = (m as usize).next_power_of_two();
+                    if asize <= self.arr.capacity() {
+                        // The room is there and paid for (the account follows the capacity).
+                        self.arr.resize(asize, Value::Nil);
+                        self.alimit.set(asize);
+                        return Ok(());
+                    }
+                    return self.resize(asize, 0, alloc);
                 }
             }
         }
