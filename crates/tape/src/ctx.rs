@@ -35,6 +35,9 @@ pub(crate) struct Shared {
     /// Objects the API makes once per `Tape` (userdata metatables by Rust type, the
     /// `coroutine.resume` builtin): the root slot (never released) and the object.
     objects: Mutex<HashMap<TypeId, (usize, Value)>>,
+    /// The running `call_async` and the future an async function has just made.
+    #[cfg(feature = "async")]
+    pub(crate) async_state: Mutex<crate::async_call::AsyncState>,
 }
 
 impl Shared {
@@ -44,6 +47,8 @@ impl Shared {
             slots: Mutex::new(Slots::default()),
             dirty: AtomicBool::new(false),
             objects: Mutex::new(HashMap::new()),
+            #[cfg(feature = "async")]
+            async_state: Mutex::new(Default::default()),
         })
     }
 

@@ -29,6 +29,8 @@
 //! ```
 #![forbid(unsafe_code)]
 
+#[cfg(feature = "async")]
+mod async_call;
 mod chunk;
 mod convert;
 mod ctx;
@@ -44,6 +46,8 @@ use std::sync::Arc;
 
 #[cfg(feature = "serde")]
 pub use self::serde::{DeserializeOptions, SerializeOptions};
+#[cfg(feature = "async")]
+pub use async_call::{block_on, AsyncCall, DEFAULT_ASYNC_SLICE};
 pub use chunk::Chunk;
 pub use convert::{Bytes, FromLua, FromLuaMulti, IntoLua, IntoLuaMulti, Variadic};
 pub use ctx::{Ctx, Host};
@@ -81,6 +85,9 @@ pub fn listing(proto: &Proto) -> String {
 pub struct Tape {
     vm: Vm,
     shared: Arc<ctx::Shared>,
+    /// Fuel per poll of `call_async` (`set_async_slice`).
+    #[cfg(feature = "async")]
+    async_slice: Option<u64>,
 }
 
 impl Host for Tape {
@@ -156,6 +163,8 @@ impl Builder {
         let mut tape = Tape {
             vm,
             shared: ctx::Shared::new(),
+            #[cfg(feature = "async")]
+            async_slice: Some(async_call::DEFAULT_ASYNC_SLICE),
         };
         if let Err(e) = opened {
             return Err(tape.runtime_error(e));
@@ -195,6 +204,8 @@ impl Tape {
         Tape {
             vm,
             shared: ctx::Shared::new(),
+            #[cfg(feature = "async")]
+            async_slice: Some(async_call::DEFAULT_ASYNC_SLICE),
         }
     }
 

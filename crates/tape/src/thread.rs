@@ -18,7 +18,7 @@ impl Ctx<'_> {
         Ok(Thread(self.root(Value::Thread(t))?))
     }
 
-    fn resume_builtin(&mut self) -> Result<Value, Error> {
+    pub(crate) fn resume_builtin(&mut self) -> Result<Value, Error> {
         let id = TypeId::of::<ResumeBuiltin>();
         if let Some(v) = self.shared.cached_object(self.vm, id) {
             return Ok(v);

@@ -508,6 +508,8 @@ fn tape_and_handles_are_send() {
     assert_eq!(std::mem::size_of::<tape::Error>(), 8);
 }
 
+#[path = "../examples/async_host.rs"]
+mod async_example;
 #[path = "../examples/host.rs"]
 mod host_example;
 #[path = "../examples/interrupt.rs"]
@@ -523,6 +525,20 @@ fn the_examples_run() {
     interrupt_example::main().unwrap();
     userdata_example::main().unwrap();
     pause_example::main().unwrap();
+    async_example::main().unwrap();
+}
+
+#[test]
+fn the_async_example_interleaves_and_slices() {
+    let out = async_example::run().unwrap();
+    let results: Vec<_> = out.iter().map(|r| r.0.as_str()).collect();
+    assert_eq!(
+        results,
+        ["<user><cart>", "8999997", "false, script:1: no such key"]
+    );
+    // Two fetches and the start; the long loop many slices; one failed fetch.
+    assert_eq!((out[0].1, out[2].1), (3, 2));
+    assert!(out[1].1 > 20, "{out:?}");
 }
 
 #[test]

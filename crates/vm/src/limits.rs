@@ -105,10 +105,33 @@ impl Vm {
         // Fixed, not relative to the fuel at entry: however many callbacks a native makes,
         // together they overdraw at most this much.
         if self.fuel_pause && self.nny > 1 {
-            -PAUSE_OVERDRAFT
+            -self.pause_overdraft
         } else {
             0
         }
+    }
+
+    /// How far below zero (in units) the fuel may go in pause mode where a suspension is
+    /// impossible (Lua code a native calls back) before that code fails with `fuel exhausted`;
+    /// `PAUSE_OVERDRAFT` by default. A host that uses pause mode to slice a run it does not
+    /// want to fail (the async driver) sets it to what the run may really spend.
+    pub fn set_pause_overdraft(&mut self, units: u64) {
+        self.pause_overdraft = units.min(i64::MAX as u64 / 2) as i64;
+    }
+
+    /// The overdraft allowed in pause mode (`set_pause_overdraft`).
+    pub fn pause_overdraft(&self) -> u64 {
+        self.pause_overdraft as u64
+    }
+
+    /// The fuel budget with its sign: below zero after an overdraft (`fuel` says 0 then).
+    pub fn fuel_balance(&self) -> Option<i64> {
+        self.fuel
+    }
+
+    /// Sets the fuel budget with its sign (see `fuel_balance`).
+    pub fn set_fuel_balance(&mut self, fuel: Option<i64>) {
+        self.fuel = fuel;
     }
 
     /// Sets the fuel budget (`None`: unlimited, the default). The budget counts down as guest

@@ -118,6 +118,9 @@ pub struct Vm {
     /// On fuel exhaustion, suspend the running host call (`Vm::resume_paused`) instead of
     /// failing it (`set_fuel_pause`).
     pub(crate) fuel_pause: bool,
+    /// In pause mode, how far below zero Lua code a native calls back may run the fuel
+    /// (`set_pause_overdraft`).
+    pub(crate) pause_overdraft: i64,
     /// The host call that ran out of fuel in pause mode, waiting for `resume_paused`.
     pub(crate) paused: Option<crate::limits::PausedCall>,
     pub(crate) interrupt: Arc<AtomicBool>,
@@ -212,6 +215,7 @@ impl Vm {
             pinned: Vec::new(),
             fuel: None,
             fuel_pause: false,
+            pause_overdraft: crate::limits::PAUSE_OVERDRAFT,
             paused: None,
             interrupt: Arc::new(AtomicBool::new(false)),
             interrupt_armed: false,
