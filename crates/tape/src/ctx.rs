@@ -341,6 +341,10 @@ impl<'a> Ctx<'a> {
                     Err((e, arguments)) => return Err(ctx.vm_error_for(e, arguments)),
                 }
             };
+            // A Rust function may take long (it may block): its return is a place where the
+            // interrupt and the deadline are looked at, so a script looping over a slow host
+            // call stops within one call of the limit.
+            vm.poll_limits()?;
             for v in &out {
                 vm.push(*v)?;
             }

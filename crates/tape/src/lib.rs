@@ -111,6 +111,10 @@ pub struct Builder {
     memory_limit: Option<usize>,
     fuel: Option<u64>,
     pause_on_fuel: bool,
+    call_timeout: Option<std::time::Duration>,
+    stack_limit: Option<(usize, usize)>,
+    c_limit: Option<u16>,
+    thread_limit: Option<usize>,
 }
 
 impl Builder {
@@ -152,6 +156,37 @@ impl Builder {
         self
     }
 
+    /// Gives every call from the host (`exec`, `eval`, `call`, each `resume` of a paused
+    /// call, each poll of `call_async`) a wall-clock limit: past it the call fails with
+    /// `time limit exceeded` ([`ErrorKind::Deadline`]). See `Vm::set_call_timeout`.
+    pub fn call_timeout(mut self, timeout: std::time::Duration) -> Builder {
+        self.call_timeout = Some(timeout);
+        self
+    }
+
+    /// Limits each coroutine's Lua stack to `slots` values and `frames` call frames
+    /// (`stack overflow` past them; defaults `tape_vm::DEFAULT_MAX_STACK` and
+    /// `DEFAULT_MAX_FRAMES`).
+    pub fn stack_limit(mut self, slots: usize, frames: usize) -> Builder {
+        self.stack_limit = Some((slots, frames));
+        self
+    }
+
+    /// Limits how deeply library functions, metamethods and coroutine resumes may nest
+    /// calls back into Lua (`C stack overflow` past it; default and maximum
+    /// `tape_vm::MAX_C_DEPTH - 2`, as PUC's C stack). See `Vm::set_c_limit`.
+    pub fn c_limit(mut self, levels: u16) -> Builder {
+        self.c_limit = Some(levels);
+        self
+    }
+
+    /// Limits the coroutines alive at once (`too many coroutines` past it; by default only
+    /// the memory limit bounds them).
+    pub fn thread_limit(mut self, threads: usize) -> Builder {
+        self.thread_limit = Some(threads);
+        self
+    }
+
     pub fn build(self) -> Result<Tape, Error> {
         let mut vm = Vm::new();
         vm.set_compiler(Box::new(compile));
@@ -176,6 +211,14 @@ impl Builder {
             tape.vm.set_fuel(self.fuel);
         }
         tape.vm.set_fuel_pause(self.pause_on_fuel);
+        tape.vm.set_call_timeout(self.call_timeout);
+        if let Some((slots, frames)) = self.stack_limit {
+            tape.vm.set_stack_limit(slots, frames);
+        }
+        if let Some(levels) = self.c_limit {
+            tape.vm.set_c_limit(levels);
+        }
+        tape.vm.set_thread_limit(self.thread_limit);
         Ok(tape)
     }
 }

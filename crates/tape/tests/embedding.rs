@@ -516,6 +516,8 @@ mod host_example;
 mod interrupt_example;
 #[path = "../examples/pause.rs"]
 mod pause_example;
+#[path = "../examples/untrusted.rs"]
+mod untrusted_example;
 #[path = "../examples/userdata.rs"]
 mod userdata_example;
 
@@ -526,6 +528,31 @@ fn the_examples_run() {
     userdata_example::main().unwrap();
     pause_example::main().unwrap();
     async_example::main().unwrap();
+}
+
+#[test]
+fn every_limit_stops_its_script() {
+    let out = untrusted_example::run().unwrap();
+    let got: Vec<(ErrorKind, &str)> = out.iter().map(|(k, m)| (*k, m.as_str())).collect();
+    assert_eq!(
+        got,
+        [
+            (ErrorKind::Fuel, "untrusted:1: fuel exhausted"),
+            (ErrorKind::Memory, "not enough memory"),
+            (ErrorKind::Memory, "not enough memory"),
+            (ErrorKind::Runtime, "untrusted:1: stack overflow"),
+            (ErrorKind::Runtime, "untrusted:1: C stack overflow"),
+            (ErrorKind::Runtime, "untrusted:1: too many coroutines"),
+            (ErrorKind::Fuel, "untrusted:1: fuel exhausted"),
+            (ErrorKind::Deadline, "untrusted:1: time limit exceeded"),
+            (ErrorKind::Interrupted, "untrusted:1: interrupted"),
+            (
+                ErrorKind::Runtime,
+                "untrusted:1: attempt to index a nil value (global 'io')"
+            ),
+            (ErrorKind::Runtime, "afterwards: 1 + 1 = 2"),
+        ]
+    );
 }
 
 #[test]

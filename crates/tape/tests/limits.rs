@@ -259,3 +259,102 @@ fn load_of_a_huge_chunk_under_a_cap_fails_before_compiling() {
         Ok("42".to_string())
     );
 }
+
+#[test]
+fn native_nesting_limit_is_configurable() {
+    // An `__index` function that indexes again nests one native level per step.
+    let src = "local d = 0
+               local t = setmetatable({}, {__index = function(t, k) d = d + 1 return t[k + 1] end})
+               local ok, e = pcall(function() return t[1] end)
+               return d, e";
+    let mut deep = Tape::new();
+    let (d_default, e): (i64, String) = deep.chunk(src).set_name("=c").eval().unwrap();
+    assert_eq!(e, "c:2: C stack overflow");
+    let mut shallow = Tape::builder().c_limit(40).build().unwrap();
+    let (d_40, e): (i64, String) = shallow.chunk(src).set_name("=c").eval().unwrap();
+    assert_eq!(e, "c:2: C stack overflow");
+    // Each level below the limit is one more step.
+    assert_eq!(d_default - d_40, i64::from(tape_vm::MAX_C_DEPTH - 2) - 40);
+    // Values past the safe maximum are clamped to it.
+    let mut huge = Tape::builder().c_limit(u16::MAX).build().unwrap();
+    let (d_huge, _): (i64, String) = huge.chunk(src).set_name("=c").eval().unwrap();
+    assert_eq!(d_huge, d_default);
+}
+
+#[test]
+fn coroutine_count_limit_counts_live_ones() {
+    let mut t = Tape::builder().thread_limit(10).build().unwrap();
+    let src = "local cs = {} for i = 1, 10 do cs[i] = coroutine.create(print) end
+               local ok, e = pcall(function() return coroutine.create(print) end)
+               return ok, e";
+    assert_eq!(
+        run(&mut t, src),
+        Ok("false\tlimits:2: too many coroutines".to_string())
+    );
+    // Unreachable coroutines are collected to make room (the table above is garbage now),
+    // and `coroutine.wrap` counts the same.
+    assert_eq!(
+        run(
+            &mut t,
+            "local n = 0 for i = 1, 1000 do coroutine.wrap(print) n = n + 1 end return n"
+        ),
+        Ok("1000".to_string())
+    );
+}
+
+#[test]
+fn call_timeout_applies_to_each_host_call_afresh() {
+    use std::time::{Duration, Instant};
+    let mut t = Tape::builder()
+        .call_timeout(Duration::from_millis(400))
+        .build()
+        .unwrap();
+    let busy = t
+        .create_function(|_, ms: u64| {
+            let end = Instant::now() + Duration::from_millis(ms);
+            while Instant::now() < end {}
+            Ok(())
+        })
+        .unwrap();
+    t.set_global("busy", busy).unwrap();
+    // 250 ms each: under the limit every time, though together well past it.
+    for _ in 0..3 {
+        assert_eq!(run(&mut t, "busy(250) return 'ok'"), Ok("ok".to_string()));
+    }
+    // A host function's return is a place where the deadline is seen.
+    let e = t
+        .chunk("while true do busy(50) end")
+        .set_name("=limits")
+        .exec()
+        .unwrap_err();
+    assert_eq!(
+        (e.kind(), e.message()),
+        (tape::ErrorKind::Deadline, "limits:1: time limit exceeded")
+    );
+    // The next failure is told apart: no stale deadline.
+    t.vm().set_fuel(Some(1000));
+    let e = t
+        .chunk("while true do end")
+        .set_name("=limits")
+        .exec()
+        .unwrap_err();
+    assert_eq!(
+        (e.kind(), e.message()),
+        (tape::ErrorKind::Fuel, "limits:1: fuel exhausted")
+    );
+}
+
+#[test]
+fn a_pattern_out_of_fuel_is_a_fuel_error() {
+    let mut t = Tape::builder().fuel(100_000).build().unwrap();
+    let e = t
+        .chunk("return ('a'):rep(40):find(('a*'):rep(40) .. 'b')")
+        .set_name("=limits")
+        .exec()
+        .unwrap_err();
+    assert_eq!(
+        (e.kind(), e.message()),
+        (tape::ErrorKind::Fuel, "limits:1: fuel exhausted")
+    );
+    assert_eq!(t.fuel(), Some(0));
+}

@@ -6,7 +6,7 @@ use crate::heap::{Args, NativeKind};
 use crate::meta::Tm;
 use crate::thread::{Cont, Frame, FrameKind};
 use crate::value::Value;
-use crate::vm::{Vm, C_LIMIT, STACK_SLACK};
+use crate::vm::{Vm, STACK_SLACK};
 use crate::Error;
 
 /// What a native returns after `Vm::call_then_return` (never a real result count).
@@ -511,7 +511,7 @@ impl Vm {
                 self.make_error("internal error: call_then_return without a function".into())
             );
         };
-        if self.c_depth >= C_LIMIT {
+        if self.c_depth >= self.c_limit {
             return Err(self.rt_error("C stack overflow"));
         }
         // The native's own level comes back with `Cont::NativeReturn` (or an error's unwind).
@@ -564,7 +564,7 @@ impl Vm {
         let marker = self.frames.len() - 1;
         // Like PUC's `lua_pcall`, the protected call is one C level deeper; reaching the
         // limit is an error the pcall itself catches.
-        let started = if self.c_depth >= C_LIMIT {
+        let started = if self.c_depth >= self.c_limit {
             Err(self.make_error("C stack overflow".into()))
         } else {
             self.c_depth += 1;
@@ -719,7 +719,9 @@ impl Vm {
             let saved = (self.max_frames, self.max_stack, self.c_depth);
             self.max_frames = saved.0.saturating_add(HANDLER_EXTRA_FRAMES);
             self.max_stack = saved.1.saturating_add(HANDLER_EXTRA_SLOTS);
-            self.c_depth = self.c_depth.min(C_LIMIT.saturating_sub(HANDLER_EXTRA_C));
+            self.c_depth = self
+                .c_depth
+                .min(self.c_limit.saturating_sub(HANDLER_EXTRA_C));
             // An error in the handler comes back here (the loop below), not through
             // `handle_escaping` to this marker again.
             let floor =
@@ -877,7 +879,7 @@ impl Vm {
                 "cannot run Lua code while a call is paused (resume or cancel it first)",
             ));
         }
-        if self.c_depth >= C_LIMIT {
+        if self.c_depth >= self.c_limit {
             return Err(self.rt_error("C stack overflow"));
         }
         let nargs = args.len();
@@ -990,6 +992,34 @@ impl Vm {
     /// Calls any function value with arguments, returning all results. At the host level
     /// (no Lua code running) the error's message and traceback are filled in.
     pub fn call(&mut self, f: Value, args: &[Value]) -> Result<Vec<Value>, Error> {
+        if self.nny == 0 {
+            self.call_timed_out = false;
+            if self.call_timeout.is_some() {
+                return self.with_call_timeout(|vm| vm.call_untimed(f, args));
+            }
+        }
+        self.call_untimed(f, args)
+    }
+
+    /// Runs an outermost host call under `call_timeout`: the deadline is the earlier of the
+    /// one set and the call's own, and goes back to the one set afterwards.
+    #[cold]
+    fn with_call_timeout<T>(&mut self, run: impl FnOnce(&mut Vm) -> T) -> T {
+        let saved = self.deadline;
+        if let Some(t) = self.call_timeout {
+            let own = std::time::Instant::now().checked_add(t);
+            self.deadline = match (saved, own) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            };
+        }
+        let r = run(self);
+        self.call_timed_out = self.past_deadline();
+        self.deadline = saved;
+        r
+    }
+
+    fn call_untimed(&mut self, f: Value, args: &[Value]) -> Result<Vec<Value>, Error> {
         let saved = self.cur_top();
         let r = self.call_raw(f, args);
         self.finish_host_call(r, saved)
@@ -1006,6 +1036,16 @@ impl Vm {
     /// where it stopped, and returns what `call` would have: its results, an error, or another
     /// suspension. Refill the fuel first (`add_fuel`), or it suspends again at once.
     pub fn resume_paused(&mut self) -> Result<Vec<Value>, Error> {
+        if self.nny == 0 {
+            self.call_timed_out = false;
+            if self.call_timeout.is_some() {
+                return self.with_call_timeout(|vm| vm.resume_paused_untimed());
+            }
+        }
+        self.resume_paused_untimed()
+    }
+
+    fn resume_paused_untimed(&mut self) -> Result<Vec<Value>, Error> {
         let Some(p) = self.paused else {
             return Err(self.host_error("no call is paused"));
         };

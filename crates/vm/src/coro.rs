@@ -15,6 +15,9 @@ use crate::Error;
 impl Vm {
     /// Creates a suspended coroutine that will run `f`.
     pub fn new_thread(&mut self, f: Value) -> Result<ThreadRef, Error> {
+        if self.heap.threads.live_count() >= self.max_threads {
+            self.thread_limit_reached(f)?;
+        }
         self.charge_keeping(crate::heap::THREAD_COST, &[f])?;
         self.charge_growth(self.heap.threads.growth())?;
         // Only the function's slot (above the bottom frame's): the first resume grows the stack
@@ -52,6 +55,18 @@ impl Vm {
             }
             Err(()) => Err(self.memory_error()),
         }
+    }
+
+    /// `new_thread` at the coroutine limit: a full collection may free dead ones.
+    #[cold]
+    fn thread_limit_reached(&mut self, f: Value) -> Result<(), Error> {
+        self.heap.fresh.note_value(f);
+        self.emergency_collect();
+        self.stress_rearm();
+        if self.heap.threads.live_count() >= self.max_threads {
+            return Err(self.error("too many coroutines"));
+        }
+        Ok(())
     }
 
     /// The running thread and whether it is the main one.
@@ -291,7 +306,7 @@ impl Vm {
             self.deliver(false, &[m])?;
             return Ok(false);
         }
-        if self.c_depth > crate::vm::C_LIMIT {
+        if self.c_depth > self.c_limit {
             // Like PUC's `lua_resume`, nesting resumes counts C levels; past the limit the
             // coroutine stays suspended (at the limit, starting its body fails below).
             let msg = "C stack overflow";
@@ -343,7 +358,7 @@ impl Vm {
                 self.hook_return(top, nargs)
             };
             hooked.and_then(|()| self.post_call(top, nargs))
-        } else if c_depth >= crate::vm::C_LIMIT {
+        } else if c_depth >= self.c_limit {
             // PUC's call of the body is one C level too many: the coroutine dies.
             Err(self.make_error("C stack overflow".into()))
         } else {

@@ -264,7 +264,7 @@ impl Vm {
     pub fn limit_reason(&self) -> Option<&'static str> {
         if self.interrupt.load(Ordering::Relaxed) {
             Some(self.interrupt_message)
-        } else if self.past_deadline() {
+        } else if self.past_deadline() || self.call_timed_out {
             Some(TIME_LIMIT)
         } else if matches!(self.fuel, Some(f) if f < 0) {
             Some(FUEL_EXHAUSTED)

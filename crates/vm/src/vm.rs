@@ -118,6 +118,15 @@ pub struct Vm {
     /// On fuel exhaustion, suspend the running host call (`Vm::resume_paused`) instead of
     /// failing it (`set_fuel_pause`).
     pub(crate) fuel_pause: bool,
+    /// Native re-entry levels allowed (`set_c_limit`; at most `C_LIMIT`).
+    pub(crate) c_limit: u16,
+    /// Live coroutines allowed (`set_thread_limit`).
+    pub(crate) max_threads: usize,
+    /// Wall-clock limit of each outermost host call (`set_call_timeout`).
+    pub(crate) call_timeout: Option<std::time::Duration>,
+    /// The last outermost call ended past its own `call_timeout` deadline (so its error is
+    /// recognised as `time limit exceeded` after the deadline is gone).
+    pub(crate) call_timed_out: bool,
     /// In pause mode, how far below zero Lua code a native calls back may run the fuel
     /// (`set_pause_overdraft`).
     pub(crate) pause_overdraft: i64,
@@ -215,6 +224,10 @@ impl Vm {
             pinned: Vec::new(),
             fuel: None,
             fuel_pause: false,
+            c_limit: C_LIMIT,
+            max_threads: usize::MAX,
+            call_timeout: None,
+            call_timed_out: false,
             pause_overdraft: crate::limits::PAUSE_OVERDRAFT,
             paused: None,
             interrupt: Arc::new(AtomicBool::new(false)),
@@ -337,6 +350,29 @@ impl Vm {
     pub fn set_stack_limit(&mut self, max_slots: usize, max_frames: usize) {
         self.max_stack = max_slots;
         self.max_frames = max_frames;
+    }
+
+    /// Sets how deeply natives, metamethods and coroutine resumes may nest calls back into
+    /// Lua (PUC's C stack levels): past it a call fails with `C stack overflow`. At most (and
+    /// by default) `MAX_C_DEPTH - 2`, which keeps the host's own stack safe; lower values
+    /// bound the host stack a script can use further.
+    pub fn set_c_limit(&mut self, levels: u16) {
+        self.c_limit = levels.clamp(2, C_LIMIT);
+    }
+
+    /// Limits the number of coroutines alive at once (`None`: only memory limits them).
+    /// Creating one more fails with `too many coroutines` (after a full collection has had
+    /// the chance to free dead ones).
+    pub fn set_thread_limit(&mut self, max: Option<usize>) {
+        // The main thread counts too.
+        self.max_threads = max.map_or(usize::MAX, |m| m.saturating_add(1));
+    }
+
+    /// Gives every outermost host call (`call`, `resume_paused`) a wall-clock limit: it fails
+    /// with `time limit exceeded` once `timeout` has passed since it started (`None`: no
+    /// limit). A deadline set with `set_deadline` still applies; the earlier one wins.
+    pub fn set_call_timeout(&mut self, timeout: Option<std::time::Duration>) {
+        self.call_timeout = timeout;
     }
 
     /// Turns a chunk into a proto: a binary chunk (first byte ESC) through the verifying

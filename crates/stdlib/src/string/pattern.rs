@@ -89,7 +89,12 @@ fn cap_value(vm: &mut Vm, s: StrRef, c: Cap) -> Result<Value, Error> {
 fn match_error(vm: &mut Vm, e: MatchError) -> Error {
     match e {
         MatchError::Pattern(msg) => vm.error(&msg),
-        MatchError::OutOfFuel => vm.error("fuel exhausted"),
+        // The steps taken were charged, leaving the budget at zero: one more unit makes it
+        // exhausted, as the interpreter leaves it, and raises the limit error.
+        MatchError::OutOfFuel => match vm.charge_fuel(1) {
+            Err(e) => e,
+            Ok(()) => vm.error(tape_vm::FUEL_EXHAUSTED),
+        },
         MatchError::OutOfMemory => memory_error(vm),
         MatchError::Stopped => {
             let why = vm.limit_reason().unwrap_or(tape_vm::INTERRUPTED);
