@@ -13,14 +13,13 @@ fn lock(stock: &Stock) -> Result<std::sync::MutexGuard<'_, BTreeMap<String, i64>
 }
 
 pub fn main() -> Result<(), Error> {
-    let fuel = 10_000_000;
+    let (fuel, memory) = (10_000_000, 8 << 20);
     let mut lua = Tape::builder()
         .sandboxed()
-        .memory_limit(8 << 20)
+        .memory_limit(memory)
         .fuel(fuel)
         .build()?;
     let stock: Stock = Arc::default();
-
     let s = Arc::clone(&stock);
     let add = lua.create_function(move |_, (name, qty): (String, i64)| {
         let mut items = lock(&s)?;
@@ -30,9 +29,7 @@ pub fn main() -> Result<(), Error> {
     })?;
     let s = Arc::clone(&stock);
     let list = lua.create_function(move |_, ()| Ok(lock(&s)?.clone()))?;
-    let inventory = lua.create_table()?;
-    inventory.set(&mut lua, "add", add)?;
-    inventory.set(&mut lua, "list", list)?;
+    let inventory = lua.create_table_from([("add", add), ("list", list)])?;
     lua.set_global("inventory", inventory)?;
 
     let script = r#"
@@ -54,9 +51,8 @@ pub fn main() -> Result<(), Error> {
     ];
     for src in untrusted {
         lua.vm().set_fuel(Some(fuel));
-        match lua.chunk(src).set_name("=untrusted").exec() {
-            Ok(()) => println!("finished"),
-            Err(e) => println!("{:?}: {}", e.kind(), e.message()),
+        if let Err(e) = lua.chunk(src).set_name("=untrusted").exec() {
+            println!("{:?}: {}", e.kind(), e.message());
         }
     }
     Ok(())
