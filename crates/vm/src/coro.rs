@@ -244,13 +244,26 @@ impl Vm {
     /// stack to the other, so a switch allocates nothing.
     #[inline]
     fn deliver_from(&mut self, from: ThreadRef, first: usize, n: usize) -> Result<(), Error> {
+        let wrap = self.heap.threads.get(from.0).via_wrap;
+        self.deliver_values(from, first, n, wrap)
+    }
+
+    /// `deliver_from` with the resume's kind known (`wrap`: no leading `true`).
+    #[inline(always)]
+    fn deliver_values(
+        &mut self,
+        from: ThreadRef,
+        first: usize,
+        n: usize,
+        wrap: bool,
+    ) -> Result<(), Error> {
         let top = self.cur_top();
         let need = top + n + 1 + STACK_SLACK;
         if need > self.stack.len() {
             self.grow_stack(need)?;
         }
         let mut m = 0;
-        if !self.top_is_wrap() {
+        if !wrap {
             self.stack[top] = Value::Bool(true);
             m = 1;
         }
@@ -331,6 +344,7 @@ impl Vm {
             th.base_c_depth = c_depth;
             th.base_c_base = c_base;
             th.base_nny = nny;
+            th.via_wrap = wrap;
         }
         self.c_depth = c_depth + 1;
         self.c_base = c_depth + 1;
@@ -385,22 +399,27 @@ impl Vm {
         if co == self.main_thread {
             return Err(self.make_error("attempt to yield from outside a coroutine".into()));
         }
-        let th = self.heap.threads.get(co.0);
-        if self.nny != th.base_nny {
+        let nny = self.nny;
+        let th = self.heap.threads.get_mut(co.0);
+        if nny != th.base_nny {
             return Err(self.make_error("attempt to yield across a C-call boundary".into()));
         }
         let Some(prev) = th.resumer else {
             return Err(self.make_error("attempt to yield from outside a coroutine".into()));
         };
+        th.status = ThreadStatus::Suspended;
+        let first_yield = !std::mem::replace(&mut th.yielded, true);
+        let (c_depth, c_base, wrap) = (th.base_c_depth, th.base_c_base, th.via_wrap);
         // The yielded values stay where they are (above the yield frame's lowered top) until
         // they are copied to the resumer's stack.
         self.set_cur_top(frame.base);
-        self.heap.threads.get_mut(co.0).status = ThreadStatus::Suspended;
         self.switch_to(prev);
         self.heap.threads.get_mut(prev.0).status = ThreadStatus::Running;
-        self.restore_c_level(co);
-        let r = self.deliver_from(co, frame.base, frame.top - frame.base);
-        if !std::mem::replace(&mut self.heap.threads.get_mut(co.0).yielded, true) {
+        // Back in the resumer: its C level and base as they were at the resume.
+        self.c_depth = c_depth;
+        self.c_base = c_base;
+        let r = self.deliver_values(co, frame.base, frame.top - frame.base, wrap);
+        if first_yield {
             // The first yield leaves the coroutine with the stack it grew to run (hundreds of
             // slots for the register window); an idle coroutine keeps only its live part.
             self.shrink_thread_stack(co);

@@ -1332,6 +1332,31 @@ impl Vm {
     }
 
     /// Executes one instruction the fast loop declined (its pc is already advanced).
+    /// TFORCALL: calls the iterator with the state and control value (copied above the
+    /// closing value); a native one without going through `precall`'s dispatch.
+    #[inline(never)]
+    fn tfor_call(&mut self, a: u8, c: u8) -> Result<(), Error> {
+        let Some(frame) = self.frames.last() else {
+            return Err(Error::from_value(Value::Nil));
+        };
+        let s = frame.base + a as usize;
+        if s + 7 > self.stack.len() {
+            return Err(self.internal_error("TFORCALL past the stack"));
+        }
+        // The iterator, state, control and closing value; the call area above them is
+        // rewritten. A native is called with the copies (its collector check keeps them: they
+        // are its arguments); for a Lua one the check runs first, as the slots from `s + 4`
+        // up are dead until the copies are made.
+        if matches!(self.stack[s], Value::Native(_)) {
+            self.stack.copy_within(s..s + 3, s + 4);
+            return self.call_native_inline(s + 4, 2, c as i32);
+        }
+        self.gc_check(s + 4);
+        self.stack.copy_within(s..s + 3, s + 4);
+        self.precall(s + 4, 2, c as i32, Cont::Normal, true)?;
+        Ok(())
+    }
+
     fn exec_slow(&mut self, ins: Instr) -> Result<(), Error> {
         let frame = match self.frames.last() {
             Some(f) => *f,
@@ -1575,15 +1600,7 @@ impl Vm {
                 }
                 self.jump(j);
             }
-            Instr::TForCall { a, c } => {
-                let s = slot(a);
-                // The iterator, state, control and closing value; the call area is rewritten.
-                self.gc_check(s + 4);
-                self.stack[s + 4] = self.stack[s];
-                self.stack[s + 5] = self.stack[s + 1];
-                self.stack[s + 6] = self.stack[s + 2];
-                self.precall(s + 4, 2, c as i32, Cont::Normal, true)?;
-            }
+            Instr::TForCall { a, c } => self.tfor_call(a, c)?,
             Instr::SetList { a, n, off } => {
                 let s = slot(a);
                 let count = if n == 0 {

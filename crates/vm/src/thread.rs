@@ -123,4 +123,7 @@ pub struct Thread {
     pub(crate) error: Option<Value>,
     /// Whether the coroutine has yielded before (its stack is shrunk at the first yield).
     pub(crate) yielded: bool,
+    /// Whether its running resume is a `wrap` function's (whose caller gets no leading
+    /// `true`), so a yield or return need not look at the resumer's frame.
+    pub(crate) via_wrap: bool,
 }
