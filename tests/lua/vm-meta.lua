@@ -1,4 +1,6 @@
 -- Metamethods of every kind.
+local print0 = print
+print = function(...) local t = table.pack(...) for i = 1, t.n do t[i] = (tostring(t[i]):gsub("0x%x+", "ADDR")) end print0(table.unpack(t, 1, t.n)) end -- (addresses differ per run)
 local V = {}
 V.__index = V
 local function vec(x, y) return setmetatable({x = x, y = y}, V) end

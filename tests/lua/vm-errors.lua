@@ -1,4 +1,6 @@
 -- Error messages name the culprit.
+local print0 = print
+print = function(...) local t = table.pack(...) for i = 1, t.n do t[i] = (tostring(t[i]):gsub("0x%x+", "ADDR")) end print0(table.unpack(t, 1, t.n)) end -- (addresses differ per run)
 local function e(f, ...) print(select(2, pcall(f, ...))) end
 e(function() local t; t.x = 1 end)
 e(function() local t = {}; t.x.y = 1 end)
