@@ -391,7 +391,9 @@ impl<R> Drop for AsyncCall<'_, R> {
             let _ = self.lua.vm.cancel_paused();
             self.lua.vm.set_fuel_balance(saved);
         }
-        self.lua.shared.async_lock().driver = None;
+        let mut st = self.lua.shared.async_lock();
+        st.driver = None;
+        st.pending = None;
     }
 }
 
