@@ -510,6 +510,8 @@ fn tape_and_handles_are_send() {
 
 #[path = "../examples/async_host.rs"]
 mod async_example;
+#[path = "../examples/embed.rs"]
+mod embed_example;
 #[path = "../examples/host.rs"]
 mod host_example;
 #[path = "../examples/interrupt.rs"]
@@ -528,6 +530,22 @@ fn the_examples_run() {
     userdata_example::main().unwrap();
     pause_example::main().unwrap();
     async_example::main().unwrap();
+}
+
+#[test]
+fn the_embed_example_calls_and_reads_back() {
+    let (hello, mean_max, config) = embed_example::run().unwrap();
+    assert_eq!(hello, "hello world, hello world");
+    assert_eq!(mean_max, (4.0, 7.5));
+    let config: Vec<_> = config
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    assert_eq!(
+        config,
+        [("height", "24"), ("title", "tape"), ("width", "80")]
+    );
+    embed_example::main().unwrap();
 }
 
 #[test]
