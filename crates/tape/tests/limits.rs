@@ -18,6 +18,12 @@ fn run(t: &mut Tape, src: &str) -> Result<String, String> {
     }
 }
 
+/// The kind and message of the error `src` ends in.
+fn error_of(t: &mut Tape, src: &str) -> (tape::ErrorKind, String) {
+    let e = t.chunk(src).set_name("=limits").exec().unwrap_err();
+    (e.kind(), e.message().to_string())
+}
+
 #[test]
 fn fuel_stops_a_runaway_loop_and_the_vm_stays_usable() {
     let mut t = Tape::new();
@@ -322,39 +328,33 @@ fn call_timeout_applies_to_each_host_call_afresh() {
         assert_eq!(run(&mut t, "busy(250) return 'ok'"), Ok("ok".to_string()));
     }
     // A host function's return is a place where the deadline is seen.
-    let e = t
-        .chunk("while true do busy(50) end")
-        .set_name("=limits")
-        .exec()
-        .unwrap_err();
     assert_eq!(
-        (e.kind(), e.message()),
-        (tape::ErrorKind::Deadline, "limits:1: time limit exceeded")
+        error_of(&mut t, "while true do busy(50) end"),
+        (
+            tape::ErrorKind::Deadline,
+            "limits:1: time limit exceeded".to_string()
+        )
     );
     // The next failure is told apart: no stale deadline.
     t.vm().set_fuel(Some(1000));
-    let e = t
-        .chunk("while true do end")
-        .set_name("=limits")
-        .exec()
-        .unwrap_err();
     assert_eq!(
-        (e.kind(), e.message()),
-        (tape::ErrorKind::Fuel, "limits:1: fuel exhausted")
+        error_of(&mut t, "while true do end"),
+        (
+            tape::ErrorKind::Fuel,
+            "limits:1: fuel exhausted".to_string()
+        )
     );
 }
 
 #[test]
 fn a_pattern_out_of_fuel_is_a_fuel_error() {
     let mut t = Tape::builder().fuel(100_000).build().unwrap();
-    let e = t
-        .chunk("return ('a'):rep(40):find(('a*'):rep(40) .. 'b')")
-        .set_name("=limits")
-        .exec()
-        .unwrap_err();
     assert_eq!(
-        (e.kind(), e.message()),
-        (tape::ErrorKind::Fuel, "limits:1: fuel exhausted")
+        error_of(&mut t, "return ('a'):rep(40):find(('a*'):rep(40) .. 'b')"),
+        (
+            tape::ErrorKind::Fuel,
+            "limits:1: fuel exhausted".to_string()
+        )
     );
     assert_eq!(t.fuel(), Some(0));
 }
