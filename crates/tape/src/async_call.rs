@@ -387,9 +387,12 @@ impl<R> Drop for AsyncCall<'_, R> {
             // Abandoned in the middle of a slice: end the suspended resume (it fails at once,
             // out of fuel) and give the host its budget back.
             let saved = self.lua.vm.fuel_balance();
+            let pause = self.lua.vm.fuel_pause();
             self.lua.vm.set_fuel_balance(Some(0));
             let _ = self.lua.vm.cancel_paused();
             self.lua.vm.set_fuel_balance(saved);
+            // (`cancel_paused` leaves pause mode on; the host's own setting comes back.)
+            self.lua.vm.set_fuel_pause(pause);
         }
         let mut st = self.lua.shared.async_lock();
         st.driver = None;

@@ -277,6 +277,8 @@ fn dropping_a_call_half_way_leaves_the_tape_usable() {
     }
     let left = lua.fuel().unwrap();
     assert!(left > 1_000_000_000 - 1_000, "{left}");
+    // Not left in pause mode: running out of fuel fails as before.
+    assert!(!lua.vm().fuel_pause());
     assert_eq!(lua.chunk("return 1 + 1").eval::<i64>().unwrap(), 2);
     {
         // Waiting on a future.
