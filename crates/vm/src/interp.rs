@@ -1340,19 +1340,21 @@ impl Vm {
             return Err(Error::from_value(Value::Nil));
         };
         let s = frame.base + a as usize;
-        if s + 7 > self.stack.len() {
+        let Some(window) = self.stack.get_mut(s..s + 7) else {
             return Err(self.internal_error("TFORCALL past the stack"));
-        }
+        };
         // The iterator, state, control and closing value; the call area above them is
         // rewritten. A native is called with the copies (its collector check keeps them: they
         // are its arguments); for a Lua one the check runs first, as the slots from `s + 4`
         // up are dead until the copies are made.
-        if matches!(self.stack[s], Value::Native(_)) {
-            self.stack.copy_within(s..s + 3, s + 4);
+        if matches!(window[0], Value::Native(_)) {
+            window.copy_within(0..3, 4);
             return self.call_native_inline(s + 4, 2, c as i32);
         }
         self.gc_check(s + 4);
-        self.stack.copy_within(s..s + 3, s + 4);
+        if let Some(window) = self.stack.get_mut(s..s + 7) {
+            window.copy_within(0..3, 4);
+        }
         self.precall(s + 4, 2, c as i32, Cont::Normal, true)?;
         Ok(())
     }
