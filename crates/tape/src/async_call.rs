@@ -43,7 +43,8 @@ type Deliver = Box<dyn FnOnce(&mut Ctx<'_>) -> Result<Vec<Value>, Error> + Send>
 pub(crate) type HostFuture = Pin<Box<dyn Future<Output = Result<Deliver, Error>> + Send>>;
 
 /// What the Lua side yields to the driver: a light userdata no script can make.
-const TOKEN: Value = Value::LightUserdata(0x7461_7065_6173_796e); // "tapeasyn"
+const TOKEN_ADDR: u64 = 0x7461_7065_6173_796e; // "tapeasyn"
+const TOKEN: Value = Value::LightUserdata(TOKEN_ADDR);
 
 /// The default fuel per poll (`Tape::set_async_slice`): well under a millisecond of Lua.
 pub const DEFAULT_ASYNC_SLICE: u64 = 100_000;
@@ -168,16 +169,8 @@ impl Ctx<'_> {
     /// `false, value` for an error with a Lua value (or a Rust error, wrapped), else
     /// `nil, message`.
     fn async_failure(&mut self, e: Error) -> Vec<Value> {
-        if let Some(v) = e.value() {
-            if let Ok(raw) = self.raw_of(v) {
-                return vec![Value::Bool(false), raw];
-            }
-        }
-        if let Some(x) = e.external_source() {
-            let wrapped = crate::userdata::WrappedError(Arc::clone(x));
-            if let Ok(v) = crate::convert::IntoLua::into_lua(wrapped, self) {
-                return vec![Value::Bool(false), v];
-            }
+        if let Some(v) = self.error_value(&e) {
+            return vec![Value::Bool(false), v];
         }
         match self.vm.str_value(e.message()) {
             Ok(m) => vec![Value::Nil, m],
@@ -233,13 +226,6 @@ where
     });
     ctx.shared.async_lock().pending = Some(parked);
     Ok(())
-}
-
-fn light(v: Value) -> u64 {
-    match v {
-        Value::LightUserdata(p) => p,
-        _ => 0,
-    }
 }
 
 impl Tape {
@@ -366,7 +352,7 @@ impl<R: FromLuaMulti> Future for AsyncCall<'_, R> {
                 Ok(Step::Values(vals, false)) => {
                     let parked = this.lua.shared.async_lock().pending.take();
                     match (vals.as_slice(), parked) {
-                        ([Value::LightUserdata(p)], Some(fut)) if *p == light(TOKEN) => {
+                        ([Value::LightUserdata(p)], Some(fut)) if *p == TOKEN_ADDR => {
                             this.state = State::Waiting(thread, fut);
                         }
                         _ => {

@@ -369,18 +369,24 @@ impl<'a> Ctx<'a> {
                 return self.vm.arg_error(i, detail);
             }
         }
+        match self.error_value(&e) {
+            Some(v) => tape_vm::Error::from_value(v),
+            None => self.vm.error(e.message()),
+        }
+    }
+
+    /// The Lua value an error raises as is: its own Lua value, or the Rust error inside it
+    /// wrapped as userdata; `None` when it is only a message (raised with a position).
+    pub(crate) fn error_value(&mut self, e: &Error) -> Option<Value> {
         if let Some(v) = e.value() {
             if let Ok(raw) = self.raw_of(v) {
-                return tape_vm::Error::from_value(raw);
+                return Some(raw);
             }
         }
-        if let Some(x) = e.external_source() {
-            let wrapped = crate::userdata::WrappedError(Arc::clone(x));
-            if let Ok(v) = wrapped.into_lua(self) {
-                return tape_vm::Error::from_value(v);
-            }
-        }
-        self.vm.error(e.message())
+        let x = e.external_source()?;
+        crate::userdata::WrappedError(Arc::clone(x))
+            .into_lua(self)
+            .ok()
     }
 
     /// A VM error from an allocation (no Lua code involved): its message from the value.
