@@ -1,6 +1,5 @@
 //! Async Rust functions and `call_async` (feature `async`): results, errors, where an async
 //! function may be called, time slicing, fuel, dropping a call half-way.
-#![cfg(feature = "async")]
 
 use std::future::Future;
 use std::pin::Pin;

@@ -17,7 +17,7 @@
 //! or an abort would fail the run.
 //!
 //! The default sizes keep each test to a few seconds in release mode. For a longer run:
-//! `TAPE_FUZZ_CASES=200000 TAPE_FUZZ_SEED=7 cargo test --release -p tape --test fuzz -- --nocapture`
+//! `TAPE_FUZZ_CASES=200000 TAPE_FUZZ_SEED=7 cargo test --release -p tape --test integration fuzz:: -- --nocapture`
 //! (with `TAPE_FUZZ_VERBOSE=1` each case's number is printed before it runs, so a case that
 //! kills the process can be found and replayed with `TAPE_FUZZ_ONLY=n`).
 

@@ -21,7 +21,7 @@
 //!
 //! ```sh
 //! TAPE_FUZZ_CASES=10000000 TAPE_FUZZ_SEED=1 \
-//!   cargo test --release -p tape --test fuzz_struct -- --ignored --nocapture
+//!   cargo test --release -p tape --test integration fuzz_struct:: -- --ignored --nocapture
 //! ```
 //!
 //! It prints a progress line every 100,000 cases. `TAPE_FUZZ_ONLY=n` replays case `n` alone
@@ -439,7 +439,7 @@ fn structured_mutations_never_panic_or_hang() {
 }
 
 #[test]
-#[ignore = "long run: TAPE_FUZZ_CASES=10000000 cargo test --release -p tape --test fuzz_struct -- --ignored --nocapture"]
+#[ignore = "long run: TAPE_FUZZ_CASES=10000000 cargo test --release -p tape --test integration fuzz_struct:: -- --ignored --nocapture"]
 fn structured_mutations_long_run() {
     let n = env_usize("TAPE_FUZZ_CASES", 10_000_000) as u64;
     let seed = env_usize("TAPE_FUZZ_SEED", 1) as u64;

@@ -6,7 +6,7 @@
 //! it exits) stays under the cap plus `SLACK`: the process itself, the compiled program and the
 //! allocator's own overhead. A probe that aborted the process, or went past the bound, fails.
 //!
-//! `cargo test --release -p tape --test probes -- --nocapture` prints the table.
+//! `cargo test --release -p tape --test integration probes:: -- --nocapture` prints the table.
 
 use std::process::Command;
 use tape::Tape;
@@ -218,7 +218,7 @@ fn bombs_end_in_their_error_within_the_cap() {
         let start = std::time::Instant::now();
         let out = Command::new(&exe)
             .args([
-                "bombs_end_in_their_error_within_the_cap",
+                "probes::bombs_end_in_their_error_within_the_cap",
                 "--exact",
                 "--nocapture",
                 "--test-threads=1",

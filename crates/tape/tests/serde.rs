@@ -1,7 +1,6 @@
 //! The `serde` feature: Rust values to Lua and back, the exact errors of bad conversions, and
 //! the limits that keep guest data from deepening the host's recursion or blowing up its
 //! memory (nesting depth, cycles, shared tables, the memory cap).
-#![cfg(feature = "serde")]
 
 use serde::{Deserialize, Serialize};
 use serde_bytes::ByteBuf;

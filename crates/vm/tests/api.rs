@@ -1,6 +1,6 @@
 //! The embedding API: natives and their argument errors, host calls, errors and tracebacks,
 //! globals, tostring, limits.
-mod common;
+use crate::common;
 
 use tape_vm::{Args, Error, Value, Vm};
 

@@ -2,7 +2,7 @@
 //! it after refills gives exactly the output and results of one uninterrupted run, whatever
 //! the refill sizes — through coroutines, pcall, metamethods, to-be-closed variables, natives
 //! that call back into Lua (where the budget is overdrawn instead) and hooks.
-mod common;
+use crate::common;
 
 use tape_vm::{Value, Vm};
 

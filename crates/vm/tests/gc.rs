@@ -1,6 +1,6 @@
 //! Collector tests: sustained allocation stays under a cap, cycles are freed, and running out
 //! of memory is a catchable error that leaves the VM usable.
-mod common;
+use crate::common;
 
 use tape_vm::{Value, Vm};
 

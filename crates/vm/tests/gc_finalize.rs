@@ -1,7 +1,7 @@
 //! Weak tables, ephemerons, finalizers (order, resurrection, errors, at close) and a deep
 //! structure the collector must handle without Rust recursion.
 #[allow(dead_code)]
-mod common;
+use crate::common;
 
 /// Runs `src`, then closes the VM (finalizers of live objects run); returns what was printed,
 /// with `ERROR: msg` appended if the chunk failed.

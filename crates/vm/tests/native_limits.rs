@@ -2,7 +2,7 @@
 //! called straight from the host (no Lua instruction runs first, so the interpreter never
 //! gets to check) still fails with `interrupted` once its input is large enough to be worth
 //! a check, and small inputs are not affected.
-mod common;
+use crate::common;
 
 use std::sync::atomic::Ordering;
 use tape_vm::{Value, Vm};

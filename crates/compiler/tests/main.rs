@@ -1,0 +1,8 @@
+//! Every integration test of this crate, one module per file, linked into one test binary
+//! (`cargo test -p <crate> --test integration`): one link instead of one per file.
+
+mod corpus;
+mod deep;
+mod errors;
+mod snapshot;
+mod verifier;
