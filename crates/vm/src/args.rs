@@ -102,7 +102,7 @@ impl Vm {
             Value::Int(_) | Value::Float(_) => {
                 let b = self.basic_tostring(v);
                 let s = self.new_str(&b)?;
-                self.stack[args.base + i] = Value::Str(s);
+                self.ts.stack[args.base + i] = Value::Str(s);
                 Ok(s)
             }
             _ => Err(self.type_error(args, i, "string")),

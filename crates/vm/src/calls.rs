@@ -34,7 +34,7 @@ impl Vm {
     /// A runtime error raised by the VM itself: the message gets `chunk:line:` of the running
     /// Lua function (none if a native is running), like PUC's `luaG_runerror`.
     pub fn rt_error(&mut self, msg: &str) -> Error {
-        let pos = match self.frames.last() {
+        let pos = match self.ts.frames.last() {
             Some(f) if matches!(f.kind, FrameKind::Lua { .. }) => self.frame_where(f),
             _ => String::new(),
         };
@@ -58,9 +58,9 @@ impl Vm {
 
     /// `attempt to call a X value (...)` for the value in `func`.
     pub(crate) fn call_error(&mut self, func: usize) -> Error {
-        let v = self.stack[func];
+        let v = self.ts.stack[func];
         let t = self.obj_type_name(v);
-        let info = match self.frames.last() {
+        let info = match self.ts.frames.last() {
             Some(f)
                 if matches!(f.kind, FrameKind::Lua { .. })
                     && func >= f.base
@@ -86,7 +86,7 @@ impl Vm {
     /// The first free stack slot above the running frame's live values.
     #[inline]
     pub(crate) fn free_slot(&self) -> usize {
-        match self.frames.last() {
+        match self.ts.frames.last() {
             Some(f) => match f.kind {
                 FrameKind::Lua { cl, .. } => {
                     (f.base + self.closures.get(cl.0).max_stack as usize).max(f.top)
@@ -110,12 +110,12 @@ impl Vm {
     ) -> Result<bool, Error> {
         let mut nargs = nargs;
         loop {
-            match self.stack[func] {
+            match self.ts.stack[func] {
                 Value::LuaFn(cl) => {
                     self.push_lua_frame(func, cl, nargs, nresults, cont)?;
                     if !self.hooks.is_empty() {
                         let tail = std::mem::take(&mut self.hook_tail);
-                        if let (true, Some(f)) = (tail, self.frames.last_mut()) {
+                        if let (true, Some(f)) = (tail, self.ts.frames.last_mut()) {
                             f.tail = true;
                         }
                         self.hook_call(tail)?;
@@ -139,13 +139,13 @@ impl Vm {
         cont: Cont,
         nf: crate::value::NativeRef,
     ) -> Result<bool, Error> {
-        if self.frames.len() >= self.max_frames {
+        if self.ts.frames.len() >= self.max_frames {
             return Err(self.rt_error("stack overflow"));
         }
         // Room for this frame and a pcall's protected call above it.
         self.reserve_frame()?;
         let need = func + 1 + nargs + STACK_SLACK;
-        if need > self.stack.len() {
+        if need > self.ts.stack.len() {
             self.grow_stack(need)?;
         }
         let frame = Frame {
@@ -167,7 +167,7 @@ impl Vm {
         };
         let n = match self.heap.natives.get(nf.0).kind {
             NativeKind::Fn(f) => {
-                self.frames.push(frame);
+                self.ts.frames.push(frame);
                 if !self.hooks.is_empty() {
                     self.hook_call(false)?;
                 }
@@ -175,14 +175,14 @@ impl Vm {
             }
             NativeKind::Boxed(ref f) => {
                 let f = f.clone();
-                self.frames.push(frame);
+                self.ts.frames.push(frame);
                 if !self.hooks.is_empty() {
                     self.hook_call(false)?;
                 }
                 f(self, args)?
             }
             NativeKind::Nop => {
-                self.frames.push(frame);
+                self.ts.frames.push(frame);
                 0
             }
             NativeKind::Pcall => return self.start_pcall(frame, nf, false),
@@ -201,7 +201,7 @@ impl Vm {
         }
         if matches!(cont, Cont::Normal) {
             // Still the native's frame on top, as `post_call` would find it.
-            self.frames.pop();
+            self.ts.frames.pop();
             self.finish_normal(top - n, n, func, nresults)?;
         } else {
             self.post_call(top - n, n)?;
@@ -219,7 +219,7 @@ impl Vm {
         nresults: i32,
     ) -> Result<(), Error> {
         self.gc_check(func + nargs + 1);
-        match self.stack[func] {
+        match self.ts.stack[func] {
             Value::Native(nf) => self.call_native(func, nargs, nresults, Cont::Normal, nf),
             _ => self.precall(func, nargs, nresults, Cont::Normal, true),
         }?;
@@ -243,13 +243,13 @@ impl Vm {
     ) -> Result<usize, Error> {
         let _ = site;
         let limit = (self.max_stack + STACK_SLACK).saturating_sub(func + nargs + 2);
-        let mut v = self.stack[func];
+        let mut v = self.ts.stack[func];
         let mut k = 0usize;
         while !v.is_function() {
             let tm = self.get_metamethod(v, Tm::Call);
             if tm.is_nil() {
                 // The error names the value that failed, left in the function's slot.
-                self.stack[func] = v;
+                self.ts.stack[func] = v;
                 return Err(self.call_error(func));
             }
             if k >= limit {
@@ -262,12 +262,12 @@ impl Vm {
             return Ok(nargs);
         }
         self.grow_stack(func + nargs + k + 1 + STACK_SLACK)?;
-        self.stack.copy_within(func..func + 1 + nargs, func + k);
+        self.ts.stack.copy_within(func..func + 1 + nargs, func + k);
         // stack[func + k - j] = the j-th value of the chain (the 0-th is the called value).
-        let mut v = self.stack[func + k];
+        let mut v = self.ts.stack[func + k];
         for j in 1..=k {
             v = self.get_metamethod(v, Tm::Call);
-            self.stack[func + k - j] = v;
+            self.ts.stack[func + k - j] = v;
         }
         Ok(nargs + k)
     }
@@ -291,25 +291,25 @@ impl Vm {
             c.is_vararg,
             c.max_stack as usize,
         );
-        if self.frames.len() >= self.max_frames {
+        if self.ts.frames.len() >= self.max_frames {
             return Err(self.rt_error("stack overflow"));
         }
         self.reserve_frame()?;
         // STACK_SLACK covers the 256-register window above `base`.
         let need = func + 1 + nargs + np + STACK_SLACK;
-        if need > self.stack.len() {
+        if need > self.ts.stack.len() {
             self.grow_stack(need)?;
         }
         let mut base = func + 1;
         let mut nvar = 0;
         if nargs < np {
-            self.stack[func + 1 + nargs..func + 1 + np].fill(Value::Nil);
+            self.ts.stack[func + 1 + nargs..func + 1 + np].fill(Value::Nil);
         } else if vararg && nargs > np {
             nvar = nargs - np;
             base = func + 1 + nargs;
-            self.stack.copy_within(func + 1..func + 1 + np, base);
+            self.ts.stack.copy_within(func + 1..func + 1 + np, base);
         }
-        self.frames.push(Frame {
+        self.ts.frames.push(Frame {
             kind: FrameKind::Lua { cl, proto },
             func,
             base,
@@ -334,13 +334,13 @@ impl Vm {
             func: dst,
             nresults,
             ..
-        }) = self.frames.last()
+        }) = self.ts.frames.last()
         else {
             return self.post_call_cont(first, n);
         };
         // An ordinary call: the common case, kept short.
-        let depth = self.frames.len() - 1;
-        self.frames.truncate(depth);
+        let depth = self.ts.frames.len() - 1;
+        self.ts.frames.truncate(depth);
         self.finish_normal(first, n, dst, nresults)
     }
 
@@ -354,10 +354,10 @@ impl Vm {
         dst: usize,
         nresults: i32,
     ) -> Result<(), Error> {
-        let bottom = self.frames.len() == 1 && self.cur_thread != self.main_thread;
+        let bottom = self.ts.frames.len() == 1 && self.cur_thread != self.main_thread;
         if nresults < 0 {
             self.move_results(first, n, dst);
-            if let Some(c) = self.frames.last_mut() {
+            if let Some(c) = self.ts.frames.last_mut() {
                 c.top = dst + n;
             }
         } else {
@@ -365,10 +365,10 @@ impl Vm {
             let m = n.min(want);
             self.move_results(first, m, dst);
             if m < want {
-                self.stack[dst + m..dst + want].fill(Value::Nil);
+                self.ts.stack[dst + m..dst + want].fill(Value::Nil);
             }
             if bottom {
-                if let Some(c) = self.frames.last_mut() {
+                if let Some(c) = self.ts.frames.last_mut() {
                     c.top = dst + want;
                 }
             }
@@ -383,9 +383,9 @@ impl Vm {
     #[inline(always)]
     fn move_results(&mut self, first: usize, n: usize, dst: usize) {
         if n == 1 {
-            self.stack[dst] = self.stack[first];
+            self.ts.stack[dst] = self.ts.stack[first];
         } else if first != dst {
-            self.stack.copy_within(first..first + n, dst);
+            self.ts.stack.copy_within(first..first + n, dst);
         }
     }
 
@@ -395,7 +395,7 @@ impl Vm {
         let mut first = first;
         let mut n = n;
         loop {
-            let Some(f) = self.frames.pop() else {
+            let Some(f) = self.ts.frames.pop() else {
                 return Ok(());
             };
             let dst = f.func;
@@ -408,10 +408,14 @@ impl Vm {
             match f.cont {
                 Cont::Normal => return self.finish_normal(first, n, dst, f.nresults),
                 Cont::Store(slot) => {
-                    self.stack[slot] = if n > 0 { self.stack[first] } else { Value::Nil };
+                    self.ts.stack[slot] = if n > 0 {
+                        self.ts.stack[first]
+                    } else {
+                        Value::Nil
+                    };
                 }
                 Cont::Cond { k, j } => {
-                    let r = n > 0 && self.stack[first].truthy();
+                    let r = n > 0 && self.ts.stack[first].truthy();
                     if r == k {
                         self.jump(j);
                     }
@@ -425,24 +429,24 @@ impl Vm {
                 }
                 Cont::TailReturn => {
                     if first != dst {
-                        self.stack.copy_within(first..first + n, dst);
+                        self.ts.stack.copy_within(first..first + n, dst);
                     }
                     return self.return_from(dst, n);
                 }
                 Cont::NativeReturn => {
                     if first != dst {
-                        self.stack.copy_within(first..first + n, dst);
+                        self.ts.stack.copy_within(first..first + n, dst);
                     }
                     let mut n = n;
                     if f.nresults >= 0 {
                         let want = f.nresults as usize;
                         if n < want {
                             self.grow_stack(dst + want + STACK_SLACK)?;
-                            self.stack[dst + n..dst + want].fill(Value::Nil);
+                            self.ts.stack[dst + n..dst + want].fill(Value::Nil);
                         }
                         n = want;
                     }
-                    if let Some(nf) = self.frames.last() {
+                    if let Some(nf) = self.ts.frames.last() {
                         self.c_depth = self.c_abs(nf.c_depth);
                         // (The native's top marks what the collector keeps.)
                         let top = dst + n;
@@ -455,26 +459,30 @@ impl Vm {
                     first: cfirst,
                     n: cn,
                 } => {
-                    self.stack[slot] = if n > 0 { self.stack[first] } else { Value::Nil };
+                    self.ts.stack[slot] = if n > 0 {
+                        self.ts.stack[first]
+                    } else {
+                        Value::Nil
+                    };
                     return self.concat(cfirst, cn);
                 }
                 Cont::Protected => {
                     // Results move to dst; `true` goes just below; then the marker returns
                     // (and the C level it added ends).
-                    if let Some(m) = self.frames.last() {
+                    if let Some(m) = self.ts.frames.last() {
                         self.c_depth = self.c_abs(m.c_depth);
                     }
                     // The results start at the marker's second slot at least, `true` below
                     // (so a return hook sees them as locals from 1, as PUC's).
-                    let at = match self.frames.last() {
+                    let at = match self.ts.frames.last() {
                         Some(m) => dst.max(m.base + 1),
                         None => dst,
                     };
                     self.grow_stack(at + n + STACK_SLACK)?;
                     if first != at {
-                        self.stack.copy_within(first..first + n, at);
+                        self.ts.stack.copy_within(first..first + n, at);
                     }
-                    self.stack[at - 1] = Value::Bool(true);
+                    self.ts.stack[at - 1] = Value::Bool(true);
                     first = at - 1;
                     n += 1;
                     if !self.hooks.is_empty() {
@@ -529,16 +537,16 @@ impl Vm {
         let func = frame.func;
         let nargs = frame.top - frame.base;
         if !self.hooks.is_empty() {
-            self.frames.push(frame);
+            self.ts.frames.push(frame);
             self.hook_call(false)?;
-            self.frames.pop();
+            self.ts.frames.pop();
         }
-        if x && (nargs < 2 || !self.stack[func + 2].is_function()) {
-            self.frames.push(frame);
+        if x && (nargs < 2 || !self.ts.stack[func + 2].is_function()) {
+            self.ts.frames.push(frame);
             let got = if nargs < 2 {
                 "no value".to_string()
             } else {
-                self.obj_type_name(self.stack[func + 2])
+                self.obj_type_name(self.ts.stack[func + 2])
             };
             let pos = self.where_(1);
             return Err(self.make_error(format!(
@@ -546,7 +554,7 @@ impl Vm {
             )));
         }
         if nargs == 0 {
-            self.frames.push(frame);
+            self.ts.frames.push(frame);
             let pos = self.where_(1);
             return Err(
                 self.make_error(format!("{pos}bad argument #1 to 'pcall' (value expected)"))
@@ -554,14 +562,14 @@ impl Vm {
         }
         let (callee, cargs, handler) = if x {
             // [xpcall][f][h][args] -> [xpcall][h][f][args]
-            self.stack.swap(func + 1, func + 2);
+            self.ts.stack.swap(func + 1, func + 2);
             (func + 2, nargs - 2, Some(func + 1))
         } else {
             (func + 1, nargs - 1, None)
         };
         frame.kind = FrameKind::Pcall { f: nf, handler };
-        self.frames.push(frame);
-        let marker = self.frames.len() - 1;
+        self.ts.frames.push(frame);
+        let marker = self.ts.frames.len() - 1;
         // Like PUC's `lua_pcall`, the protected call is one C level deeper; reaching the
         // limit is an error the pcall itself catches.
         let started = if self.c_depth >= self.c_limit {
@@ -576,7 +584,7 @@ impl Vm {
                 let th = self.cur_thread;
                 self.catch(marker, e)?;
                 // Still unwinding when a `__close` frame was left running above the marker.
-                Ok(self.cur_thread == th && self.frames.len() > marker)
+                Ok(self.cur_thread == th && self.ts.frames.len() > marker)
             }
         }
     }
@@ -591,7 +599,7 @@ impl Vm {
     pub(crate) fn catch(&mut self, i: usize, e: Error) -> Result<(), Error> {
         let mut e = e;
         loop {
-            let marker = match self.frames.get(i) {
+            let marker = match self.ts.frames.get(i) {
                 Some(m) if matches!(m.kind, FrameKind::Pcall { .. }) => *m,
                 _ => return Err(e),
             };
@@ -601,19 +609,19 @@ impl Vm {
                 self.handle_error(marker, e)
             };
             self.close_upvals(marker.func);
-            self.frames.truncate(i + 1);
+            self.ts.frames.truncate(i + 1);
             self.c_depth = self.c_abs(marker.c_depth);
             // The error value waits just above the pending variables (and xpcall's handler,
             // at `func + 1`), and the marker's top is raised past it: each `__close` runs
             // above it, and the collector sees everything below the top frame.
-            let keep = match self.tbc.last() {
+            let keep = match self.ts.tbc.last() {
                 Some(&s) if s >= marker.func => s + 1,
                 _ => 0,
             };
             let slot = keep.max(marker.func + 2);
             self.grow_stack_for(slot + 1 + STACK_SLACK, &[errv])?;
-            self.stack[slot] = errv;
-            if let Some(m) = self.frames.get_mut(i) {
+            self.ts.stack[slot] = errv;
+            if let Some(m) = self.ts.frames.get_mut(i) {
                 m.top = slot + 1;
             }
             match self.unwind_close() {
@@ -639,14 +647,14 @@ impl Vm {
         } else {
             0
         };
-        let top = depth.min(self.frames.len());
+        let top = depth.min(self.ts.frames.len());
         let Some(i) = (floor..top)
             .rev()
-            .find(|&i| matches!(self.frames[i].kind, FrameKind::Pcall { .. }))
+            .find(|&i| matches!(self.ts.frames[i].kind, FrameKind::Pcall { .. }))
         else {
             return self.host_handle(floor, e);
         };
-        let marker = self.frames[i];
+        let marker = self.ts.frames[i];
         if !matches!(
             marker.kind,
             FrameKind::Pcall {
@@ -677,6 +685,7 @@ impl Vm {
             || floor != 0
             || self.cur_thread != self.main_thread
             || self
+                .ts
                 .frames
                 .iter()
                 .any(|f| matches!(f.kind, FrameKind::Pcall { .. }))
@@ -703,7 +712,7 @@ impl Vm {
             handler: Some(h), ..
         } = marker.kind
         {
-            let hf = self.stack[h];
+            let hf = self.ts.stack[h];
             return self.run_handler(hf, errv);
         }
         errv
@@ -725,11 +734,15 @@ impl Vm {
             // An error in the handler comes back here (the loop below), not through
             // `handle_escaping` to this marker again.
             let floor =
-                std::mem::replace(&mut self.err_floor, (self.cur_thread, self.frames.len()));
+                std::mem::replace(&mut self.err_floor, (self.cur_thread, self.ts.frames.len()));
             loop {
                 match self.call_raw(hf, &[errv]) {
                     Ok((first, n)) => {
-                        errv = if n > 0 { self.stack[first] } else { Value::Nil };
+                        errv = if n > 0 {
+                            self.ts.stack[first]
+                        } else {
+                            Value::Nil
+                        };
                         break;
                     }
                     Err(e2) => {
@@ -760,22 +773,23 @@ impl Vm {
     fn unwind_close(&mut self) -> Result<bool, Error> {
         let th = self.cur_thread;
         loop {
-            let Some(&m) = self.frames.last() else {
+            let Some(&m) = self.ts.frames.last() else {
                 return Err(self.make_error("internal error: no pcall to unwind to".into()));
             };
-            let i = self.frames.len() - 1;
+            let i = self.ts.frames.len() - 1;
             let errv = self
+                .ts
                 .stack
                 .get(m.top.wrapping_sub(1))
                 .copied()
                 .unwrap_or(Value::Nil);
-            match self.tbc.last() {
+            match self.ts.tbc.last() {
                 Some(&s) if s >= m.func => {
-                    self.tbc.pop();
-                    let v = self.stack.get(s).copied().unwrap_or(Value::Nil);
+                    self.ts.tbc.pop();
+                    let v = self.ts.stack.get(s).copied().unwrap_or(Value::Nil);
                     let tm = self.get_metamethod(v, Tm::Close);
                     self.invoke_meta(tm, &[v, errv], Cont::Discard)?;
-                    if self.cur_thread != th || self.frames.len() != i + 1 {
+                    if self.cur_thread != th || self.ts.frames.len() != i + 1 {
                         return Ok(false);
                     }
                 }
@@ -786,17 +800,18 @@ impl Vm {
 
     /// The pcall marker on top has closed its variables: it returns `false, err`.
     fn finish_catch(&mut self) -> Result<(), Error> {
-        let Some(&m) = self.frames.last() else {
+        let Some(&m) = self.ts.frames.last() else {
             return Err(self.make_error("internal error: no pcall to unwind to".into()));
         };
         let errv = self
+            .ts
             .stack
             .get(m.top.wrapping_sub(1))
             .copied()
             .unwrap_or(Value::Nil);
         self.grow_stack(m.func + 3 + STACK_SLACK)?;
-        self.stack[m.func + 1] = Value::Bool(false);
-        self.stack[m.func + 2] = errv;
+        self.ts.stack[m.func + 1] = Value::Bool(false);
+        self.ts.stack[m.func + 2] = errv;
         if !self.hooks.is_empty() {
             self.set_cur_top(m.func + 3);
             self.hook_return(m.func + 1, 2)?;
@@ -811,7 +826,7 @@ impl Vm {
     #[inline(never)]
     pub(crate) fn resume_unwind(&mut self) -> Result<(), Error> {
         if !matches!(
-            self.frames.last().map(|f| f.kind),
+            self.ts.frames.last().map(|f| f.kind),
             Some(FrameKind::Pcall { .. })
         ) {
             return Err(self.rt_error("internal error: not a Lua frame"));
@@ -823,8 +838,8 @@ impl Vm {
     }
 
     fn close_tbc_one(&mut self, err: Option<Value>) -> Result<(), Error> {
-        if let Some(s) = self.tbc.pop() {
-            let v = self.stack.get(s).copied().unwrap_or(Value::Nil);
+        if let Some(s) = self.ts.tbc.pop() {
+            let v = self.ts.stack.get(s).copied().unwrap_or(Value::Nil);
             // Called even when the metamethod is gone: PUC then reports the failed call.
             let tm = self.get_metamethod(v, Tm::Close);
             self.call_raw(tm, &[v, err.unwrap_or(Value::Nil)])?;
@@ -834,27 +849,27 @@ impl Vm {
 
     /// Unwinds frames down to `depth` (closing upvalues and to-be-closed variables).
     pub(crate) fn unwind_to(&mut self, depth: usize, e: Error) -> Error {
-        if self.frames.len() <= depth {
+        if self.ts.frames.len() <= depth {
             return e;
         }
-        let level = self.frames[depth].func;
-        let c = self.c_abs(self.frames[depth].c_depth);
+        let level = self.ts.frames[depth].func;
+        let c = self.c_abs(self.ts.frames[depth].c_depth);
         self.close_upvals(level);
         let mut e = e;
         let mut errv = e.value();
         // Like PUC, the frames are gone before the `__close` methods run (a traceback taken
         // there shows the catching level); the caller's top is raised above the pending
         // variables meanwhile so the calls do not overwrite them.
-        let highest = match self.tbc.last() {
+        let highest = match self.ts.tbc.last() {
             Some(s) if *s >= level => Some(*s),
             _ => None,
         };
-        self.frames.truncate(depth);
+        self.ts.frames.truncate(depth);
         self.c_depth = c;
         if let Some(high) = highest {
             let saved_top = self.cur_top();
             self.set_cur_top(saved_top.max(high + 1));
-            while matches!(self.tbc.last(), Some(s) if *s >= level) {
+            while matches!(self.ts.tbc.last(), Some(s) if *s >= level) {
                 if let Err(e3) = self.close_tbc_one(Some(errv)) {
                     errv = e3.value();
                     e = e3;
@@ -885,21 +900,21 @@ impl Vm {
         let nargs = args.len();
         let func = self.free_slot();
         let need = func + nargs + 1 + STACK_SLACK;
-        if need > self.stack.len() {
+        if need > self.ts.stack.len() {
             self.heap.fresh.note_value(f);
             self.grow_stack_for(need, args)?;
         }
-        self.stack[func] = f;
+        self.ts.stack[func] = f;
         // Short argument lists are copied inline (a `memcpy` call costs more than two moves).
         match *args {
-            [a] => self.stack[func + 1] = a,
+            [a] => self.ts.stack[func + 1] = a,
             [a, b] => {
-                self.stack[func + 1] = a;
-                self.stack[func + 2] = b;
+                self.ts.stack[func + 1] = a;
+                self.ts.stack[func + 2] = b;
             }
-            _ => self.stack[func + 1..func + 1 + nargs].copy_from_slice(args),
+            _ => self.ts.stack[func + 1..func + 1 + nargs].copy_from_slice(args),
         }
-        let depth = self.frames.len();
+        let depth = self.ts.frames.len();
         let entry_thread = self.cur_thread;
         let saved_top = self.cur_top();
         self.set_cur_top(func + 1 + nargs);
@@ -948,7 +963,7 @@ impl Vm {
                 // native's top stays above them; a Lua frame's top means something else).
                 let n = self.cur_top().saturating_sub(func);
                 if matches!(
-                    self.frames.last().map(|f| f.kind),
+                    self.ts.frames.last().map(|f| f.kind),
                     Some(FrameKind::Lua { .. })
                 ) {
                     self.set_cur_top(saved_top);
@@ -977,7 +992,11 @@ impl Vm {
     pub fn call1(&mut self, f: Value, args: &[Value]) -> Result<Value, Error> {
         let saved = self.cur_top();
         let (first, n) = self.call_raw(f, args)?;
-        let v = if n > 0 { self.stack[first] } else { Value::Nil };
+        let v = if n > 0 {
+            self.ts.stack[first]
+        } else {
+            Value::Nil
+        };
         self.set_cur_top(saved);
         Ok(v)
     }
@@ -1105,7 +1124,7 @@ impl Vm {
             }
         }
         let out = match r {
-            Ok((first, n)) => Ok(self.stack[first..first + n].to_vec()),
+            Ok((first, n)) => Ok(self.ts.stack[first..first + n].to_vec()),
             Err(e) => Err(e),
         };
         self.set_cur_top(saved);
@@ -1114,7 +1133,7 @@ impl Vm {
             // buffering holds until it is flushed or the VM closes.
             Ok(v) => Ok(v),
             Err(mut e) => {
-                if self.frames.len() <= 1 {
+                if self.ts.frames.len() <= 1 {
                     self.last_error = e.value();
                     if e.message().is_empty() {
                         let m = self.error_text(e.value());

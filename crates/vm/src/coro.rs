@@ -7,7 +7,7 @@
 //! and must equal the count at resume. Lua metamethods run as frames, so they can yield.
 
 use crate::heap::NativeKind;
-use crate::thread::{Cont, Frame, FrameKind, Thread, ThreadStatus};
+use crate::thread::{Cont, Frame, FrameKind, Thread, ThreadState, ThreadStatus};
 use crate::value::{ThreadRef, Value};
 use crate::vm::{Vm, STACK_SLACK};
 use crate::Error;
@@ -41,8 +41,11 @@ impl Vm {
             fast_ret: false,
         };
         let th = Thread {
-            stack,
-            frames: vec![host],
+            state: ThreadState {
+                stack,
+                frames: vec![host],
+                ..Default::default()
+            },
             status: ThreadStatus::Suspended,
             ..Default::default()
         };
@@ -103,18 +106,19 @@ impl Vm {
         // The error stays in the thread (a root) until the `__close` calls below are done:
         // pushing their arguments may collect.
         let mut err = self.heap.threads.get(t.0).error;
-        if self.heap.threads.get(t.0).tbc.is_empty() {
+        if self.heap.threads.get(t.0).state.tbc.is_empty() {
             self.heap.threads.get_mut(t.0).error = None;
             let th = self.heap.threads.get_mut(t.0);
             th.status = ThreadStatus::Dead;
-            th.frames.truncate(1);
+            th.state.frames.truncate(1);
             // Close its open upvalues (their slots are about to be dead).
-            let ups = std::mem::take(&mut th.open_upvals);
+            let ups = std::mem::take(&mut th.state.open_upvals);
             for (idx, u) in ups {
                 let v = self
                     .heap
                     .threads
                     .get(t.0)
+                    .state
                     .stack
                     .get(idx)
                     .copied()
@@ -130,13 +134,13 @@ impl Vm {
         self.heap.threads.get_mut(prev.0).status = ThreadStatus::Normal;
         self.switch_to(t);
         self.heap.threads.get_mut(t.0).status = ThreadStatus::Running;
-        self.frames.truncate(1);
+        self.ts.frames.truncate(1);
         self.close_upvals(0);
         // A second bottom frame, so that a `__close` returning to it is not taken for the
         // coroutine's body finishing.
-        let keep = self.tbc.last().map_or(0, |s| s + 1);
-        let base = self.frames.last().map_or(0, |f| f.top).max(keep);
-        self.frames.push(Frame {
+        let keep = self.ts.tbc.last().map_or(0, |s| s + 1);
+        let base = self.ts.frames.last().map_or(0, |f| f.top).max(keep);
+        self.ts.frames.push(Frame {
             kind: FrameKind::Host,
             func: base,
             base,
@@ -149,9 +153,9 @@ impl Vm {
             tail: false,
             fast_ret: false,
         });
-        while let Some(&s) = self.tbc.last() {
-            self.tbc.pop();
-            let v = self.stack.get(s).copied().unwrap_or(Value::Nil);
+        while let Some(&s) = self.ts.tbc.last() {
+            self.ts.tbc.pop();
+            let v = self.ts.stack.get(s).copied().unwrap_or(Value::Nil);
             // Called even when the metamethod is gone: PUC then reports the failed call.
             let tm = self.get_metamethod(v, crate::meta::Tm::Close);
             if let Err(e) = self.call_raw(tm, &[v, err.unwrap_or(Value::Nil)]) {
@@ -160,7 +164,7 @@ impl Vm {
             }
         }
         self.heap.threads.get_mut(t.0).error = None;
-        self.frames.truncate(1);
+        self.ts.frames.truncate(1);
         self.close_upvals(0);
         self.heap.threads.get_mut(t.0).status = ThreadStatus::Dead;
         self.switch_to(prev);
@@ -182,32 +186,32 @@ impl Vm {
 
     /// Swaps the running thread's state with `t`'s.
     ///
-    /// Invariant: a thread's `Thread` object holds its stack, frames, open upvalues and
-    /// pending to-be-closed slots exactly while it is not running; the running thread's slots
-    /// are empty Vecs. So the running state is parked in the old thread's slots and the new
-    /// thread's state fetched from its own; the two small lists are only moved when non-empty
+    /// Invariant: a thread's `Thread::state` holds its stack, frames, open upvalues and
+    /// pending to-be-closed slots exactly while it is not running; the running thread's are
+    /// empty Vecs. So the running state (`Vm::ts`) is parked in the old thread's object and the
+    /// new thread's state fetched from its own; the two small lists are only moved when non-empty
     /// (an empty Vec left in `Vm` is as good as the other thread's empty one). Cost does not
     /// depend on stack depth.
     #[inline]
     fn switch_to(&mut self, t: ThreadRef) {
         use std::mem::swap;
         let th = self.heap.threads.get_mut(self.cur_thread.0);
-        swap(&mut self.stack, &mut th.stack);
-        swap(&mut self.frames, &mut th.frames);
-        if !self.open_upvals.is_empty() {
-            swap(&mut self.open_upvals, &mut th.open_upvals);
+        swap(&mut self.ts.stack, &mut th.state.stack);
+        swap(&mut self.ts.frames, &mut th.state.frames);
+        if !self.ts.open_upvals.is_empty() {
+            swap(&mut self.ts.open_upvals, &mut th.state.open_upvals);
         }
-        if !self.tbc.is_empty() {
-            swap(&mut self.tbc, &mut th.tbc);
+        if !self.ts.tbc.is_empty() {
+            swap(&mut self.ts.tbc, &mut th.state.tbc);
         }
         let nt = self.heap.threads.get_mut(t.0);
-        swap(&mut self.stack, &mut nt.stack);
-        swap(&mut self.frames, &mut nt.frames);
-        if !nt.open_upvals.is_empty() {
-            swap(&mut self.open_upvals, &mut nt.open_upvals);
+        swap(&mut self.ts.stack, &mut nt.state.stack);
+        swap(&mut self.ts.frames, &mut nt.state.frames);
+        if !nt.state.open_upvals.is_empty() {
+            swap(&mut self.ts.open_upvals, &mut nt.state.open_upvals);
         }
-        if !nt.tbc.is_empty() {
-            swap(&mut self.tbc, &mut nt.tbc);
+        if !nt.state.tbc.is_empty() {
+            swap(&mut self.ts.tbc, &mut nt.state.tbc);
         }
         self.cur_thread = t;
     }
@@ -216,7 +220,7 @@ impl Vm {
     /// `true`, and errors are raised instead of returned).
     #[inline]
     fn top_is_wrap(&self) -> bool {
-        matches!(self.frames.last().map(|f| f.kind), Some(FrameKind::Native { f }) if matches!(self.heap.natives.get(f.0).kind, NativeKind::Wrap))
+        matches!(self.ts.frames.last().map(|f| f.kind), Some(FrameKind::Native { f }) if matches!(self.heap.natives.get(f.0).kind, NativeKind::Wrap))
     }
 
     /// Delivers `vals` (with a leading `true`/`false` unless `wrap`) as the results of the
@@ -227,10 +231,10 @@ impl Vm {
         self.grow_stack_for(need, vals)?;
         let mut n = 0;
         if !self.top_is_wrap() {
-            self.stack[top] = Value::Bool(ok);
+            self.ts.stack[top] = Value::Bool(ok);
             n = 1;
         }
-        self.stack[top + n..top + n + vals.len()].copy_from_slice(vals);
+        self.ts.stack[top + n..top + n + vals.len()].copy_from_slice(vals);
         n += vals.len();
         self.set_cur_top(top + n);
         if !self.hooks.is_empty() {
@@ -259,19 +263,19 @@ impl Vm {
     ) -> Result<(), Error> {
         let top = self.cur_top();
         let need = top + n + 1 + STACK_SLACK;
-        if need > self.stack.len() {
+        if need > self.ts.stack.len() {
             self.grow_stack(need)?;
         }
         let mut m = 0;
         if !wrap {
-            self.stack[top] = Value::Bool(true);
+            self.ts.stack[top] = Value::Bool(true);
             m = 1;
         }
-        let src = &self.heap.threads.get(from.0).stack;
+        let src = &self.heap.threads.get(from.0).state.stack;
         let Some(vals) = src.get(first..first + n) else {
             return Err(self.make_error("internal error: coroutine values out of range".into()));
         };
-        self.stack[top + m..top + m + n].copy_from_slice(vals);
+        self.ts.stack[top + m..top + m + n].copy_from_slice(vals);
         m += n;
         self.set_cur_top(top + m);
         if !self.hooks.is_empty() {
@@ -282,7 +286,7 @@ impl Vm {
 
     /// Starts `resume(co, ...)` or a `wrap` call: the native frame is pushed here.
     pub(crate) fn co_resume(&mut self, frame: Frame, wrap: bool) -> Result<bool, Error> {
-        self.frames.push(frame);
+        self.ts.frames.push(frame);
         if !self.hooks.is_empty() {
             self.hook_call(false)?;
         }
@@ -292,7 +296,7 @@ impl Vm {
                 _ => return Err(self.error("cannot resume non-suspended coroutine")),
             }
         } else {
-            match self.stack[frame.base] {
+            match self.ts.stack[frame.base] {
                 Value::Thread(t) if frame.top > frame.base => {
                     (t, frame.base + 1, frame.top - frame.base - 1)
                 }
@@ -330,7 +334,7 @@ impl Vm {
             self.deliver(false, &[m])?;
             return Ok(false);
         }
-        if self.frames.len() >= self.max_frames {
+        if self.ts.frames.len() >= self.max_frames {
             return Err(self.rt_error("stack overflow"));
         }
         let prev = self.cur_thread;
@@ -348,10 +352,10 @@ impl Vm {
         }
         self.c_depth = c_depth + 1;
         self.c_base = c_depth + 1;
-        let started = self.frames.len() > 1;
+        let started = self.ts.frames.len() > 1;
         let top = self.cur_top();
         let need = top + nargs + 1 + STACK_SLACK;
-        if need > self.stack.len() {
+        if need > self.ts.stack.len() {
             if let Err(e) = self.grow_stack(need) {
                 self.co_die(e)?;
                 return Ok(true);
@@ -359,9 +363,9 @@ impl Vm {
         }
         // The arguments travel straight from the resumer's stack (now parked in its thread
         // object) to the coroutine's.
-        let src = &self.heap.threads.get(prev.0).stack;
+        let src = &self.heap.threads.get(prev.0).state.stack;
         if let Some(vals) = src.get(first..first + nargs) {
-            self.stack[top..top + nargs].copy_from_slice(vals);
+            self.ts.stack[top..top + nargs].copy_from_slice(vals);
         }
         self.set_cur_top(top + nargs);
         let r = if started {
@@ -382,7 +386,7 @@ impl Vm {
             self.co_die(e)?;
             return Ok(true);
         }
-        if self.cur_thread == co && self.frames.len() == 1 {
+        if self.cur_thread == co && self.ts.frames.len() == 1 {
             // The body was a native that already returned.
             self.co_finish()?;
         }
@@ -391,7 +395,7 @@ impl Vm {
 
     /// `yield(...)`: the native frame is pushed here; switches back to the resumer.
     pub(crate) fn co_yield(&mut self, frame: Frame) -> Result<bool, Error> {
-        self.frames.push(frame);
+        self.ts.frames.push(frame);
         if !self.hooks.is_empty() {
             self.hook_call(false)?;
         }
@@ -446,17 +450,17 @@ impl Vm {
         if !matches!(th.status, ThreadStatus::Suspended | ThreadStatus::Dead) {
             return;
         }
-        let mut keep = self.live_extent(&th.frames);
-        if let Some(&s) = th.tbc.iter().max() {
+        let mut keep = self.live_extent(&th.state.frames);
+        if let Some(&s) = th.state.tbc.iter().max() {
             keep = keep.max(s + 1);
         }
-        if let Some(&(s, _)) = th.open_upvals.iter().max_by_key(|u| u.0) {
+        if let Some(&(s, _)) = th.state.open_upvals.iter().max_by_key(|u| u.0) {
             keep = keep.max(s + 1);
         }
         let th = self.heap.threads.get_mut(t.0);
-        if th.stack.capacity() > keep + STACK_SLACK {
-            th.stack.truncate(keep);
-            th.stack.shrink_to_fit();
+        if th.state.stack.capacity() > keep + STACK_SLACK {
+            th.state.stack.truncate(keep);
+            th.state.stack.shrink_to_fit();
         }
     }
 
@@ -489,8 +493,8 @@ impl Vm {
         // As in PUC, pending to-be-closed variables stay pending (and open upvalues open)
         // until `coroutine.close`; the stack keeps their values, and the frames stay where
         // the error left them (`debug.traceback(co)` shows them).
-        let keep = self.tbc.last().map_or(0, |s| s + 1);
-        if let Some(f) = self.frames.first_mut() {
+        let keep = self.ts.tbc.last().map_or(0, |s| s + 1);
+        if let Some(f) = self.ts.frames.first_mut() {
             f.top = f.top.max(keep);
         }
         {

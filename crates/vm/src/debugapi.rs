@@ -71,20 +71,8 @@ impl Vm {
 
     /// Moves the live state into thread `from`'s object and thread `to`'s into the `Vm`.
     fn debug_swap(&mut self, from: ThreadRef, to: ThreadRef) {
-        let stack = std::mem::take(&mut self.stack);
-        let frames = std::mem::take(&mut self.frames);
-        let ups = std::mem::take(&mut self.open_upvals);
-        let tbc = std::mem::take(&mut self.tbc);
-        let th = self.heap.threads.get_mut(from.0);
-        th.stack = stack;
-        th.frames = frames;
-        th.open_upvals = ups;
-        th.tbc = tbc;
-        let nt = self.heap.threads.get_mut(to.0);
-        self.stack = std::mem::take(&mut nt.stack);
-        self.frames = std::mem::take(&mut nt.frames);
-        self.open_upvals = std::mem::take(&mut nt.open_upvals);
-        self.tbc = std::mem::take(&mut nt.tbc);
+        self.heap.threads.get_mut(from.0).state = std::mem::take(&mut self.ts);
+        self.ts = std::mem::take(&mut self.heap.threads.get_mut(to.0).state);
         self.cur_thread = to;
     }
 
@@ -98,7 +86,7 @@ impl Vm {
 
     /// Frame index of `level` in the current frames, if that level exists.
     fn level_frame(&self, level: usize) -> Option<usize> {
-        let n = self.frames.len();
+        let n = self.ts.frames.len();
         let lowest = if self.cur_thread == self.main_thread {
             0
         } else {
@@ -112,7 +100,7 @@ impl Vm {
     pub fn debug_stack_depth(&mut self, t: ThreadRef) -> usize {
         self.debug_with(t, |vm| {
             let lowest = usize::from(vm.cur_thread != vm.main_thread);
-            vm.frames.len().saturating_sub(lowest)
+            vm.ts.frames.len().saturating_sub(lowest)
         })
     }
 
@@ -120,7 +108,7 @@ impl Vm {
     pub fn debug_level(&mut self, t: ThreadRef, level: usize) -> Option<LevelDebug> {
         self.debug_with(t, |vm| {
             let i = vm.level_frame(level)?;
-            let f = vm.frames[i];
+            let f = vm.ts.frames[i];
             let func = match f.kind {
                 FrameKind::Lua { cl, .. } => Value::LuaFn(cl),
                 FrameKind::Native { f } | FrameKind::Pcall { f, .. } => Value::Native(f),
@@ -178,7 +166,7 @@ impl Vm {
     /// active named locals first, then `(temporary)`/`(C temporary)` slots below the next
     /// frame (or the top).
     fn find_local(&self, i: usize, n: i64) -> Option<(usize, String)> {
-        let f = self.frames.get(i)?;
+        let f = self.ts.frames.get(i)?;
         if let FrameKind::Lua { proto, .. } = f.kind {
             let p = &self.protos.get(proto.0).proto;
             if n < 0 {
@@ -198,7 +186,7 @@ impl Vm {
         } else if n < 0 || matches!(f.kind, FrameKind::Host) {
             return None;
         }
-        let limit = match self.frames.get(i + 1) {
+        let limit = match self.ts.frames.get(i + 1) {
             Some(next) => next.func,
             None => match f.kind {
                 FrameKind::Lua { .. } => f.top,
@@ -228,7 +216,7 @@ impl Vm {
         self.debug_with(t, |vm| {
             let i = vm.level_frame(level).ok_or(())?;
             Ok(vm.find_local(i, n).map(|(slot, name)| {
-                let v = vm.stack.get(slot).copied().unwrap_or(Value::Nil);
+                let v = vm.ts.stack.get(slot).copied().unwrap_or(Value::Nil);
                 (name, v)
             }))
         })
@@ -245,7 +233,7 @@ impl Vm {
         self.debug_with(t, |vm| {
             let i = vm.level_frame(level).ok_or(())?;
             Ok(vm.find_local(i, n).map(|(slot, name)| {
-                if let Some(s) = vm.stack.get_mut(slot) {
+                if let Some(s) = vm.ts.stack.get_mut(slot) {
                     *s = v;
                 }
                 name
@@ -320,9 +308,9 @@ impl Vm {
             Upval::Closed(_) => *self.heap.upvals.get_mut(uv.0) = Upval::Closed(v),
             Upval::Open { thread, idx } => {
                 let stack = if thread == self.cur_thread {
-                    &mut self.stack
+                    &mut self.ts.stack
                 } else {
-                    &mut self.heap.threads.get_mut(thread.0).stack
+                    &mut self.heap.threads.get_mut(thread.0).state.stack
                 };
                 if let Some(s) = stack.get_mut(idx) {
                     *s = v;

@@ -282,10 +282,10 @@ impl Vm {
 
     /// Position prefix of stack level `level` (0 = the running function), like `luaL_where`.
     pub fn where_(&self, level: usize) -> String {
-        if level >= self.frames.len() {
+        if level >= self.ts.frames.len() {
             return String::new();
         }
-        let f = self.frames[self.frames.len() - 1 - level];
+        let f = self.ts.frames[self.ts.frames.len() - 1 - level];
         // Like `luaL_where`, nothing when the line is unknown (stripped debug info).
         if self.frame_line(&f).is_none() {
             return String::new();
@@ -295,7 +295,7 @@ impl Vm {
 
     /// ` (local 'x')` style description of register `reg` in the running Lua frame.
     pub(crate) fn reg_info(&self, reg: usize) -> String {
-        let Some(f) = self.frames.last() else {
+        let Some(f) = self.ts.frames.last() else {
             return String::new();
         };
         let Some(p) = self.frame_proto(f) else {
@@ -313,7 +313,7 @@ impl Vm {
     /// Whether `ins`, running in Lua frame `f`, is an integer `//` or `%` whose divisor is zero
     /// (its operands are still in the frame's registers while an error handler runs).
     fn int_division_by_zero(&self, f: &crate::thread::Frame, ins: &Instr) -> bool {
-        let reg = |r: u8| self.stack.get(f.base + r as usize).copied();
+        let reg = |r: u8| self.ts.stack.get(f.base + r as usize).copied();
         let (b, c) = match *ins {
             Instr::IDiv { b, c, .. } | Instr::Mod { b, c, .. } => (reg(b), reg(c)),
             Instr::IDivK { b, k, .. } | Instr::ModK { b, k, .. } => (
@@ -332,7 +332,7 @@ impl Vm {
 
     /// ` (upvalue 'x')` for upvalue `u` of the running Lua frame.
     pub(crate) fn upval_info(&self, u: usize) -> String {
-        let Some(f) = self.frames.last() else {
+        let Some(f) = self.ts.frames.last() else {
             return String::new();
         };
         match self.frame_proto(f).and_then(|p| p.upvals.get(u)) {
@@ -352,11 +352,11 @@ impl Vm {
         if self.fin_frame == (self.cur_thread, i) {
             return Some(("metamethod", "__gc".to_string()));
         }
-        let callee = &self.frames[i];
+        let callee = &self.ts.frames[i];
         if callee.tail {
             return None;
         }
-        let caller = &self.frames[i - 1];
+        let caller = &self.ts.frames[i - 1];
         let p = self.frame_proto(caller)?;
         let pc = caller.pc.checked_sub(1)?;
         if !matches!(
@@ -384,7 +384,7 @@ impl Vm {
     /// The name a native should use in `bad argument` messages: from the call site, or its
     /// registered name, or `?`. Also says whether it was called as a method.
     pub(crate) fn native_call_name(&self) -> (String, bool) {
-        let i = self.frames.len().saturating_sub(1);
+        let i = self.ts.frames.len().saturating_sub(1);
         if let Some((kind, name)) = self.frame_func_name(i) {
             if kind != "metamethod" {
                 return (name, kind == "method");
@@ -393,7 +393,7 @@ impl Vm {
         if let Some(Frame {
             kind: FrameKind::Native { f },
             ..
-        }) = self.frames.last()
+        }) = self.ts.frames.last()
         {
             let n = self.heap.natives.get(f.0).name;
             if !n.is_empty() {
@@ -470,9 +470,9 @@ impl Vm {
     /// One `\n\t...` line per level of `traceback`.
     fn traceback_lines(&self) -> Vec<String> {
         let mut out = Vec::new();
-        let n = self.frames.len();
+        let n = self.ts.frames.len();
         for i in (1..n).rev() {
-            let f = &self.frames[i];
+            let f = &self.ts.frames[i];
             match f.kind {
                 FrameKind::Lua { .. } => {
                     let line = self.frame_line(f);

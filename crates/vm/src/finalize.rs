@@ -184,7 +184,7 @@ impl Vm {
             }
             let saved_top = self.cur_top();
             // No message handler sees its errors; `debug.getinfo` names its frame `__gc`.
-            let at = (self.cur_thread, self.frames.len());
+            let at = (self.cur_thread, self.ts.frames.len());
             let floor = std::mem::replace(&mut self.err_floor, at);
             self.fin_frame = at;
             let r = self.call_raw(f, &[obj]);

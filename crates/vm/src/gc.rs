@@ -207,7 +207,7 @@ impl Vm {
             self.mark_value(m, self.hooks[i].hook.func);
         }
         // The running thread's state.
-        let frames = std::mem::take(&mut self.frames);
+        let frames = std::mem::take(&mut self.ts.frames);
         let mut ext = self.live_extent(&frames);
         if let (Some(top), Some(f)) = (live_top, frames.last()) {
             if matches!(f.kind, FrameKind::Lua { .. }) && top >= f.base {
@@ -217,22 +217,22 @@ impl Vm {
         // An emergency cycle may interrupt a call being set up above the innermost frame's
         // top (the callee and its arguments already pushed): it keeps the whole stack.
         let ext = if self.gc.emergency {
-            self.stack.len()
+            self.ts.stack.len()
         } else {
-            ext.min(self.stack.len())
+            ext.min(self.ts.stack.len())
         };
         for f in &frames {
             self.mark_frame(m, f);
         }
-        self.frames = frames;
+        self.ts.frames = frames;
         for i in 0..ext {
-            self.mark_value(m, self.stack[i]);
+            self.mark_value(m, self.ts.stack[i]);
         }
-        for s in &mut self.stack[ext..] {
+        for s in &mut self.ts.stack[ext..] {
             *s = Value::Nil;
         }
-        for i in 0..self.open_upvals.len() {
-            let u = self.open_upvals[i].1;
+        for i in 0..self.ts.open_upvals.len() {
+            let u = self.ts.open_upvals[i].1;
             self.mark_upval(m, u);
         }
         if self.gc.emergency {
@@ -290,9 +290,9 @@ impl Vm {
                         continue;
                     }
                     let th = self.heap.threads.get_mut(t.0);
-                    let frames = std::mem::take(&mut th.frames);
-                    let stack = std::mem::take(&mut th.stack);
-                    let ups: Vec<UpvalRef> = th.open_upvals.iter().map(|x| x.1).collect();
+                    let frames = std::mem::take(&mut th.state.frames);
+                    let stack = std::mem::take(&mut th.state.stack);
+                    let ups: Vec<UpvalRef> = th.state.open_upvals.iter().map(|x| x.1).collect();
                     let extra = [
                         th.resumer.map(Value::Thread).unwrap_or(Value::Nil),
                         th.error.unwrap_or(Value::Nil),
@@ -314,9 +314,9 @@ impl Vm {
                         self.mark_value(m, *v);
                     }
                     let th = self.heap.threads.get_mut(t.0);
-                    th.frames = frames;
-                    th.stack = stack;
-                    for s in &mut th.stack[ext..] {
+                    th.state.frames = frames;
+                    th.state.stack = stack;
+                    for s in &mut th.state.stack[ext..] {
                         *s = Value::Nil;
                     }
                     for u in ups {
@@ -346,9 +346,9 @@ impl Vm {
                         // unreachable (PUC's `remarkupvals`); `sweep` then closes it.
                         Upval::Open { thread, idx } => {
                             let stack = if thread == self.cur_thread {
-                                &self.stack
+                                &self.ts.stack
                             } else {
-                                &self.heap.threads.get(thread.0).stack
+                                &self.heap.threads.get(thread.0).state.stack
                             };
                             stack.get(idx).copied().unwrap_or(Value::Nil)
                         }
@@ -524,13 +524,13 @@ impl Vm {
             .collect();
         for t in dead {
             let th = self.heap.threads.get_mut(t.0);
-            if th.open_upvals.is_empty() {
+            if th.state.open_upvals.is_empty() {
                 continue;
             }
-            let ups = std::mem::take(&mut th.open_upvals);
+            let ups = std::mem::take(&mut th.state.open_upvals);
             for (idx, u) in ups {
                 if self.heap.upvals.is_marked(u.0) {
-                    let v = th.stack.get(idx).copied().unwrap_or(Value::Nil);
+                    let v = th.state.stack.get(idx).copied().unwrap_or(Value::Nil);
                     *self.heap.upvals.get_mut(u.0) = Upval::Closed(v);
                 }
             }

@@ -129,8 +129,8 @@ impl Vm {
         if !self.debug_hooks_on() {
             return Ok(());
         }
-        let fi = self.frames.len().wrapping_sub(1);
-        let Some(f) = self.frames.get(fi) else {
+        let fi = self.ts.frames.len().wrapping_sub(1);
+        let Some(f) = self.ts.frames.get(fi) else {
             return Ok(());
         };
         let FrameKind::Lua { proto, .. } = f.kind else {
@@ -167,7 +167,7 @@ impl Vm {
         let (lfi, lpc) = slot.last;
         slot.last = (fi, pc);
         // While the hook runs, the frame's current instruction is the one about to execute.
-        if let Some(f) = self.frames.get_mut(fi) {
+        if let Some(f) = self.ts.frames.get_mut(fi) {
             f.pc = pc + 1;
         }
         // Back in this frame from another one (a return), the previous instruction is the
@@ -178,7 +178,7 @@ impl Vm {
             (lfi, lpc)
         };
         let r = self.trace_events(fi, pc, proto, mask, count_event, lfi, lpc);
-        if let Some(f) = self.frames.get_mut(fi) {
+        if let Some(f) = self.ts.frames.get_mut(fi) {
             f.pc = pc;
         }
         r
@@ -240,7 +240,7 @@ impl Vm {
         if slot.hook.mask & HOOK_CALL == 0 || self.in_hook {
             return Ok(());
         }
-        let n = match self.frames.last() {
+        let n = match self.ts.frames.last() {
             Some(f) => match f.kind {
                 FrameKind::Lua { cl, .. } => self.closures.get(cl.0).num_params as usize,
                 _ => f.top.saturating_sub(f.base),
@@ -260,7 +260,7 @@ impl Vm {
         if slot.hook.mask & HOOK_RETURN == 0 || self.in_hook {
             return Ok(());
         }
-        let base = self.frames.last().map_or(0, |f| f.base);
+        let base = self.ts.frames.last().map_or(0, |f| f.base);
         self.hook_transfer = ((first + 1).saturating_sub(base), n);
         self.run_hook("return", None)
     }
@@ -278,7 +278,7 @@ impl Vm {
         let ln = line.map_or(Value::Nil, Value::Int);
         // `call` places the hook's frame above everything the running frame holds.
         self.in_hook = true;
-        self.hook_frame = self.frames.len();
+        self.hook_frame = self.ts.frames.len();
         let r = self.call(f, &[ev, ln]);
         self.in_hook = false;
         self.hook_transfer = (0, 0);

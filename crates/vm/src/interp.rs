@@ -99,9 +99,9 @@ impl Vm {
                 } else {
                     1
                 };
-                let marker = (low..self.frames.len())
+                let marker = (low..self.ts.frames.len())
                     .rev()
-                    .find(|&i| matches!(self.frames[i].kind, FrameKind::Pcall { .. }));
+                    .find(|&i| matches!(self.ts.frames[i].kind, FrameKind::Pcall { .. }));
                 if let Some(i) = marker {
                     self.catch(i, e)?;
                     break;
@@ -127,6 +127,7 @@ impl Vm {
         if !e.has_traceback()
             && !e.handled()
             && !self
+                .ts
                 .frames
                 .iter()
                 .any(|f| matches!(f.kind, FrameKind::Pcall { .. }))
@@ -173,7 +174,7 @@ impl Vm {
         entry_thread: crate::value::ThreadRef,
     ) -> Result<bool, Error> {
         loop {
-            if self.frames.len() <= entry_depth && self.cur_thread == entry_thread {
+            if self.ts.frames.len() <= entry_depth && self.cur_thread == entry_thread {
                 return Ok(true);
             }
             if self.hooks_on() != HOOK || (!HOOK && self.limits_on() != LIMITS) {
@@ -186,18 +187,18 @@ impl Vm {
             }
             if HOOK {
                 self.trace_exec()?;
-                if self.frames.len() <= entry_depth && self.cur_thread == entry_thread {
+                if self.ts.frames.len() <= entry_depth && self.cur_thread == entry_thread {
                     return Ok(true);
                 }
             }
-            let mut fi = self.frames.len() - 1;
-            let FrameKind::Lua { cl, proto } = self.frames[fi].kind else {
+            let mut fi = self.ts.frames.len() - 1;
+            let FrameKind::Lua { cl, proto } = self.ts.frames[fi].kind else {
                 // Only a pcall marker unwinding an error, whose `__close` call has returned.
                 self.resume_unwind()?;
                 continue;
             };
-            let mut base = self.frames[fi].base;
-            let mut pc = self.frames[fi].pc;
+            let mut base = self.ts.frames[fi].base;
+            let mut pc = self.ts.frames[fi].pc;
             // The fuel left, kept in a local while the fast loop runs (written back below).
             let mut fuel = self.fuel.unwrap_or(i64::MAX);
             // Where the fuel runs out: zero, or below in pause mode where no pause is possible.
@@ -208,14 +209,14 @@ impl Vm {
             // Pending to-be-closed slots (absolute). A generic `for` registers its closing
             // value only when there is one, so this is checked where a frame ends rather
             // than counted in `may_close`.
-            let tbc = &self.tbc;
+            let tbc = &self.ts.tbc;
             let exit = {
                 let protos = &self.protos;
                 // The running function's proto and closure: two thin pointers, cheap to switch
                 // on calls and returns.
                 let mut lp = protos.get(proto.0);
                 let cur_thread = self.cur_thread;
-                let stack: &mut [Value] = &mut self.stack[..];
+                let stack: &mut [Value] = &mut self.ts.stack[..];
                 let stack_len = stack.len();
                 if base + 256 > stack_len {
                     return Err(Error::from_value(Value::Nil));
@@ -230,7 +231,7 @@ impl Vm {
                 let heap = &mut self.heap;
                 let closures = &self.closures;
                 let mut clo = closures.get(cl.0);
-                let frames = &mut self.frames;
+                let frames = &mut self.ts.frames;
                 // The inline call pushes only into the frame vector's spare capacity (its
                 // growth is charged to the memory cap on the slow path), and never past the
                 // frame limit: one compare against this bound covers both.
@@ -1164,7 +1165,7 @@ impl Vm {
             if LIMITS && self.fuel.is_some() {
                 self.fuel = Some(fuel);
             }
-            if let Some(f) = self.frames.get_mut(fi) {
+            if let Some(f) = self.ts.frames.get_mut(fi) {
                 if !matches!(exit, Exit::Reenter | Exit::Done) {
                     f.pc = pc;
                 }
@@ -1203,7 +1204,7 @@ impl Vm {
     #[inline(never)]
     fn limit_exit(&mut self, fi: usize, hooked: bool) -> Error {
         if self.fuel_pause && self.nny == 1 && self.limit_reason() == Some(FUEL_EXHAUSTED) {
-            if let Some(f) = self.frames.get_mut(fi) {
+            if let Some(f) = self.ts.frames.get_mut(fi) {
                 f.pc = f.pc.saturating_sub(1);
             }
             if let Some(f) = self.fuel.as_mut() {
@@ -1220,7 +1221,7 @@ impl Vm {
 
     /// The instruction the running Lua frame has just fetched (at `pc - 1`).
     fn current_instr(&mut self) -> Result<Instr, Error> {
-        let f = self.frames.last().copied();
+        let f = self.ts.frames.last().copied();
         if let Some(crate::thread::Frame {
             kind: FrameKind::Lua { proto, .. },
             pc,
@@ -1240,11 +1241,11 @@ impl Vm {
     /// Register slot of the running Lua frame.
     #[inline]
     fn r(&self, base: usize, x: u8) -> Value {
-        self.stack[base + x as usize]
+        self.ts.stack[base + x as usize]
     }
 
     fn konst(&self, i: usize) -> Result<Value, Error> {
-        let f = self.frames.last().copied();
+        let f = self.ts.frames.last().copied();
         if let Some(crate::thread::Frame {
             kind: FrameKind::Lua { proto, .. },
             ..
@@ -1262,7 +1263,7 @@ impl Vm {
         let Some(crate::thread::Frame {
             kind: FrameKind::Lua { cl, .. },
             ..
-        }) = self.frames.last()
+        }) = self.ts.frames.last()
         else {
             return Value::Nil;
         };
@@ -1277,11 +1278,12 @@ impl Vm {
             Upval::Closed(v) => v,
             Upval::Open { thread, idx } => {
                 if thread == self.cur_thread {
-                    self.stack.get(idx).copied().unwrap_or(Value::Nil)
+                    self.ts.stack.get(idx).copied().unwrap_or(Value::Nil)
                 } else {
                     self.heap
                         .threads
                         .get(thread.0)
+                        .state
                         .stack
                         .get(idx)
                         .copied()
@@ -1295,7 +1297,7 @@ impl Vm {
         let Some(crate::thread::Frame {
             kind: FrameKind::Lua { cl, .. },
             ..
-        }) = self.frames.last()
+        }) = self.ts.frames.last()
         else {
             return;
         };
@@ -1306,10 +1308,11 @@ impl Vm {
             Upval::Closed(_) => *self.heap.upvals.get_mut(uv.0) = Upval::Closed(v),
             Upval::Open { thread, idx } => {
                 if thread == self.cur_thread {
-                    if let Some(s) = self.stack.get_mut(idx) {
+                    if let Some(s) = self.ts.stack.get_mut(idx) {
                         *s = v;
                     }
-                } else if let Some(s) = self.heap.threads.get_mut(thread.0).stack.get_mut(idx) {
+                } else if let Some(s) = self.heap.threads.get_mut(thread.0).state.stack.get_mut(idx)
+                {
                     *s = v;
                 }
             }
@@ -1336,11 +1339,11 @@ impl Vm {
     /// closing value); a native one without going through `precall`'s dispatch.
     #[inline(never)]
     fn tfor_call(&mut self, a: u8, c: u8) -> Result<(), Error> {
-        let Some(frame) = self.frames.last() else {
+        let Some(frame) = self.ts.frames.last() else {
             return Err(Error::from_value(Value::Nil));
         };
         let s = frame.base + a as usize;
-        let Some(window) = self.stack.get_mut(s..s + 7) else {
+        let Some(window) = self.ts.stack.get_mut(s..s + 7) else {
             return Err(self.internal_error("TFORCALL past the stack"));
         };
         // The iterator, state, control and closing value; the call area above them is
@@ -1352,7 +1355,7 @@ impl Vm {
             return self.call_native_inline(s + 4, 2, c as i32);
         }
         self.gc_check(s + 4);
-        if let Some(window) = self.stack.get_mut(s..s + 7) {
+        if let Some(window) = self.ts.stack.get_mut(s..s + 7) {
             window.copy_within(0..3, 4);
         }
         self.precall(s + 4, 2, c as i32, Cont::Normal, true)?;
@@ -1360,7 +1363,7 @@ impl Vm {
     }
 
     fn exec_slow(&mut self, ins: Instr) -> Result<(), Error> {
-        let frame = match self.frames.last() {
+        let frame = match self.ts.frames.last() {
             Some(f) => *f,
             None => return Err(Error::from_value(Value::Nil)),
         };
@@ -1384,7 +1387,7 @@ impl Vm {
             }
             Instr::LoadK { a, k } => {
                 let v = self.konst(k as usize)?;
-                self.stack[slot(a)] = v;
+                self.ts.stack[slot(a)] = v;
             }
             Instr::EqK { a, c, k, j } => {
                 let v = self.konst(c as usize)?;
@@ -1394,7 +1397,7 @@ impl Vm {
             }
             Instr::GetUpval { a, u } => {
                 let v = self.upval_value(u as usize);
-                self.stack[slot(a)] = v;
+                self.ts.stack[slot(a)] = v;
             }
             Instr::SetUpval { a, u } => {
                 let v = self.r(base, a);
@@ -1421,7 +1424,7 @@ impl Vm {
             Instr::SelfK { a, b, k } => {
                 let t = self.r(base, b);
                 let key = self.konst(k as usize)?;
-                self.stack[slot(a) + 1] = t;
+                self.ts.stack[slot(a) + 1] = t;
                 self.index_into(t, key, slot(a), Culprit::Reg(b))?;
             }
             Instr::SetTabUp { u, k, c } => {
@@ -1446,7 +1449,7 @@ impl Vm {
             Instr::NewTable { a, nhash, narr } => {
                 self.gc_check(slot(a));
                 let t = self.new_table_with(narr.min(1 << 20) as usize, nhash as usize)?;
-                self.stack[slot(a)] = Value::Table(t);
+                self.ts.stack[slot(a)] = Value::Table(t);
             }
             Instr::AddK { a, b, k } => self.arith_k(ArithOp::Add, a, b, k)?,
             Instr::SubK { a, b, k } => self.arith_k(ArithOp::Sub, a, b, k)?,
@@ -1460,7 +1463,7 @@ impl Vm {
             Instr::BXorK { a, b, k } => self.arith_k(ArithOp::BXor, a, b, k)?,
             Instr::AddI { a, b, i } => self.arith_ri(ArithOp::Add, a, b, i)?,
             Instr::SubI { a, b, i } => match self.r(base, b) {
-                Value::Float(x) => self.stack[slot(a)] = Value::Float(sub_imm_float(x, i)),
+                Value::Float(x) => self.ts.stack[slot(a)] = Value::Float(sub_imm_float(x, i)),
                 _ => self.arith_ri(ArithOp::Sub, a, b, i)?,
             },
             Instr::ShlI { a, b, i } => self.arith_ri(ArithOp::Shl, a, b, i)?,
@@ -1512,7 +1515,7 @@ impl Vm {
                             self.rt_error(&format!("variable '{name}' got a non-closable value"))
                         );
                     }
-                    self.tbc.push(slot(a));
+                    self.ts.tbc.push(slot(a));
                 }
             }
             Instr::Eq { a, b, k, j } => {
@@ -1578,12 +1581,12 @@ impl Vm {
             Instr::ForLoop { a, j } => {
                 // Only reached for malformed loop state (the fast path handles valid ones).
                 let s = slot(a);
-                match (self.stack[s], self.stack[s + 1], self.stack[s + 2]) {
+                match (self.ts.stack[s], self.ts.stack[s + 1], self.ts.stack[s + 2]) {
                     (Value::Int(i), Value::Int(count), Value::Int(step)) if count > 0 => {
                         let i = i.wrapping_add(step);
-                        self.stack[s] = Value::Int(i);
-                        self.stack[s + 1] = Value::Int(count - 1);
-                        self.stack[s + 3] = Value::Int(i);
+                        self.ts.stack[s] = Value::Int(i);
+                        self.ts.stack[s + 1] = Value::Int(count - 1);
+                        self.ts.stack[s + 3] = Value::Int(i);
                         self.jump(j);
                     }
                     _ => {}
@@ -1598,7 +1601,7 @@ impl Vm {
                             self.rt_error("variable '(for state)' got a non-closable value")
                         );
                     }
-                    self.tbc.push(slot(a) + 3);
+                    self.ts.tbc.push(slot(a) + 3);
                 }
                 self.jump(j);
             }
@@ -1610,13 +1613,13 @@ impl Vm {
                 } else {
                     n as usize
                 };
-                let Value::Table(t) = self.stack[s] else {
+                let Value::Table(t) = self.ts.stack[s] else {
                     return Err(self.internal_error("SETLIST on a non-table"));
                 };
                 let last = (off as usize).saturating_add(count);
                 self.ensure_array(t, last)?;
                 for i in 1..=count {
-                    let v = self.stack[s + i];
+                    let v = self.ts.stack[s + i];
                     self.raw_set_int(t, off as i64 + i as i64, v)?;
                 }
                 self.reset_top();
@@ -1632,15 +1635,15 @@ impl Vm {
                 if c == 0 {
                     self.grow_stack(s + nv + crate::vm::STACK_SLACK)?;
                     for i in 0..nv {
-                        self.stack[s + i] = self.stack[vstart + i];
+                        self.ts.stack[s + i] = self.ts.stack[vstart + i];
                     }
-                    if let Some(f) = self.frames.last_mut() {
+                    if let Some(f) = self.ts.frames.last_mut() {
                         f.top = s + nv;
                     }
                 } else {
                     for i in 0..(c as usize - 1) {
-                        self.stack[s + i] = if i < nv {
-                            self.stack[vstart + i]
+                        self.ts.stack[s + i] = if i < nv {
+                            self.ts.stack[vstart + i]
                         } else {
                             Value::Nil
                         };
@@ -1653,7 +1656,7 @@ impl Vm {
 
     /// `pc += j` in the running frame.
     pub(crate) fn jump(&mut self, j: i32) {
-        if let Some(f) = self.frames.last_mut() {
+        if let Some(f) = self.ts.frames.last_mut() {
             f.pc = f.pc.wrapping_add_signed(j as isize);
         }
     }
@@ -1661,17 +1664,18 @@ impl Vm {
     /// Resets a Lua frame's `top` after a multi-value consumer.
     fn reset_top(&mut self) {
         let max = self
+            .ts
             .frames
             .last()
             .and_then(|f| self.frame_proto(f))
             .map(|p| p.max_stack as usize);
-        if let (Some(m), Some(f)) = (max, self.frames.last_mut()) {
+        if let (Some(m), Some(f)) = (max, self.ts.frames.last_mut()) {
             f.top = f.base + m;
         }
     }
 
     fn arith_rr(&mut self, op: ArithOp, a: u8, b: u8, c: u8) -> Result<(), Error> {
-        let base = self.frames.last().map(|f| f.base).unwrap_or(0);
+        let base = self.ts.frames.last().map(|f| f.base).unwrap_or(0);
         let (x, y) = (self.r(base, b), self.r(base, c));
         self.arith(
             op,
@@ -1685,7 +1689,7 @@ impl Vm {
 
     /// An arithmetic instruction with an immediate integer operand (`ADDI`, `SHLI`, `SHRI`).
     fn arith_ri(&mut self, op: ArithOp, a: u8, b: u8, i: i16) -> Result<(), Error> {
-        let base = self.frames.last().map(|f| f.base).unwrap_or(0);
+        let base = self.ts.frames.last().map(|f| f.base).unwrap_or(0);
         let x = self.r(base, b);
         self.arith(
             op,
@@ -1698,7 +1702,7 @@ impl Vm {
     }
 
     fn arith_k(&mut self, op: ArithOp, a: u8, b: u8, k: u16) -> Result<(), Error> {
-        let base = self.frames.last().map(|f| f.base).unwrap_or(0);
+        let base = self.ts.frames.last().map(|f| f.base).unwrap_or(0);
         let x = self.r(base, b);
         let y = self.konst(k as usize)?;
         self.arith(op, x, y, base + a as usize, Culprit::Reg(b), Culprit::Const)
@@ -1707,6 +1711,7 @@ impl Vm {
     /// Builds a closure of child proto `p` into stack slot `dst`.
     fn make_closure(&mut self, dst: usize, p: usize) -> Result<(), Error> {
         let frame = self
+            .ts
             .frames
             .last()
             .copied()
@@ -1737,14 +1742,14 @@ impl Vm {
             }
         }
         let f = self.new_closure(child, ups.into_boxed_slice())?;
-        self.stack[dst] = Value::LuaFn(f);
+        self.ts.stack[dst] = Value::LuaFn(f);
         Ok(())
     }
 
     /// The open upvalue for stack slot `idx`, created if needed.
     fn find_upval(&mut self, idx: usize) -> Result<crate::value::UpvalRef, Error> {
-        let pos = self.open_upvals.partition_point(|(i, _)| *i < idx);
-        if let Some((i, u)) = self.open_upvals.get(pos) {
+        let pos = self.ts.open_upvals.partition_point(|(i, _)| *i < idx);
+        if let Some((i, u)) = self.ts.open_upvals.get(pos) {
             if *i == idx {
                 return Ok(*u);
             }
@@ -1753,18 +1758,18 @@ impl Vm {
             thread: self.cur_thread,
             idx,
         })?;
-        self.open_upvals.insert(pos, (idx, u));
+        self.ts.open_upvals.insert(pos, (idx, u));
         Ok(u)
     }
 
     /// Closes every open upvalue at or above stack slot `level`.
     pub(crate) fn close_upvals(&mut self, level: usize) {
-        while let Some(&(idx, u)) = self.open_upvals.last() {
+        while let Some(&(idx, u)) = self.ts.open_upvals.last() {
             if idx < level {
                 break;
             }
-            self.open_upvals.pop();
-            let v = self.stack.get(idx).copied().unwrap_or(Value::Nil);
+            self.ts.open_upvals.pop();
+            let v = self.ts.stack.get(idx).copied().unwrap_or(Value::Nil);
             *self.heap.upvals.get_mut(u.0) = Upval::Closed(v);
         }
     }
@@ -1775,12 +1780,12 @@ impl Vm {
     /// executes again and closes the next variable, so closing never recurses in Rust and a
     /// `__close` may yield.
     pub(crate) fn close_next(&mut self, level: usize) -> Result<bool, Error> {
-        let s = match self.tbc.last() {
+        let s = match self.ts.tbc.last() {
             Some(&s) if s >= level => s,
             _ => return Ok(false),
         };
-        self.tbc.pop();
-        let v = self.stack.get(s).copied().unwrap_or(Value::Nil);
+        self.ts.tbc.pop();
+        let v = self.ts.stack.get(s).copied().unwrap_or(Value::Nil);
         let tm = self.get_metamethod(v, crate::meta::Tm::Close);
         self.check_tm_callable(tm, crate::meta::Tm::Close)?;
         self.invoke_meta(tm, &[v, Value::Nil], Cont::Redo)?;
@@ -1792,11 +1797,11 @@ impl Vm {
     /// (the results stay in place: they are registers, or end at the frame's `top`, below
     /// where the `__close` runs).
     pub(crate) fn return_from(&mut self, first: usize, n: usize) -> Result<(), Error> {
-        let base = self.frames.last().map(|f| f.base).unwrap_or(0);
-        if matches!(self.open_upvals.last(), Some((i, _)) if *i >= base) {
+        let base = self.ts.frames.last().map(|f| f.base).unwrap_or(0);
+        if matches!(self.ts.open_upvals.last(), Some((i, _)) if *i >= base) {
             self.close_upvals(base);
         }
-        if matches!(self.tbc.last(), Some(s) if *s >= base) && self.close_next(base)? {
+        if matches!(self.ts.tbc.last(), Some(s) if *s >= base) && self.close_next(base)? {
             return Ok(());
         }
         if !self.hooks.is_empty() {
@@ -1808,35 +1813,36 @@ impl Vm {
     /// TAILCALL: replaces the running frame by a call of `stack[func]`.
     fn tail_call(&mut self, func: usize, nargs: usize) -> Result<(), Error> {
         let mut nargs = nargs;
-        if !self.stack[func].is_function() {
+        if !self.ts.stack[func].is_function() {
             // Like PUC, `__call` is resolved while the calling frame still runs, so an error
             // names the caller's position and variable.
             nargs = self.resolve_call(func, nargs, true)?;
         }
-        if let Value::Native(_) = self.stack[func] {
+        if let Value::Native(_) = self.ts.stack[func] {
             // Like PUC, a native in tail position runs above the calling frame (so its errors
             // see the caller's position), then the frame returns its results.
             self.precall(func, nargs, -1, Cont::TailReturn, true)?;
             return Ok(());
         }
         let frame = self
+            .ts
             .frames
             .last()
             .copied()
             .ok_or_else(|| Error::from_value(Value::Nil))?;
-        if matches!(self.open_upvals.last(), Some((i, _)) if *i >= frame.base) {
+        if matches!(self.ts.open_upvals.last(), Some((i, _)) if *i >= frame.base) {
             self.close_upvals(frame.base);
         }
         let dst = frame.func;
         for i in 0..=nargs {
-            self.stack[dst + i] = self.stack[func + i];
+            self.ts.stack[dst + i] = self.ts.stack[func + i];
         }
-        self.frames.pop();
+        self.ts.frames.pop();
         self.hook_tail = !self.hooks.is_empty();
         let r = self.precall(dst, nargs, frame.nresults, frame.cont, false);
         self.hook_tail = false;
         if r? {
-            if let Some(f) = self.frames.last_mut() {
+            if let Some(f) = self.ts.frames.last_mut() {
                 f.tail = true;
                 // The new frame replaces the popped one: it restores the same C level when
                 // it returns (a metamethod's frame otherwise keeps the level it added).
@@ -1848,7 +1854,7 @@ impl Vm {
 
     /// FORPREP: checks and prepares a numeric loop (manual §3.3.5).
     fn for_prep(&mut self, s: usize, j: i32) -> Result<(), Error> {
-        let (init, limit, step) = (self.stack[s], self.stack[s + 1], self.stack[s + 2]);
+        let (init, limit, step) = (self.ts.stack[s], self.ts.stack[s + 1], self.ts.stack[s + 2]);
         let init_n = self.for_number(init, "initial")?;
         let limit_n = self.for_number(limit, "limit")?;
         let step_n = self.for_number(step, "step")?;
@@ -1909,10 +1915,10 @@ impl Vm {
                 // The count is kept as an i64 bit pattern; counts above i64::MAX only happen for
                 // loops longer than any program runs, so saturate.
                 let count = count.min(i64::MAX as u64) as i64;
-                self.stack[s] = Value::Int(i0);
-                self.stack[s + 1] = Value::Int(count);
-                self.stack[s + 2] = Value::Int(st);
-                self.stack[s + 3] = Value::Int(i0);
+                self.ts.stack[s] = Value::Int(i0);
+                self.ts.stack[s + 1] = Value::Int(count);
+                self.ts.stack[s + 2] = Value::Int(st);
+                self.ts.stack[s + 3] = Value::Int(i0);
             }
             _ => {
                 let to_f = |v: Value| match v {
@@ -1928,10 +1934,10 @@ impl Vm {
                     self.jump(j);
                     return Ok(());
                 }
-                self.stack[s] = Value::Float(i0);
-                self.stack[s + 1] = Value::Float(lim);
-                self.stack[s + 2] = Value::Float(st);
-                self.stack[s + 3] = Value::Float(i0);
+                self.ts.stack[s] = Value::Float(i0);
+                self.ts.stack[s + 1] = Value::Float(lim);
+                self.ts.stack[s + 2] = Value::Float(st);
+                self.ts.stack[s + 3] = Value::Float(i0);
             }
         }
         Ok(())

@@ -183,7 +183,7 @@ impl Vm {
     pub(crate) fn native_limit_error(&mut self) -> Error {
         let m = self.limit_reason().unwrap_or(FUEL_EXHAUSTED);
         if matches!(
-            self.frames.last().map(|f| &f.kind),
+            self.ts.frames.last().map(|f| &f.kind),
             Some(crate::thread::FrameKind::Lua { .. })
         ) {
             return self.rt_error(m);

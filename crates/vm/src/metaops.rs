@@ -102,13 +102,13 @@ impl Vm {
     ) -> Result<(), Error> {
         let func = self.free_slot();
         let need = func + args.len() + 1 + STACK_SLACK;
-        if need > self.stack.len() {
+        if need > self.ts.stack.len() {
             self.heap.fresh.note_value(tm);
             self.grow_stack_for(need, args)?;
         }
-        self.stack[func] = tm;
+        self.ts.stack[func] = tm;
         for (i, a) in args.iter().enumerate() {
-            self.stack[func + 1 + i] = *a;
+            self.ts.stack[func + 1 + i] = *a;
         }
         let nres = if matches!(cont, Cont::Discard) { 0 } else { 1 };
         // Like PUC, a metamethod call counts as a C-level call (limit `MAX_C_DEPTH`).
@@ -119,7 +119,7 @@ impl Vm {
         self.c_depth += 1;
         match self.precall(func, args.len(), nres, cont, false) {
             Ok(true) => {
-                if let Some(f) = self.frames.last_mut() {
+                if let Some(f) = self.ts.frames.last_mut() {
                     f.c_depth = saved.saturating_sub(self.c_base);
                 }
                 Ok(())
@@ -208,7 +208,7 @@ impl Vm {
     ) -> Result<(), Error> {
         match self.index_resolve(obj, key, culprit)? {
             (Resolved::Value(v), _) => {
-                self.stack[dest] = v;
+                self.ts.stack[dest] = v;
                 Ok(())
             }
             (Resolved::Call(tm), t) => self.invoke_meta(tm, &[t, key], Cont::Store(dest)),
@@ -404,7 +404,7 @@ impl Vm {
     ) -> Result<(), Error> {
         match self.arith_resolve(op, a, b, ca, cb)? {
             Resolved::Value(v) => {
-                self.stack[dest] = v;
+                self.ts.stack[dest] = v;
                 Ok(())
             }
             Resolved::Call(tm) => self.invoke_meta(tm, &[a, b], Cont::Store(dest)),
@@ -526,7 +526,7 @@ impl Vm {
     ) -> Result<(), Error> {
         match self.len_resolve(v, culprit)? {
             Resolved::Value(r) => {
-                self.stack[dest] = r;
+                self.ts.stack[dest] = r;
                 Ok(())
             }
             Resolved::Call(tm) => self.invoke_meta(tm, &[v, v], Cont::Store(dest)),
@@ -671,25 +671,25 @@ impl Vm {
         let mut buf: Vec<u8> = Vec::new();
         while n > 1 {
             let top = first + n;
-            let (a, b) = (self.stack[top - 2], self.stack[top - 1]);
+            let (a, b) = (self.ts.stack[top - 2], self.ts.stack[top - 1]);
             if Self::is_strnum(a) && Self::is_strnum(b) {
                 // An empty string operand: the result is the other string itself (the same
                 // object, which `%p` of a long string can tell), as in PUC.
                 let empty = |v: Value| matches!(v, Value::Str(s) if self.str_bytes(s).is_empty());
                 if matches!(a, Value::Str(_)) && empty(b) || empty(a) && matches!(b, Value::Str(_))
                 {
-                    self.stack[top - 2] = if empty(b) { a } else { b };
+                    self.ts.stack[top - 2] = if empty(b) { a } else { b };
                     n -= 1;
                     continue;
                 }
                 let mut k = 2;
-                while k < n && Self::is_strnum(self.stack[top - k - 1]) {
+                while k < n && Self::is_strnum(self.ts.stack[top - k - 1]) {
                     k += 1;
                 }
                 buf.clear();
                 let mut total = 0usize;
                 for i in top - k..top {
-                    total = total.saturating_add(match self.stack[i] {
+                    total = total.saturating_add(match self.ts.stack[i] {
                         Value::Str(s) => self.str_bytes(s).len(),
                         _ => 24,
                     });
@@ -705,11 +705,11 @@ impl Vm {
                     return Err(self.memory_error());
                 }
                 for i in top - k..top {
-                    let v = self.stack[i];
+                    let v = self.ts.stack[i];
                     self.append_strnum(v, &mut buf);
                 }
                 let s = self.new_str_owned(std::mem::take(&mut buf))?;
-                self.stack[top - k] = Value::Str(s);
+                self.ts.stack[top - k] = Value::Str(s);
                 n -= k - 1;
             } else {
                 let mut tm = self.get_metamethod(a, Tm::Concat);
@@ -723,7 +723,7 @@ impl Vm {
                         (a, top - 2)
                     };
                     let tn = self.obj_type_name(bad);
-                    let base = self.frames.last().map(|f| f.base).unwrap_or(0);
+                    let base = self.ts.frames.last().map(|f| f.base).unwrap_or(0);
                     let info = if slot >= base {
                         self.reg_info(slot - base)
                     } else {
@@ -734,7 +734,7 @@ impl Vm {
                     );
                 }
                 self.check_tm_callable(tm, Tm::Concat)?;
-                let before = self.frames.len();
+                let before = self.ts.frames.len();
                 self.invoke_meta(
                     tm,
                     &[a, b],
@@ -744,7 +744,7 @@ impl Vm {
                         n: n - 1,
                     },
                 )?;
-                if self.frames.len() > before {
+                if self.ts.frames.len() > before {
                     // A Lua metamethod is running; its continuation finishes this concat.
                     return Ok(());
                 }

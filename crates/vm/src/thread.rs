@@ -103,13 +103,26 @@ pub enum ThreadStatus {
     Dead,
 }
 
-/// A thread object. While the thread runs, its state lives in the `Vm`'s fields instead.
+/// What a coroutine switch swaps: the running thread's state lives in `Vm::ts`, every other
+/// thread's in its `Thread` object.
+#[derive(Default)]
+pub struct ThreadState {
+    /// The value stack. Invariant: every slot holds a valid value (slots above the live extent
+    /// are reset to nil by the collector).
+    pub(crate) stack: Vec<Value>,
+    /// The frames; `frames[0]` is the host frame.
+    pub(crate) frames: Vec<Frame>,
+    /// Open upvalues, sorted by stack slot.
+    pub(crate) open_upvals: Vec<(usize, UpvalRef)>,
+    /// Stack slots of pending to-be-closed variables, ascending.
+    pub(crate) tbc: Vec<usize>,
+}
+
+/// A thread object. While the thread runs, its state lives in `Vm::ts` instead.
 #[derive(Default)]
 pub struct Thread {
-    pub(crate) stack: Vec<Value>,
-    pub(crate) frames: Vec<Frame>,
-    pub(crate) open_upvals: Vec<(usize, UpvalRef)>,
-    pub(crate) tbc: Vec<usize>,
+    /// Its state while it is not running (empty while it runs: the `Vm`'s `ts` holds it).
+    pub(crate) state: ThreadState,
     pub(crate) status: ThreadStatus,
     /// The thread that resumed this one (while it runs or is normal).
     pub(crate) resumer: Option<crate::value::ThreadRef>,

@@ -108,6 +108,7 @@ impl Vm {
                 Regs::Range(first, last) => {
                     for x in first..=last {
                         let v = self
+                            .ts
                             .stack
                             .get(base + x as usize)
                             .copied()
@@ -135,8 +136,8 @@ impl Vm {
         if let Some(n) = tracer.left.as_mut() {
             *n -= 1;
         }
-        let fi = self.frames.len().wrapping_sub(1);
-        let Some(f) = self.frames.get(fi) else {
+        let fi = self.ts.frames.len().wrapping_sub(1);
+        let Some(f) = self.ts.frames.get(fi) else {
             self.trace = Some(tracer);
             return;
         };

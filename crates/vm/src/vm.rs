@@ -9,7 +9,7 @@ use crate::heap::{
 use crate::meta::{TM_COUNT, TM_NAMES};
 use crate::string::{hash_bytes, string_cost};
 use crate::table::Table;
-use crate::thread::{Cont, Frame, FrameKind, Thread};
+use crate::thread::{Cont, Frame, FrameKind, Thread, ThreadState};
 use crate::value::{FnRef, NativeRef, ProtoRef, StrRef, TableRef, ThreadRef, UpvalRef, Value};
 use crate::Error;
 use std::io::Write;
@@ -49,15 +49,9 @@ pub struct Vm {
     pub(crate) protos: Arena<LoadedProto>,
     /// Lua closures (immutable once created, so the interpreter borrows them freely).
     pub(crate) closures: Arena<LuaClosure>,
-    /// The running thread's value stack. Invariant: every slot holds a valid value (slots above
-    /// the live extent are reset to nil by the collector).
-    pub(crate) stack: Vec<Value>,
-    /// The running thread's frames; `frames[0]` is the host frame.
-    pub(crate) frames: Vec<Frame>,
-    /// The running thread's open upvalues, sorted by stack slot.
-    pub(crate) open_upvals: Vec<(usize, UpvalRef)>,
-    /// Stack slots of pending to-be-closed variables of the running thread, ascending.
-    pub(crate) tbc: Vec<usize>,
+    /// The running thread's state (stack, frames, open upvalues, to-be-closed slots): what a
+    /// coroutine switch swaps with the `Thread` object of the thread it parks.
+    pub(crate) ts: ThreadState,
     /// Debug hooks, one per thread that has one (see `hooks.rs`).
     pub(crate) hooks: Vec<crate::hooks::HookSlot>,
     /// The execution trace, when on (see `trace.rs`).
@@ -191,10 +185,7 @@ impl Vm {
             heap,
             protos: Arena::new(),
             closures: Arena::new(),
-            stack: Vec::new(),
-            frames: Vec::new(),
-            open_upvals: Vec::new(),
-            tbc: Vec::new(),
+            ts: ThreadState::default(),
             hooks: Vec::new(),
             trace: None,
             in_hook: false,
@@ -264,8 +255,8 @@ impl Vm {
                 vm.fixed_strings.push(s);
             }
         }
-        vm.stack.resize(STACK_SLACK * 2, Value::Nil);
-        vm.frames.push(Frame {
+        vm.ts.stack.resize(STACK_SLACK * 2, Value::Nil);
+        vm.ts.frames.push(Frame {
             kind: FrameKind::Host,
             func: 0,
             base: 1,
@@ -612,7 +603,7 @@ impl Vm {
         if let Some(Frame {
             kind: FrameKind::Native { f },
             ..
-        }) = self.frames.last()
+        }) = self.ts.frames.last()
         {
             return self
                 .heap
@@ -631,7 +622,7 @@ impl Vm {
         if let Some(Frame {
             kind: FrameKind::Native { f },
             ..
-        }) = self.frames.last()
+        }) = self.ts.frames.last()
         {
             let f = *f;
             if let Some(slot) = self.heap.natives.get_mut(f.0).upvals.get_mut(i) {
@@ -1079,7 +1070,7 @@ impl Vm {
     #[inline]
     pub fn arg(&self, args: Args, i: usize) -> Value {
         if i < args.n {
-            self.stack[args.base + i]
+            self.ts.stack[args.base + i]
         } else {
             Value::Nil
         }
@@ -1088,15 +1079,15 @@ impl Vm {
     /// Pushes a result (or a temporary) on top of the running native's stack area.
     #[inline]
     pub fn push(&mut self, v: Value) -> Result<(), Error> {
-        let top = match self.frames.last() {
+        let top = match self.ts.frames.last() {
             Some(f) => f.top,
             None => 0,
         };
-        if top >= self.stack.len() {
+        if top >= self.ts.stack.len() {
             self.grow_stack_keeping(top + 1, v)?;
         }
-        self.stack[top] = v;
-        if let Some(f) = self.frames.last_mut() {
+        self.ts.stack[top] = v;
+        if let Some(f) = self.ts.frames.last_mut() {
             f.top = top + 1;
         }
         Ok(())
@@ -1106,7 +1097,7 @@ impl Vm {
     /// `grow_stack` for values held outside the stack (a call's function and arguments about
     /// to be stored), which an emergency collection must keep.
     pub(crate) fn grow_stack_for(&mut self, n: usize, keep: &[Value]) -> Result<(), Error> {
-        if n <= self.stack.len() {
+        if n <= self.ts.stack.len() {
             return Ok(());
         }
         self.heap.fresh.note_values(keep);
@@ -1122,29 +1113,29 @@ impl Vm {
     }
 
     pub(crate) fn grow_stack(&mut self, n: usize) -> Result<(), Error> {
-        if n <= self.stack.len() {
+        if n <= self.ts.stack.len() {
             return Ok(());
         }
         if n > self.max_stack + STACK_SLACK * 2 {
             return Err(self.rt_error("stack overflow"));
         }
-        let want = (self.stack.len() * 2)
+        let want = (self.ts.stack.len() * 2)
             .max(n + STACK_SLACK)
             .min(self.max_stack + STACK_SLACK * 2);
         let want = want.max(n);
-        let extra = want - self.stack.len();
+        let extra = want - self.ts.stack.len();
         // Stack slots count against the memory cap, charged before they are allocated.
-        let old_cap = self.stack.capacity();
+        let old_cap = self.ts.stack.capacity();
         let charge = want.saturating_sub(old_cap) * std::mem::size_of::<Value>();
         // The old buffer lives on while it is copied: room for it too, charged only meanwhile.
         let old_bytes = old_cap * std::mem::size_of::<Value>();
         self.charge(charge + old_bytes)?;
         self.heap.alloc.release(old_bytes);
         self.thread_bytes += charge;
-        if self.stack.try_reserve_exact(extra).is_err() {
+        if self.ts.stack.try_reserve_exact(extra).is_err() {
             return Err(self.memory_error());
         }
-        self.stack.resize(want, Value::Nil);
+        self.ts.stack.resize(want, Value::Nil);
         Ok(())
     }
 
@@ -1153,7 +1144,7 @@ impl Vm {
     /// coroutines is memory like any other).
     #[inline]
     pub(crate) fn reserve_frame(&mut self) -> Result<(), Error> {
-        if self.frames.len() < self.frames.capacity() {
+        if self.ts.frames.len() < self.ts.frames.capacity() {
             return Ok(());
         }
         self.grow_frames()
@@ -1161,13 +1152,13 @@ impl Vm {
 
     #[cold]
     fn grow_frames(&mut self) -> Result<(), Error> {
-        let add = self.frames.len().max(8);
+        let add = self.ts.frames.len().max(8);
         let charge = add * std::mem::size_of::<crate::thread::Frame>();
         // Room for the old buffer too while it is copied (see `grow_stack`).
-        let old_bytes = self.frames.capacity() * std::mem::size_of::<crate::thread::Frame>();
+        let old_bytes = self.ts.frames.capacity() * std::mem::size_of::<crate::thread::Frame>();
         self.charge(charge + old_bytes)?;
         self.heap.alloc.release(old_bytes);
-        if self.frames.try_reserve_exact(add).is_err() {
+        if self.ts.frames.try_reserve_exact(add).is_err() {
             self.heap.alloc.release(charge);
             return Err(self.memory_error());
         }
@@ -1180,28 +1171,28 @@ impl Vm {
     pub(crate) fn thread_memory(&self) -> usize {
         let frame = std::mem::size_of::<crate::thread::Frame>();
         let val = std::mem::size_of::<Value>();
-        let mut n = self.stack.capacity() * val + self.frames.capacity() * frame;
+        let mut n = self.ts.stack.capacity() * val + self.ts.frames.capacity() * frame;
         for h in self.heap.threads.live_handles() {
             let t = self.heap.threads.get(h);
-            n += t.stack.capacity() * val + t.frames.capacity() * frame;
+            n += t.state.stack.capacity() * val + t.state.frames.capacity() * frame;
         }
         n
     }
 
     /// Current top of the running native frame.
     pub(crate) fn cur_top(&self) -> usize {
-        self.frames.last().map(|f| f.top).unwrap_or(0)
+        self.ts.frames.last().map(|f| f.top).unwrap_or(0)
     }
 
     pub(crate) fn set_cur_top(&mut self, top: usize) {
-        if let Some(f) = self.frames.last_mut() {
+        if let Some(f) = self.ts.frames.last_mut() {
             f.top = top;
         }
     }
 
     /// Number of frames on the running thread (for library code).
     pub fn frame_depth(&self) -> usize {
-        self.frames.len()
+        self.ts.frames.len()
     }
 }
 
@@ -1219,7 +1210,7 @@ impl PopOr for Option<(ProtoRef, usize, Vec<ProtoRef>)> {
 impl Vm {
     /// Reads a raw stack slot (for results returned by `call_raw`).
     pub fn stack_get(&self, i: usize) -> Value {
-        self.stack.get(i).copied().unwrap_or(Value::Nil)
+        self.ts.stack.get(i).copied().unwrap_or(Value::Nil)
     }
 
     /// Drops everything a native pushed above its arguments.
