@@ -113,8 +113,8 @@ impl Vm {
             match self.ts.stack[func] {
                 Value::LuaFn(cl) => {
                     self.push_lua_frame(func, cl, nargs, nresults, cont)?;
-                    if !self.hooks.is_empty() {
-                        let tail = std::mem::take(&mut self.hook_tail);
+                    if !self.hs.hooks.is_empty() {
+                        let tail = std::mem::take(&mut self.hs.hook_tail);
                         if let (true, Some(f)) = (tail, self.ts.frames.last_mut()) {
                             f.tail = true;
                         }
@@ -139,7 +139,7 @@ impl Vm {
         cont: Cont,
         nf: crate::value::NativeRef,
     ) -> Result<bool, Error> {
-        if self.ts.frames.len() >= self.max_frames {
+        if self.ts.frames.len() >= self.limits.max_frames {
             return Err(self.rt_error("stack overflow"));
         }
         // Room for this frame and a pcall's protected call above it.
@@ -168,7 +168,7 @@ impl Vm {
         let n = match self.heap.natives.get(nf.0).kind {
             NativeKind::Fn(f) => {
                 self.ts.frames.push(frame);
-                if !self.hooks.is_empty() {
+                if !self.hs.hooks.is_empty() {
                     self.hook_call(false)?;
                 }
                 f(self, args)?
@@ -176,7 +176,7 @@ impl Vm {
             NativeKind::Boxed(ref f) => {
                 let f = f.clone();
                 self.ts.frames.push(frame);
-                if !self.hooks.is_empty() {
+                if !self.hs.hooks.is_empty() {
                     self.hook_call(false)?;
                 }
                 f(self, args)?
@@ -196,7 +196,7 @@ impl Vm {
         }
         let top = self.cur_top();
         let n = n.min(top.saturating_sub(func + 1));
-        if !self.hooks.is_empty() {
+        if !self.hs.hooks.is_empty() {
             self.hook_return(top - n, n)?;
         }
         if matches!(cont, Cont::Normal) {
@@ -242,7 +242,7 @@ impl Vm {
         site: bool,
     ) -> Result<usize, Error> {
         let _ = site;
-        let limit = (self.max_stack + STACK_SLACK).saturating_sub(func + nargs + 2);
+        let limit = (self.limits.max_stack + STACK_SLACK).saturating_sub(func + nargs + 2);
         let mut v = self.ts.stack[func];
         let mut k = 0usize;
         while !v.is_function() {
@@ -291,7 +291,7 @@ impl Vm {
             c.is_vararg,
             c.max_stack as usize,
         );
-        if self.ts.frames.len() >= self.max_frames {
+        if self.ts.frames.len() >= self.limits.max_frames {
             return Err(self.rt_error("stack overflow"));
         }
         self.reserve_frame()?;
@@ -423,7 +423,7 @@ impl Vm {
                 Cont::Discard => {}
                 Cont::Redo => {
                     self.jump(-1);
-                    if !self.hooks.is_empty() {
+                    if !self.hs.hooks.is_empty() {
                         self.hook_mark_redo();
                     }
                 }
@@ -485,7 +485,7 @@ impl Vm {
                     self.ts.stack[at - 1] = Value::Bool(true);
                     first = at - 1;
                     n += 1;
-                    if !self.hooks.is_empty() {
+                    if !self.hs.hooks.is_empty() {
                         self.set_cur_top(first + n);
                         self.hook_return(first, n)?;
                     }
@@ -519,7 +519,7 @@ impl Vm {
                 self.make_error("internal error: call_then_return without a function".into())
             );
         };
-        if self.c_depth >= self.c_limit {
+        if self.c_depth >= self.limits.c_limit {
             return Err(self.rt_error("C stack overflow"));
         }
         // The native's own level comes back with `Cont::NativeReturn` (or an error's unwind).
@@ -536,7 +536,7 @@ impl Vm {
     ) -> Result<bool, Error> {
         let func = frame.func;
         let nargs = frame.top - frame.base;
-        if !self.hooks.is_empty() {
+        if !self.hs.hooks.is_empty() {
             self.ts.frames.push(frame);
             self.hook_call(false)?;
             self.ts.frames.pop();
@@ -572,7 +572,7 @@ impl Vm {
         let marker = self.ts.frames.len() - 1;
         // Like PUC's `lua_pcall`, the protected call is one C level deeper; reaching the
         // limit is an error the pcall itself catches.
-        let started = if self.c_depth >= self.c_limit {
+        let started = if self.c_depth >= self.limits.c_limit {
             Err(self.make_error("C stack overflow".into()))
         } else {
             self.c_depth += 1;
@@ -725,12 +725,12 @@ impl Vm {
         {
             let mut tries = 0;
             // Like PUC, the handler gets extra room even after a stack overflow.
-            let saved = (self.max_frames, self.max_stack, self.c_depth);
-            self.max_frames = saved.0.saturating_add(HANDLER_EXTRA_FRAMES);
-            self.max_stack = saved.1.saturating_add(HANDLER_EXTRA_SLOTS);
+            let saved = (self.limits.max_frames, self.limits.max_stack, self.c_depth);
+            self.limits.max_frames = saved.0.saturating_add(HANDLER_EXTRA_FRAMES);
+            self.limits.max_stack = saved.1.saturating_add(HANDLER_EXTRA_SLOTS);
             self.c_depth = self
                 .c_depth
-                .min(self.c_limit.saturating_sub(HANDLER_EXTRA_C));
+                .min(self.limits.c_limit.saturating_sub(HANDLER_EXTRA_C));
             // An error in the handler comes back here (the loop below), not through
             // `handle_escaping` to this marker again.
             let floor =
@@ -756,8 +756,8 @@ impl Vm {
                 }
             }
             self.err_floor = floor;
-            self.max_frames = saved.0;
-            self.max_stack = saved.1;
+            self.limits.max_frames = saved.0;
+            self.limits.max_stack = saved.1;
             self.c_depth = saved.2;
         }
         errv
@@ -812,7 +812,7 @@ impl Vm {
         self.grow_stack(m.func + 3 + STACK_SLACK)?;
         self.ts.stack[m.func + 1] = Value::Bool(false);
         self.ts.stack[m.func + 2] = errv;
-        if !self.hooks.is_empty() {
+        if !self.hs.hooks.is_empty() {
             self.set_cur_top(m.func + 3);
             self.hook_return(m.func + 1, 2)?;
         }
@@ -889,12 +889,12 @@ impl Vm {
     /// one frame push, one interpreter entry and one return.
     #[inline]
     pub fn call_raw(&mut self, f: Value, args: &[Value]) -> Result<(usize, usize), Error> {
-        if self.paused.is_some() {
+        if self.limits.paused.is_some() {
             return Err(self.host_error(
                 "cannot run Lua code while a call is paused (resume or cancel it first)",
             ));
         }
-        if self.c_depth >= self.c_limit {
+        if self.c_depth >= self.limits.c_limit {
             return Err(self.rt_error("C stack overflow"));
         }
         let nargs = args.len();
@@ -921,7 +921,7 @@ impl Vm {
         self.c_depth += 1;
         self.nny += 1;
         let started = match f {
-            Value::LuaFn(cl) if self.hooks.is_empty() => self
+            Value::LuaFn(cl) if self.hs.hooks.is_empty() => self
                 .push_lua_frame(func, cl, nargs, -1, Cont::Normal)
                 .map(|()| true),
             _ => self.precall(func, nargs, -1, Cont::Normal, false),
@@ -949,7 +949,7 @@ impl Vm {
     ) -> Result<(usize, usize), Error> {
         match r {
             Err(e) if e.is_paused() => {
-                self.paused = Some(crate::limits::PausedCall {
+                self.limits.paused = Some(crate::limits::PausedCall {
                     func,
                     depth,
                     entry_thread,
@@ -1012,8 +1012,8 @@ impl Vm {
     /// (no Lua code running) the error's message and traceback are filled in.
     pub fn call(&mut self, f: Value, args: &[Value]) -> Result<Vec<Value>, Error> {
         if self.nny == 0 {
-            self.call_timed_out = false;
-            if self.call_timeout.is_some() {
+            self.limits.call_timed_out = false;
+            if self.limits.call_timeout.is_some() {
                 return self.with_call_timeout(|vm| vm.call_untimed(f, args));
             }
         }
@@ -1024,17 +1024,17 @@ impl Vm {
     /// one set and the call's own, and goes back to the one set afterwards.
     #[cold]
     fn with_call_timeout<T>(&mut self, run: impl FnOnce(&mut Vm) -> T) -> T {
-        let saved = self.deadline;
-        if let Some(t) = self.call_timeout {
+        let saved = self.limits.deadline;
+        if let Some(t) = self.limits.call_timeout {
             let own = std::time::Instant::now().checked_add(t);
-            self.deadline = match (saved, own) {
+            self.limits.deadline = match (saved, own) {
                 (Some(a), Some(b)) => Some(a.min(b)),
                 (a, b) => a.or(b),
             };
         }
         let r = run(self);
-        self.call_timed_out = self.past_deadline();
-        self.deadline = saved;
+        self.limits.call_timed_out = self.past_deadline();
+        self.limits.deadline = saved;
         r
     }
 
@@ -1056,8 +1056,8 @@ impl Vm {
     /// suspension. Refill the fuel first (`add_fuel`), or it suspends again at once.
     pub fn resume_paused(&mut self) -> Result<Vec<Value>, Error> {
         if self.nny == 0 {
-            self.call_timed_out = false;
-            if self.call_timeout.is_some() {
+            self.limits.call_timed_out = false;
+            if self.limits.call_timeout.is_some() {
                 return self.with_call_timeout(|vm| vm.resume_paused_untimed());
             }
         }
@@ -1065,7 +1065,7 @@ impl Vm {
     }
 
     fn resume_paused_untimed(&mut self) -> Result<Vec<Value>, Error> {
-        let Some(p) = self.paused else {
+        let Some(p) = self.limits.paused else {
             return Err(self.host_error("no call is paused"));
         };
         let saved = p.outer_top.unwrap_or(p.saved_top);
@@ -1077,23 +1077,23 @@ impl Vm {
     /// pause mode (to-be-closed variables are closed, a `pcall` in the script cannot catch it
     /// for good: the budget stays exhausted until the error reaches the host).
     pub fn cancel_paused(&mut self) -> Result<Vec<Value>, Error> {
-        if self.paused.is_none() {
+        if self.limits.paused.is_none() {
             return Err(self.host_error("no call is paused"));
         }
-        let fuel = self.fuel;
-        self.fuel = Some(fuel.unwrap_or(0).min(-1));
-        self.fuel_pause = false;
+        let fuel = self.limits.fuel;
+        self.limits.fuel = Some(fuel.unwrap_or(0).min(-1));
+        self.limits.fuel_pause = false;
         let r = self.resume_paused();
-        self.fuel_pause = true;
+        self.limits.fuel_pause = true;
         if r.is_ok() {
-            self.fuel = fuel;
+            self.limits.fuel = fuel;
         }
         r
     }
 
     /// `call_raw` for a paused call: runs it on from where it stopped.
     pub fn resume_paused_raw(&mut self) -> Result<(usize, usize), Error> {
-        let Some(p) = self.paused.take() else {
+        let Some(p) = self.limits.paused.take() else {
             return Err(self.host_error("no call is paused"));
         };
         self.c_depth += 1;
@@ -1102,7 +1102,7 @@ impl Vm {
         self.c_depth -= 1;
         self.nny -= 1;
         let out = self.finish_call(r, p.func, p.depth, p.entry_thread, p.saved_top);
-        if let Some(q) = self.paused.as_mut() {
+        if let Some(q) = self.limits.paused.as_mut() {
             q.outer_top = p.outer_top;
         }
         out
@@ -1117,7 +1117,7 @@ impl Vm {
         if let Err(e) = &r {
             if e.is_paused() {
                 // The frames stay: the top is restored when the call really ends.
-                if let Some(p) = self.paused.as_mut() {
+                if let Some(p) = self.limits.paused.as_mut() {
                     p.outer_top.get_or_insert(saved);
                 }
                 return Err(Error::paused());

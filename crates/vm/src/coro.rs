@@ -15,7 +15,7 @@ use crate::Error;
 impl Vm {
     /// Creates a suspended coroutine that will run `f`.
     pub fn new_thread(&mut self, f: Value) -> Result<ThreadRef, Error> {
-        if self.heap.threads.live_count() >= self.max_threads {
+        if self.heap.threads.live_count() >= self.limits.max_threads {
             self.thread_limit_reached(f)?;
         }
         self.charge_keeping(crate::heap::THREAD_COST, &[f])?;
@@ -66,7 +66,7 @@ impl Vm {
         self.heap.fresh.note_value(f);
         self.emergency_collect();
         self.stress_rearm();
-        if self.heap.threads.live_count() >= self.max_threads {
+        if self.heap.threads.live_count() >= self.limits.max_threads {
             return Err(self.error("too many coroutines"));
         }
         Ok(())
@@ -237,7 +237,7 @@ impl Vm {
         self.ts.stack[top + n..top + n + vals.len()].copy_from_slice(vals);
         n += vals.len();
         self.set_cur_top(top + n);
-        if !self.hooks.is_empty() {
+        if !self.hs.hooks.is_empty() {
             self.hook_return(top, n)?;
         }
         self.post_call(top, n)
@@ -278,7 +278,7 @@ impl Vm {
         self.ts.stack[top + m..top + m + n].copy_from_slice(vals);
         m += n;
         self.set_cur_top(top + m);
-        if !self.hooks.is_empty() {
+        if !self.hs.hooks.is_empty() {
             self.hook_return(top, m)?;
         }
         self.post_call(top, m)
@@ -287,7 +287,7 @@ impl Vm {
     /// Starts `resume(co, ...)` or a `wrap` call: the native frame is pushed here.
     pub(crate) fn co_resume(&mut self, frame: Frame, wrap: bool) -> Result<bool, Error> {
         self.ts.frames.push(frame);
-        if !self.hooks.is_empty() {
+        if !self.hs.hooks.is_empty() {
             self.hook_call(false)?;
         }
         let (co, first, nargs) = if wrap {
@@ -323,7 +323,7 @@ impl Vm {
             self.deliver(false, &[m])?;
             return Ok(false);
         }
-        if self.c_depth > self.c_limit {
+        if self.c_depth > self.limits.c_limit {
             // Like PUC's `lua_resume`, nesting resumes counts C levels; past the limit the
             // coroutine stays suspended (at the limit, starting its body fails below).
             let msg = "C stack overflow";
@@ -334,7 +334,7 @@ impl Vm {
             self.deliver(false, &[m])?;
             return Ok(false);
         }
-        if self.ts.frames.len() >= self.max_frames {
+        if self.ts.frames.len() >= self.limits.max_frames {
             return Err(self.rt_error("stack overflow"));
         }
         let prev = self.cur_thread;
@@ -370,13 +370,13 @@ impl Vm {
         self.set_cur_top(top + nargs);
         let r = if started {
             // Suspended in `yield`: the arguments become yield's results.
-            let hooked = if self.hooks.is_empty() {
+            let hooked = if self.hs.hooks.is_empty() {
                 Ok(())
             } else {
                 self.hook_return(top, nargs)
             };
             hooked.and_then(|()| self.post_call(top, nargs))
-        } else if c_depth >= self.c_limit {
+        } else if c_depth >= self.limits.c_limit {
             // PUC's call of the body is one C level too many: the coroutine dies.
             Err(self.make_error("C stack overflow".into()))
         } else {
@@ -396,7 +396,7 @@ impl Vm {
     /// `yield(...)`: the native frame is pushed here; switches back to the resumer.
     pub(crate) fn co_yield(&mut self, frame: Frame) -> Result<bool, Error> {
         self.ts.frames.push(frame);
-        if !self.hooks.is_empty() {
+        if !self.hs.hooks.is_empty() {
             self.hook_call(false)?;
         }
         let co = self.cur_thread;

@@ -120,8 +120,8 @@ impl Vm {
                 current_line,
                 name: if f.tail { None } else { vm.frame_func_name(i) },
                 is_tail_call: f.tail,
-                transfer: if vm.in_hook && vm.hook_frame == i + 1 {
-                    vm.hook_transfer
+                transfer: if vm.hs.in_hook && vm.hs.hook_frame == i + 1 {
+                    vm.hs.hook_transfer
                 } else {
                     (0, 0)
                 },

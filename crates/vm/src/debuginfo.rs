@@ -346,7 +346,7 @@ impl Vm {
         if i == 0 {
             return None;
         }
-        if self.in_hook && self.hook_frame == i {
+        if self.hs.in_hook && self.hs.hook_frame == i {
             return Some(("hook", "?".to_string()));
         }
         if self.fin_frame == (self.cur_thread, i) {

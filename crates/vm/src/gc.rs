@@ -203,8 +203,8 @@ impl Vm {
         for i in 0..self.gc.tobefnz.len() {
             self.mark_value(m, self.gc.tobefnz[i]);
         }
-        for i in 0..self.hooks.len() {
-            self.mark_value(m, self.hooks[i].hook.func);
+        for i in 0..self.hs.hooks.len() {
+            self.mark_value(m, self.hs.hooks[i].hook.func);
         }
         // The running thread's state.
         let frames = std::mem::take(&mut self.ts.frames);

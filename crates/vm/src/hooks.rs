@@ -23,6 +23,24 @@ pub const HOOK_RETURN: u8 = 2;
 pub const HOOK_LINE: u8 = 4;
 pub const HOOK_COUNT: u8 = 8;
 
+/// The VM's debugging state: hooks, the execution trace, and the running hook's bookkeeping.
+#[derive(Default)]
+pub(crate) struct HookState {
+    /// Debug hooks, one per thread that has one.
+    pub(crate) hooks: Vec<HookSlot>,
+    /// The execution trace, when on (see `trace.rs`).
+    pub(crate) trace: Option<Box<crate::trace::Tracer>>,
+    /// A hook function is running (hooks are off until it returns).
+    pub(crate) in_hook: bool,
+    /// The next Lua frame `precall` pushes is a tail call (its call event says so).
+    pub(crate) hook_tail: bool,
+    /// Frame index of the running hook function (valid while `in_hook`).
+    pub(crate) hook_frame: usize,
+    /// `debug.getinfo`'s `ftransfer`/`ntransfer` for the frame a call or return hook is
+    /// running for (the frame below `hook_frame`); (0, 0) otherwise.
+    pub(crate) hook_transfer: (usize, usize),
+}
+
 /// A hook as set by the host or `debug.sethook`: the function, its event mask and the count
 /// for count events (`HOOK_COUNT` is in the mask iff `count > 0`).
 #[derive(Clone, Copy, Debug)]
@@ -53,7 +71,7 @@ pub(crate) struct HookSlot {
 impl Vm {
     /// Sets (or with `None` clears) the hook of thread `t`.
     pub fn set_hook(&mut self, t: ThreadRef, hook: Option<Hook>) {
-        self.hooks.retain(|s| s.thread != t);
+        self.hs.hooks.retain(|s| s.thread != t);
         if let Some(mut h) = hook {
             if h.count == 0 {
                 h.mask &= !HOOK_COUNT;
@@ -61,7 +79,7 @@ impl Vm {
                 h.mask |= HOOK_COUNT;
             }
             if h.mask != 0 {
-                self.hooks.push(HookSlot {
+                self.hs.hooks.push(HookSlot {
                     thread: t,
                     hook: h,
                     left: h.count,
@@ -75,7 +93,7 @@ impl Vm {
 
     /// The hook of thread `t`, if any.
     pub fn hook(&self, t: ThreadRef) -> Option<Hook> {
-        self.hooks.iter().find(|s| s.thread == t).map(|s| s.hook)
+        self.hs.hooks.iter().find(|s| s.thread == t).map(|s| s.hook)
     }
 
     /// Marks the running thread's next trace as the re-execution of an instruction whose
@@ -89,41 +107,41 @@ impl Vm {
 
     fn cur_hook_slot(&mut self) -> Option<&mut HookSlot> {
         let t = self.cur_thread;
-        self.hooks.iter_mut().find(|s| s.thread == t)
+        self.hs.hooks.iter_mut().find(|s| s.thread == t)
     }
 
     /// Whether the interpreter must run its hooked loop: the execution trace is on, or the
     /// running thread has a hook that may fire now.
     #[inline]
     pub(crate) fn hooks_on(&self) -> bool {
-        self.trace.is_some() || self.debug_hooks_on()
+        self.hs.trace.is_some() || self.debug_hooks_on()
     }
 
     /// Whether the running thread has a debug hook that may fire now.
     #[inline]
     fn debug_hooks_on(&self) -> bool {
-        !self.hooks.is_empty()
-            && !self.in_hook
-            && self.hooks.iter().any(|s| s.thread == self.cur_thread)
+        !self.hs.hooks.is_empty()
+            && !self.hs.in_hook
+            && self.hs.hooks.iter().any(|s| s.thread == self.cur_thread)
     }
 
     /// Drops the hooks of threads the collector did not reach (the hook table's keys are weak,
     /// as in PUC's `debug` library).
     pub(crate) fn prune_hooks(&mut self, alive: impl Fn(&Vm, ThreadRef) -> bool) {
         let mut i = 0;
-        while i < self.hooks.len() {
-            let t = self.hooks[i].thread;
+        while i < self.hs.hooks.len() {
+            let t = self.hs.hooks[i].thread;
             if t == self.main_thread || alive(self, t) {
                 i += 1;
             } else {
-                self.hooks.swap_remove(i);
+                self.hs.hooks.swap_remove(i);
             }
         }
     }
 
     /// Before the top Lua frame executes the instruction at its `pc`: count and line events.
     pub(crate) fn trace_exec(&mut self) -> Result<(), Error> {
-        if self.trace.is_some() {
+        if self.hs.trace.is_some() {
             self.trace_step();
         }
         if !self.debug_hooks_on() {
@@ -237,7 +255,7 @@ impl Vm {
         let Some(slot) = self.cur_hook_slot() else {
             return Ok(());
         };
-        if slot.hook.mask & HOOK_CALL == 0 || self.in_hook {
+        if slot.hook.mask & HOOK_CALL == 0 || self.hs.in_hook {
             return Ok(());
         }
         let n = match self.ts.frames.last() {
@@ -247,7 +265,7 @@ impl Vm {
             },
             None => 0,
         };
-        self.hook_transfer = (1, n);
+        self.hs.hook_transfer = (1, n);
         self.run_hook(if tail { "tail call" } else { "call" }, None)
     }
 
@@ -257,11 +275,11 @@ impl Vm {
         let Some(slot) = self.cur_hook_slot() else {
             return Ok(());
         };
-        if slot.hook.mask & HOOK_RETURN == 0 || self.in_hook {
+        if slot.hook.mask & HOOK_RETURN == 0 || self.hs.in_hook {
             return Ok(());
         }
         let base = self.ts.frames.last().map_or(0, |f| f.base);
-        self.hook_transfer = ((first + 1).saturating_sub(base), n);
+        self.hs.hook_transfer = ((first + 1).saturating_sub(base), n);
         self.run_hook("return", None)
     }
 
@@ -271,17 +289,17 @@ impl Vm {
             return Ok(());
         };
         let f = slot.hook.func;
-        if self.in_hook || !f.is_function() {
+        if self.hs.in_hook || !f.is_function() {
             return Ok(());
         }
         let ev = Value::Str(self.new_str(event.as_bytes())?);
         let ln = line.map_or(Value::Nil, Value::Int);
         // `call` places the hook's frame above everything the running frame holds.
-        self.in_hook = true;
-        self.hook_frame = self.ts.frames.len();
+        self.hs.in_hook = true;
+        self.hs.hook_frame = self.ts.frames.len();
         let r = self.call(f, &[ev, ln]);
-        self.in_hook = false;
-        self.hook_transfer = (0, 0);
+        self.hs.in_hook = false;
+        self.hs.hook_transfer = (0, 0);
         r.map(|_| ())
     }
 }

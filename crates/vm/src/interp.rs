@@ -182,7 +182,12 @@ impl Vm {
             }
             // Back from a slow path: a loop whose back jump never takes the fast path still
             // sees the interrupt flag here.
-            if !LIMITS && self.interrupt.load(std::sync::atomic::Ordering::Relaxed) {
+            if !LIMITS
+                && self
+                    .limits
+                    .interrupt
+                    .load(std::sync::atomic::Ordering::Relaxed)
+            {
                 return Err(self.limit_error());
             }
             if HOOK {
@@ -200,11 +205,11 @@ impl Vm {
             let mut base = self.ts.frames[fi].base;
             let mut pc = self.ts.frames[fi].pc;
             // The fuel left, kept in a local while the fast loop runs (written back below).
-            let mut fuel = self.fuel.unwrap_or(i64::MAX);
+            let mut fuel = self.limits.fuel.unwrap_or(i64::MAX);
             // Where the fuel runs out: zero, or below in pause mode where no pause is possible.
             let fuel_floor = if LIMITS { self.fuel_floor() } else { 0 };
-            let interrupt = &*self.interrupt;
-            let deadline = self.deadline;
+            let interrupt = &*self.limits.interrupt;
+            let deadline = self.limits.deadline;
             let mut tick = crate::limits::DEADLINE_TICK;
             // Pending to-be-closed slots (absolute). A generic `for` registers its closing
             // value only when there is one, so this is checked where a frame ends rather
@@ -235,7 +240,7 @@ impl Vm {
                 // The inline call pushes only into the frame vector's spare capacity (its
                 // growth is charged to the memory cap on the slow path), and never past the
                 // frame limit: one compare against this bound covers both.
-                let max_frames = self.max_frames.min(frames.capacity());
+                let max_frames = self.limits.max_frames.min(frames.capacity());
                 let index_name = self.tm_names[crate::meta::Tm::Index as usize];
                 /// A backward jump was taken: the unlimited loop checks the interrupt flag here
                 /// (the limited loop checks it before every instruction anyway).
@@ -1162,8 +1167,8 @@ impl Vm {
                     }
                 }
             };
-            if LIMITS && self.fuel.is_some() {
-                self.fuel = Some(fuel);
+            if LIMITS && self.limits.fuel.is_some() {
+                self.limits.fuel = Some(fuel);
             }
             if let Some(f) = self.ts.frames.get_mut(fi) {
                 if !matches!(exit, Exit::Reenter | Exit::Done) {
@@ -1203,11 +1208,11 @@ impl Vm {
     #[cold]
     #[inline(never)]
     fn limit_exit(&mut self, fi: usize, hooked: bool) -> Error {
-        if self.fuel_pause && self.nny == 1 && self.limit_reason() == Some(FUEL_EXHAUSTED) {
+        if self.limits.fuel_pause && self.nny == 1 && self.limit_reason() == Some(FUEL_EXHAUSTED) {
             if let Some(f) = self.ts.frames.get_mut(fi) {
                 f.pc = f.pc.saturating_sub(1);
             }
-            if let Some(f) = self.fuel.as_mut() {
+            if let Some(f) = self.limits.fuel.as_mut() {
                 *f += 1;
             }
             if hooked {
@@ -1804,7 +1809,7 @@ impl Vm {
         if matches!(self.ts.tbc.last(), Some(s) if *s >= base) && self.close_next(base)? {
             return Ok(());
         }
-        if !self.hooks.is_empty() {
+        if !self.hs.hooks.is_empty() {
             self.hook_return(first, n)?;
         }
         self.post_call(first, n)
@@ -1838,9 +1843,9 @@ impl Vm {
             self.ts.stack[dst + i] = self.ts.stack[func + i];
         }
         self.ts.frames.pop();
-        self.hook_tail = !self.hooks.is_empty();
+        self.hs.hook_tail = !self.hs.hooks.is_empty();
         let r = self.precall(dst, nargs, frame.nresults, frame.cont, false);
-        self.hook_tail = false;
+        self.hs.hook_tail = false;
         if r? {
             if let Some(f) = self.ts.frames.last_mut() {
                 f.tail = true;

@@ -59,6 +59,62 @@ pub(crate) const DEADLINE_TICK: u32 = 1024;
 /// millisecond of copying or scanning).
 pub const POLL_BYTES: usize = 1 << 18;
 
+/// The sandbox limits of one VM and their running state.
+pub(crate) struct Limits {
+    /// Lua stack slots allowed per thread (`set_stack_limit`).
+    pub(crate) max_stack: usize,
+    /// Call frames allowed per thread (`set_stack_limit`).
+    pub(crate) max_frames: usize,
+    /// The fuel left (below zero once exhausted); `None`: unmetered.
+    pub(crate) fuel: Option<i64>,
+    /// On fuel exhaustion, suspend the running host call (`Vm::resume_paused`) instead of
+    /// failing it (`set_fuel_pause`).
+    pub(crate) fuel_pause: bool,
+    /// Native re-entry levels allowed (`set_c_limit`; at most `C_LIMIT`).
+    pub(crate) c_limit: u16,
+    /// Live coroutines allowed (`set_thread_limit`).
+    pub(crate) max_threads: usize,
+    /// Wall-clock limit of each outermost host call (`set_call_timeout`).
+    pub(crate) call_timeout: Option<std::time::Duration>,
+    /// The last outermost call ended past its own `call_timeout` deadline (so its error is
+    /// recognised as `time limit exceeded` after the deadline is gone).
+    pub(crate) call_timed_out: bool,
+    /// In pause mode, how far below zero Lua code a native calls back may run the fuel
+    /// (`set_pause_overdraft`).
+    pub(crate) pause_overdraft: i64,
+    /// The host call that ran out of fuel in pause mode, waiting for `resume_paused`.
+    pub(crate) paused: Option<PausedCall>,
+    /// The interrupt flag another thread may set.
+    pub(crate) interrupt: Arc<AtomicBool>,
+    /// Whether the interpreter checks `interrupt`.
+    pub(crate) interrupt_armed: bool,
+    /// The wall-clock deadline (`set_deadline`), checked every `DEADLINE_TICK` instructions.
+    pub(crate) deadline: Option<std::time::Instant>,
+    /// The message of the interrupt error (`set_interrupt_message`).
+    pub(crate) interrupt_message: &'static str,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            max_stack: crate::vm::DEFAULT_MAX_STACK,
+            max_frames: crate::vm::DEFAULT_MAX_FRAMES,
+            fuel: None,
+            fuel_pause: false,
+            c_limit: crate::vm::C_LIMIT,
+            max_threads: usize::MAX,
+            call_timeout: None,
+            call_timed_out: false,
+            pause_overdraft: PAUSE_OVERDRAFT,
+            paused: None,
+            interrupt: Arc::new(AtomicBool::new(false)),
+            interrupt_armed: false,
+            deadline: None,
+            interrupt_message: INTERRUPTED,
+        }
+    }
+}
+
 /// A host call suspended in pause mode: what `Vm::call_raw` needs to finish it.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct PausedCall {
@@ -77,12 +133,12 @@ impl Vm {
     /// Pause mode (see the module comment): with `true`, running out of fuel suspends the
     /// host call (`Error::is_paused`) instead of failing it.
     pub fn set_fuel_pause(&mut self, on: bool) {
-        self.fuel_pause = on;
+        self.limits.fuel_pause = on;
     }
 
     /// Whether pause mode is on (`set_fuel_pause`).
     pub fn fuel_pause(&self) -> bool {
-        self.fuel_pause
+        self.limits.fuel_pause
     }
 
     /// Adds `units` to the fuel budget (starting one at zero if there is none). After an
@@ -90,12 +146,12 @@ impl Vm {
     /// exactly the work done.
     pub fn add_fuel(&mut self, units: u64) {
         let add = units.min(i64::MAX as u64) as i64;
-        self.fuel = Some(self.fuel.unwrap_or(0).saturating_add(add));
+        self.limits.fuel = Some(self.limits.fuel.unwrap_or(0).saturating_add(add));
     }
 
     /// A host call is suspended and waits for `resume_paused` (or `cancel_paused`).
     pub fn is_paused(&self) -> bool {
-        self.paused.is_some()
+        self.limits.paused.is_some()
     }
 
     /// The lowest fuel value the interpreter may reach before it stops: zero, or, in pause
@@ -104,8 +160,8 @@ impl Vm {
     pub(crate) fn fuel_floor(&self) -> i64 {
         // Fixed, not relative to the fuel at entry: however many callbacks a native makes,
         // together they overdraw at most this much.
-        if self.fuel_pause && self.nny > 1 {
-            -self.pause_overdraft
+        if self.limits.fuel_pause && self.nny > 1 {
+            -self.limits.pause_overdraft
         } else {
             0
         }
@@ -116,33 +172,33 @@ impl Vm {
     /// `PAUSE_OVERDRAFT` by default. A host that uses pause mode to slice a run it does not
     /// want to fail (the async driver) sets it to what the run may really spend.
     pub fn set_pause_overdraft(&mut self, units: u64) {
-        self.pause_overdraft = units.min(i64::MAX as u64 / 2) as i64;
+        self.limits.pause_overdraft = units.min(i64::MAX as u64 / 2) as i64;
     }
 
     /// The overdraft allowed in pause mode (`set_pause_overdraft`).
     pub fn pause_overdraft(&self) -> u64 {
-        self.pause_overdraft as u64
+        self.limits.pause_overdraft as u64
     }
 
     /// The fuel budget with its sign: below zero after an overdraft (`fuel` says 0 then).
     pub fn fuel_balance(&self) -> Option<i64> {
-        self.fuel
+        self.limits.fuel
     }
 
     /// Sets the fuel budget with its sign (see `fuel_balance`).
     pub fn set_fuel_balance(&mut self, fuel: Option<i64>) {
-        self.fuel = fuel;
+        self.limits.fuel = fuel;
     }
 
     /// Sets the fuel budget (`None`: unlimited, the default). The budget counts down as guest
     /// code runs; read what is left with `fuel`.
     pub fn set_fuel(&mut self, fuel: Option<u64>) {
-        self.fuel = fuel.map(|f| f.min(i64::MAX as u64) as i64);
+        self.limits.fuel = fuel.map(|f| f.min(i64::MAX as u64) as i64);
     }
 
     /// The fuel left (0 once exhausted), or `None` when there is no budget.
     pub fn fuel(&self) -> Option<u64> {
-        self.fuel.map(|f| f.max(0) as u64)
+        self.limits.fuel.map(|f| f.max(0) as u64)
     }
 
     /// Charges `units` of fuel for work a native does; fails with `fuel exhausted` when the
@@ -153,7 +209,7 @@ impl Vm {
     /// budget is set.
     #[inline(always)]
     pub fn charge_fuel(&mut self, units: u64) -> Result<(), Error> {
-        if self.fuel.is_none() && units < NATIVE_CHECK_UNITS {
+        if self.limits.fuel.is_none() && units < NATIVE_CHECK_UNITS {
             return Ok(());
         }
         self.charge_fuel_slow(units)
@@ -161,15 +217,15 @@ impl Vm {
 
     #[inline(never)]
     fn charge_fuel_slow(&mut self, units: u64) -> Result<(), Error> {
-        if self.interrupt.load(Ordering::Relaxed) || self.past_deadline() {
+        if self.limits.interrupt.load(Ordering::Relaxed) || self.past_deadline() {
             return Err(self.native_limit_error());
         }
-        if let Some(f) = self.fuel {
+        if let Some(f) = self.limits.fuel {
             let left = f.saturating_sub(units.min(i64::MAX as u64) as i64);
-            self.fuel = Some(left);
+            self.limits.fuel = Some(left);
             // In pause mode the work is done and paid for later: the interpreter suspends
             // at its next instruction (or overdraws, inside a callback).
-            if left < 0 && !self.fuel_pause {
+            if left < 0 && !self.limits.fuel_pause {
                 return Err(self.native_limit_error());
             }
         }
@@ -194,8 +250,8 @@ impl Vm {
     /// Arms the interrupt check and returns the flag: storing `true` in it from any thread
     /// makes the running guest code fail with `interrupted` before its next instruction.
     pub fn interrupt_handle(&mut self) -> Arc<AtomicBool> {
-        self.interrupt_armed = true;
-        Arc::clone(&self.interrupt)
+        self.limits.interrupt_armed = true;
+        Arc::clone(&self.limits.interrupt)
     }
 
     /// The interrupt flag without arming the per-instruction check: the interpreter then sees
@@ -203,43 +259,43 @@ impl Vm {
     /// that sets it rarely, like a Ctrl-C handler; `interrupt_handle` also stops straight-line
     /// code at once.
     pub fn interrupt_flag(&self) -> Arc<AtomicBool> {
-        Arc::clone(&self.interrupt)
+        Arc::clone(&self.limits.interrupt)
     }
 
     /// The interrupt flag itself, for a long native's own checks (no reference count taken).
     pub fn interrupt_ref(&self) -> &AtomicBool {
-        &self.interrupt
+        &self.limits.interrupt
     }
 
     /// The message of the interrupt error (default `interrupted`; the CLI uses lua.c's
     /// `interrupted!`).
     pub fn set_interrupt_message(&mut self, msg: &'static str) {
-        self.interrupt_message = msg;
+        self.limits.interrupt_message = msg;
     }
 
     /// Sets (or clears) a wall-clock deadline: once it has passed, guest code fails with
     /// `time limit exceeded`, which a guest `pcall` cannot swallow for long (the next check
     /// fails again). The host clears or moves it to run guest code again.
     pub fn set_deadline(&mut self, deadline: Option<std::time::Instant>) {
-        self.deadline = deadline;
+        self.limits.deadline = deadline;
     }
 
     /// The deadline, if one is set.
     pub fn deadline(&self) -> Option<std::time::Instant> {
-        self.deadline
+        self.limits.deadline
     }
 
     /// Whether the deadline has passed.
     #[inline]
     pub(crate) fn past_deadline(&self) -> bool {
-        matches!(self.deadline, Some(d) if std::time::Instant::now() >= d)
+        matches!(self.limits.deadline, Some(d) if std::time::Instant::now() >= d)
     }
 
     /// Whether the interpreter must run its limited loop (a budget, a deadline or an armed
     /// interrupt).
     #[inline]
     pub(crate) fn limits_on(&self) -> bool {
-        self.fuel.is_some() || self.interrupt_armed || self.deadline.is_some()
+        self.limits.fuel.is_some() || self.limits.interrupt_armed || self.limits.deadline.is_some()
     }
 
     /// For natives that work through large inputs: fails with the interrupt or deadline error
@@ -257,16 +313,17 @@ impl Vm {
     /// VM: it stops, and then `poll_limits` makes the error).
     #[inline]
     pub fn limits_due(&self) -> bool {
-        self.interrupt.load(Ordering::Relaxed) || (self.deadline.is_some() && self.past_deadline())
+        self.limits.interrupt.load(Ordering::Relaxed)
+            || (self.limits.deadline.is_some() && self.past_deadline())
     }
 
     /// Which limit is hit now, as its error message: the interrupt, the deadline or the fuel.
     pub fn limit_reason(&self) -> Option<&'static str> {
-        if self.interrupt.load(Ordering::Relaxed) {
-            Some(self.interrupt_message)
-        } else if self.past_deadline() || self.call_timed_out {
+        if self.limits.interrupt.load(Ordering::Relaxed) {
+            Some(self.limits.interrupt_message)
+        } else if self.past_deadline() || self.limits.call_timed_out {
             Some(TIME_LIMIT)
-        } else if matches!(self.fuel, Some(f) if f < 0) {
+        } else if matches!(self.limits.fuel, Some(f) if f < 0) {
             Some(FUEL_EXHAUSTED)
         } else {
             None

@@ -113,7 +113,7 @@ impl Vm {
         let nres = if matches!(cont, Cont::Discard) { 0 } else { 1 };
         // Like PUC, a metamethod call counts as a C-level call (limit `MAX_C_DEPTH`).
         let saved = self.c_depth;
-        if saved >= self.c_limit {
+        if saved >= self.limits.c_limit {
             return Err(self.rt_error("C stack overflow"));
         }
         self.c_depth += 1;

@@ -61,7 +61,7 @@ impl Vm {
     /// instruction executed (format in the `trace` module's documentation), until `limit`
     /// instructions have been traced, after which one last line says so and tracing stops.
     pub fn set_trace(&mut self, out: Option<TraceFn>, limit: Option<u64>) {
-        self.trace = out.map(|out| {
+        self.hs.trace = out.map(|out| {
             Box::new(Tracer {
                 out,
                 left: limit,
@@ -72,7 +72,7 @@ impl Vm {
 
     /// Whether the execution trace is on.
     pub fn tracing(&self) -> bool {
-        self.trace.is_some()
+        self.hs.trace.is_some()
     }
 
     /// A value as the trace shows it.
@@ -126,7 +126,7 @@ impl Vm {
 
     /// Before the top Lua frame executes the instruction at its pc: writes its trace lines.
     pub(crate) fn trace_step(&mut self) {
-        let Some(mut tracer) = self.trace.take() else {
+        let Some(mut tracer) = self.hs.trace.take() else {
             return;
         };
         if tracer.left == Some(0) {
@@ -138,17 +138,17 @@ impl Vm {
         }
         let fi = self.ts.frames.len().wrapping_sub(1);
         let Some(f) = self.ts.frames.get(fi) else {
-            self.trace = Some(tracer);
+            self.hs.trace = Some(tracer);
             return;
         };
         let FrameKind::Lua { proto, .. } = f.kind else {
-            self.trace = Some(tracer);
+            self.hs.trace = Some(tracer);
             return;
         };
         let (base, pc) = (f.base, f.pc);
         let p = self.protos.get(proto.0).proto.clone();
         let Some(instr) = p.code.get(pc).copied() else {
-            self.trace = Some(tracer);
+            self.hs.trace = Some(tracer);
             return;
         };
         let name = {
@@ -218,6 +218,6 @@ impl Vm {
         // Program output written so far comes before this line.
         let _ = self.out.flush();
         (tracer.out)(&line);
-        self.trace = Some(tracer);
+        self.hs.trace = Some(tracer);
     }
 }

@@ -13,7 +13,6 @@ use crate::thread::{Cont, Frame, FrameKind, Thread, ThreadState};
 use crate::value::{FnRef, NativeRef, ProtoRef, StrRef, TableRef, ThreadRef, UpvalRef, Value};
 use crate::Error;
 use std::io::Write;
-use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 use tape_bytecode::{Constant, Proto};
 
@@ -52,16 +51,8 @@ pub struct Vm {
     /// The running thread's state (stack, frames, open upvalues, to-be-closed slots): what a
     /// coroutine switch swaps with the `Thread` object of the thread it parks.
     pub(crate) ts: ThreadState,
-    /// Debug hooks, one per thread that has one (see `hooks.rs`).
-    pub(crate) hooks: Vec<crate::hooks::HookSlot>,
-    /// The execution trace, when on (see `trace.rs`).
-    pub(crate) trace: Option<Box<crate::trace::Tracer>>,
-    /// A hook function is running (hooks are off until it returns).
-    pub(crate) in_hook: bool,
-    /// The next Lua frame `precall` pushes is a tail call (its call event says so).
-    pub(crate) hook_tail: bool,
-    /// Frame index of the running hook function (valid while `in_hook`).
-    pub(crate) hook_frame: usize,
+    /// Debug hooks and the execution trace (`hooks.rs`, `trace.rs`).
+    pub(crate) hs: crate::hooks::HookState,
     pub(crate) cur_thread: ThreadRef,
     pub(crate) main_thread: ThreadRef,
     pub(crate) registry: TableRef,
@@ -90,15 +81,10 @@ pub struct Vm {
     /// The thread and frame index of the running `__gc` finalizer's function (index 0, a
     /// bottom frame, when none runs), named `metamethod '__gc'` as PUC's `CIST_FIN` frames.
     pub(crate) fin_frame: (crate::value::ThreadRef, usize),
-    /// `debug.getinfo`'s `ftransfer`/`ntransfer` for the frame a call or return hook is
-    /// running for (the frame below `hook_frame`); (0, 0) otherwise.
-    pub(crate) hook_transfer: (usize, usize),
     /// The call a native asked for (`call_then_return`): argument count and results wanted.
     pub(crate) native_call: (usize, i32),
     /// Number of active native re-entries (`call_raw`): the "non-yieldable" count.
     pub(crate) nny: u32,
-    pub(crate) max_stack: usize,
-    pub(crate) max_frames: usize,
     pub(crate) compiler: Option<Compiler>,
     pub(crate) out: Box<dyn Write + Send>,
     pub(crate) gc_stopped: bool,
@@ -106,32 +92,8 @@ pub struct Vm {
     pub(crate) last_error: Value,
     /// Values the host asked to keep alive (see `Vm::pin`).
     pub(crate) pinned: Vec<Value>,
-    /// Sandbox limits (`limits.rs`): the fuel left (below zero once exhausted), the interrupt
-    /// flag another thread may set, and whether the interpreter checks that flag.
-    pub(crate) fuel: Option<i64>,
-    /// On fuel exhaustion, suspend the running host call (`Vm::resume_paused`) instead of
-    /// failing it (`set_fuel_pause`).
-    pub(crate) fuel_pause: bool,
-    /// Native re-entry levels allowed (`set_c_limit`; at most `C_LIMIT`).
-    pub(crate) c_limit: u16,
-    /// Live coroutines allowed (`set_thread_limit`).
-    pub(crate) max_threads: usize,
-    /// Wall-clock limit of each outermost host call (`set_call_timeout`).
-    pub(crate) call_timeout: Option<std::time::Duration>,
-    /// The last outermost call ended past its own `call_timeout` deadline (so its error is
-    /// recognised as `time limit exceeded` after the deadline is gone).
-    pub(crate) call_timed_out: bool,
-    /// In pause mode, how far below zero Lua code a native calls back may run the fuel
-    /// (`set_pause_overdraft`).
-    pub(crate) pause_overdraft: i64,
-    /// The host call that ran out of fuel in pause mode, waiting for `resume_paused`.
-    pub(crate) paused: Option<crate::limits::PausedCall>,
-    pub(crate) interrupt: Arc<AtomicBool>,
-    pub(crate) interrupt_armed: bool,
-    /// The wall-clock deadline (`set_deadline`), checked every `DEADLINE_TICK` instructions.
-    pub(crate) deadline: Option<std::time::Instant>,
-    /// The message of the interrupt error (`set_interrupt_message`).
-    pub(crate) interrupt_message: &'static str,
+    /// Sandbox limits: fuel, interrupt, deadline, depth and count caps (`limits.rs`).
+    pub(crate) limits: crate::limits::Limits,
     /// Bytes of thread stacks and frame vectors included in `heap.alloc.used`: growth of the
     /// running stack is charged as it happens, and each collection recomputes the exact sum.
     pub(crate) thread_bytes: usize,
@@ -186,11 +148,8 @@ impl Vm {
             protos: Arena::new(),
             closures: Arena::new(),
             ts: ThreadState::default(),
-            hooks: Vec::new(),
-            trace: None,
-            in_hook: false,
-            hook_tail: false,
-            hook_frame: 0,
+            hs: crate::hooks::HookState::default(),
+            limits: crate::limits::Limits::default(),
             cur_thread: main_thread,
             main_thread,
             registry,
@@ -203,28 +162,13 @@ impl Vm {
             native_call: (0, 0),
             err_floor: (main_thread, 0),
             host_handler: Value::Nil,
-            hook_transfer: (0, 0),
             fin_frame: (main_thread, 0),
             nny: 0,
-            max_stack: DEFAULT_MAX_STACK,
-            max_frames: DEFAULT_MAX_FRAMES,
             compiler: None,
             out: Box::new(std::io::BufWriter::new(std::io::stdout())),
             gc_stopped: false,
             last_error: Value::Nil,
             pinned: Vec::new(),
-            fuel: None,
-            fuel_pause: false,
-            c_limit: C_LIMIT,
-            max_threads: usize::MAX,
-            call_timeout: None,
-            call_timed_out: false,
-            pause_overdraft: crate::limits::PAUSE_OVERDRAFT,
-            paused: None,
-            interrupt: Arc::new(AtomicBool::new(false)),
-            interrupt_armed: false,
-            deadline: None,
-            interrupt_message: crate::limits::INTERRUPTED,
             thread_bytes: 0,
             gc_mode_generational: false,
             gc_stress: false,
@@ -339,8 +283,8 @@ impl Vm {
 
     /// Sets the limits on stack slots and call frames per thread.
     pub fn set_stack_limit(&mut self, max_slots: usize, max_frames: usize) {
-        self.max_stack = max_slots;
-        self.max_frames = max_frames;
+        self.limits.max_stack = max_slots;
+        self.limits.max_frames = max_frames;
     }
 
     /// Sets how deeply natives, metamethods and coroutine resumes may nest calls back into
@@ -348,7 +292,7 @@ impl Vm {
     /// by default) `MAX_C_DEPTH - 2`, which keeps the host's own stack safe; lower values
     /// bound the host stack a script can use further.
     pub fn set_c_limit(&mut self, levels: u16) {
-        self.c_limit = levels.clamp(2, C_LIMIT);
+        self.limits.c_limit = levels.clamp(2, C_LIMIT);
     }
 
     /// Limits the number of coroutines alive at once (`None`: only memory limits them).
@@ -356,14 +300,14 @@ impl Vm {
     /// the chance to free dead ones).
     pub fn set_thread_limit(&mut self, max: Option<usize>) {
         // The main thread counts too.
-        self.max_threads = max.map_or(usize::MAX, |m| m.saturating_add(1));
+        self.limits.max_threads = max.map_or(usize::MAX, |m| m.saturating_add(1));
     }
 
     /// Gives every outermost host call (`call`, `resume_paused`) a wall-clock limit: it fails
     /// with `time limit exceeded` once `timeout` has passed since it started (`None`: no
     /// limit). A deadline set with `set_deadline` still applies; the earlier one wins.
     pub fn set_call_timeout(&mut self, timeout: Option<std::time::Duration>) {
-        self.call_timeout = timeout;
+        self.limits.call_timeout = timeout;
     }
 
     /// Turns a chunk into a proto: a binary chunk (first byte ESC) through the verifying
@@ -1116,12 +1060,12 @@ impl Vm {
         if n <= self.ts.stack.len() {
             return Ok(());
         }
-        if n > self.max_stack + STACK_SLACK * 2 {
+        if n > self.limits.max_stack + STACK_SLACK * 2 {
             return Err(self.rt_error("stack overflow"));
         }
         let want = (self.ts.stack.len() * 2)
             .max(n + STACK_SLACK)
-            .min(self.max_stack + STACK_SLACK * 2);
+            .min(self.limits.max_stack + STACK_SLACK * 2);
         let want = want.max(n);
         let extra = want - self.ts.stack.len();
         // Stack slots count against the memory cap, charged before they are allocated.
