@@ -15,60 +15,7 @@
 use crate::meta::Tm;
 use crate::value::{TableRef, Value};
 use crate::vm::Vm;
-use std::collections::{HashSet, VecDeque};
 use std::io::Write;
-
-/// Collector state beyond the heap: finalization queues, parameters and the warning switch.
-///
-/// Invariants: an object is in `fin_set` iff it is in `finobj` or `tobefnz`; objects in
-/// `tobefnz` are roots (they stay alive until their finalizer has run).
-pub(crate) struct GcState {
-    /// Objects marked for finalization, oldest first.
-    pub finobj: Vec<Value>,
-    /// Keys (`fin_key`) of the objects in `finobj` and `tobefnz`.
-    pub fin_set: HashSet<u64>,
-    /// Unreached objects whose finalizers are due, in calling order.
-    pub tobefnz: VecDeque<Value>,
-    /// A finalizer is running (finalizers do not nest; explicit collection is refused).
-    pub in_finalizer: bool,
-    /// `Vm::close` has started: no new object is marked for finalization.
-    pub closed: bool,
-    /// Warnings are printed (`warn("@on")`).
-    pub warn_on: bool,
-    /// A warning is being continued (`warn` with several pieces).
-    pub warn_cont: bool,
-    /// `setpause` / `setstepmul` values (percent).
-    pub pause: i64,
-    pub stepmul: i64,
-    /// Kilobytes of `collectgarbage("step", n)` credit, in bytes.
-    pub step_credit: usize,
-    /// An emergency collection is running (`Vm::emergency_collect`).
-    pub emergency: bool,
-    /// Emergency collections so far.
-    pub emergencies: u64,
-    /// The real memory cap while `Vm::set_emergency_stress` is on.
-    pub stress_cap: Option<usize>,
-}
-
-impl Default for GcState {
-    fn default() -> Self {
-        GcState {
-            finobj: Vec::new(),
-            fin_set: HashSet::new(),
-            tobefnz: VecDeque::new(),
-            in_finalizer: false,
-            closed: false,
-            warn_on: false,
-            warn_cont: false,
-            pause: 200,
-            stepmul: 100,
-            step_credit: 0,
-            emergency: false,
-            emergencies: 0,
-            stress_cap: None,
-        }
-    }
-}
 
 /// Identity of a finalizable object (tables and userdata only).
 fn fin_key(v: Value) -> Option<u64> {

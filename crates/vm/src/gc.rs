@@ -49,6 +49,74 @@ use crate::table::TABLE_BASE_COST;
 use crate::thread::{Frame, FrameKind};
 use crate::value::{FnRef, NativeRef, ProtoRef, TableRef, ThreadRef, UdRef, UpvalRef, Value};
 use crate::vm::Vm;
+use std::collections::{HashSet, VecDeque};
+
+/// Collector state beyond the heap: the mode switches, finalization queues (`finalize.rs`),
+/// parameters and the warning switch.
+///
+/// Invariants: an object is in `fin_set` iff it is in `finobj` or `tobefnz`; objects in
+/// `tobefnz` are roots (they stay alive until their finalizer has run).
+pub(crate) struct GcState {
+    /// `collectgarbage("stop")` is in effect: no automatic collection.
+    pub stopped: bool,
+    /// The nominal mode is generational (`collectgarbage("generational")`): reported back
+    /// and followed by `step` results; the collection itself is the same stop-the-world one.
+    pub generational: bool,
+    /// Collect at every allocation check (`Vm::set_gc_stress`, for tests).
+    pub stress: bool,
+    /// Bytes of thread stacks and frame vectors included in `heap.alloc.used`: growth of the
+    /// running stack is charged as it happens, and each collection recomputes the exact sum.
+    pub thread_bytes: usize,
+    /// Objects marked for finalization, oldest first.
+    pub finobj: Vec<Value>,
+    /// Keys (`fin_key`) of the objects in `finobj` and `tobefnz`.
+    pub fin_set: HashSet<u64>,
+    /// Unreached objects whose finalizers are due, in calling order.
+    pub tobefnz: VecDeque<Value>,
+    /// A finalizer is running (finalizers do not nest; explicit collection is refused).
+    pub in_finalizer: bool,
+    /// `Vm::close` has started: no new object is marked for finalization.
+    pub closed: bool,
+    /// Warnings are printed (`warn("@on")`).
+    pub warn_on: bool,
+    /// A warning is being continued (`warn` with several pieces).
+    pub warn_cont: bool,
+    /// `setpause` / `setstepmul` values (percent).
+    pub pause: i64,
+    pub stepmul: i64,
+    /// Kilobytes of `collectgarbage("step", n)` credit, in bytes.
+    pub step_credit: usize,
+    /// An emergency collection is running (`Vm::emergency_collect`).
+    pub emergency: bool,
+    /// Emergency collections so far.
+    pub emergencies: u64,
+    /// The real memory cap while `Vm::set_emergency_stress` is on.
+    pub stress_cap: Option<usize>,
+}
+
+impl Default for GcState {
+    fn default() -> Self {
+        GcState {
+            stopped: false,
+            generational: false,
+            stress: false,
+            thread_bytes: 0,
+            finobj: Vec::new(),
+            fin_set: HashSet::new(),
+            tobefnz: VecDeque::new(),
+            in_finalizer: false,
+            closed: false,
+            warn_on: false,
+            warn_cont: false,
+            pause: 200,
+            stepmul: 100,
+            step_credit: 0,
+            emergency: false,
+            emergencies: 0,
+            stress_cap: None,
+        }
+    }
+}
 
 enum Gray {
     Table(TableRef),
@@ -624,9 +692,9 @@ impl Vm {
             .heap
             .alloc
             .used
-            .saturating_sub(self.thread_bytes)
+            .saturating_sub(self.gc.thread_bytes)
             .saturating_add(now);
-        self.thread_bytes = now;
+        self.gc.thread_bytes = now;
         // The table arena's slot buffers likewise (see `Heap::new_table`).
         let now = self.heap.tables.capacity_bytes();
         let a = &mut self.heap.alloc;
@@ -647,7 +715,7 @@ impl Vm {
             .saturating_add(arenas);
         self.clamp_threshold_to_cap();
         self.gc.step_credit = 0;
-        if self.gc_stress {
+        if self.gc.stress {
             self.heap.alloc.threshold = 0;
         }
     }
@@ -724,7 +792,7 @@ impl Vm {
 
     /// Debug switch: collect at every safe point (finds values the collector misses).
     pub fn set_gc_stress(&mut self, on: bool) {
-        self.gc_stress = on;
+        self.gc.stress = on;
         if on {
             self.heap.alloc.threshold = 0;
         }
@@ -732,22 +800,22 @@ impl Vm {
 
     /// Whether automatic collection is stopped (`collectgarbage("stop")`).
     pub fn gc_is_running(&self) -> bool {
-        !self.gc_stopped
+        !self.gc.stopped
     }
 
     /// Stops or restarts automatic collection.
     pub fn gc_set_running(&mut self, on: bool) {
-        self.gc_stopped = !on;
+        self.gc.stopped = !on;
     }
 
     /// Switches the (nominal) collector mode; returns the previous mode's name.
     pub fn gc_set_mode(&mut self, generational: bool) -> &'static str {
-        let prev = if self.gc_mode_generational {
+        let prev = if self.gc.generational {
             "generational"
         } else {
             "incremental"
         };
-        self.gc_mode_generational = generational;
+        self.gc.generational = generational;
         prev
     }
 
@@ -776,7 +844,7 @@ impl Vm {
             }
         }
         self.collect_garbage();
-        !self.gc_mode_generational
+        !self.gc.generational
     }
 
     /// `collectgarbage("setpause", v)` / `("setstepmul", v)` (deprecated in 5.4): stores the

@@ -1334,7 +1334,7 @@ impl Vm {
     #[inline(always)]
     pub(crate) fn gc_check(&mut self, live_top: usize) {
         self.heap.fresh.clear();
-        if self.heap.alloc.used >= self.heap.alloc.threshold && !self.gc_stopped {
+        if self.heap.alloc.used >= self.heap.alloc.threshold && !self.gc.stopped {
             self.auto_collect(Some(live_top));
         }
     }

@@ -87,20 +87,14 @@ pub struct Vm {
     pub(crate) nny: u32,
     pub(crate) compiler: Option<Compiler>,
     pub(crate) out: Box<dyn Write + Send>,
-    pub(crate) gc_stopped: bool,
     /// The error value last delivered to the host (rooted so `Error::value` stays valid).
     pub(crate) last_error: Value,
     /// Values the host asked to keep alive (see `Vm::pin`).
     pub(crate) pinned: Vec<Value>,
     /// Sandbox limits: fuel, interrupt, deadline, depth and count caps (`limits.rs`).
     pub(crate) limits: crate::limits::Limits,
-    /// Bytes of thread stacks and frame vectors included in `heap.alloc.used`: growth of the
-    /// running stack is charged as it happens, and each collection recomputes the exact sum.
-    pub(crate) thread_bytes: usize,
-    pub(crate) gc_mode_generational: bool,
-    pub(crate) gc_stress: bool,
-    /// Finalization queues, collector parameters and the warning switch (`finalize.rs`).
-    pub(crate) gc: crate::finalize::GcState,
+    /// Collector switches, finalization queues, parameters and the warning switch (`gc.rs`).
+    pub(crate) gc: crate::gc::GcState,
 }
 
 impl Default for Vm {
@@ -166,13 +160,9 @@ impl Vm {
             nny: 0,
             compiler: None,
             out: Box::new(std::io::BufWriter::new(std::io::stdout())),
-            gc_stopped: false,
             last_error: Value::Nil,
             pinned: Vec::new(),
-            thread_bytes: 0,
-            gc_mode_generational: false,
-            gc_stress: false,
-            gc: crate::finalize::GcState::default(),
+            gc: crate::gc::GcState::default(),
         };
         for (i, name) in TM_NAMES.iter().enumerate() {
             if let Ok(s) = vm.new_str(name.as_bytes()) {
@@ -1075,7 +1065,7 @@ impl Vm {
         let old_bytes = old_cap * std::mem::size_of::<Value>();
         self.charge(charge + old_bytes)?;
         self.heap.alloc.release(old_bytes);
-        self.thread_bytes += charge;
+        self.gc.thread_bytes += charge;
         if self.ts.stack.try_reserve_exact(extra).is_err() {
             return Err(self.memory_error());
         }
@@ -1106,7 +1096,7 @@ impl Vm {
             self.heap.alloc.release(charge);
             return Err(self.memory_error());
         }
-        self.thread_bytes += charge;
+        self.gc.thread_bytes += charge;
         Ok(())
     }
 
