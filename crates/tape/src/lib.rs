@@ -166,7 +166,7 @@ impl Builder {
 
     /// Limits each coroutine's Lua stack to `slots` values and `frames` call frames
     /// (`stack overflow` past them; defaults `tape_vm::DEFAULT_MAX_STACK` and
-    /// `DEFAULT_MAX_FRAMES`).
+    /// `DEFAULT_MAX_FRAMES`; slots are capped at `tape_vm::MAX_STACK_LIMIT`).
     pub fn stack_limit(mut self, slots: usize, frames: usize) -> Builder {
         self.stack_limit = Some((slots, frames));
         self

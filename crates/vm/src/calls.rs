@@ -408,7 +408,7 @@ impl Vm {
             match f.cont {
                 Cont::Normal => return self.finish_normal(first, n, dst, f.nresults),
                 Cont::Store(slot) => {
-                    self.ts.stack[slot] = if n > 0 {
+                    self.ts.stack[slot as usize] = if n > 0 {
                         self.ts.stack[first]
                     } else {
                         Value::Nil
@@ -459,12 +459,12 @@ impl Vm {
                     first: cfirst,
                     n: cn,
                 } => {
-                    self.ts.stack[slot] = if n > 0 {
+                    self.ts.stack[slot as usize] = if n > 0 {
                         self.ts.stack[first]
                     } else {
                         Value::Nil
                     };
-                    return self.concat(cfirst, cn);
+                    return self.concat(cfirst as usize, cn as usize);
                 }
                 Cont::Protected => {
                     // Results move to dst; `true` goes just below; then the marker returns

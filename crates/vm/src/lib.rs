@@ -131,7 +131,7 @@ pub use table::Table;
 pub use thread::ThreadStatus;
 pub use trace::TraceFn;
 pub use value::{FnRef, NativeRef, StrRef, TableRef, ThreadRef, Type, UdRef, Value};
-pub use vm::{Compiler, Vm, DEFAULT_MAX_FRAMES, DEFAULT_MAX_STACK, MAX_C_DEPTH};
+pub use vm::{Compiler, Vm, DEFAULT_MAX_FRAMES, DEFAULT_MAX_STACK, MAX_C_DEPTH, MAX_STACK_LIMIT};
 
 impl Vm {
     /// Creates the stackless `pcall` builtin.

@@ -211,7 +211,7 @@ impl Vm {
                 self.ts.stack[dest] = v;
                 Ok(())
             }
-            (Resolved::Call(tm), t) => self.invoke_meta(tm, &[t, key], Cont::Store(dest)),
+            (Resolved::Call(tm), t) => self.invoke_meta(tm, &[t, key], Cont::Store(dest as u32)),
         }
     }
 
@@ -407,7 +407,7 @@ impl Vm {
                 self.ts.stack[dest] = v;
                 Ok(())
             }
-            Resolved::Call(tm) => self.invoke_meta(tm, &[a, b], Cont::Store(dest)),
+            Resolved::Call(tm) => self.invoke_meta(tm, &[a, b], Cont::Store(dest as u32)),
         }
     }
 
@@ -529,7 +529,7 @@ impl Vm {
                 self.ts.stack[dest] = r;
                 Ok(())
             }
-            Resolved::Call(tm) => self.invoke_meta(tm, &[v, v], Cont::Store(dest)),
+            Resolved::Call(tm) => self.invoke_meta(tm, &[v, v], Cont::Store(dest as u32)),
         }
     }
 
@@ -739,9 +739,9 @@ impl Vm {
                     tm,
                     &[a, b],
                     Cont::Concat {
-                        slot: top - 2,
-                        first,
-                        n: n - 1,
+                        slot: (top - 2) as u32,
+                        first: first as u32,
+                        n: (n - 1) as u32,
                     },
                 )?;
                 if self.ts.frames.len() > before {

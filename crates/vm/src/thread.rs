@@ -13,15 +13,16 @@ pub(crate) enum Cont {
     /// An ordinary call: results go to the function slot, `nresults` of them (-1: all; the caller
     /// gets `top` set).
     Normal,
-    /// A metamethod whose first result goes to the stack slot given (absolute index).
-    Store(usize),
+    /// A metamethod whose first result goes to the stack slot given (absolute index; stack
+    /// indices fit in `u32`, see `MAX_STACK_LIMIT`).
+    Store(u32),
     /// A comparison metamethod: `if truthy(result) == k then caller.pc += j`.
     Cond { k: bool, j: i32 },
     /// A metamethod whose results are dropped (`__newindex`).
     Discard,
     /// A `__concat` step: the result goes to `slot`, then the CONCAT of `n` values at `first`
     /// continues.
-    Concat { slot: usize, first: usize, n: usize },
+    Concat { slot: u32, first: u32, n: u32 },
     /// A native called in tail position: deliver all results, then return them from the
     /// calling Lua frame.
     TailReturn,
@@ -139,4 +140,17 @@ pub struct Thread {
     /// Whether its running resume is a `wrap` function's (whose caller gets no leading
     /// `true`), so a yield or return need not look at the resumer's frame.
     pub(crate) via_wrap: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn frames_stay_compact() {
+        // Every call pushes one: a continuation's slots are u32 so it takes 16 bytes, and the
+        // frame 88 (it was 104 with usize slots).
+        assert_eq!(std::mem::size_of::<Cont>(), 16);
+        assert_eq!(std::mem::size_of::<Frame>(), 88);
+    }
 }

@@ -22,6 +22,9 @@ pub type Compiler = Box<dyn Fn(&[u8], &str) -> Result<Arc<Proto>, String> + Send
 
 /// Default limit on stack slots per thread (PUC's LUAI_MAXSTACK).
 pub const DEFAULT_MAX_STACK: usize = 1_000_000;
+/// The largest stack limit `set_stack_limit` accepts (16 GiB of slots): every stack index
+/// then fits in the `u32` fields of a frame's continuation (`Cont`).
+pub const MAX_STACK_LIMIT: usize = 1 << 30;
 /// Default limit on call frames per thread: as many as stack slots, so (as in PUC) the slot
 /// limit is the one deep recursion meets.
 pub const DEFAULT_MAX_FRAMES: usize = 1_000_000;
@@ -271,9 +274,10 @@ impl Vm {
         self.heap.alloc.total
     }
 
-    /// Sets the limits on stack slots and call frames per thread.
+    /// Sets the limits on stack slots and call frames per thread. Slots are capped at
+    /// `MAX_STACK_LIMIT` (stack indices are kept in 32 bits in call frames).
     pub fn set_stack_limit(&mut self, max_slots: usize, max_frames: usize) {
-        self.limits.max_stack = max_slots;
+        self.limits.max_stack = max_slots.min(MAX_STACK_LIMIT);
         self.limits.max_frames = max_frames;
     }
 
