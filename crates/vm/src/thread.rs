@@ -1,9 +1,9 @@
 //! Threads (coroutines, manual §2.6) and call frames.
 //!
-//! The running thread's stack, frames and open upvalues live in `Vm` fields (`stack`, `frames`,
-//! `open_upvals`); a suspended thread keeps them in its `Thread` object. Resuming a coroutine
-//! will swap the two, so the interpreter loop always works on "the current thread" and never
-//! recurses in Rust per Lua frame.
+//! The running thread's stack, frames, open upvalues and to-be-closed slots are a
+//! `ThreadState` in `Vm::ts`; a suspended thread keeps its own in its `Thread` object.
+//! Resuming a coroutine swaps the two, so the interpreter loop always works on "the current
+//! thread" and never recurses in Rust per Lua frame.
 
 use crate::value::{FnRef, NativeRef, ProtoRef, UpvalRef, Value};
 
