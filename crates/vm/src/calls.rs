@@ -148,7 +148,12 @@ impl Vm {
         if need > self.ts.stack.len() {
             self.grow_stack(need)?;
         }
-        let frame = Frame {
+        let c_depth = self.c_rel();
+        // The frame is built where it is pushed, never held in a local: a `Frame` that lives in
+        // memory is copied into the frame stack with `rep movsq`, which costs more than the rest
+        // of a coroutine switch (docs/performance.md). So the coroutine primitives get its
+        // extent as scalars, and only `pcall` takes one by value.
+        let frame = move || Frame {
             kind: FrameKind::Native { f: nf },
             func,
             base: func + 1,
@@ -157,7 +162,7 @@ impl Vm {
             nresults,
             cont,
             nvarargs: 0,
-            c_depth: self.c_rel(),
+            c_depth,
             tail: false,
             fast_ret: false,
         };
@@ -167,7 +172,7 @@ impl Vm {
         };
         let n = match self.heap.natives.get(nf.0).kind {
             NativeKind::Fn(f) => {
-                self.ts.frames.push(frame);
+                self.ts.frames.push(frame());
                 if !self.hs.hooks.is_empty() {
                     self.hook_call(false)?;
                 }
@@ -175,21 +180,30 @@ impl Vm {
             }
             NativeKind::Boxed(ref f) => {
                 let f = f.clone();
-                self.ts.frames.push(frame);
+                self.ts.frames.push(frame());
                 if !self.hs.hooks.is_empty() {
                     self.hook_call(false)?;
                 }
                 f(self, args)?
             }
             NativeKind::Nop => {
-                self.ts.frames.push(frame);
+                self.ts.frames.push(frame());
                 0
             }
-            NativeKind::Pcall => return self.start_pcall(frame, nf, false),
-            NativeKind::Xpcall => return self.start_pcall(frame, nf, true),
-            NativeKind::Resume => return self.co_resume(frame, false),
-            NativeKind::Wrap => return self.co_resume(frame, true),
-            NativeKind::Yield => return self.co_yield(frame),
+            NativeKind::Pcall => return self.start_pcall(frame(), nf, false),
+            NativeKind::Xpcall => return self.start_pcall(frame(), nf, true),
+            NativeKind::Resume => {
+                self.ts.frames.push(frame());
+                return self.co_resume(func + 1, func + 1 + nargs, false);
+            }
+            NativeKind::Wrap => {
+                self.ts.frames.push(frame());
+                return self.co_resume(func + 1, func + 1 + nargs, true);
+            }
+            NativeKind::Yield => {
+                self.ts.frames.push(frame());
+                return self.co_yield(func + 1, func + 1 + nargs);
+            }
         };
         if n == CALL_THEN_RETURN {
             return self.native_then_call();

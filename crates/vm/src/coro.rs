@@ -284,26 +284,24 @@ impl Vm {
         self.post_call(top, m)
     }
 
-    /// Starts `resume(co, ...)` or a `wrap` call: the native frame is pushed here.
-    pub(crate) fn co_resume(&mut self, frame: Frame, wrap: bool) -> Result<bool, Error> {
-        self.ts.frames.push(frame);
+    /// Starts `resume(co, ...)` or a `wrap` call; its native frame, with arguments at
+    /// `base..top`, is on top of the frame stack.
+    pub(crate) fn co_resume(&mut self, base: usize, top: usize, wrap: bool) -> Result<bool, Error> {
         if !self.hs.hooks.is_empty() {
             self.hook_call(false)?;
         }
         let (co, first, nargs) = if wrap {
             match self.native_upvalue(0) {
-                Value::Thread(t) => (t, frame.base, frame.top - frame.base),
+                Value::Thread(t) => (t, base, top - base),
                 _ => return Err(self.error("cannot resume non-suspended coroutine")),
             }
         } else {
-            match self.ts.stack[frame.base] {
-                Value::Thread(t) if frame.top > frame.base => {
-                    (t, frame.base + 1, frame.top - frame.base - 1)
-                }
+            match self.ts.stack[base] {
+                Value::Thread(t) if top > base => (t, base + 1, top - base - 1),
                 _ => {
                     let args = crate::heap::Args {
-                        base: frame.base,
-                        n: frame.top - frame.base,
+                        base: base,
+                        n: top - base,
                     };
                     return Err(self.type_error(args, 0, "thread"));
                 }
@@ -393,9 +391,9 @@ impl Vm {
         Ok(true)
     }
 
-    /// `yield(...)`: the native frame is pushed here; switches back to the resumer.
-    pub(crate) fn co_yield(&mut self, frame: Frame) -> Result<bool, Error> {
-        self.ts.frames.push(frame);
+    /// `yield(...)`, its native frame (values at `base..top`) on top; switches back to the
+    /// resumer.
+    pub(crate) fn co_yield(&mut self, base: usize, top: usize) -> Result<bool, Error> {
         if !self.hs.hooks.is_empty() {
             self.hook_call(false)?;
         }
@@ -411,18 +409,21 @@ impl Vm {
         let Some(prev) = th.resumer else {
             return Err(self.make_error("attempt to yield from outside a coroutine".into()));
         };
-        th.status = ThreadStatus::Suspended;
-        let first_yield = !std::mem::replace(&mut th.yielded, true);
+        // Read before the writes below: loading these right after the byte stores to
+        // `status` and `yielded` next to them stalls store forwarding (docs/performance.md).
         let (c_depth, c_base, wrap) = (th.base_c_depth, th.base_c_base, th.via_wrap);
+        let first_yield = !th.yielded;
+        th.yielded = true;
+        th.status = ThreadStatus::Suspended;
         // The yielded values stay where they are (above the yield frame's lowered top) until
         // they are copied to the resumer's stack.
-        self.set_cur_top(frame.base);
+        self.set_cur_top(base);
         self.switch_to(prev);
         self.heap.threads.get_mut(prev.0).status = ThreadStatus::Running;
         // Back in the resumer: its C level and base as they were at the resume.
         self.c_depth = c_depth;
         self.c_base = c_base;
-        let r = self.deliver_values(co, frame.base, frame.top - frame.base, wrap);
+        let r = self.deliver_values(co, base, top - base, wrap);
         if first_yield {
             // The first yield leaves the coroutine with the stack it grew to run (hundreds of
             // slots for the register window); an idle coroutine keeps only its live part.
