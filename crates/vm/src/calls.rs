@@ -152,9 +152,9 @@ impl Vm {
         // The frame is built where it is pushed, never held in a local: a `Frame` that lives in
         // memory is copied into the frame stack with `rep movsq`, which costs more than the rest
         // of a coroutine switch (docs/performance.md). So the coroutine primitives get its
-        // extent as scalars, and only `pcall` takes one by value.
-        let frame = move || Frame {
-            kind: FrameKind::Native { f: nf },
+        // extent as scalars, and `pcall` the closure.
+        let frame = move |kind| Frame {
+            kind,
             func,
             base: func + 1,
             pc: 0,
@@ -172,7 +172,7 @@ impl Vm {
         };
         let n = match self.heap.natives.get(nf.0).kind {
             NativeKind::Fn(f) => {
-                self.ts.frames.push(frame());
+                self.ts.frames.push(frame(FrameKind::Native { f: nf }));
                 if !self.hs.hooks.is_empty() {
                     self.hook_call(false)?;
                 }
@@ -180,28 +180,28 @@ impl Vm {
             }
             NativeKind::Boxed(ref f) => {
                 let f = f.clone();
-                self.ts.frames.push(frame());
+                self.ts.frames.push(frame(FrameKind::Native { f: nf }));
                 if !self.hs.hooks.is_empty() {
                     self.hook_call(false)?;
                 }
                 f(self, args)?
             }
             NativeKind::Nop => {
-                self.ts.frames.push(frame());
+                self.ts.frames.push(frame(FrameKind::Native { f: nf }));
                 0
             }
-            NativeKind::Pcall => return self.start_pcall(frame(), nf, false),
-            NativeKind::Xpcall => return self.start_pcall(frame(), nf, true),
+            NativeKind::Pcall => return self.start_pcall(frame, func, nargs, nf, false),
+            NativeKind::Xpcall => return self.start_pcall(frame, func, nargs, nf, true),
             NativeKind::Resume => {
-                self.ts.frames.push(frame());
+                self.ts.frames.push(frame(FrameKind::Native { f: nf }));
                 return self.co_resume(func + 1, func + 1 + nargs, false);
             }
             NativeKind::Wrap => {
-                self.ts.frames.push(frame());
+                self.ts.frames.push(frame(FrameKind::Native { f: nf }));
                 return self.co_resume(func + 1, func + 1 + nargs, true);
             }
             NativeKind::Yield => {
-                self.ts.frames.push(frame());
+                self.ts.frames.push(frame(FrameKind::Native { f: nf }));
                 return self.co_yield(func + 1, func + 1 + nargs);
             }
         };
@@ -542,21 +542,24 @@ impl Vm {
     }
 
     /// Starts `pcall`/`xpcall`: pushes the marker frame and calls the protected function.
+    /// `frame(kind)` builds its frame (see `call_native`); the arguments are the `nargs`
+    /// values above `stack[func]`.
     fn start_pcall(
         &mut self,
-        mut frame: Frame,
+        frame: impl Fn(FrameKind) -> Frame,
+        func: usize,
+        nargs: usize,
         nf: crate::value::NativeRef,
         x: bool,
     ) -> Result<bool, Error> {
-        let func = frame.func;
-        let nargs = frame.top - frame.base;
+        let native = FrameKind::Native { f: nf };
         if !self.hs.hooks.is_empty() {
-            self.ts.frames.push(frame);
+            self.ts.frames.push(frame(native));
             self.hook_call(false)?;
             self.ts.frames.pop();
         }
         if x && (nargs < 2 || !self.ts.stack[func + 2].is_function()) {
-            self.ts.frames.push(frame);
+            self.ts.frames.push(frame(native));
             let got = if nargs < 2 {
                 "no value".to_string()
             } else {
@@ -568,7 +571,7 @@ impl Vm {
             )));
         }
         if nargs == 0 {
-            self.ts.frames.push(frame);
+            self.ts.frames.push(frame(native));
             let pos = self.where_(1);
             return Err(
                 self.make_error(format!("{pos}bad argument #1 to 'pcall' (value expected)"))
@@ -581,8 +584,9 @@ impl Vm {
         } else {
             (func + 1, nargs - 1, None)
         };
-        frame.kind = FrameKind::Pcall { f: nf, handler };
-        self.ts.frames.push(frame);
+        self.ts
+            .frames
+            .push(frame(FrameKind::Pcall { f: nf, handler }));
         let marker = self.ts.frames.len() - 1;
         // Like PUC's `lua_pcall`, the protected call is one C level deeper; reaching the
         // limit is an error the pcall itself catches.
