@@ -300,7 +300,7 @@ impl Vm {
                 Value::Thread(t) if top > base => (t, base + 1, top - base - 1),
                 _ => {
                     let args = crate::heap::Args {
-                        base: base,
+                        base,
                         n: top - base,
                     };
                     return Err(self.type_error(args, 0, "thread"));
