@@ -151,8 +151,8 @@ impl Vm {
         let c_depth = self.c_rel();
         // The frame is built where it is pushed, never held in a local: a `Frame` that lives in
         // memory is copied into the frame stack with `rep movsq`, which costs more than the rest
-        // of a coroutine switch (docs/performance.md). So the coroutine primitives get its
-        // extent as scalars, and `pcall` the closure.
+        // of a coroutine switch (docs/performance.md). So the coroutine primitives get the
+        // `Args`, and `pcall` the closure.
         let frame = move |kind| Frame {
             kind,
             func,
@@ -194,15 +194,15 @@ impl Vm {
             NativeKind::Xpcall => return self.start_pcall(frame, func, nargs, nf, true),
             NativeKind::Resume => {
                 self.ts.frames.push(frame(FrameKind::Native { f: nf }));
-                return self.co_resume(func + 1, func + 1 + nargs, false);
+                return self.co_resume(args, false);
             }
             NativeKind::Wrap => {
                 self.ts.frames.push(frame(FrameKind::Native { f: nf }));
-                return self.co_resume(func + 1, func + 1 + nargs, true);
+                return self.co_resume(args, true);
             }
             NativeKind::Yield => {
                 self.ts.frames.push(frame(FrameKind::Native { f: nf }));
-                return self.co_yield(func + 1, func + 1 + nargs);
+                return self.co_yield(args);
             }
         };
         if n == CALL_THEN_RETURN {

@@ -6,7 +6,7 @@
 //! resume (`attempt to yield across a C-call boundary`): `Vm::nny` counts active `call_raw`s
 //! and must equal the count at resume. Lua metamethods run as frames, so they can yield.
 
-use crate::heap::NativeKind;
+use crate::heap::{Args, NativeKind};
 use crate::thread::{Cont, Frame, FrameKind, Thread, ThreadState, ThreadStatus};
 use crate::value::{ThreadRef, Value};
 use crate::vm::{Vm, STACK_SLACK};
@@ -284,27 +284,21 @@ impl Vm {
         self.post_call(top, m)
     }
 
-    /// Starts `resume(co, ...)` or a `wrap` call; its native frame, with arguments at
-    /// `base..top`, is on top of the frame stack.
-    pub(crate) fn co_resume(&mut self, base: usize, top: usize, wrap: bool) -> Result<bool, Error> {
+    /// Starts `resume(co, ...)` or a `wrap` call with arguments `args`; its native frame is on
+    /// top of the frame stack.
+    pub(crate) fn co_resume(&mut self, args: Args, wrap: bool) -> Result<bool, Error> {
         if !self.hs.hooks.is_empty() {
             self.hook_call(false)?;
         }
         let (co, first, nargs) = if wrap {
             match self.native_upvalue(0) {
-                Value::Thread(t) => (t, base, top - base),
+                Value::Thread(t) => (t, args.base, args.n),
                 _ => return Err(self.error("cannot resume non-suspended coroutine")),
             }
         } else {
-            match self.ts.stack[base] {
-                Value::Thread(t) if top > base => (t, base + 1, top - base - 1),
-                _ => {
-                    let args = crate::heap::Args {
-                        base,
-                        n: top - base,
-                    };
-                    return Err(self.type_error(args, 0, "thread"));
-                }
+            match self.ts.stack[args.base] {
+                Value::Thread(t) if args.n > 0 => (t, args.base + 1, args.n - 1),
+                _ => return Err(self.type_error(args, 0, "thread")),
             }
         };
         let status = self.heap.threads.get(co.0).status;
@@ -391,9 +385,9 @@ impl Vm {
         Ok(true)
     }
 
-    /// `yield(...)`, its native frame (values at `base..top`) on top; switches back to the
+    /// `yield(...)` of the values `args`, its native frame on top; switches back to the
     /// resumer.
-    pub(crate) fn co_yield(&mut self, base: usize, top: usize) -> Result<bool, Error> {
+    pub(crate) fn co_yield(&mut self, args: Args) -> Result<bool, Error> {
         if !self.hs.hooks.is_empty() {
             self.hook_call(false)?;
         }
@@ -417,13 +411,13 @@ impl Vm {
         th.status = ThreadStatus::Suspended;
         // The yielded values stay where they are (above the yield frame's lowered top) until
         // they are copied to the resumer's stack.
-        self.set_cur_top(base);
+        self.set_cur_top(args.base);
         self.switch_to(prev);
         self.heap.threads.get_mut(prev.0).status = ThreadStatus::Running;
         // Back in the resumer: its C level and base as they were at the resume.
         self.c_depth = c_depth;
         self.c_base = c_base;
-        let r = self.deliver_values(co, base, top - base, wrap);
+        let r = self.deliver_values(co, args.base, args.n, wrap);
         if first_yield {
             // The first yield leaves the coroutine with the stack it grew to run (hundreds of
             // slots for the register window); an idle coroutine keeps only its live part.
