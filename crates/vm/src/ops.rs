@@ -68,8 +68,14 @@ pub enum ArithError {
     ModByZero,
 }
 
+/// Lua's `//` on integers (rounds towards minus infinity). `b` must not be zero.
 #[inline]
 pub fn int_floor_div(a: i64, b: i64) -> i64 {
+    if (a | b) as u64 >> 32 == 0 {
+        // Both in 0..2^32: the 32-bit divide is several times faster than the 64-bit one
+        // on many x86-64 CPUs (the caller has ruled out `b == 0`).
+        return (a as u32 / b as u32) as i64;
+    }
     if b == -1 {
         return a.wrapping_neg();
     }
@@ -81,8 +87,13 @@ pub fn int_floor_div(a: i64, b: i64) -> i64 {
     }
 }
 
+/// Lua's `%` on integers (the sign of `b`). `b` must not be zero.
 #[inline]
 pub fn int_mod(a: i64, b: i64) -> i64 {
+    if (a | b) as u64 >> 32 == 0 {
+        // As in `int_floor_div`.
+        return (a as u32 % b as u32) as i64;
+    }
     if b == -1 {
         return 0;
     }
@@ -349,6 +360,24 @@ mod tests {
         assert_eq!(int_mod(-7, 3), 2);
         assert_eq!(int_mod(7, -3), -2);
         assert_eq!(int_mod(i64::MIN, -1), 0);
+        // Both sides of the 32-bit shortcut agree with the 64-bit definition.
+        for &(a, b) in &[
+            (7, 2),
+            (0xffff_ffff, 7),
+            (0xffff_ffff, 0xffff_ffff),
+            (0x1_0000_0000, 7),
+            (0xffff_ffff, 0x1_0000_0000),
+            (-1, 0xffff_ffff),
+            (0xffff_ffff, -1),
+            (u32::MAX as i64 * 3, 5),
+        ] {
+            assert_eq!(
+                int_floor_div(a, b),
+                a.div_euclid(b) - i64::from(b < 0 && a.rem_euclid(b) != 0),
+                "{a} // {b}"
+            );
+            assert_eq!(int_mod(a, b), a - int_floor_div(a, b) * b, "{a} % {b}");
+        }
         assert_eq!(float_mod(-7.0, 3.0), 2.0);
         assert_eq!(float_mod(5.5, f64::INFINITY), 5.5);
         assert_eq!(float_mod(-5.5, f64::INFINITY), f64::INFINITY);
