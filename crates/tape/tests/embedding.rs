@@ -571,6 +571,8 @@ fn every_limit_stops_its_script() {
             (ErrorKind::Runtime, "afterwards: 1 + 1 = 2"),
         ]
     );
+    // The example as a program prints the same list.
+    untrusted_example::main().unwrap();
 }
 
 #[test]

@@ -1,13 +1,32 @@
-//! The interpreter loop (manual §3.3–§3.4 executed): one `loop { match instr }` over the running
-//! thread's top Lua frame, with fast paths inline and everything else (calls, returns,
-//! metamethods, allocation, errors) in `exec_slow`, which re-executes the instruction with full
-//! access to the VM. Stackless: Lua→Lua calls, returns and Lua metamethods push/pop frames and
-//! come back to the top of `run`, never recursing in Rust.
+//! The interpreter (manual §3.3–§3.4 executed). `run_loop` is the dispatch loop: one
+//! `loop { match instr }` over the running thread's top Lua frame, whose arms are the fast
+//! paths. Each opcode family has one home, a submodule holding its fast-path pieces (the
+//! macros and `#[inline(always)]` helpers the loop's arms expand) and its fallback, a `Vm`
+//! method taking the decoded operands: `arith` (arithmetic, bitwise, unary, LEN, CONCAT),
+//! `compare` (comparisons), `table_ops` (indexing, NEWTABLE, SETLIST), `upvals` (upvalues,
+//! closures, CLOSE, TBC), `loops` (numeric and generic `for`), `call_ops` (CALL, TAILCALL,
+//! RETURN, VARARG; frame setup is in `crate::calls`). An arm that declines leaves the inner
+//! loop with the instruction it already fetched (`Exit::Slow(ins)`), and `slow_op` hands its
+//! operands to the fallback: a table from opcode to fallback, nothing more. The inline paths of
+//! calls, tail calls and returns switch the loop's own locals to another frame, so they stay
+//! in the loop. Stackless: Lua→Lua calls, returns and Lua metamethods push/pop frames and come
+//! back to the top of `run_loop`, never recursing in Rust.
 //!
 //! The fast loop borrows the prototype's code and constants from `Vm::protos` and views the
 //! frame's registers as a fixed `[Value; 256]` window (the stack is kept at least `base + 256`
-//! long), so register access needs no bounds checks. The collector runs only in `exec_slow`
+//! long), so register access needs no bounds checks. The collector runs only in fallbacks
 //! (at NEWTABLE, CONCAT, CLOSURE and calls), where every live value is in a stack slot.
+
+#[macro_use]
+mod arith;
+#[macro_use]
+mod compare;
+mod call_ops;
+mod loops;
+mod table_ops;
+mod upvals;
+
+use table_ops::{get_str_chain, lacks_tm, set_str_fast};
 
 use crate::heap::Upval;
 use crate::limits::FUEL_EXHAUSTED;
@@ -17,64 +36,8 @@ use crate::value::Value;
 use crate::vm::Vm;
 use crate::vm::STACK_SLACK;
 use crate::Error;
+use arith::sub_imm_float;
 use tape_bytecode::Instr;
-
-macro_rules! arith_fast {
-    ($regs:ident, $a:ident, $x:expr, $y:expr, $iop:ident, $fop:path, $ins:ident) => {{
-        match ($x, $y) {
-            (Value::Int(x), Value::Int(y)) => $regs[$a as usize] = Value::Int(x.$iop(y)),
-            (Value::Float(x), Value::Float(y)) => $regs[$a as usize] = Value::Float($fop(x, y)),
-            (Value::Int(x), Value::Float(y)) => {
-                $regs[$a as usize] = Value::Float($fop(x as f64, y))
-            }
-            (Value::Float(x), Value::Int(y)) => {
-                $regs[$a as usize] = Value::Float($fop(x, y as f64))
-            }
-            _ => break Exit::Slow,
-        }
-    }};
-}
-
-macro_rules! float_fast {
-    ($regs:ident, $a:ident, $x:expr, $y:expr, $f:expr, $ins:ident) => {{
-        let f = $f;
-        match ($x, $y) {
-            (Value::Int(x), Value::Int(y)) => {
-                $regs[$a as usize] = Value::Float(f(x as f64, y as f64))
-            }
-            (Value::Float(x), Value::Float(y)) => $regs[$a as usize] = Value::Float(f(x, y)),
-            (Value::Int(x), Value::Float(y)) => $regs[$a as usize] = Value::Float(f(x as f64, y)),
-            (Value::Float(x), Value::Int(y)) => $regs[$a as usize] = Value::Float(f(x, y as f64)),
-            _ => break Exit::Slow,
-        }
-    }};
-}
-
-macro_rules! cmp_fast {
-    ($pc:ident, $x:expr, $y:expr, $k:ident, $j:ident, $iop:tt, $fn:path, $ins:ident) => {{
-        let r = match ($x, $y) {
-            (Value::Int(x), Value::Int(y)) => x $iop y,
-            (Value::Float(x), Value::Float(y)) => x $iop y,
-            (x @ (Value::Int(_) | Value::Float(_)), y @ (Value::Int(_) | Value::Float(_))) => match $fn(x, y) {
-                Some(r) => r,
-                None => break Exit::Slow,
-            },
-            _ => break Exit::Slow,
-        };
-        if r == $k {
-            $pc = $pc.wrapping_add_signed($j as isize);
-            // (`back_edge!` is defined inside `run_loop`, where this expands.)
-            back_edge!($j < 0);
-        }
-    }};
-}
-
-/// `x - i` for a float `x` and a `SubI` immediate, computed as PUC Lua computes it: as
-/// `x + (-i)`, so `-0.0 - 0` is `0.0` (PUC compiles the subtraction to an add of `-i`).
-#[inline(always)]
-fn sub_imm_float(x: f64, i: i16) -> f64 {
-    x + (-(i as i64)) as f64
-}
 
 impl Vm {
     /// Runs frames until `entry_thread` is running again with its frame stack down to
@@ -282,7 +245,7 @@ impl Vm {
                 /// Returns from a frame pushed by the inline call path (`Frame::fast_ret`) to
                 /// its Lua caller inside the loop, and from the entry frame of a native's call
                 /// (`Vm::call*`, e.g. a `table.sort` comparator) straight out of the loop; any
-                /// other return goes to `exec_slow`.
+                /// other return goes to `op_return`.
                 macro_rules! fast_return {
                     ($ins:ident, $v:expr, $n:expr) => {{
                         if HOOK {
@@ -582,7 +545,7 @@ impl Vm {
                                 kv!(kk, ins),
                                 wrapping_add,
                                 ops::fadd,
-                                ins
+                                break Exit::Slow
                             )
                         }
                         Instr::SubK { a, b, k: kk } => {
@@ -593,7 +556,7 @@ impl Vm {
                                 kv!(kk, ins),
                                 wrapping_sub,
                                 ops::fsub,
-                                ins
+                                break Exit::Slow
                             )
                         }
                         Instr::MulK { a, b, k: kk } => {
@@ -604,7 +567,7 @@ impl Vm {
                                 kv!(kk, ins),
                                 wrapping_mul,
                                 ops::fmul,
-                                ins
+                                break Exit::Slow
                             )
                         }
                         Instr::DivK { a, b, k: kk } => float_fast!(
@@ -613,7 +576,7 @@ impl Vm {
                             regs[b as usize],
                             kv!(kk, ins),
                             |x: f64, y: f64| x / y,
-                            ins
+                            break Exit::Slow
                         ),
                         Instr::AddI { a, b, i } => match regs[b as usize] {
                             Value::Int(x) => {
@@ -637,7 +600,7 @@ impl Vm {
                                 regs[c as usize],
                                 wrapping_add,
                                 ops::fadd,
-                                ins
+                                break Exit::Slow
                             )
                         }
                         Instr::Sub { a, b, c } => {
@@ -648,7 +611,7 @@ impl Vm {
                                 regs[c as usize],
                                 wrapping_sub,
                                 ops::fsub,
-                                ins
+                                break Exit::Slow
                             )
                         }
                         Instr::Mul { a, b, c } => {
@@ -659,7 +622,7 @@ impl Vm {
                                 regs[c as usize],
                                 wrapping_mul,
                                 ops::fmul,
-                                ins
+                                break Exit::Slow
                             )
                         }
                         Instr::Div { a, b, c } => float_fast!(
@@ -668,7 +631,7 @@ impl Vm {
                             regs[b as usize],
                             regs[c as usize],
                             |x: f64, y: f64| x / y,
-                            ins
+                            break Exit::Slow
                         ),
                         Instr::Pow { a, b, c } => float_fast!(
                             regs,
@@ -676,7 +639,7 @@ impl Vm {
                             regs[b as usize],
                             regs[c as usize],
                             crate::ops::pow_f,
-                            ins
+                            break Exit::Slow
                         ),
                         Instr::PowK { a, b, k: kk } => float_fast!(
                             regs,
@@ -684,7 +647,7 @@ impl Vm {
                             regs[b as usize],
                             kv!(kk, ins),
                             crate::ops::pow_f,
-                            ins
+                            break Exit::Slow
                         ),
                         Instr::Mod { a, b, c } => match (regs[b as usize], regs[c as usize]) {
                             (Value::Int(x), Value::Int(y)) if y != 0 => {
@@ -818,10 +781,10 @@ impl Vm {
                             }
                         }
                         Instr::Lt { a, b, k, j } => {
-                            cmp_fast!(pc, regs[a as usize], regs[b as usize], k, j, <, crate::ops::num_lt, ins)
+                            cmp_fast!(pc, regs[a as usize], regs[b as usize], k, j, <, crate::ops::num_lt, break Exit::Slow)
                         }
                         Instr::Le { a, b, k, j } => {
-                            cmp_fast!(pc, regs[a as usize], regs[b as usize], k, j, <=, crate::ops::num_le, ins)
+                            cmp_fast!(pc, regs[a as usize], regs[b as usize], k, j, <=, crate::ops::num_le, break Exit::Slow)
                         }
                         Instr::EqK { a, c, k, j } => {
                             let y = kv!(c, ins);
@@ -842,16 +805,16 @@ impl Vm {
                             }
                         }
                         Instr::LtI { a, i, k, j } => {
-                            cmp_fast!(pc, regs[a as usize], Value::Int(i as i64), k, j, <, crate::ops::num_lt, ins)
+                            cmp_fast!(pc, regs[a as usize], Value::Int(i as i64), k, j, <, crate::ops::num_lt, break Exit::Slow)
                         }
                         Instr::LeI { a, i, k, j } => {
-                            cmp_fast!(pc, regs[a as usize], Value::Int(i as i64), k, j, <=, crate::ops::num_le, ins)
+                            cmp_fast!(pc, regs[a as usize], Value::Int(i as i64), k, j, <=, crate::ops::num_le, break Exit::Slow)
                         }
                         Instr::GtI { a, i, k, j } => {
-                            cmp_fast!(pc, Value::Int(i as i64), regs[a as usize], k, j, <, crate::ops::num_lt, ins)
+                            cmp_fast!(pc, Value::Int(i as i64), regs[a as usize], k, j, <, crate::ops::num_lt, break Exit::Slow)
                         }
                         Instr::GeI { a, i, k, j } => {
-                            cmp_fast!(pc, Value::Int(i as i64), regs[a as usize], k, j, <=, crate::ops::num_le, ins)
+                            cmp_fast!(pc, Value::Int(i as i64), regs[a as usize], k, j, <=, crate::ops::num_le, break Exit::Slow)
                         }
                         Instr::Test { a, k, j } => {
                             if regs[a as usize].truthy() == k {
@@ -992,7 +955,7 @@ impl Vm {
                             fast_return!(ins, Value::Nil, 0);
                         }
                         Instr::NewTable { a, nhash, narr } => {
-                            // The collector runs only in `exec_slow`: leave when it is due.
+                            // The collector runs only in fallbacks: leave when it is due.
                             if heap.alloc.used >= heap.alloc.threshold {
                                 break Exit::Slow;
                             }
@@ -1006,6 +969,8 @@ impl Vm {
                         Instr::ForPrep { a, j } => {
                             // Fast path: an integer loop with a positive step and an integer
                             // limit; everything else (floats, coercions, errors) in `for_prep`.
+                            // (A negative step here too costs the other arms' register
+                            // allocation: docs/performance.md.)
                             let a = a as usize;
                             if a > 252 {
                                 break Exit::Slow;
@@ -1177,23 +1142,17 @@ impl Vm {
             }
             match exit {
                 Exit::Slow => {
-                    // Fetched again here so the fast loop keeps no copy of it alive.
+                    // Fetched again here: carrying it (or its operands) out of the fast loop
+                    // keeps a register busy in every arm (docs/performance.md).
                     let ins = self.current_instr()?;
-                    self.exec_slow(ins)?
+                    self.slow_op(ins)?
                 }
                 Exit::CallNative {
                     func,
                     nargs,
                     nresults,
-                } => {
-                    self.call_native_inline(func, nargs, nresults)?;
-                }
-                Exit::TailNative { func, nargs } => {
-                    // As `tail_call` does for natives: run above the calling frame, then
-                    // return its results from it.
-                    self.gc_check(func + nargs + 1);
-                    self.precall(func, nargs, -1, Cont::TailReturn, true)?;
-                }
+                } => self.op_call_native(func, nargs, nresults)?,
+                Exit::TailNative { func, nargs } => self.op_tail_native(func, nargs)?,
                 Exit::Reenter | Exit::Step => {}
                 Exit::Done => return Ok(true),
                 Exit::Limit => return Err(self.limit_exit(fi, HOOK)),
@@ -1263,65 +1222,11 @@ impl Vm {
         Err(Error::from_value(Value::Nil))
     }
 
-    /// Reads upvalue `u` of the running closure.
-    pub(crate) fn upval_value(&self, u: usize) -> Value {
-        let Some(crate::thread::Frame {
-            kind: FrameKind::Lua { cl, .. },
-            ..
-        }) = self.ts.frames.last()
-        else {
-            return Value::Nil;
-        };
-        match self.closures.get(cl.0).upvals.get(u) {
-            Some(uv) => self.read_upval(*uv),
-            None => Value::Nil,
-        }
-    }
-
-    pub(crate) fn read_upval(&self, uv: crate::value::UpvalRef) -> Value {
-        match *self.heap.upvals.get(uv.0) {
-            Upval::Closed(v) => v,
-            Upval::Open { thread, idx } => {
-                if thread == self.cur_thread {
-                    self.ts.stack.get(idx).copied().unwrap_or(Value::Nil)
-                } else {
-                    self.heap
-                        .threads
-                        .get(thread.0)
-                        .state
-                        .stack
-                        .get(idx)
-                        .copied()
-                        .unwrap_or(Value::Nil)
-                }
-            }
-        }
-    }
-
-    fn write_upval(&mut self, u: usize, v: Value) {
-        let Some(crate::thread::Frame {
-            kind: FrameKind::Lua { cl, .. },
-            ..
-        }) = self.ts.frames.last()
-        else {
-            return;
-        };
-        let Some(&uv) = self.closures.get(cl.0).upvals.get(u) else {
-            return;
-        };
-        match *self.heap.upvals.get(uv.0) {
-            Upval::Closed(_) => *self.heap.upvals.get_mut(uv.0) = Upval::Closed(v),
-            Upval::Open { thread, idx } => {
-                if thread == self.cur_thread {
-                    if let Some(s) = self.ts.stack.get_mut(idx) {
-                        *s = v;
-                    }
-                } else if let Some(s) = self.heap.threads.get_mut(thread.0).state.stack.get_mut(idx)
-                {
-                    *s = v;
-                }
-            }
-        }
+    /// LOADK with a constant index past the constant table (a malformed proto): an error.
+    fn op_load_k(&mut self, base: usize, a: u8, k: u32) -> Result<(), Error> {
+        let v = self.konst(k as usize)?;
+        self.ts.stack[base + a as usize] = v;
+        Ok(())
     }
 
     /// Runs the collector if the allocation debt says so (only called at safe points of the
@@ -1339,41 +1244,14 @@ impl Vm {
         }
     }
 
-    /// Executes one instruction the fast loop declined (its pc is already advanced).
-    /// TFORCALL: calls the iterator with the state and control value (copied above the
-    /// closing value); a native one without going through `precall`'s dispatch.
-    #[inline(never)]
-    fn tfor_call(&mut self, a: u8, c: u8) -> Result<(), Error> {
-        let Some(frame) = self.ts.frames.last() else {
-            return Err(Error::from_value(Value::Nil));
-        };
-        let s = frame.base + a as usize;
-        let Some(window) = self.ts.stack.get_mut(s..s + 7) else {
-            return Err(self.internal_error("TFORCALL past the stack"));
-        };
-        // The iterator, state, control and closing value; the call area above them is
-        // rewritten. A native is called with the copies (its collector check keeps them: they
-        // are its arguments); for a Lua one the check runs first, as the slots from `s + 4`
-        // up are dead until the copies are made.
-        if matches!(window[0], Value::Native(_)) {
-            window.copy_within(0..3, 4);
-            return self.call_native_inline(s + 4, 2, c as i32);
-        }
-        self.gc_check(s + 4);
-        if let Some(window) = self.ts.stack.get_mut(s..s + 7) {
-            window.copy_within(0..3, 4);
-        }
-        self.precall(s + 4, 2, c as i32, Cont::Normal, true)?;
-        Ok(())
-    }
-
-    fn exec_slow(&mut self, ins: Instr) -> Result<(), Error> {
-        let frame = match self.ts.frames.last() {
-            Some(f) => *f,
+    /// Runs the fallback of an instruction the fast loop declined (its pc is already
+    /// advanced). Only a table: each fallback lives with its opcode family.
+    fn slow_op(&mut self, ins: Instr) -> Result<(), Error> {
+        let base = match self.ts.frames.last() {
+            Some(f) => f.base,
             None => return Err(Error::from_value(Value::Nil)),
         };
-        let base = frame.base;
-        let slot = |x: u8| base + x as usize;
+        use ArithOp as O;
         match ins {
             Instr::Move { .. }
             | Instr::LoadI { .. }
@@ -1387,276 +1265,73 @@ impl Vm {
             | Instr::Test { .. }
             | Instr::TestSet { .. }
             | Instr::EqI { .. }
-            | Instr::TForLoop { .. } => {
-                return Err(self.internal_error("unexpected slow path"));
-            }
-            Instr::LoadK { a, k } => {
-                let v = self.konst(k as usize)?;
-                self.ts.stack[slot(a)] = v;
-            }
-            Instr::EqK { a, c, k, j } => {
-                let v = self.konst(c as usize)?;
-                if self.r(base, a).raw_eq(v) == k {
-                    self.jump(j);
-                }
-            }
-            Instr::GetUpval { a, u } => {
-                let v = self.upval_value(u as usize);
-                self.ts.stack[slot(a)] = v;
-            }
-            Instr::SetUpval { a, u } => {
-                let v = self.r(base, a);
-                self.write_upval(u as usize, v);
-            }
-            Instr::GetTabUp { a, u, k } => {
-                let t = self.upval_value(u as usize);
-                let key = self.konst(k as usize)?;
-                self.index_into(t, key, slot(a), Culprit::Upval(u))?;
-            }
-            Instr::GetTable { a, b, c } => {
-                let (t, key) = (self.r(base, b), self.r(base, c));
-                self.index_into(t, key, slot(a), Culprit::Reg(b))?;
-            }
-            Instr::GetInt { a, b, i } => {
-                let t = self.r(base, b);
-                self.index_into(t, Value::Int(i as i64), slot(a), Culprit::Reg(b))?;
-            }
-            Instr::GetField { a, b, k } => {
-                let t = self.r(base, b);
-                let key = self.konst(k as usize)?;
-                self.index_into(t, key, slot(a), Culprit::Reg(b))?;
-            }
-            Instr::SelfK { a, b, k } => {
-                let t = self.r(base, b);
-                let key = self.konst(k as usize)?;
-                self.ts.stack[slot(a) + 1] = t;
-                self.index_into(t, key, slot(a), Culprit::Reg(b))?;
-            }
-            Instr::SetTabUp { u, k, c } => {
-                let t = self.upval_value(u as usize);
-                let key = self.konst(k as usize)?;
-                let v = self.r(base, c);
-                self.newindex_from(t, key, v, Culprit::Upval(u))?;
-            }
-            Instr::SetTable { a, b, c } => {
-                let (t, key, v) = (self.r(base, a), self.r(base, b), self.r(base, c));
-                self.newindex_from(t, key, v, Culprit::Reg(a))?;
-            }
-            Instr::SetInt { a, i, c } => {
-                let (t, v) = (self.r(base, a), self.r(base, c));
-                self.newindex_from(t, Value::Int(i as i64), v, Culprit::Reg(a))?;
-            }
-            Instr::SetField { a, k, c } => {
-                let (t, v) = (self.r(base, a), self.r(base, c));
-                let key = self.konst(k as usize)?;
-                self.newindex_from(t, key, v, Culprit::Reg(a))?;
-            }
-            Instr::NewTable { a, nhash, narr } => {
-                self.gc_check(slot(a));
-                let t = self.new_table_with(narr.min(1 << 20) as usize, nhash as usize)?;
-                self.ts.stack[slot(a)] = Value::Table(t);
-            }
-            Instr::AddK { a, b, k } => self.arith_k(ArithOp::Add, a, b, k)?,
-            Instr::SubK { a, b, k } => self.arith_k(ArithOp::Sub, a, b, k)?,
-            Instr::MulK { a, b, k } => self.arith_k(ArithOp::Mul, a, b, k)?,
-            Instr::ModK { a, b, k } => self.arith_k(ArithOp::Mod, a, b, k)?,
-            Instr::PowK { a, b, k } => self.arith_k(ArithOp::Pow, a, b, k)?,
-            Instr::DivK { a, b, k } => self.arith_k(ArithOp::Div, a, b, k)?,
-            Instr::IDivK { a, b, k } => self.arith_k(ArithOp::IDiv, a, b, k)?,
-            Instr::BAndK { a, b, k } => self.arith_k(ArithOp::BAnd, a, b, k)?,
-            Instr::BOrK { a, b, k } => self.arith_k(ArithOp::BOr, a, b, k)?,
-            Instr::BXorK { a, b, k } => self.arith_k(ArithOp::BXor, a, b, k)?,
-            Instr::AddI { a, b, i } => self.arith_ri(ArithOp::Add, a, b, i)?,
-            Instr::SubI { a, b, i } => match self.r(base, b) {
-                Value::Float(x) => self.ts.stack[slot(a)] = Value::Float(sub_imm_float(x, i)),
-                _ => self.arith_ri(ArithOp::Sub, a, b, i)?,
-            },
-            Instr::ShlI { a, b, i } => self.arith_ri(ArithOp::Shl, a, b, i)?,
-            Instr::ShrI { a, b, i } => self.arith_ri(ArithOp::Shr, a, b, i)?,
-            Instr::Add { a, b, c } => self.arith_rr(ArithOp::Add, a, b, c)?,
-            Instr::Sub { a, b, c } => self.arith_rr(ArithOp::Sub, a, b, c)?,
-            Instr::Mul { a, b, c } => self.arith_rr(ArithOp::Mul, a, b, c)?,
-            Instr::Mod { a, b, c } => self.arith_rr(ArithOp::Mod, a, b, c)?,
-            Instr::Pow { a, b, c } => self.arith_rr(ArithOp::Pow, a, b, c)?,
-            Instr::Div { a, b, c } => self.arith_rr(ArithOp::Div, a, b, c)?,
-            Instr::IDiv { a, b, c } => self.arith_rr(ArithOp::IDiv, a, b, c)?,
-            Instr::BAnd { a, b, c } => self.arith_rr(ArithOp::BAnd, a, b, c)?,
-            Instr::BOr { a, b, c } => self.arith_rr(ArithOp::BOr, a, b, c)?,
-            Instr::BXor { a, b, c } => self.arith_rr(ArithOp::BXor, a, b, c)?,
-            Instr::Shl { a, b, c } => self.arith_rr(ArithOp::Shl, a, b, c)?,
-            Instr::Shr { a, b, c } => self.arith_rr(ArithOp::Shr, a, b, c)?,
-            Instr::Unm { a, b } => self.arith_rr(ArithOp::Unm, a, b, b)?,
-            Instr::BNot { a, b } => self.arith_rr(ArithOp::BNot, a, b, b)?,
-            Instr::Len { a, b } => {
-                let v = self.r(base, b);
-                self.len_into(v, slot(a), Culprit::Reg(b))?;
-            }
-            Instr::Concat { a, n } => {
-                self.gc_check(slot(a) + n as usize);
-                self.concat(slot(a), n as usize)?;
-            }
-            Instr::Close { a } => {
-                self.close_upvals(slot(a));
-                // Runs again after each `__close` (`Cont::Redo`) until none is pending.
-                self.close_next(slot(a))?;
-            }
-            Instr::Tbc { a } => {
-                let v = self.r(base, a);
-                if v.truthy() {
-                    let tm = self.get_metamethod(v, crate::meta::Tm::Close);
-                    if tm.is_nil() {
-                        let name = self
-                            .frame_proto(&frame)
-                            .and_then(|p| {
-                                crate::debuginfo::local_name(
-                                    p,
-                                    a as usize,
-                                    frame.pc.saturating_sub(1),
-                                )
-                            })
-                            .unwrap_or("?")
-                            .to_string();
-                        return Err(
-                            self.rt_error(&format!("variable '{name}' got a non-closable value"))
-                        );
-                    }
-                    self.ts.tbc.push(slot(a));
-                }
-            }
-            Instr::Eq { a, b, k, j } => {
-                let (x, y) = (self.r(base, a), self.r(base, b));
-                self.eq_cond(x, y, k, j)?;
-            }
-            Instr::Lt { a, b, k, j } => {
-                let (x, y) = (self.r(base, a), self.r(base, b));
-                self.order_cond(x, y, false, k, j)?;
-            }
-            Instr::Le { a, b, k, j } => {
-                let (x, y) = (self.r(base, a), self.r(base, b));
-                self.order_cond(x, y, true, k, j)?;
-            }
-            Instr::LtI { a, i, k, j } => {
-                let x = self.r(base, a);
-                self.order_cond(x, Value::Int(i as i64), false, k, j)?;
-            }
-            Instr::LeI { a, i, k, j } => {
-                let x = self.r(base, a);
-                self.order_cond(x, Value::Int(i as i64), true, k, j)?;
-            }
-            Instr::GtI { a, i, k, j } => {
-                let x = self.r(base, a);
-                self.order_cond(Value::Int(i as i64), x, false, k, j)?;
-            }
-            Instr::GeI { a, i, k, j } => {
-                let x = self.r(base, a);
-                self.order_cond(Value::Int(i as i64), x, true, k, j)?;
-            }
-            Instr::Call { a, b, c } => {
-                let func = slot(a);
-                let nargs = if b == 0 {
-                    frame.top.saturating_sub(func + 1)
-                } else {
-                    b as usize - 1
-                };
-                self.gc_check(func + nargs + 1);
-                self.precall(func, nargs, c as i32 - 1, Cont::Normal, true)?;
-            }
-            Instr::TailCall { a, b } => {
-                let func = slot(a);
-                let nargs = if b == 0 {
-                    frame.top.saturating_sub(func + 1)
-                } else {
-                    b as usize - 1
-                };
-                self.gc_check(func + nargs + 1);
-                self.tail_call(func, nargs)?;
-            }
-            Instr::Return { a, b } => {
-                let first = slot(a);
-                let n = if b == 0 {
-                    frame.top.saturating_sub(first)
-                } else {
-                    b as usize - 1
-                };
-                self.return_from(first, n)?;
-            }
-            Instr::Return0 {} => self.return_from(base, 0)?,
-            Instr::Return1 { a } => self.return_from(slot(a), 1)?,
-            Instr::ForPrep { a, j } => self.for_prep(slot(a), j)?,
-            Instr::ForLoop { a, j } => {
-                // Only reached for malformed loop state (the fast path handles valid ones).
-                let s = slot(a);
-                match (self.ts.stack[s], self.ts.stack[s + 1], self.ts.stack[s + 2]) {
-                    (Value::Int(i), Value::Int(count), Value::Int(step)) if count > 0 => {
-                        let i = i.wrapping_add(step);
-                        self.ts.stack[s] = Value::Int(i);
-                        self.ts.stack[s + 1] = Value::Int(count - 1);
-                        self.ts.stack[s + 3] = Value::Int(i);
-                        self.jump(j);
-                    }
-                    _ => {}
-                }
-            }
-            Instr::TForPrep { a, j } => {
-                let v = self.r(base, a + 3);
-                if v.truthy() {
-                    let tm = self.get_metamethod(v, crate::meta::Tm::Close);
-                    if tm.is_nil() {
-                        return Err(
-                            self.rt_error("variable '(for state)' got a non-closable value")
-                        );
-                    }
-                    self.ts.tbc.push(slot(a) + 3);
-                }
-                self.jump(j);
-            }
-            Instr::TForCall { a, c } => self.tfor_call(a, c)?,
-            Instr::SetList { a, n, off } => {
-                let s = slot(a);
-                let count = if n == 0 {
-                    frame.top.saturating_sub(s + 1)
-                } else {
-                    n as usize
-                };
-                let Value::Table(t) = self.ts.stack[s] else {
-                    return Err(self.internal_error("SETLIST on a non-table"));
-                };
-                let last = (off as usize).saturating_add(count);
-                self.ensure_array(t, last)?;
-                for i in 1..=count {
-                    let v = self.ts.stack[s + i];
-                    self.raw_set_int(t, off as i64 + i as i64, v)?;
-                }
-                self.reset_top();
-            }
-            Instr::Closure { a, p } => {
-                self.gc_check(slot(a));
-                self.make_closure(slot(a), p as usize)?;
-            }
-            Instr::VarArg { a, c } => {
-                let s = slot(a);
-                let nv = frame.nvarargs as usize;
-                let vstart = base - nv;
-                if c == 0 {
-                    self.grow_stack(s + nv + crate::vm::STACK_SLACK)?;
-                    for i in 0..nv {
-                        self.ts.stack[s + i] = self.ts.stack[vstart + i];
-                    }
-                    if let Some(f) = self.ts.frames.last_mut() {
-                        f.top = s + nv;
-                    }
-                } else {
-                    for i in 0..(c as usize - 1) {
-                        self.ts.stack[s + i] = if i < nv {
-                            self.ts.stack[vstart + i]
-                        } else {
-                            Value::Nil
-                        };
-                    }
-                }
-            }
+            | Instr::TForLoop { .. } => Err(self.internal_error("unexpected slow path")),
+            Instr::LoadK { a, k } => self.op_load_k(base, a, k),
+            Instr::EqK { a, c, k, j } => self.op_eq_k(base, a, c, k, j),
+            Instr::GetUpval { a, u } => self.op_get_upval(base, a, u),
+            Instr::SetUpval { a, u } => self.op_set_upval(base, a, u),
+            Instr::GetTabUp { a, u, k } => self.op_get_tab_up(base, a, u, k),
+            Instr::GetTable { a, b, c } => self.op_get_table(base, a, b, c),
+            Instr::GetInt { a, b, i } => self.op_get_int(base, a, b, i),
+            Instr::GetField { a, b, k } => self.op_get_field(base, a, b, k),
+            Instr::SelfK { a, b, k } => self.op_self(base, a, b, k),
+            Instr::SetTabUp { u, k, c } => self.op_set_tab_up(base, u, k, c),
+            Instr::SetTable { a, b, c } => self.op_set_table(base, a, b, c),
+            Instr::SetInt { a, i, c } => self.op_set_int(base, a, i, c),
+            Instr::SetField { a, k, c } => self.op_set_field(base, a, k, c),
+            Instr::NewTable { a, nhash, narr } => self.op_new_table(base, a, nhash, narr),
+            Instr::AddK { a, b, k } => self.arith_k(O::Add, a, b, k),
+            Instr::SubK { a, b, k } => self.arith_k(O::Sub, a, b, k),
+            Instr::MulK { a, b, k } => self.arith_k(O::Mul, a, b, k),
+            Instr::ModK { a, b, k } => self.arith_k(O::Mod, a, b, k),
+            Instr::PowK { a, b, k } => self.arith_k(O::Pow, a, b, k),
+            Instr::DivK { a, b, k } => self.arith_k(O::Div, a, b, k),
+            Instr::IDivK { a, b, k } => self.arith_k(O::IDiv, a, b, k),
+            Instr::BAndK { a, b, k } => self.arith_k(O::BAnd, a, b, k),
+            Instr::BOrK { a, b, k } => self.arith_k(O::BOr, a, b, k),
+            Instr::BXorK { a, b, k } => self.arith_k(O::BXor, a, b, k),
+            Instr::AddI { a, b, i } => self.arith_ri(O::Add, a, b, i),
+            Instr::SubI { a, b, i } => self.arith_ri(O::Sub, a, b, i),
+            Instr::ShlI { a, b, i } => self.arith_ri(O::Shl, a, b, i),
+            Instr::ShrI { a, b, i } => self.arith_ri(O::Shr, a, b, i),
+            Instr::Add { a, b, c } => self.arith_rr(O::Add, a, b, c),
+            Instr::Sub { a, b, c } => self.arith_rr(O::Sub, a, b, c),
+            Instr::Mul { a, b, c } => self.arith_rr(O::Mul, a, b, c),
+            Instr::Mod { a, b, c } => self.arith_rr(O::Mod, a, b, c),
+            Instr::Pow { a, b, c } => self.arith_rr(O::Pow, a, b, c),
+            Instr::Div { a, b, c } => self.arith_rr(O::Div, a, b, c),
+            Instr::IDiv { a, b, c } => self.arith_rr(O::IDiv, a, b, c),
+            Instr::BAnd { a, b, c } => self.arith_rr(O::BAnd, a, b, c),
+            Instr::BOr { a, b, c } => self.arith_rr(O::BOr, a, b, c),
+            Instr::BXor { a, b, c } => self.arith_rr(O::BXor, a, b, c),
+            Instr::Shl { a, b, c } => self.arith_rr(O::Shl, a, b, c),
+            Instr::Shr { a, b, c } => self.arith_rr(O::Shr, a, b, c),
+            Instr::Unm { a, b } => self.arith_rr(O::Unm, a, b, b),
+            Instr::BNot { a, b } => self.arith_rr(O::BNot, a, b, b),
+            Instr::Len { a, b } => self.op_len(base, a, b),
+            Instr::Concat { a, n } => self.op_concat(base, a, n),
+            Instr::Close { a } => self.op_close(base, a),
+            Instr::Tbc { a } => self.op_tbc(base, a),
+            Instr::Eq { a, b, k, j } => self.op_eq(base, a, b, k, j),
+            Instr::Lt { a, b, k, j } => self.op_order(base, a, b, false, k, j),
+            Instr::Le { a, b, k, j } => self.op_order(base, a, b, true, k, j),
+            Instr::LtI { a, i, k, j } => self.op_order_imm(base, a, i, false, false, k, j),
+            Instr::LeI { a, i, k, j } => self.op_order_imm(base, a, i, true, false, k, j),
+            Instr::GtI { a, i, k, j } => self.op_order_imm(base, a, i, false, true, k, j),
+            Instr::GeI { a, i, k, j } => self.op_order_imm(base, a, i, true, true, k, j),
+            Instr::Call { a, b, c } => self.op_call(base, a, b, c),
+            Instr::TailCall { a, b } => self.op_tail_call(base, a, b),
+            Instr::Return { a, b } => self.op_return(base, a, b),
+            Instr::Return0 {} => self.op_return(base, 0, 1),
+            Instr::Return1 { a } => self.op_return(base, a, 2),
+            Instr::ForPrep { a, j } => self.for_prep(base + a as usize, j),
+            Instr::ForLoop { a, j } => self.op_for_loop(base, a as usize, j),
+            Instr::TForPrep { a, j } => self.op_tfor_prep(base, a, j),
+            Instr::TForCall { a, c } => self.tfor_call(a, c),
+            Instr::SetList { a, n, off } => self.op_set_list(base, a, n, off),
+            Instr::Closure { a, p } => self.op_closure(base, a, p),
+            Instr::VarArg { a, c } => self.op_vararg(base, a, c),
         }
-        Ok(())
     }
 
     /// `pc += j` in the running frame.
@@ -1665,390 +1340,11 @@ impl Vm {
             f.pc = f.pc.wrapping_add_signed(j as isize);
         }
     }
-
-    /// Resets a Lua frame's `top` after a multi-value consumer.
-    fn reset_top(&mut self) {
-        let max = self
-            .ts
-            .frames
-            .last()
-            .and_then(|f| self.frame_proto(f))
-            .map(|p| p.max_stack as usize);
-        if let (Some(m), Some(f)) = (max, self.ts.frames.last_mut()) {
-            f.top = f.base + m;
-        }
-    }
-
-    fn arith_rr(&mut self, op: ArithOp, a: u8, b: u8, c: u8) -> Result<(), Error> {
-        let base = self.ts.frames.last().map(|f| f.base).unwrap_or(0);
-        let (x, y) = (self.r(base, b), self.r(base, c));
-        self.arith(
-            op,
-            x,
-            y,
-            base + a as usize,
-            Culprit::Reg(b),
-            Culprit::Reg(c),
-        )
-    }
-
-    /// An arithmetic instruction with an immediate integer operand (`ADDI`, `SHLI`, `SHRI`).
-    fn arith_ri(&mut self, op: ArithOp, a: u8, b: u8, i: i16) -> Result<(), Error> {
-        let base = self.ts.frames.last().map(|f| f.base).unwrap_or(0);
-        let x = self.r(base, b);
-        self.arith(
-            op,
-            x,
-            Value::Int(i as i64),
-            base + a as usize,
-            Culprit::Reg(b),
-            Culprit::None,
-        )
-    }
-
-    fn arith_k(&mut self, op: ArithOp, a: u8, b: u8, k: u16) -> Result<(), Error> {
-        let base = self.ts.frames.last().map(|f| f.base).unwrap_or(0);
-        let x = self.r(base, b);
-        let y = self.konst(k as usize)?;
-        self.arith(op, x, y, base + a as usize, Culprit::Reg(b), Culprit::Const)
-    }
-
-    /// Builds a closure of child proto `p` into stack slot `dst`.
-    fn make_closure(&mut self, dst: usize, p: usize) -> Result<(), Error> {
-        let frame = self
-            .ts
-            .frames
-            .last()
-            .copied()
-            .ok_or_else(|| Error::from_value(Value::Nil))?;
-        let FrameKind::Lua { cl, proto } = frame.kind else {
-            return Err(self.internal_error("CLOSURE outside Lua"));
-        };
-        let Some(&child) = self.protos.get(proto.0).children.get(p) else {
-            return Err(self.internal_error("bad proto index"));
-        };
-        let descs: Vec<(bool, u8)> = self
-            .protos
-            .get(child.0)
-            .proto
-            .upvals
-            .iter()
-            .map(|d| (d.in_stack, d.index))
-            .collect();
-        let mut ups = Vec::with_capacity(descs.len());
-        for (in_stack, idx) in descs {
-            if in_stack {
-                ups.push(self.find_upval(frame.base + idx as usize)?);
-            } else {
-                match self.closures.get(cl.0).upvals.get(idx as usize) {
-                    Some(u) => ups.push(*u),
-                    None => return Err(self.internal_error("bad upvalue index")),
-                }
-            }
-        }
-        let f = self.new_closure(child, ups.into_boxed_slice())?;
-        self.ts.stack[dst] = Value::LuaFn(f);
-        Ok(())
-    }
-
-    /// The open upvalue for stack slot `idx`, created if needed.
-    fn find_upval(&mut self, idx: usize) -> Result<crate::value::UpvalRef, Error> {
-        let pos = self.ts.open_upvals.partition_point(|(i, _)| *i < idx);
-        if let Some((i, u)) = self.ts.open_upvals.get(pos) {
-            if *i == idx {
-                return Ok(*u);
-            }
-        }
-        let u = self.new_upval(Upval::Open {
-            thread: self.cur_thread,
-            idx,
-        })?;
-        self.ts.open_upvals.insert(pos, (idx, u));
-        Ok(u)
-    }
-
-    /// Closes every open upvalue at or above stack slot `level`.
-    pub(crate) fn close_upvals(&mut self, level: usize) {
-        while let Some(&(idx, u)) = self.ts.open_upvals.last() {
-            if idx < level {
-                break;
-            }
-            self.ts.open_upvals.pop();
-            let v = self.ts.stack.get(idx).copied().unwrap_or(Value::Nil);
-            *self.heap.upvals.get_mut(u.0) = Upval::Closed(v);
-        }
-    }
-
-    /// Starts the `__close` of the innermost pending to-be-closed variable at or above stack
-    /// slot `level`, if any (returns whether there was one). It runs as a frame with
-    /// continuation `Cont::Redo`: when it returns, the running CLOSE or RETURN instruction
-    /// executes again and closes the next variable, so closing never recurses in Rust and a
-    /// `__close` may yield.
-    pub(crate) fn close_next(&mut self, level: usize) -> Result<bool, Error> {
-        let s = match self.ts.tbc.last() {
-            Some(&s) if s >= level => s,
-            _ => return Ok(false),
-        };
-        self.ts.tbc.pop();
-        let v = self.ts.stack.get(s).copied().unwrap_or(Value::Nil);
-        let tm = self.get_metamethod(v, crate::meta::Tm::Close);
-        self.check_tm_callable(tm, crate::meta::Tm::Close)?;
-        self.invoke_meta(tm, &[v, Value::Nil], Cont::Redo)?;
-        Ok(true)
-    }
-
-    /// RETURN: closes upvalues and to-be-closed variables, then delivers the results. While a
-    /// variable is pending, its `__close` is started and the instruction runs again after it
-    /// (the results stay in place: they are registers, or end at the frame's `top`, below
-    /// where the `__close` runs).
-    pub(crate) fn return_from(&mut self, first: usize, n: usize) -> Result<(), Error> {
-        let base = self.ts.frames.last().map(|f| f.base).unwrap_or(0);
-        if matches!(self.ts.open_upvals.last(), Some((i, _)) if *i >= base) {
-            self.close_upvals(base);
-        }
-        if matches!(self.ts.tbc.last(), Some(s) if *s >= base) && self.close_next(base)? {
-            return Ok(());
-        }
-        if !self.hs.hooks.is_empty() {
-            self.hook_return(first, n)?;
-        }
-        self.post_call(first, n)
-    }
-
-    /// TAILCALL: replaces the running frame by a call of `stack[func]`.
-    fn tail_call(&mut self, func: usize, nargs: usize) -> Result<(), Error> {
-        let mut nargs = nargs;
-        if !self.ts.stack[func].is_function() {
-            // Like PUC, `__call` is resolved while the calling frame still runs, so an error
-            // names the caller's position and variable.
-            nargs = self.resolve_call(func, nargs, true)?;
-        }
-        if let Value::Native(_) = self.ts.stack[func] {
-            // Like PUC, a native in tail position runs above the calling frame (so its errors
-            // see the caller's position), then the frame returns its results.
-            self.precall(func, nargs, -1, Cont::TailReturn, true)?;
-            return Ok(());
-        }
-        let frame = self
-            .ts
-            .frames
-            .last()
-            .copied()
-            .ok_or_else(|| Error::from_value(Value::Nil))?;
-        if matches!(self.ts.open_upvals.last(), Some((i, _)) if *i >= frame.base) {
-            self.close_upvals(frame.base);
-        }
-        let dst = frame.func;
-        for i in 0..=nargs {
-            self.ts.stack[dst + i] = self.ts.stack[func + i];
-        }
-        self.ts.frames.pop();
-        self.hs.hook_tail = !self.hs.hooks.is_empty();
-        let r = self.precall(dst, nargs, frame.nresults, frame.cont, false);
-        self.hs.hook_tail = false;
-        if r? {
-            if let Some(f) = self.ts.frames.last_mut() {
-                f.tail = true;
-                // The new frame replaces the popped one: it restores the same C level when
-                // it returns (a metamethod's frame otherwise keeps the level it added).
-                f.c_depth = frame.c_depth;
-            }
-        }
-        Ok(())
-    }
-
-    /// FORPREP: checks and prepares a numeric loop (manual §3.3.5).
-    fn for_prep(&mut self, s: usize, j: i32) -> Result<(), Error> {
-        let (init, limit, step) = (self.ts.stack[s], self.ts.stack[s + 1], self.ts.stack[s + 2]);
-        let init_n = self.for_number(init, "initial")?;
-        let limit_n = self.for_number(limit, "limit")?;
-        let step_n = self.for_number(step, "step")?;
-        // Like PUC 5.4, the loop counts in integers only when the initial value and the step
-        // are integers themselves; a numeric string there makes it a float loop.
-        match (init, step) {
-            (Value::Int(i0), Value::Int(st)) => {
-                if st == 0 {
-                    return Err(self.rt_error("'for' step is zero"));
-                }
-                // Convert the limit to an integer, clipping; decide whether to skip.
-                let lim = match limit_n {
-                    Value::Int(l) => Some(l),
-                    Value::Float(f) => {
-                        if f.is_nan() {
-                            None
-                        } else {
-                            let fl = if st < 0 { f.ceil() } else { f.floor() };
-                            match crate::value::float_to_int_exact(fl) {
-                                Some(l) => Some(l),
-                                None => {
-                                    if f > 0.0 {
-                                        if st < 0 {
-                                            None
-                                        } else {
-                                            Some(i64::MAX)
-                                        }
-                                    } else if st > 0 {
-                                        None
-                                    } else {
-                                        Some(i64::MIN)
-                                    }
-                                }
-                            }
-                        }
-                    }
-                    _ => None,
-                };
-                let Some(lim) = lim else {
-                    self.jump(j);
-                    return Ok(());
-                };
-                if if st > 0 { i0 > lim } else { i0 < lim } {
-                    self.jump(j);
-                    return Ok(());
-                }
-                let count = if st > 0 {
-                    let c = (lim as u64).wrapping_sub(i0 as u64);
-                    if st != 1 {
-                        c / st as u64
-                    } else {
-                        c
-                    }
-                } else {
-                    let c = (i0 as u64).wrapping_sub(lim as u64);
-                    c / ((-(st + 1)) as u64 + 1)
-                };
-                // The count is kept as an i64 bit pattern; counts above i64::MAX only happen for
-                // loops longer than any program runs, so saturate.
-                let count = count.min(i64::MAX as u64) as i64;
-                self.ts.stack[s] = Value::Int(i0);
-                self.ts.stack[s + 1] = Value::Int(count);
-                self.ts.stack[s + 2] = Value::Int(st);
-                self.ts.stack[s + 3] = Value::Int(i0);
-            }
-            _ => {
-                let to_f = |v: Value| match v {
-                    Value::Int(i) => i as f64,
-                    Value::Float(f) => f,
-                    _ => f64::NAN,
-                };
-                let (i0, lim, st) = (to_f(init_n), to_f(limit_n), to_f(step_n));
-                if st == 0.0 {
-                    return Err(self.rt_error("'for' step is zero"));
-                }
-                if if st > 0.0 { !(i0 <= lim) } else { !(lim <= i0) } {
-                    self.jump(j);
-                    return Ok(());
-                }
-                self.ts.stack[s] = Value::Float(i0);
-                self.ts.stack[s + 1] = Value::Float(lim);
-                self.ts.stack[s + 2] = Value::Float(st);
-                self.ts.stack[s + 3] = Value::Float(i0);
-            }
-        }
-        Ok(())
-    }
-
-    fn for_number(&mut self, v: Value, what: &str) -> Result<Value, Error> {
-        match v {
-            Value::Int(_) | Value::Float(_) => Ok(v),
-            Value::Str(s) => match crate::ops::parse_number(self.str_bytes(s)) {
-                Some(n) => Ok(n),
-                None => {
-                    let what = if what == "initial" {
-                        "initial value"
-                    } else {
-                        what
-                    };
-                    Err(self.rt_error(&format!("bad 'for' {what} (number expected, got string)")))
-                }
-            },
-            _ => {
-                let t = self.obj_type_name(v);
-                let what = if what == "initial" {
-                    "initial value"
-                } else {
-                    what
-                };
-                Err(self.rt_error(&format!("bad 'for' {what} (number expected, got {t})")))
-            }
-        }
-    }
-}
-
-/// Longest `__index` chain of plain tables the fast loop follows before deferring to the slow
-/// path (which handles any length and reports loops).
-const FAST_INDEX_CHAIN: usize = 8;
-
-/// `t[key]` for a string key, following `__index` chains made of tables (the common "class"
-/// pattern) without leaving the fast loop. `None` means a function `__index` (or a long chain)
-/// is involved: the caller takes the slow path, which repeats the lookup from the start.
-#[inline(always)]
-fn get_str_chain(
-    heap: &crate::heap::Heap,
-    index_name: crate::value::StrRef,
-    t: crate::value::TableRef,
-    key: crate::value::StrRef,
-) -> Option<Value> {
-    let mut t = t;
-    for _ in 0..FAST_INDEX_CHAIN {
-        let tb = heap.tables.get(t.0);
-        let v = tb.get_str(key);
-        if !v.is_nil() {
-            return Some(v);
-        }
-        let Some(mt) = tb.meta else {
-            return Some(Value::Nil);
-        };
-        let mtb = heap.tables.get(mt.0);
-        if mtb.absent & (1 << crate::meta::Tm::Index as u32) != 0 {
-            return Some(Value::Nil);
-        }
-        match mtb.get_str(index_name) {
-            Value::Nil => return Some(Value::Nil),
-            Value::Table(next) => t = next,
-            _ => return None,
-        }
-    }
-    None
-}
-
-/// `t[key] = v` for a string key when no `__newindex` can be involved: the key is present, or
-/// the table has no metatable, or its metatable is known to lack `__newindex`. Returns false
-/// (nothing stored) when the slow path must decide, or when the table cannot grow.
-#[inline(always)]
-fn set_str_fast(
-    heap: &mut crate::heap::Heap,
-    t: crate::value::TableRef,
-    key: crate::value::StrRef,
-    v: Value,
-) -> bool {
-    let tb = heap.tables.get(t.0);
-    if tb.meta.is_some()
-        && tb.get_str(key).is_nil()
-        && !lacks_tm(heap, tb.meta, crate::meta::Tm::NewIndex)
-    {
-        return false;
-    }
-    let tb = heap.tables.get_mut(t.0);
-    tb.set_str(key, v, &mut heap.alloc).is_ok()
-}
-
-/// Whether metatable `mt` is known (by its absent cache) to have no handler for `tm`.
-#[inline(always)]
-fn lacks_tm(
-    heap: &crate::heap::Heap,
-    mt: Option<crate::value::TableRef>,
-    tm: crate::meta::Tm,
-) -> bool {
-    match mt {
-        Some(mt) => heap.tables.get(mt.0).absent & (1 << tm as u32) != 0,
-        None => true,
-    }
 }
 
 /// Why the fast loop stopped.
 enum Exit {
-    /// Run the instruction just fetched (at `pc - 1`) in `exec_slow`.
+    /// Run the fallback of the instruction just fetched (at `pc - 1`), through `slow_op`.
     Slow,
     /// The frame stack changed (fast call or return): set up the new top frame.
     Reenter,

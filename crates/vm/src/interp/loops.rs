@@ -1,0 +1,191 @@
+//! Loops: numeric `for` (FORPREP/FORLOOP) and generic `for` (TFORPREP/TFORCALL/TFORLOOP).
+//! The dispatch loop runs integer loops (any step) and float loops inline; FORPREP's checks,
+//! coercions and errors, and the iterator call, are here.
+
+use crate::thread::Cont;
+use crate::value::Value;
+use crate::vm::Vm;
+use crate::Error;
+
+impl Vm {
+    /// TFORCALL: calls the iterator with the state and control value (copied above the
+    /// closing value); a native one without going through `precall`'s dispatch.
+    #[inline(never)]
+    pub(super) fn tfor_call(&mut self, a: u8, c: u8) -> Result<(), Error> {
+        let Some(frame) = self.ts.frames.last() else {
+            return Err(Error::from_value(Value::Nil));
+        };
+        let s = frame.base + a as usize;
+        let Some(window) = self.ts.stack.get_mut(s..s + 7) else {
+            return Err(self.internal_error("TFORCALL past the stack"));
+        };
+        // The iterator, state, control and closing value; the call area above them is
+        // rewritten. A native is called with the copies (its collector check keeps them: they
+        // are its arguments); for a Lua one the check runs first, as the slots from `s + 4`
+        // up are dead until the copies are made.
+        if matches!(window[0], Value::Native(_)) {
+            window.copy_within(0..3, 4);
+            return self.call_native_inline(s + 4, 2, c as i32);
+        }
+        self.gc_check(s + 4);
+        if let Some(window) = self.ts.stack.get_mut(s..s + 7) {
+            window.copy_within(0..3, 4);
+        }
+        self.precall(s + 4, 2, c as i32, Cont::Normal, true)?;
+        Ok(())
+    }
+
+    /// FORPREP: checks and prepares a numeric loop (manual §3.3.5).
+    pub(super) fn for_prep(&mut self, s: usize, j: i32) -> Result<(), Error> {
+        let (init, limit, step) = (self.ts.stack[s], self.ts.stack[s + 1], self.ts.stack[s + 2]);
+        let init_n = self.for_number(init, "initial")?;
+        let limit_n = self.for_number(limit, "limit")?;
+        let step_n = self.for_number(step, "step")?;
+        // Like PUC 5.4, the loop counts in integers only when the initial value and the step
+        // are integers themselves; a numeric string there makes it a float loop.
+        match (init, step) {
+            (Value::Int(i0), Value::Int(st)) => {
+                if st == 0 {
+                    return Err(self.rt_error("'for' step is zero"));
+                }
+                // Convert the limit to an integer, clipping; decide whether to skip.
+                let lim = match limit_n {
+                    Value::Int(l) => Some(l),
+                    Value::Float(f) => {
+                        if f.is_nan() {
+                            None
+                        } else {
+                            let fl = if st < 0 { f.ceil() } else { f.floor() };
+                            match crate::value::float_to_int_exact(fl) {
+                                Some(l) => Some(l),
+                                None => {
+                                    if f > 0.0 {
+                                        if st < 0 {
+                                            None
+                                        } else {
+                                            Some(i64::MAX)
+                                        }
+                                    } else if st > 0 {
+                                        None
+                                    } else {
+                                        Some(i64::MIN)
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    _ => None,
+                };
+                let Some(lim) = lim else {
+                    self.jump(j);
+                    return Ok(());
+                };
+                if if st > 0 { i0 > lim } else { i0 < lim } {
+                    self.jump(j);
+                    return Ok(());
+                }
+                let count = if st > 0 {
+                    let c = (lim as u64).wrapping_sub(i0 as u64);
+                    if st != 1 {
+                        c / st as u64
+                    } else {
+                        c
+                    }
+                } else {
+                    let c = (i0 as u64).wrapping_sub(lim as u64);
+                    c / ((-(st + 1)) as u64 + 1)
+                };
+                // The count is kept as an i64 bit pattern; counts above i64::MAX only happen for
+                // loops longer than any program runs, so saturate.
+                let count = count.min(i64::MAX as u64) as i64;
+                self.ts.stack[s] = Value::Int(i0);
+                self.ts.stack[s + 1] = Value::Int(count);
+                self.ts.stack[s + 2] = Value::Int(st);
+                self.ts.stack[s + 3] = Value::Int(i0);
+            }
+            _ => {
+                let to_f = |v: Value| match v {
+                    Value::Int(i) => i as f64,
+                    Value::Float(f) => f,
+                    _ => f64::NAN,
+                };
+                let (i0, lim, st) = (to_f(init_n), to_f(limit_n), to_f(step_n));
+                if st == 0.0 {
+                    return Err(self.rt_error("'for' step is zero"));
+                }
+                if if st > 0.0 { !(i0 <= lim) } else { !(lim <= i0) } {
+                    self.jump(j);
+                    return Ok(());
+                }
+                self.ts.stack[s] = Value::Float(i0);
+                self.ts.stack[s + 1] = Value::Float(lim);
+                self.ts.stack[s + 2] = Value::Float(st);
+                self.ts.stack[s + 3] = Value::Float(i0);
+            }
+        }
+        Ok(())
+    }
+
+    fn for_number(&mut self, v: Value, what: &str) -> Result<Value, Error> {
+        match v {
+            Value::Int(_) | Value::Float(_) => Ok(v),
+            Value::Str(s) => match crate::ops::parse_number(self.str_bytes(s)) {
+                Some(n) => Ok(n),
+                None => {
+                    let what = if what == "initial" {
+                        "initial value"
+                    } else {
+                        what
+                    };
+                    Err(self.rt_error(&format!("bad 'for' {what} (number expected, got string)")))
+                }
+            },
+            _ => {
+                let t = self.obj_type_name(v);
+                let what = if what == "initial" {
+                    "initial value"
+                } else {
+                    what
+                };
+                Err(self.rt_error(&format!("bad 'for' {what} (number expected, got {t})")))
+            }
+        }
+    }
+
+    /// FORLOOP with a malformed loop state (only reachable from bad bytecode the verifier let
+    /// through): an integer loop steps as usual, anything else ends the loop.
+    pub(super) fn op_for_loop(&mut self, base: usize, a: usize, j: i32) -> Result<(), Error> {
+        let s = base + a;
+        let (Some(&i), Some(&count), Some(&step)) = (
+            self.ts.stack.get(s),
+            self.ts.stack.get(s + 1),
+            self.ts.stack.get(s + 2),
+        ) else {
+            return Err(self.internal_error("FORLOOP past the stack"));
+        };
+        if let (Value::Int(i), Value::Int(count), Value::Int(step)) = (i, count, step) {
+            if count > 0 {
+                let i = i.wrapping_add(step);
+                self.ts.stack[s] = Value::Int(i);
+                self.ts.stack[s + 1] = Value::Int(count - 1);
+                self.ts.stack[s + 3] = Value::Int(i);
+                self.jump(j);
+            }
+        }
+        Ok(())
+    }
+
+    /// TFORPREP: marks the closing value `R[a+3]` to be closed, then jumps to the TFORCALL.
+    pub(super) fn op_tfor_prep(&mut self, base: usize, a: u8, j: i32) -> Result<(), Error> {
+        let v = self.r(base, a + 3);
+        if v.truthy() {
+            let tm = self.get_metamethod(v, crate::meta::Tm::Close);
+            if tm.is_nil() {
+                return Err(self.rt_error("variable '(for state)' got a non-closable value"));
+            }
+            self.ts.tbc.push(base + a as usize + 3);
+        }
+        self.jump(j);
+        Ok(())
+    }
+}

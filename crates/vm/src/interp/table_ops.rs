@@ -1,0 +1,193 @@
+//! Table access (GETTABUP, GETTABLE, GETI, GETFIELD, SELF, the SET forms, NEWTABLE, SETLIST):
+//! the fast-path helpers the dispatch loop inlines (string keys with `__index` chains of plain
+//! tables, stores that no `__newindex` can see) and the fallbacks it calls for everything else
+//! (metamethods, errors naming the culprit, growth that needs the collector).
+
+use super::Culprit;
+use crate::value::Value;
+use crate::vm::Vm;
+use crate::Error;
+
+/// Longest `__index` chain of plain tables the fast loop follows before deferring to the slow
+/// path (which handles any length and reports loops).
+const FAST_INDEX_CHAIN: usize = 8;
+
+/// `t[key]` for a string key, following `__index` chains made of tables (the common "class"
+/// pattern) without leaving the fast loop. `None` means a function `__index` (or a long chain)
+/// is involved: the caller takes the slow path, which repeats the lookup from the start.
+#[inline(always)]
+pub(super) fn get_str_chain(
+    heap: &crate::heap::Heap,
+    index_name: crate::value::StrRef,
+    t: crate::value::TableRef,
+    key: crate::value::StrRef,
+) -> Option<Value> {
+    let mut t = t;
+    for _ in 0..FAST_INDEX_CHAIN {
+        let tb = heap.tables.get(t.0);
+        let v = tb.get_str(key);
+        if !v.is_nil() {
+            return Some(v);
+        }
+        let Some(mt) = tb.meta else {
+            return Some(Value::Nil);
+        };
+        let mtb = heap.tables.get(mt.0);
+        if mtb.absent & (1 << crate::meta::Tm::Index as u32) != 0 {
+            return Some(Value::Nil);
+        }
+        match mtb.get_str(index_name) {
+            Value::Nil => return Some(Value::Nil),
+            Value::Table(next) => t = next,
+            _ => return None,
+        }
+    }
+    None
+}
+
+/// `t[key] = v` for a string key when no `__newindex` can be involved: the key is present, or
+/// the table has no metatable, or its metatable is known to lack `__newindex`. Returns false
+/// (nothing stored) when the slow path must decide, or when the table cannot grow.
+#[inline(always)]
+pub(super) fn set_str_fast(
+    heap: &mut crate::heap::Heap,
+    t: crate::value::TableRef,
+    key: crate::value::StrRef,
+    v: Value,
+) -> bool {
+    let tb = heap.tables.get(t.0);
+    if tb.meta.is_some()
+        && tb.get_str(key).is_nil()
+        && !lacks_tm(heap, tb.meta, crate::meta::Tm::NewIndex)
+    {
+        return false;
+    }
+    let tb = heap.tables.get_mut(t.0);
+    tb.set_str(key, v, &mut heap.alloc).is_ok()
+}
+
+/// Whether metatable `mt` is known (by its absent cache) to have no handler for `tm`.
+#[inline(always)]
+pub(super) fn lacks_tm(
+    heap: &crate::heap::Heap,
+    mt: Option<crate::value::TableRef>,
+    tm: crate::meta::Tm,
+) -> bool {
+    match mt {
+        Some(mt) => heap.tables.get(mt.0).absent & (1 << tm as u32) != 0,
+        None => true,
+    }
+}
+
+impl Vm {
+    /// GETTABUP: `R[a] = Upval[u][K[k]]` through `__index`.
+    pub(super) fn op_get_tab_up(&mut self, base: usize, a: u8, u: u8, k: u16) -> Result<(), Error> {
+        let t = self.upval_value(u as usize);
+        let key = self.konst(k as usize)?;
+        self.index_into(t, key, base + a as usize, Culprit::Upval(u))
+    }
+
+    /// GETTABLE: `R[a] = R[b][R[c]]` through `__index`.
+    pub(super) fn op_get_table(&mut self, base: usize, a: u8, b: u8, c: u8) -> Result<(), Error> {
+        let (t, key) = (self.r(base, b), self.r(base, c));
+        self.index_into(t, key, base + a as usize, Culprit::Reg(b))
+    }
+
+    /// GETI: `R[a] = R[b][i]` through `__index`.
+    pub(super) fn op_get_int(&mut self, base: usize, a: u8, b: u8, i: u8) -> Result<(), Error> {
+        let t = self.r(base, b);
+        self.index_into(t, Value::Int(i as i64), base + a as usize, Culprit::Reg(b))
+    }
+
+    /// GETFIELD: `R[a] = R[b][K[k]]` through `__index`.
+    pub(super) fn op_get_field(&mut self, base: usize, a: u8, b: u8, k: u16) -> Result<(), Error> {
+        let t = self.r(base, b);
+        let key = self.konst(k as usize)?;
+        self.index_into(t, key, base + a as usize, Culprit::Reg(b))
+    }
+
+    /// SELF: `R[a+1] = R[b]; R[a] = R[b][K[k]]` through `__index`.
+    pub(super) fn op_self(&mut self, base: usize, a: u8, b: u8, k: u16) -> Result<(), Error> {
+        let t = self.r(base, b);
+        let key = self.konst(k as usize)?;
+        let s = base + a as usize;
+        self.ts.stack[s + 1] = t;
+        self.index_into(t, key, s, Culprit::Reg(b))
+    }
+
+    /// SETTABUP: `Upval[u][K[k]] = R[c]` through `__newindex`.
+    pub(super) fn op_set_tab_up(&mut self, base: usize, u: u8, k: u16, c: u8) -> Result<(), Error> {
+        let t = self.upval_value(u as usize);
+        let key = self.konst(k as usize)?;
+        let v = self.r(base, c);
+        self.newindex_from(t, key, v, Culprit::Upval(u))
+    }
+
+    /// SETTABLE: `R[a][R[b]] = R[c]` through `__newindex` (and the errors for nil/NaN keys).
+    pub(super) fn op_set_table(&mut self, base: usize, a: u8, b: u8, c: u8) -> Result<(), Error> {
+        let (t, key, v) = (self.r(base, a), self.r(base, b), self.r(base, c));
+        self.newindex_from(t, key, v, Culprit::Reg(a))
+    }
+
+    /// SETI: `R[a][i] = R[c]` through `__newindex`.
+    pub(super) fn op_set_int(&mut self, base: usize, a: u8, i: u8, c: u8) -> Result<(), Error> {
+        let (t, v) = (self.r(base, a), self.r(base, c));
+        self.newindex_from(t, Value::Int(i as i64), v, Culprit::Reg(a))
+    }
+
+    /// SETFIELD: `R[a][K[k]] = R[c]` through `__newindex`.
+    pub(super) fn op_set_field(&mut self, base: usize, a: u8, k: u16, c: u8) -> Result<(), Error> {
+        let (t, v) = (self.r(base, a), self.r(base, c));
+        let key = self.konst(k as usize)?;
+        self.newindex_from(t, key, v, Culprit::Reg(a))
+    }
+
+    /// NEWTABLE when the collector is due or the arena must grow (a collector safe point).
+    pub(super) fn op_new_table(
+        &mut self,
+        base: usize,
+        a: u8,
+        nhash: u8,
+        narr: u32,
+    ) -> Result<(), Error> {
+        let s = base + a as usize;
+        self.gc_check(s);
+        let t = self.new_table_with(narr.min(1 << 20) as usize, nhash as usize)?;
+        self.ts.stack[s] = Value::Table(t);
+        Ok(())
+    }
+
+    /// SETLIST when the array part must grow under the memory cap (or the operands are odd).
+    pub(super) fn op_set_list(&mut self, base: usize, a: u8, n: u8, off: u32) -> Result<(), Error> {
+        let s = base + a as usize;
+        let count = if n == 0 {
+            self.frame_top().saturating_sub(s + 1)
+        } else {
+            n as usize
+        };
+        let Value::Table(t) = self.ts.stack[s] else {
+            return Err(self.internal_error("SETLIST on a non-table"));
+        };
+        let last = (off as usize).saturating_add(count);
+        self.ensure_array(t, last)?;
+        for i in 1..=count {
+            let v = self.ts.stack[s + i];
+            self.raw_set_int(t, off as i64 + i as i64, v)?;
+        }
+        self.reset_top();
+        Ok(())
+    }
+
+    /// Resets a Lua frame's `top` after a multi-value consumer.
+    fn reset_top(&mut self) {
+        let max = self
+            .ts
+            .frames
+            .last()
+            .and_then(|f| self.frame_proto(f))
+            .map(|p| p.max_stack as usize);
+        if let (Some(m), Some(f)) = (max, self.ts.frames.last_mut()) {
+            f.top = f.base + m;
+        }
+    }
+}
