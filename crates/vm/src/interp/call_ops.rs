@@ -14,14 +14,20 @@ impl Vm {
         self.ts.frames.last().map_or(0, |f| f.top)
     }
 
+    /// How many values from stack slot `from` a count operand covers: `b - 1`, or with
+    /// `b == 0` all of them up to the frame's top (set by the open call or `...` before).
+    fn open_count(&self, from: usize, b: u8) -> usize {
+        if b == 0 {
+            self.frame_top().saturating_sub(from)
+        } else {
+            b as usize - 1
+        }
+    }
+
     /// CALL: `R[a], ... = R[a](R[a+1], ...)` (a collector safe point).
     pub(super) fn op_call(&mut self, base: usize, a: u8, b: u8, c: u8) -> Result<(), Error> {
         let func = base + a as usize;
-        let nargs = if b == 0 {
-            self.frame_top().saturating_sub(func + 1)
-        } else {
-            b as usize - 1
-        };
+        let nargs = self.open_count(func + 1, b);
         self.gc_check(func + nargs + 1);
         self.precall(func, nargs, c as i32 - 1, Cont::Normal, true)?;
         Ok(())
@@ -40,11 +46,7 @@ impl Vm {
     /// TAILCALL: `return R[a](R[a+1], ...)` (a collector safe point).
     pub(super) fn op_tail_call(&mut self, base: usize, a: u8, b: u8) -> Result<(), Error> {
         let func = base + a as usize;
-        let nargs = if b == 0 {
-            self.frame_top().saturating_sub(func + 1)
-        } else {
-            b as usize - 1
-        };
+        let nargs = self.open_count(func + 1, b);
         self.gc_check(func + nargs + 1);
         self.tail_call(func, nargs)
     }
@@ -60,11 +62,7 @@ impl Vm {
     /// RETURN: `return R[a], ... ,R[a+b-2]` (`b == 0`: up to the frame's top).
     pub(super) fn op_return(&mut self, base: usize, a: u8, b: u8) -> Result<(), Error> {
         let first = base + a as usize;
-        let n = if b == 0 {
-            self.frame_top().saturating_sub(first)
-        } else {
-            b as usize - 1
-        };
+        let n = self.open_count(first, b);
         self.return_from(first, n)
     }
 
