@@ -156,19 +156,15 @@ impl Vm {
     /// through): an integer loop steps as usual, anything else ends the loop.
     pub(super) fn op_for_loop(&mut self, base: usize, a: usize, j: i32) -> Result<(), Error> {
         let s = base + a;
-        let (Some(&i), Some(&count), Some(&step)) = (
-            self.ts.stack.get(s),
-            self.ts.stack.get(s + 1),
-            self.ts.stack.get(s + 2),
-        ) else {
+        let Some(&mut [i, count, step, ref mut var]) = self.ts.stack.get_mut(s..s + 4) else {
             return Err(self.internal_error("FORLOOP past the stack"));
         };
         if let (Value::Int(i), Value::Int(count), Value::Int(step)) = (i, count, step) {
             if count > 0 {
                 let i = i.wrapping_add(step);
+                *var = Value::Int(i);
                 self.ts.stack[s] = Value::Int(i);
                 self.ts.stack[s + 1] = Value::Int(count - 1);
-                self.ts.stack[s + 3] = Value::Int(i);
                 self.jump(j);
             }
         }
