@@ -1,6 +1,7 @@
 //! Loops: numeric `for` (FORPREP/FORLOOP) and generic `for` (TFORPREP/TFORCALL/TFORLOOP).
-//! The dispatch loop runs integer loops (any step) and float loops inline; FORPREP's checks,
-//! coercions and errors, and the iterator call, are here.
+//! The dispatch loop runs FORLOOP inline for integer loops (any step) and float loops, FORPREP
+//! for an integer loop with a positive step, and TFORLOOP; FORPREP's other cases (checks,
+//! coercions, errors, negative steps) and the iterator call are here.
 
 use crate::thread::Cont;
 use crate::value::Value;
