@@ -51,8 +51,14 @@ pub(super) fn sub_imm_float(x: f64, i: i16) -> f64 {
 
 impl Vm {
     /// An arithmetic instruction on two registers (`ADD`, ..., and `UNM`/`BNOT` with `c == b`).
-    pub(super) fn arith_rr(&mut self, op: ArithOp, a: u8, b: u8, c: u8) -> Result<(), Error> {
-        let base = self.ts.frames.last().map(|f| f.base).unwrap_or(0);
+    pub(super) fn arith_rr(
+        &mut self,
+        base: usize,
+        op: ArithOp,
+        a: u8,
+        b: u8,
+        c: u8,
+    ) -> Result<(), Error> {
         let (x, y) = (self.r(base, b), self.r(base, c));
         self.arith(
             op,
@@ -65,8 +71,14 @@ impl Vm {
     }
 
     /// An arithmetic instruction with an immediate integer operand (`ADDI`, `SHLI`, `SHRI`).
-    pub(super) fn arith_ri(&mut self, op: ArithOp, a: u8, b: u8, i: i16) -> Result<(), Error> {
-        let base = self.ts.frames.last().map(|f| f.base).unwrap_or(0);
+    pub(super) fn arith_ri(
+        &mut self,
+        base: usize,
+        op: ArithOp,
+        a: u8,
+        b: u8,
+        i: i16,
+    ) -> Result<(), Error> {
         let x = self.r(base, b);
         self.arith(
             op,
@@ -79,8 +91,14 @@ impl Vm {
     }
 
     /// An arithmetic instruction with a constant operand (`ADDK`, ...).
-    pub(super) fn arith_k(&mut self, op: ArithOp, a: u8, b: u8, k: u16) -> Result<(), Error> {
-        let base = self.ts.frames.last().map(|f| f.base).unwrap_or(0);
+    pub(super) fn arith_k(
+        &mut self,
+        base: usize,
+        op: ArithOp,
+        a: u8,
+        b: u8,
+        k: u16,
+    ) -> Result<(), Error> {
         let x = self.r(base, b);
         let y = self.konst(k as usize)?;
         self.arith(op, x, y, base + a as usize, Culprit::Reg(b), Culprit::Const)

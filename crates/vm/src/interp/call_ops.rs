@@ -33,16 +33,6 @@ impl Vm {
         Ok(())
     }
 
-    /// A native CALL with a fixed argument count, decoded by the dispatch loop.
-    pub(super) fn op_call_native(
-        &mut self,
-        func: usize,
-        nargs: usize,
-        nresults: i32,
-    ) -> Result<(), Error> {
-        self.call_native_inline(func, nargs, nresults)
-    }
-
     /// TAILCALL: `return R[a](R[a+1], ...)` (a collector safe point).
     pub(super) fn op_tail_call(&mut self, base: usize, a: u8, b: u8) -> Result<(), Error> {
         let func = base + a as usize;

@@ -1141,17 +1141,14 @@ impl Vm {
                 }
             }
             match exit {
-                Exit::Slow => {
-                    // Fetched again here: carrying it (or its operands) out of the fast loop
-                    // keeps a register busy in every arm (docs/performance.md).
-                    let ins = self.current_instr()?;
-                    self.slow_op(ins)?
-                }
+                // The instruction is read again from the frame: carrying it (or its operands)
+                // out of the fast loop keeps a register busy in every arm (docs/performance.md).
+                Exit::Slow => self.slow_op()?,
                 Exit::CallNative {
                     func,
                     nargs,
                     nresults,
-                } => self.op_call_native(func, nargs, nresults)?,
+                } => self.call_native_inline(func, nargs, nresults)?,
                 Exit::TailNative { func, nargs } => self.op_tail_native(func, nargs)?,
                 Exit::Reenter | Exit::Step => {}
                 Exit::Done => return Ok(true),
@@ -1181,25 +1178,6 @@ impl Vm {
             return Error::paused();
         }
         self.limit_error()
-    }
-
-    /// The instruction the running Lua frame has just fetched (at `pc - 1`).
-    fn current_instr(&mut self) -> Result<Instr, Error> {
-        let f = self.ts.frames.last().copied();
-        if let Some(crate::thread::Frame {
-            kind: FrameKind::Lua { proto, .. },
-            pc,
-            ..
-        }) = f
-        {
-            if let Some(ins) = pc
-                .checked_sub(1)
-                .and_then(|i| self.protos.get(proto.0).code.get(i))
-            {
-                return Ok(*ins);
-            }
-        }
-        Err(self.internal_error("no current instruction"))
     }
 
     /// Register slot of the running Lua frame.
@@ -1244,12 +1222,23 @@ impl Vm {
         }
     }
 
-    /// Runs the fallback of an instruction the fast loop declined (its pc is already
-    /// advanced). Only a table: each fallback lives with its opcode family.
-    fn slow_op(&mut self, ins: Instr) -> Result<(), Error> {
-        let base = match self.ts.frames.last() {
-            Some(f) => f.base,
-            None => return Err(Error::from_value(Value::Nil)),
+    /// Runs the fallback of the instruction the fast loop declined (the running Lua frame's,
+    /// at `pc - 1`). Only a table: each fallback lives with its opcode family.
+    fn slow_op(&mut self) -> Result<(), Error> {
+        let fetched = match self.ts.frames.last() {
+            Some(&crate::thread::Frame {
+                kind: FrameKind::Lua { proto, .. },
+                base,
+                pc,
+                ..
+            }) => pc
+                .checked_sub(1)
+                .and_then(|i| self.protos.get(proto.0).code.get(i))
+                .map(|ins| (base, *ins)),
+            _ => None,
+        };
+        let Some((base, ins)) = fetched else {
+            return Err(self.internal_error("no current instruction"));
         };
         use ArithOp as O;
         match ins {
@@ -1280,34 +1269,34 @@ impl Vm {
             Instr::SetInt { a, i, c } => self.op_set_int(base, a, i, c),
             Instr::SetField { a, k, c } => self.op_set_field(base, a, k, c),
             Instr::NewTable { a, nhash, narr } => self.op_new_table(base, a, nhash, narr),
-            Instr::AddK { a, b, k } => self.arith_k(O::Add, a, b, k),
-            Instr::SubK { a, b, k } => self.arith_k(O::Sub, a, b, k),
-            Instr::MulK { a, b, k } => self.arith_k(O::Mul, a, b, k),
-            Instr::ModK { a, b, k } => self.arith_k(O::Mod, a, b, k),
-            Instr::PowK { a, b, k } => self.arith_k(O::Pow, a, b, k),
-            Instr::DivK { a, b, k } => self.arith_k(O::Div, a, b, k),
-            Instr::IDivK { a, b, k } => self.arith_k(O::IDiv, a, b, k),
-            Instr::BAndK { a, b, k } => self.arith_k(O::BAnd, a, b, k),
-            Instr::BOrK { a, b, k } => self.arith_k(O::BOr, a, b, k),
-            Instr::BXorK { a, b, k } => self.arith_k(O::BXor, a, b, k),
-            Instr::AddI { a, b, i } => self.arith_ri(O::Add, a, b, i),
-            Instr::SubI { a, b, i } => self.arith_ri(O::Sub, a, b, i),
-            Instr::ShlI { a, b, i } => self.arith_ri(O::Shl, a, b, i),
-            Instr::ShrI { a, b, i } => self.arith_ri(O::Shr, a, b, i),
-            Instr::Add { a, b, c } => self.arith_rr(O::Add, a, b, c),
-            Instr::Sub { a, b, c } => self.arith_rr(O::Sub, a, b, c),
-            Instr::Mul { a, b, c } => self.arith_rr(O::Mul, a, b, c),
-            Instr::Mod { a, b, c } => self.arith_rr(O::Mod, a, b, c),
-            Instr::Pow { a, b, c } => self.arith_rr(O::Pow, a, b, c),
-            Instr::Div { a, b, c } => self.arith_rr(O::Div, a, b, c),
-            Instr::IDiv { a, b, c } => self.arith_rr(O::IDiv, a, b, c),
-            Instr::BAnd { a, b, c } => self.arith_rr(O::BAnd, a, b, c),
-            Instr::BOr { a, b, c } => self.arith_rr(O::BOr, a, b, c),
-            Instr::BXor { a, b, c } => self.arith_rr(O::BXor, a, b, c),
-            Instr::Shl { a, b, c } => self.arith_rr(O::Shl, a, b, c),
-            Instr::Shr { a, b, c } => self.arith_rr(O::Shr, a, b, c),
-            Instr::Unm { a, b } => self.arith_rr(O::Unm, a, b, b),
-            Instr::BNot { a, b } => self.arith_rr(O::BNot, a, b, b),
+            Instr::AddK { a, b, k } => self.arith_k(base, O::Add, a, b, k),
+            Instr::SubK { a, b, k } => self.arith_k(base, O::Sub, a, b, k),
+            Instr::MulK { a, b, k } => self.arith_k(base, O::Mul, a, b, k),
+            Instr::ModK { a, b, k } => self.arith_k(base, O::Mod, a, b, k),
+            Instr::PowK { a, b, k } => self.arith_k(base, O::Pow, a, b, k),
+            Instr::DivK { a, b, k } => self.arith_k(base, O::Div, a, b, k),
+            Instr::IDivK { a, b, k } => self.arith_k(base, O::IDiv, a, b, k),
+            Instr::BAndK { a, b, k } => self.arith_k(base, O::BAnd, a, b, k),
+            Instr::BOrK { a, b, k } => self.arith_k(base, O::BOr, a, b, k),
+            Instr::BXorK { a, b, k } => self.arith_k(base, O::BXor, a, b, k),
+            Instr::AddI { a, b, i } => self.arith_ri(base, O::Add, a, b, i),
+            Instr::SubI { a, b, i } => self.arith_ri(base, O::Sub, a, b, i),
+            Instr::ShlI { a, b, i } => self.arith_ri(base, O::Shl, a, b, i),
+            Instr::ShrI { a, b, i } => self.arith_ri(base, O::Shr, a, b, i),
+            Instr::Add { a, b, c } => self.arith_rr(base, O::Add, a, b, c),
+            Instr::Sub { a, b, c } => self.arith_rr(base, O::Sub, a, b, c),
+            Instr::Mul { a, b, c } => self.arith_rr(base, O::Mul, a, b, c),
+            Instr::Mod { a, b, c } => self.arith_rr(base, O::Mod, a, b, c),
+            Instr::Pow { a, b, c } => self.arith_rr(base, O::Pow, a, b, c),
+            Instr::Div { a, b, c } => self.arith_rr(base, O::Div, a, b, c),
+            Instr::IDiv { a, b, c } => self.arith_rr(base, O::IDiv, a, b, c),
+            Instr::BAnd { a, b, c } => self.arith_rr(base, O::BAnd, a, b, c),
+            Instr::BOr { a, b, c } => self.arith_rr(base, O::BOr, a, b, c),
+            Instr::BXor { a, b, c } => self.arith_rr(base, O::BXor, a, b, c),
+            Instr::Shl { a, b, c } => self.arith_rr(base, O::Shl, a, b, c),
+            Instr::Shr { a, b, c } => self.arith_rr(base, O::Shr, a, b, c),
+            Instr::Unm { a, b } => self.arith_rr(base, O::Unm, a, b, b),
+            Instr::BNot { a, b } => self.arith_rr(base, O::BNot, a, b, b),
             Instr::Len { a, b } => self.op_len(base, a, b),
             Instr::Concat { a, n } => self.op_concat(base, a, n),
             Instr::Close { a } => self.op_close(base, a),
