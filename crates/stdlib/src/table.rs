@@ -205,6 +205,14 @@ fn insert(vm: &mut Vm, args: Args) -> Result<usize, Error> {
                 "position out of bounds",
             )?;
             let mut i = e;
+            if let Some(tr) = raw_table(vm, t) {
+                // A plain table's items shifted in one move when they sit in the array part
+                // (charged as the reads and writes it stands for).
+                if vm.raw_shift(tr, pos, pos.wrapping_add(1), e.wrapping_sub(pos)) {
+                    vm.charge_fuel((e.wrapping_sub(pos) as u64).saturating_mul(2))?;
+                    i = pos;
+                }
+            }
             while i > pos {
                 let v = geti(vm, t, i - 1)?;
                 seti(vm, t, i, v)?;
@@ -233,6 +241,14 @@ fn remove(vm: &mut Vm, args: Args) -> Result<usize, Error> {
     }
     let result = geti(vm, t, pos)?;
     vm.push(result)?;
+    if pos < size {
+        if let Some(tr) = raw_table(vm, t) {
+            if vm.raw_shift(tr, pos + 1, pos, size - pos) {
+                vm.charge_fuel(((size - pos) as u64).saturating_mul(2))?;
+                pos = size;
+            }
+        }
+    }
     while pos < size {
         let v = geti(vm, t, pos + 1)?;
         seti(vm, t, pos, v)?;

@@ -169,7 +169,7 @@ const PROBES: &[(&str, &str, &str)] = &[
     (
         "resurrecting finalizers keep data",
         "local keep = {} \
-         for i = 1, 1e9 do setmetatable({string.rep('g', 1000)}, {__gc = function(o) \
+         for i = 1, 1e9 do setmetatable({string.rep('g', 1000) .. i}, {__gc = function(o) \
            keep[#keep + 1] = o end}) end",
         "not enough memory",
     ),

@@ -7,7 +7,8 @@ use crate::value::{Handle, GEN_MASK};
 /// Per-slot bookkeeping.
 #[derive(Clone, Copy, Default)]
 struct SlotMeta {
-    gen: u32,
+    /// The slot's generation (`GEN_MASK` bits: 16, so the meta is 4 bytes).
+    gen: u16,
     live: bool,
     marked: bool,
 }
@@ -22,7 +23,7 @@ impl Marks<'_> {
         match self.0.get_mut(h.idx as usize) {
             Some(m) => {
                 debug_assert!(
-                    m.live && m.gen == h.gen & GEN_MASK,
+                    m.live && m.gen as u32 == h.gen & GEN_MASK,
                     "marking a stale handle"
                 );
                 let fresh = !m.marked;
@@ -98,7 +99,10 @@ impl<T: Default> Arena<T> {
             let m = &mut self.meta[i];
             m.live = true;
             m.marked = false;
-            return Ok(Handle { idx, gen: m.gen });
+            return Ok(Handle {
+                idx,
+                gen: m.gen as u32,
+            });
         }
         let idx = u32::try_from(self.items.len()).map_err(|_| ())?;
         if idx == u32::MAX {
@@ -119,10 +123,19 @@ impl<T: Default> Arena<T> {
     #[inline(always)]
     pub fn get(&self, h: Handle) -> &T {
         debug_assert!(
-            self.meta[h.idx as usize].live && self.meta[h.idx as usize].gen == h.gen & GEN_MASK,
+            self.meta[h.idx as usize].live
+                && self.meta[h.idx as usize].gen as u32 == h.gen & GEN_MASK,
             "stale handle"
         );
         &self.items[h.idx as usize]
+    }
+
+    /// The object in slot `idx`: for links kept as bare slot indices (a table's metatable),
+    /// whose targets the collector keeps alive through their holders.
+    #[inline(always)]
+    pub fn get_idx(&self, idx: u32) -> &T {
+        debug_assert!(self.meta[idx as usize].live, "stale slot index");
+        &self.items[idx as usize]
     }
 
     /// Like `get`, but `None` for an index past the arena (no liveness check).
@@ -135,7 +148,7 @@ impl<T: Default> Arena<T> {
     /// for handles that come from the host, which may be stale or from another VM.
     pub fn get_live_mut(&mut self, h: Handle) -> Option<&mut T> {
         let m = self.meta.get(h.idx as usize)?;
-        if !m.live || m.gen != h.gen & GEN_MASK {
+        if !m.live || m.gen as u32 != h.gen & GEN_MASK {
             return None;
         }
         self.items.get_mut(h.idx as usize)
@@ -144,7 +157,8 @@ impl<T: Default> Arena<T> {
     #[inline(always)]
     pub fn get_mut(&mut self, h: Handle) -> &mut T {
         debug_assert!(
-            self.meta[h.idx as usize].live && self.meta[h.idx as usize].gen == h.gen & GEN_MASK,
+            self.meta[h.idx as usize].live
+                && self.meta[h.idx as usize].gen as u32 == h.gen & GEN_MASK,
             "stale handle"
         );
         &mut self.items[h.idx as usize]
@@ -155,7 +169,7 @@ impl<T: Default> Arena<T> {
     pub fn mark(&mut self, h: Handle) -> bool {
         let m = &mut self.meta[h.idx as usize];
         debug_assert!(
-            m.live && m.gen == h.gen & GEN_MASK,
+            m.live && m.gen as u32 == h.gen & GEN_MASK,
             "marking a stale handle"
         );
         let fresh = !m.marked;
@@ -189,12 +203,12 @@ impl<T: Default> Arena<T> {
             }
             let h = Handle {
                 idx: i as u32,
-                gen: m.gen,
+                gen: m.gen as u32,
             };
             on_free(h, &mut self.items[i]);
             self.items[i] = T::default();
             m.live = false;
-            m.gen = m.gen.wrapping_add(1) & GEN_MASK;
+            m.gen = m.gen.wrapping_add(1);
             self.free.push(i as u32);
             self.live_count -= 1;
         }
@@ -218,7 +232,7 @@ impl<T: Default> Arena<T> {
             .filter(|(_, m)| m.live)
             .map(|(i, m)| Handle {
                 idx: i as u32,
-                gen: m.gen,
+                gen: m.gen as u32,
             })
     }
 }
@@ -228,7 +242,7 @@ impl<T: Default> Arena<T> {
     pub fn live_handle(&self, idx: u32) -> Handle {
         Handle {
             idx,
-            gen: self.meta[idx as usize].gen,
+            gen: self.meta[idx as usize].gen as u32,
         }
     }
 }
@@ -236,6 +250,11 @@ impl<T: Default> Arena<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn slot_meta_is_4_bytes() {
+        assert_eq!(std::mem::size_of::<SlotMeta>(), 4);
+    }
 
     #[test]
     fn live_lookup_refuses_stale_and_foreign_handles() {

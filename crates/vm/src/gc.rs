@@ -458,7 +458,7 @@ impl Vm {
     /// Marks a table's metatable and its entries as its weak mode allows, recording weak
     /// tables for the clearing phases.
     fn traverse_table(&mut self, m: &mut Marker, t: TableRef, vals: &mut Vec<Value>) {
-        let meta = self.heap.tables.get(t.0).meta;
+        let meta = self.heap.table_meta(t);
         let (weak_k, weak_v) = self.weak_mode(meta);
         if let Some(mt) = meta {
             self.mark_value(m, Value::Table(mt));
@@ -635,7 +635,7 @@ impl Vm {
         let mut freed = self.heap.strings.sweep();
         self.heap
             .tables
-            .sweep(|_, t| freed += TABLE_BASE_COST + t.mem);
+            .sweep(|_, t| freed += TABLE_BASE_COST + t.part_bytes());
         self.closures
             .sweep(|_, c| freed += CLOSURE_COST + c.upvals.len() * 8);
         self.heap

@@ -43,8 +43,8 @@ pub(crate) struct Alloc {
     /// Of `arena_bytes`, the table arena's, brought up to date at each collection (NEWTABLE
     /// in the interpreter loop grows that arena uncharged).
     pub table_arena: usize,
-    /// Spare small hash parts for rehashes to reuse (see `table::NodePool`).
-    pub(crate) node_pool: crate::table::NodePool,
+    /// Spare small table parts for rehashes to reuse (see `table::PartPool`).
+    pub(crate) part_pool: crate::table::PartPool,
 }
 
 impl Alloc {
@@ -56,7 +56,7 @@ impl Alloc {
             total: 0,
             arena_bytes: 0,
             table_arena: 0,
-            node_pool: Default::default(),
+            part_pool: Default::default(),
         }
     }
 
@@ -339,6 +339,18 @@ impl Heap {
     #[inline(always)]
     pub fn table(&self, t: TableRef) -> &Table {
         self.tables.get(t.0)
+    }
+
+    /// The metatable of table `tb` (stored as a bare slot index: see `Table::meta_slot`).
+    #[inline]
+    pub fn meta_of(&self, tb: &Table) -> Option<TableRef> {
+        tb.meta_slot().map(|i| TableRef(self.tables.live_handle(i)))
+    }
+
+    /// The metatable of table `t`.
+    #[inline]
+    pub fn table_meta(&self, t: TableRef) -> Option<TableRef> {
+        self.meta_of(self.table(t))
     }
 
     #[inline(always)]

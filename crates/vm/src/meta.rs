@@ -87,7 +87,7 @@ impl Vm {
     #[inline]
     pub fn metatable(&self, v: Value) -> Option<TableRef> {
         match v {
-            Value::Table(t) => self.heap.table(t).meta,
+            Value::Table(t) => self.heap.table_meta(t),
             Value::Userdata(u) => self.heap.userdata.get(u.0).meta,
             Value::LightUserdata(_) => self.type_meta[crate::vm::LIGHT_UD_META],
             _ => self.type_meta[v.type_of() as usize],
@@ -104,15 +104,14 @@ impl Vm {
     /// the metatable's cache of absent events.
     #[inline]
     pub fn fast_tm(&mut self, mt: TableRef, tm: Tm) -> Value {
-        let bit = 1u32 << (tm as u32);
         let name = self.tm_name(tm);
         let t = self.heap.table_mut(mt);
-        if t.absent & bit != 0 {
+        if t.tm_absent(tm as u32) {
             return Value::Nil;
         }
         let v = t.get_str(name);
         if v.is_nil() {
-            t.absent |= bit;
+            t.note_tm_absent(tm as u32);
         }
         v
     }

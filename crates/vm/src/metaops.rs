@@ -151,7 +151,7 @@ impl Vm {
                 if !v.is_nil() {
                     return Ok((Resolved::Value(v), t));
                 }
-                match tb.meta {
+                match self.heap.meta_of(tb) {
                     None => return Ok((Resolved::Value(Value::Nil), t)),
                     Some(mt) => {
                         let tm = self.fast_tm(mt, Tm::Index);
@@ -244,7 +244,7 @@ impl Vm {
         for step in 0..MAX_TAG_LOOP {
             let tm = if let Value::Table(tr) = t {
                 let tb = self.heap.table(tr);
-                let meta = tb.meta;
+                let meta = self.heap.meta_of(tb);
                 let tm = match meta {
                     Some(mt) if tb.get(key).is_nil() => self.fast_tm(mt, Tm::NewIndex),
                     _ => Value::Nil,
@@ -496,7 +496,7 @@ impl Vm {
         match v {
             Value::Str(s) => Ok(Resolved::Value(Value::Int(self.str_bytes(s).len() as i64))),
             Value::Table(t) => {
-                if let Some(mt) = self.heap.table(t).meta {
+                if let Some(mt) = self.heap.table_meta(t) {
                     let tm = self.fast_tm(mt, Tm::Len);
                     if !tm.is_nil() {
                         self.check_tm_callable(tm, Tm::Len)?;

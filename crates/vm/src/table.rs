@@ -170,73 +170,77 @@ impl Default for Node {
     }
 }
 
-/// Spare hash parts of 1, 2 and 4 nodes, kept between rehashes. A table filled one key at a
-/// time is rehashed at 1, 2, 3 and 5 keys (PUC's sizing, which `next` order depends on), and
-/// each rehash frees one small node vector and allocates the next: the pool turns those
-/// allocator round trips into a pop and a push. Pooled vectors are empty, uncharged and few
-/// (`POOL_DEPTH` per size: at most 7 KiB in all).
+/// Spare array and hash parts of 1, 2 and 4 slots, kept between rehashes. A table filled one
+/// key at a time is rehashed at 1, 2, 3 and 5 keys (PUC's sizing, which `#` and `next` order
+/// depend on), and each rehash frees one small part and allocates the next: the pool turns
+/// those allocator round trips into a pop and a push. Pooled parts are uncharged and few
+/// (`POOL_DEPTH` per size and kind: at most 10 KiB in all); their contents are stale until
+/// the taker fills them.
 #[derive(Default)]
-pub(crate) struct NodePool {
-    spare: [Vec<Vec<Node>>; 3],
+pub(crate) struct PartPool {
+    nodes: [Vec<Box<[Node]>>; 3],
+    arrays: [Vec<Box<[Value]>>; 3],
 }
 
 const POOL_DEPTH: usize = 32;
 
-impl NodePool {
-    /// An empty vector, with room for `n` nodes when a spare one fits.
-    #[inline]
-    fn take(&mut self, n: usize) -> Vec<Node> {
-        match n {
-            1 | 2 | 4 => self.spare[n.trailing_zeros() as usize]
-                .pop()
-                .unwrap_or_default(),
-            _ => Vec::new(),
-        }
-    }
+/// The pool index of a part of `n` slots, if that size is pooled.
+#[inline(always)]
+fn pool_slot(n: usize) -> Option<usize> {
+    matches!(n, 1 | 2 | 4).then(|| n.trailing_zeros() as usize)
+}
 
-    /// Keeps `v`'s buffer for a later `take` when it is one of the pooled sizes.
-    #[inline]
-    fn give(&mut self, mut v: Vec<Node>) {
-        let cap = v.capacity();
-        if matches!(cap, 1 | 2 | 4) {
-            let slot = &mut self.spare[cap.trailing_zeros() as usize];
-            if slot.len() < POOL_DEPTH {
-                v.clear();
-                slot.push(v);
-            }
+/// A part of exactly `n` slots filled with `fill`: a pooled one when there is one, else a
+/// fresh allocation (`None` when the allocator refuses).
+fn new_part<T: Copy>(spare: &mut [Vec<Box<[T]>>; 3], n: usize, fill: T) -> Option<Box<[T]>> {
+    if let Some(mut b) = pool_slot(n).and_then(|i| spare[i].pop()) {
+        b.fill(fill);
+        return Some(b);
+    }
+    let mut v = Vec::new();
+    v.try_reserve_exact(n).ok()?;
+    v.resize(n, fill);
+    Some(v.into_boxed_slice())
+}
+
+/// Keeps a part for a later `new_part` when its size is pooled.
+#[inline]
+fn give_part<T>(spare: &mut [Vec<Box<[T]>>; 3], b: Box<[T]>) {
+    if let Some(i) = pool_slot(b.len()) {
+        if spare[i].len() < POOL_DEPTH {
+            spare[i].push(b);
         }
     }
 }
 
-/// A Lua table. See the module comment for the invariants.
+/// A Lua table. See the module comment for the invariants. 48 bytes (pinned by a test): both
+/// parts are exact-size boxed slices (their lengths are the sizes, and what the table is
+/// charged), and the metatable is a bare slot index. (The weak mode is read from the
+/// metatable by the collector, so it is not kept here.)
 #[derive(Default)]
 pub struct Table {
-    pub(crate) arr: Vec<Value>,
+    pub(crate) arr: Box<[Value]>,
+    nodes: Box<[Node]>,
     /// PUC's `alimit`: `<= arr.len()`; equal to it unless `#` or an integer access moved it.
-    alimit: Cell<usize>,
-    nodes: Vec<Node>,
+    alimit: Cell<u32>,
     /// Every node at or above this index has a key (free nodes are searched below it).
-    lastfree: usize,
-    pub(crate) meta: Option<TableRef>,
-    /// Cache of metamethods known to be absent when this table is used as a metatable: bit `i`
-    /// set means event `i` (see `meta::Tm`) is absent. Cleared by every store.
-    pub(crate) absent: u32,
-    /// Weak mode flags (`__mode`), kept for the weak-table collector to come.
-    pub(crate) weak: u8,
-    /// Bytes currently accounted for this table's parts.
-    pub(crate) mem: usize,
+    lastfree: u32,
+    /// The metatable's slot in the table arena plus one (0: none). The collector marks it
+    /// through this table, so the slot stays the metatable's while the link exists.
+    meta: u32,
+    /// Metamethods known to be absent when this table is used as a metatable: bit `i` set
+    /// means event `i` of `meta::Tm` is absent. Cleared by every store.
+    absent: u32,
 }
 
 const NODE_SIZE: usize = std::mem::size_of::<Node>();
 const VAL_SIZE: usize = std::mem::size_of::<Value>();
-/// Bytes accounted for an empty table object.
-pub(crate) const TABLE_BASE_COST: usize = 96;
+/// Bytes accounted for an empty table object: the arena slot and its bookkeeping.
+pub(crate) const TABLE_BASE_COST: usize = std::mem::size_of::<Table>() + 4;
 /// Largest array part (PUC's `MAXASIZE` on 64-bit hosts): keys above it always hash.
 const MAX_ASIZE: u64 = 1 << 31;
 /// Largest hash part, in nodes (PUC's `MAXHSIZE`).
 const MAX_HSIZE: usize = 1 << 30;
-/// Capacity given to an array part that grows from below it (see `resize`).
-const MIN_ARRAY_ROOM: usize = 4;
 
 #[inline(always)]
 fn mix(x: u64) -> u64 {
@@ -314,22 +318,63 @@ impl Table {
             return Ok(Table::default());
         }
         alloc.charge(bytes)?;
-        let mut arr = Vec::new();
-        let mut nodes = Vec::new();
-        if arr.try_reserve_exact(narr).is_err() || nodes.try_reserve_exact(hsize).is_err() {
+        let parts = &mut alloc.part_pool;
+        let arr = new_part(&mut parts.arrays, narr, Value::Nil);
+        let nodes = new_part(&mut parts.nodes, hsize, Node::default());
+        let (Some(arr), Some(nodes)) = (arr, nodes) else {
             alloc.release(bytes);
             return Err(OutOfMemory);
-        }
-        arr.resize(narr, Value::Nil);
-        nodes.resize(hsize, Node::default());
+        };
         Ok(Table {
             arr,
-            alimit: Cell::new(narr),
+            alimit: Cell::new(narr as u32),
             nodes,
-            lastfree: hsize,
-            mem: bytes,
+            lastfree: hsize as u32,
             ..Table::default()
         })
+    }
+
+    /// Bytes this table is charged for besides `TABLE_BASE_COST`: its two parts.
+    #[inline]
+    pub(crate) fn part_bytes(&self) -> usize {
+        self.arr.len() * VAL_SIZE + self.nodes.len() * NODE_SIZE
+    }
+
+    /// Whether the table has a metatable.
+    #[inline(always)]
+    pub(crate) fn has_meta(&self) -> bool {
+        self.meta != 0
+    }
+
+    /// The metatable's slot in the table arena (see `Arena::get_idx`).
+    #[inline(always)]
+    pub(crate) fn meta_slot(&self) -> Option<u32> {
+        self.meta.checked_sub(1)
+    }
+
+    /// Sets or removes the metatable link (the VM's `set_metatable` keeps the weak mode).
+    #[inline]
+    pub(crate) fn set_meta(&mut self, mt: Option<TableRef>) {
+        self.meta = mt.map_or(0, |m| m.0.idx + 1);
+    }
+
+    /// Whether event `tm` (a `meta::Tm` number) is known to be absent from this table used
+    /// as a metatable.
+    #[inline(always)]
+    pub(crate) fn tm_absent(&self, tm: u32) -> bool {
+        self.absent & (1 << tm) != 0
+    }
+
+    /// Records that event `tm` is absent (until the next store).
+    #[inline(always)]
+    pub(crate) fn note_tm_absent(&mut self, tm: u32) {
+        self.absent |= 1 << tm;
+    }
+
+    /// Every store forgets the absent cache (the table may be some table's metatable).
+    #[inline(always)]
+    fn touch(&mut self) {
+        self.absent = 0;
     }
 
     /// The node where key `k` starts its chain (the hash part must not be empty).
@@ -406,8 +451,8 @@ impl Table {
     pub fn get_int(&self, i: i64) -> Value {
         let u = (i as u64).wrapping_sub(1);
         if let Some(&v) = self.arr.get(u as usize) {
-            if u as usize >= self.alimit.get() {
-                self.alimit.set(u as usize + 1);
+            if u as usize >= self.alimit.get() as usize {
+                self.alimit.set(u as u32 + 1);
             }
             return v;
         }
@@ -451,13 +496,13 @@ impl Table {
     #[inline(always)]
     pub(crate) fn set_in_array(&mut self, i: i64, v: Value) -> bool {
         let u = (i as u64).wrapping_sub(1);
-        let lim = self.alimit.get();
+        let lim = self.alimit.get() as usize;
         match self.arr.get_mut(u as usize) {
             Some(slot) => {
                 *slot = v;
-                self.absent = 0;
+                self.touch();
                 if u as usize >= lim {
-                    self.alimit.set(u as usize + 1);
+                    self.alimit.set(u as u32 + 1);
                 }
                 true
             }
@@ -473,13 +518,13 @@ impl Table {
         v: Value,
         alloc: &mut Alloc,
     ) -> Result<(), OutOfMemory> {
-        self.absent = 0;
+        self.touch();
         let u = (i as u64).wrapping_sub(1);
-        let lim = self.alimit.get();
+        let lim = self.alimit.get() as usize;
         if let Some(slot) = self.arr.get_mut(u as usize) {
             *slot = v;
             if u as usize >= lim {
-                self.alimit.set(u as usize + 1);
+                self.alimit.set(u as u32 + 1);
             }
             return Ok(());
         }
@@ -501,7 +546,7 @@ impl Table {
         v: Value,
         alloc: &mut Alloc,
     ) -> Result<(), OutOfMemory> {
-        self.absent = 0;
+        self.touch();
         if !self.nodes.is_empty() {
             let mut i = mix(s.0.idx as u64) as usize & (self.nodes.len() - 1);
             while let Some(n) = self.nodes.get_mut(i) {
@@ -524,7 +569,7 @@ impl Table {
     }
 
     fn set_node(&mut self, k: Value, v: Value, alloc: &mut Alloc) -> Result<(), OutOfMemory> {
-        self.absent = 0;
+        self.touch();
         if let Some(n) = self.find_node(k) {
             self.nodes[n].val = v;
             return Ok(());
@@ -554,8 +599,8 @@ impl Table {
     fn free_pos(&mut self) -> Option<usize> {
         while self.lastfree > 0 {
             self.lastfree -= 1;
-            if self.nodes.get(self.lastfree)?.key().is_nil() {
-                return Some(self.lastfree);
+            if self.nodes.get(self.lastfree as usize)?.key().is_nil() {
+                return Some(self.lastfree as usize);
             }
         }
         None
@@ -637,14 +682,7 @@ impl Table {
             if let Value::Int(k) = extra {
                 let m = self.arr.len() as u64 + 1;
                 if k as u64 == m && m <= MAX_ASIZE && self.arr.iter().all(|v| !v.is_nil()) {
-                    let asize = (m as usize).next_power_of_two();
-                    if asize <= self.arr.capacity() {
-                        // The room is there and paid for (the account follows the capacity).
-                        self.arr.resize(asize, Value::Nil);
-                        self.alimit.set(asize);
-                        return Ok(());
-                    }
-                    return self.resize(asize, 0, alloc);
+                    return self.resize((m as usize).next_power_of_two(), 0, alloc);
                 }
             }
         }
@@ -659,7 +697,7 @@ impl Table {
                 0
             }
         };
-        self.alimit.set(self.arr.len());
+        self.alimit.set(self.arr.len() as u32);
         let mut na = 0usize;
         for (i, v) in self.arr.iter().enumerate() {
             if !v.is_nil() {
@@ -703,54 +741,48 @@ impl Table {
     /// land where lua5.4 puts them).
     fn resize(&mut self, asize: usize, nhash: usize, alloc: &mut Alloc) -> Result<(), OutOfMemory> {
         let old_asize = self.arr.len();
-        self.alimit.set(old_asize);
+        self.alimit.set(old_asize as u32);
         let hsize = if nhash == 0 {
             0
         } else {
             nhash.checked_next_power_of_two().ok_or(OutOfMemory)?
         };
-        if hsize > MAX_HSIZE {
+        if hsize > MAX_HSIZE || asize as u64 > MAX_ASIZE {
             return Err(OutOfMemory);
         }
-        // A growing array part gets at least `MIN_ARRAY_ROOM` slots of capacity, so the
-        // rehashes at 1, 2 and 4 keys that PUC's sizing makes when a list is built one item at
-        // a time reallocate once. The room past `asize` is invisible to Lua (only `arr.len()`
-        // is the array size) but is charged: the account follows the capacity.
-        let old_cap = self.arr.capacity();
-        let new_cap = if asize > old_cap {
-            asize.max(MIN_ARRAY_ROOM)
-        } else if asize < old_asize {
-            asize
-        } else {
-            old_cap
-        };
         // Charge for the new parts before allocating anything.
-        let new_bytes = hsize * NODE_SIZE + new_cap * VAL_SIZE;
+        let old_bytes = self.part_bytes();
+        let new_bytes = hsize * NODE_SIZE + asize * VAL_SIZE;
         alloc.charge(new_bytes)?;
-        let mut nodes = alloc.node_pool.take(hsize);
-        if nodes.try_reserve_exact(hsize).is_err()
-            || (new_cap > old_cap && self.arr.try_reserve_exact(new_cap - old_asize).is_err())
-        {
+        let parts = &mut alloc.part_pool;
+        let nodes = new_part(&mut parts.nodes, hsize, Node::default());
+        let arr = if asize == old_asize {
+            Some(None)
+        } else {
+            new_part(&mut parts.arrays, asize, Value::Nil).map(Some)
+        };
+        let (Some(nodes), Some(arr)) = (nodes, arr) else {
             alloc.release(new_bytes);
             return Err(OutOfMemory);
-        }
-        nodes.resize(hsize, Node::default());
+        };
         let old_nodes = std::mem::replace(&mut self.nodes, nodes);
-        self.lastfree = hsize;
-        // The vanishing slice of the array goes to the new hash part first.
+        self.lastfree = hsize as u32;
         let mut ok = true;
-        if asize < old_asize {
-            let tail: Vec<Value> = self.arr.drain(asize..).collect();
-            for (j, v) in tail.into_iter().enumerate() {
+        if let Some(mut arr) = arr {
+            let keep = asize.min(old_asize);
+            if let (Some(dst), Some(src)) = (arr.get_mut(..keep), self.arr.get(..keep)) {
+                dst.copy_from_slice(src);
+            }
+            let old_arr = std::mem::replace(&mut self.arr, arr);
+            // The vanishing slice of the array goes to the new hash part first.
+            for (j, &v) in old_arr.iter().enumerate().skip(asize) {
                 if !v.is_nil() {
-                    ok &= self.place(Value::Int((asize + j) as i64 + 1), v);
+                    ok &= self.place(Value::Int(j as i64 + 1), v);
                 }
             }
-            self.arr.shrink_to_fit();
-        } else if asize > old_asize {
-            self.arr.resize(asize, Value::Nil);
+            give_part(&mut alloc.part_pool.arrays, old_arr);
         }
-        self.alimit.set(asize);
+        self.alimit.set(asize as u32);
         for n in old_nodes.iter() {
             if n.val.is_nil() {
                 continue;
@@ -763,9 +795,7 @@ impl Table {
             }
             ok &= self.place_key(n.key(), n.val);
         }
-        alloc.node_pool.give(old_nodes);
-        let old_bytes = self.mem;
-        self.mem = new_bytes;
+        give_part(&mut alloc.part_pool.nodes, old_nodes);
         alloc.release(old_bytes);
         if ok {
             Ok(())
@@ -781,11 +811,35 @@ impl Table {
         match self.arr.get_mut(off..off.saturating_add(vals.len())) {
             Some(dst) => {
                 dst.copy_from_slice(vals);
-                self.absent = 0;
+                self.touch();
                 true
             }
             None => false,
         }
+    }
+
+    /// Moves the items at keys `from..from + n` to `to..to + n` (overlap allowed) when both
+    /// ranges lie in the array part; false, nothing moved, otherwise. The border hint ends
+    /// where the equivalent `get_int`/`set_int` calls leave it: each moves it past the key it
+    /// touches, so it ends past the highest key touched.
+    pub(crate) fn shift_in_array(&mut self, from: i64, to: i64, n: i64) -> bool {
+        let (Ok(src), Ok(dst), Ok(n)) = (
+            usize::try_from(from.wrapping_sub(1)),
+            usize::try_from(to.wrapping_sub(1)),
+            usize::try_from(n),
+        ) else {
+            return false;
+        };
+        let hi = src.max(dst).saturating_add(n);
+        if n == 0 || hi > self.arr.len() || from < 1 || to < 1 {
+            return false;
+        }
+        self.arr.copy_within(src..src + n, dst);
+        self.touch();
+        if hi as u32 > self.alimit.get() {
+            self.alimit.set(hi as u32);
+        }
+        true
     }
 
     /// Grows the array part to at least `n` slots before a constructor's items are stored
@@ -803,7 +857,7 @@ impl Table {
     /// it moves `alimit`), so tables with holes give lua5.4's answer.
     pub fn len(&self) -> i64 {
         let size = self.arr.len();
-        let mut limit = self.alimit.get().min(size);
+        let mut limit = (self.alimit.get() as usize).min(size);
         let is_empty = |i: usize| self.arr.get(i).map_or(true, |v| v.is_nil());
         // Whether the array's real size is a power of two (PUC's `ispow2realasize`).
         let pow2_size = size & size.wrapping_sub(1) == 0;
@@ -811,13 +865,13 @@ impl Table {
             // There is a border before `limit`.
             if limit >= 2 && !is_empty(limit - 2) {
                 if pow2_size && !(limit - 1).is_power_of_two() {
-                    self.alimit.set(limit - 1);
+                    self.alimit.set(limit as u32 - 1);
                 }
                 return (limit - 1) as i64;
             }
             let b = self.bin_search(0, limit);
             if pow2_size && b > size / 2 {
-                self.alimit.set(b);
+                self.alimit.set(b as u32);
             }
             return b as i64;
         }
@@ -828,8 +882,8 @@ impl Table {
             }
             limit = size;
             if is_empty(limit - 1) {
-                let b = self.bin_search(self.alimit.get(), limit);
-                self.alimit.set(b);
+                let b = self.bin_search(self.alimit.get() as usize, limit);
+                self.alimit.set(b as u32);
                 return b as i64;
             }
         }
@@ -929,10 +983,6 @@ impl Table {
             }
         }
     }
-
-    pub fn metatable(&self) -> Option<TableRef> {
-        self.meta
-    }
 }
 
 #[cfg(test)]
@@ -1024,20 +1074,42 @@ mod tests {
     }
 
     #[test]
-    fn array_room_is_charged() {
+    fn parts_are_charged_by_their_sizes() {
         let mut a = alloc();
         let mut t = Table::default();
         t.set_int(1, Value::Int(1), &mut a).unwrap();
         assert_eq!(t.arr.len(), 1);
-        assert_eq!(t.arr.capacity(), MIN_ARRAY_ROOM);
-        assert_eq!(t.mem, MIN_ARRAY_ROOM * VAL_SIZE);
-        assert_eq!(a.used, t.mem);
+        assert_eq!(a.used, VAL_SIZE);
         for i in 2..=5 {
             t.set_int(i, Value::Int(i), &mut a).unwrap();
         }
         assert_eq!(t.arr.len(), 8);
-        assert_eq!(t.mem, t.arr.capacity() * VAL_SIZE);
-        assert_eq!(a.used, t.mem);
+        t.set(Value::Float(0.5), Value::Int(0), &mut a).unwrap();
+        assert_eq!(t.nodes.len(), 1);
+        assert_eq!(t.part_bytes(), 8 * VAL_SIZE + NODE_SIZE);
+        assert_eq!(a.used, t.part_bytes());
+    }
+
+    #[test]
+    fn table_is_48_bytes() {
+        assert_eq!(std::mem::size_of::<Table>(), 48);
+        const _: () = assert!(crate::meta::TM_COUNT <= 32, "the absent cache has 32 bits");
+    }
+
+    #[test]
+    fn metatable_link_and_absent_cache() {
+        let mut a = alloc();
+        let mut t = Table::default();
+        assert!(!t.has_meta());
+        t.set_meta(Some(TableRef(Handle { idx: 0, gen: 3 })));
+        assert_eq!(t.meta_slot(), Some(0));
+        t.note_tm_absent(28);
+        assert!(t.tm_absent(28) && !t.tm_absent(0));
+        t.set_int(1, Value::Int(1), &mut a).unwrap();
+        assert!(!t.tm_absent(28));
+        assert_eq!(t.meta_slot(), Some(0));
+        t.set_meta(None);
+        assert!(!t.has_meta() && t.meta_slot().is_none());
     }
 
     #[test]
@@ -1050,12 +1122,12 @@ mod tests {
         }
         // Rehashes at 1, 2, 3 and 5 keys freed parts of 1, 2 and 4 nodes into the pool.
         assert_eq!(
-            a.node_pool.spare.iter().map(Vec::len).collect::<Vec<_>>(),
+            a.part_pool.nodes.iter().map(Vec::len).collect::<Vec<_>>(),
             [1, 1, 1]
         );
         let mut u = Table::default();
         u.set(keys[0], Value::Int(0), &mut a).unwrap();
-        assert_eq!(a.node_pool.spare[0].len(), 0);
+        assert_eq!(a.part_pool.nodes[0].len(), 0);
         for (i, k) in keys.iter().enumerate() {
             assert!(matches!(t.get(*k), Value::Int(x) if x == i as i64));
         }

@@ -809,6 +809,13 @@ impl Vm {
         self.heap.table(t).get_int(i)
     }
 
+    /// `t[to + j] = t[from + j]` for `j` in `0..n`, as raw gets and sets in an order that
+    /// reads each item before it is overwritten, when all `2n` keys lie in the array part
+    /// (false, nothing done, otherwise). What `table.insert`/`remove` shift, in one move.
+    pub fn raw_shift(&mut self, t: TableRef, from: i64, to: i64, n: i64) -> bool {
+        self.heap.table_mut(t).shift_in_array(from, to, n)
+    }
+
     /// Raw set (`rawset`): errors for nil/NaN keys and memory exhaustion.
     pub fn raw_set(&mut self, t: Value, k: Value, v: Value) -> Result<(), Error> {
         let Value::Table(t) = t else {
@@ -984,22 +991,8 @@ impl Vm {
 
     /// Sets a table's metatable (no `__metatable` check; the library does that).
     pub fn set_metatable(&mut self, t: TableRef, mt: Option<TableRef>) {
-        self.heap.table_mut(t).meta = mt;
+        self.heap.table_mut(t).set_meta(mt);
         self.check_finalizer(Value::Table(t), mt);
-        if let Some(m) = mt {
-            let w = self.fast_tm(m, crate::meta::Tm::Mode);
-            let mut flags = 0;
-            if let Value::Str(s) = w {
-                let b = self.str_bytes(s);
-                if b.contains(&b'k') {
-                    flags |= 1;
-                }
-                if b.contains(&b'v') {
-                    flags |= 2;
-                }
-            }
-            self.heap.table_mut(t).weak = flags;
-        }
     }
 
     // ----- native stack helpers -----

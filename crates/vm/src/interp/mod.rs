@@ -407,8 +407,8 @@ impl Vm {
                             let tb = heap.tables.get(t.0);
                             let v = tb.get_str(key);
                             if v.is_nil()
-                                && tb.meta.is_some()
-                                && !lacks_tm(heap, tb.meta, crate::meta::Tm::Index)
+                                && tb.has_meta()
+                                && !lacks_tm(heap, tb, crate::meta::Tm::Index)
                             {
                                 break Exit::Slow;
                             }
@@ -421,8 +421,8 @@ impl Vm {
                             let tb = heap.tables.get(t.0);
                             let v = tb.get(regs[c as usize]);
                             if v.is_nil()
-                                && tb.meta.is_some()
-                                && !lacks_tm(heap, tb.meta, crate::meta::Tm::Index)
+                                && tb.has_meta()
+                                && !lacks_tm(heap, tb, crate::meta::Tm::Index)
                             {
                                 break Exit::Slow;
                             }
@@ -435,8 +435,8 @@ impl Vm {
                             let tb = heap.tables.get(t.0);
                             let v = tb.get_int(i as i64);
                             if v.is_nil()
-                                && tb.meta.is_some()
-                                && !lacks_tm(heap, tb.meta, crate::meta::Tm::Index)
+                                && tb.has_meta()
+                                && !lacks_tm(heap, tb, crate::meta::Tm::Index)
                             {
                                 break Exit::Slow;
                             }
@@ -496,9 +496,9 @@ impl Vm {
                                 _ => {}
                             }
                             let tb = heap.tables.get(t.0);
-                            if tb.meta.is_some()
+                            if tb.has_meta()
                                 && tb.get(key).is_nil()
-                                && !lacks_tm(heap, tb.meta, crate::meta::Tm::NewIndex)
+                                && !lacks_tm(heap, tb, crate::meta::Tm::NewIndex)
                             {
                                 break Exit::Slow;
                             }
@@ -512,9 +512,9 @@ impl Vm {
                                 break Exit::Slow;
                             };
                             let tb = heap.tables.get(t.0);
-                            if tb.meta.is_some()
+                            if tb.has_meta()
                                 && tb.get_int(i as i64).is_nil()
-                                && !lacks_tm(heap, tb.meta, crate::meta::Tm::NewIndex)
+                                && !lacks_tm(heap, tb, crate::meta::Tm::NewIndex)
                             {
                                 break Exit::Slow;
                             }
@@ -754,7 +754,7 @@ impl Vm {
                             }
                             Value::Table(t) => {
                                 let tb = heap.tables.get(t.0);
-                                if tb.meta.is_some() {
+                                if tb.has_meta() {
                                     break Exit::Slow;
                                 }
                                 regs[a as usize] = Value::Int(tb.len());

@@ -29,11 +29,11 @@ pub(super) fn get_str_chain(
         if !v.is_nil() {
             return Some(v);
         }
-        let Some(mt) = tb.meta else {
+        let Some(mt) = tb.meta_slot() else {
             return Some(Value::Nil);
         };
-        let mtb = heap.tables.get(mt.0);
-        if mtb.absent & (1 << crate::meta::Tm::Index as u32) != 0 {
+        let mtb = heap.tables.get_idx(mt);
+        if mtb.tm_absent(crate::meta::Tm::Index as u32) {
             return Some(Value::Nil);
         }
         match mtb.get_str(index_name) {
@@ -56,25 +56,23 @@ pub(super) fn set_str_fast(
     v: Value,
 ) -> bool {
     let tb = heap.tables.get(t.0);
-    if tb.meta.is_some()
-        && tb.get_str(key).is_nil()
-        && !lacks_tm(heap, tb.meta, crate::meta::Tm::NewIndex)
-    {
+    if tb.has_meta() && tb.get_str(key).is_nil() && !lacks_tm(heap, tb, crate::meta::Tm::NewIndex) {
         return false;
     }
     let tb = heap.tables.get_mut(t.0);
     tb.set_str(key, v, &mut heap.alloc).is_ok()
 }
 
-/// Whether metatable `mt` is known (by its absent cache) to have no handler for `tm`.
+/// Whether table `tb` has no metatable or one known (by its absent cache) to have no
+/// handler for `tm`.
 #[inline(always)]
 pub(super) fn lacks_tm(
     heap: &crate::heap::Heap,
-    mt: Option<crate::value::TableRef>,
+    tb: &crate::table::Table,
     tm: crate::meta::Tm,
 ) -> bool {
-    match mt {
-        Some(mt) => heap.tables.get(mt.0).absent & (1 << tm as u32) != 0,
+    match tb.meta_slot() {
+        Some(mt) => heap.tables.get_idx(mt).tm_absent(tm as u32),
         None => true,
     }
 }
