@@ -13,6 +13,9 @@ struct SlotMeta {
     marked: bool,
 }
 
+/// Bytes of bookkeeping each arena slot has beside its object.
+pub(crate) const SLOT_META_BYTES: usize = std::mem::size_of::<SlotMeta>();
+
 /// Mutable access to an arena's mark bits only.
 pub(crate) struct Marks<'a>(&'a mut [SlotMeta]);
 

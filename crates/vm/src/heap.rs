@@ -19,7 +19,7 @@
 //! slot it clears, say) and then allocates before pushing it must note it with
 //! `FreshList::note_value` first.
 
-use crate::arena::Arena;
+use crate::arena::{Arena, SLOT_META_BYTES};
 use crate::string::Strings;
 use crate::table::{OutOfMemory, Table, TABLE_BASE_COST};
 use crate::thread::Thread;
@@ -298,10 +298,12 @@ impl FreshList {
     }
 }
 
-/// Bytes accounted per object of each kind (besides variable payloads).
-pub(crate) const CLOSURE_COST: usize = 48;
+/// Bytes accounted per object of each kind (besides variable payloads). Closures and
+/// upvalues, the common small objects, are charged exactly their arena slot (the object plus
+/// its 4 bytes of slot bookkeeping); a closure's upvalue list adds 8 bytes an upvalue.
+pub(crate) const CLOSURE_COST: usize = std::mem::size_of::<LuaClosure>() + SLOT_META_BYTES;
 pub(crate) const NATIVE_COST: usize = 64;
-pub(crate) const UPVAL_COST: usize = 40;
+pub(crate) const UPVAL_COST: usize = std::mem::size_of::<Upval>() + SLOT_META_BYTES;
 pub(crate) const USERDATA_COST: usize = 64;
 pub(crate) const THREAD_COST: usize = 256;
 pub(crate) const PROTO_COST: usize = 64;

@@ -285,7 +285,8 @@ pub struct Table {
 const NODE_SIZE: usize = std::mem::size_of::<Node>();
 const VAL_SIZE: usize = std::mem::size_of::<Value>();
 /// Bytes accounted for an empty table object: the arena slot and its bookkeeping.
-pub(crate) const TABLE_BASE_COST: usize = std::mem::size_of::<Table>() + 4;
+pub(crate) const TABLE_BASE_COST: usize =
+    std::mem::size_of::<Table>() + crate::arena::SLOT_META_BYTES;
 /// Largest array part (PUC's `MAXASIZE` on 64-bit hosts): keys above it always hash.
 const MAX_ASIZE: u64 = 1 << 31;
 /// Largest hash part, in nodes (PUC's `MAXHSIZE`).
