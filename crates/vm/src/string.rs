@@ -9,16 +9,85 @@
 use crate::arena::Arena;
 use crate::value::{Handle, StrRef};
 
-/// One string object.
+/// Strings of up to this many bytes live inside their arena slot, with no allocation of their
+/// own (most strings a program makes are short: keys, numbers, words).
+pub(crate) const INLINE_STR: usize = 22;
+
+/// One string object: 32 bytes (pinned by a test) plus, for strings over `INLINE_STR` bytes,
+/// their bytes in a buffer of exactly their length.
 #[derive(Default)]
 pub struct LuaStr {
     pub(crate) hash: u64,
-    pub(crate) bytes: Box<[u8]>,
+    data: StrData,
+}
+
+enum StrData {
+    Inline { len: u8, buf: [u8; INLINE_STR] },
+    Heap(Box<[u8]>),
+}
+
+impl Default for StrData {
+    fn default() -> StrData {
+        StrData::Inline {
+            len: 0,
+            buf: [0; INLINE_STR],
+        }
+    }
 }
 
 impl LuaStr {
+    /// A string holding a copy of `bytes`; `None` when the allocator refuses a long one.
+    pub(crate) fn copy_of(bytes: &[u8], hash: u64) -> Option<LuaStr> {
+        if let Some(s) = LuaStr::inline(bytes, hash) {
+            return Some(s);
+        }
+        let mut v = Vec::new();
+        v.try_reserve_exact(bytes.len()).ok()?;
+        v.extend_from_slice(bytes);
+        Some(LuaStr {
+            hash,
+            data: StrData::Heap(v.into_boxed_slice()),
+        })
+    }
+
+    /// A string made of a buffer the caller built (kept as it is when it is long).
+    pub(crate) fn from_vec(buf: Vec<u8>, hash: u64) -> LuaStr {
+        match LuaStr::inline(&buf, hash) {
+            Some(s) => s,
+            None => LuaStr {
+                hash,
+                data: StrData::Heap(buf.into_boxed_slice()),
+            },
+        }
+    }
+
+    fn inline(bytes: &[u8], hash: u64) -> Option<LuaStr> {
+        let mut buf = [0; INLINE_STR];
+        buf.get_mut(..bytes.len())?.copy_from_slice(bytes);
+        Some(LuaStr {
+            hash,
+            data: StrData::Inline {
+                len: bytes.len() as u8,
+                buf,
+            },
+        })
+    }
+
+    #[inline]
     pub fn as_bytes(&self) -> &[u8] {
-        &self.bytes
+        match &self.data {
+            StrData::Inline { len, buf } => buf.get(..*len as usize).unwrap_or_default(),
+            StrData::Heap(b) => b,
+        }
+    }
+
+    /// The length in bytes.
+    #[inline(always)]
+    pub fn len(&self) -> usize {
+        match &self.data {
+            StrData::Inline { len, .. } => *len as usize,
+            StrData::Heap(b) => b.len(),
+        }
     }
 }
 
@@ -127,7 +196,7 @@ impl Strings {
             if e != TOMB {
                 let h = self.handle_of(e - 1);
                 let s = self.arena.get(h);
-                if s.hash == hash && &*s.bytes == bytes {
+                if s.hash == hash && s.as_bytes() == bytes {
                     return Some(StrRef(h));
                 }
             }
@@ -141,11 +210,12 @@ impl Strings {
     }
 
     /// Adds a new string (the caller checked it is absent).
-    pub fn insert(&mut self, bytes: Box<[u8]>, hash: u64) -> Result<StrRef, ()> {
+    pub fn insert(&mut self, s: LuaStr) -> Result<StrRef, ()> {
         if (self.used + 1) * 4 > self.set.len() * 3 {
             self.rehash()?;
         }
-        let h = self.arena.alloc(LuaStr { hash, bytes })?;
+        let hash = s.hash;
+        let h = self.arena.alloc(s)?;
         let mask = self.set.len() - 1;
         let mut i = hash as usize & mask;
         loop {
@@ -205,16 +275,18 @@ impl Strings {
         let mut freed = 0;
         let set = &mut self.set;
         self.arena.sweep(|h, s| {
-            freed += string_cost(s.bytes.len());
+            freed += string_cost(s.len());
             Strings::unlink(set, h.idx, s.hash);
         });
         freed
     }
 }
 
-/// Bytes accounted for a string of `len` bytes.
+/// Bytes accounted for a string of `len` bytes: its arena slot, and its buffer if it has one.
 pub(crate) fn string_cost(len: usize) -> usize {
-    len + 40
+    std::mem::size_of::<LuaStr>()
+        + crate::arena::SLOT_META_BYTES
+        + if len > INLINE_STR { len } else { 0 }
 }
 
 #[cfg(test)]
@@ -241,12 +313,20 @@ mod tests {
             let b = format!("str{i}").into_bytes();
             let h = hash_bytes(&b);
             assert!(s.find(&b, h).is_none());
-            handles.push(s.insert(b.into_boxed_slice(), h).unwrap());
+            handles.push(s.insert(LuaStr::copy_of(&b, h).unwrap()).unwrap());
         }
         for i in 0..1000 {
             let b = format!("str{i}").into_bytes();
             assert_eq!(s.find(&b, hash_bytes(&b)), Some(handles[i]));
         }
+        let long = [b'x'; INLINE_STR + 1];
+        let short = &long[..INLINE_STR];
+        for b in [&long[..], short, b""] {
+            let s = LuaStr::from_vec(b.to_vec(), 0);
+            assert_eq!((s.as_bytes(), s.len()), (b, b.len()));
+            assert_eq!(LuaStr::copy_of(b, 0).unwrap().as_bytes(), b);
+        }
+        assert_eq!(std::mem::size_of::<LuaStr>(), 32);
         // Sweep everything: all gone from the set.
         s.sweep();
         let b = b"str5";

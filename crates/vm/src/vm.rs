@@ -388,14 +388,15 @@ impl Vm {
             return Ok(s);
         }
         self.charge(string_cost(bytes.len()))?;
-        let mut buf = Vec::new();
-        if buf.try_reserve_exact(bytes.len()).is_err() {
+        let Some(new) = crate::string::LuaStr::copy_of(bytes, hash) else {
             self.heap.alloc.release(string_cost(bytes.len()));
             return Err(self.memory_error());
+        };
+        if let Err(e) = self.charge_growth(self.heap.strings.arena.growth()) {
+            self.heap.alloc.release(string_cost(bytes.len()));
+            return Err(e);
         }
-        buf.extend_from_slice(bytes);
-        self.charge_growth(self.heap.strings.arena.growth())?;
-        match self.heap.strings.insert(buf.into_boxed_slice(), hash) {
+        match self.heap.strings.insert(new) {
             Ok(s) => {
                 self.heap.fresh.note(Fresh::Value(Value::Str(s)));
                 Ok(s)
@@ -416,8 +417,15 @@ impl Vm {
             Some(s) => s,
             None => {
                 self.charge(string_cost(len))?;
-                self.charge_growth(self.heap.strings.arena.growth())?;
-                match self.heap.strings.insert(buf.into_boxed_slice(), hash) {
+                if let Err(e) = self.charge_growth(self.heap.strings.arena.growth()) {
+                    self.heap.alloc.release(string_cost(len));
+                    return Err(e);
+                }
+                match self
+                    .heap
+                    .strings
+                    .insert(crate::string::LuaStr::from_vec(buf, hash))
+                {
                     Ok(s) => s,
                     Err(()) => {
                         self.heap.alloc.release(string_cost(len));

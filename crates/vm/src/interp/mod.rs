@@ -749,8 +749,7 @@ impl Vm {
                         }
                         Instr::Len { a, b } => match regs[b as usize] {
                             Value::Str(s) => {
-                                regs[a as usize] =
-                                    Value::Int(heap.strings.get(s).bytes.len() as i64)
+                                regs[a as usize] = Value::Int(heap.strings.get(s).len() as i64)
                             }
                             Value::Table(t) => {
                                 let tb = heap.tables.get(t.0);
