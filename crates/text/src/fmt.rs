@@ -349,6 +349,12 @@ fn exp_form(a: f64, prec: usize, alt: bool, upper: bool, out: &mut Vec<u8>) -> i
 /// `%g` digits of a non-negative finite `a`.
 fn general_form(a: f64, prec: usize, alt: bool, upper: bool, out: &mut Vec<u8>) {
     let p = prec.max(1);
+    if !alt {
+        if let Some(s) = crate::number::format_g_shortest(a, p, upper) {
+            out.extend_from_slice(s.as_bytes());
+            return;
+        }
+    }
     let body = out.len();
     let x = exp_form(a, p - 1, alt, upper, out);
     let mant_end = if x < -4 || x >= p as i32 {
