@@ -34,13 +34,27 @@ impl Outcome {
 /// Runs `interp file` in `dir` with a timeout; stdout and stderr are read by threads so a
 /// chatty program cannot block on a full pipe.
 pub fn run(interp: &Path, dir: &Path, file: &str, timeout: Duration) -> Outcome {
-    let child = Command::new(interp)
-        .arg(file)
-        .current_dir(dir)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn();
+    let spawn = || {
+        Command::new(interp)
+            .arg(file)
+            .current_dir(dir)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+    };
+    let mut child = spawn();
+    // ETXTBSY: an interpreter script just written is still open in a child another thread
+    // forked in the meantime (until that child execs); it goes away in moments.
+    for _ in 0..100 {
+        match &child {
+            Err(e) if e.raw_os_error() == Some(26) => {
+                std::thread::sleep(Duration::from_millis(10));
+                child = spawn();
+            }
+            _ => break,
+        }
+    }
     let mut child = match child {
         Ok(c) => c,
         Err(e) => {

@@ -19,7 +19,8 @@ fn a_reference_that_never_finishes_gives_no_verdict() {
     let cfg = Config {
         lua: script(&dir, "slow-lua", "exec sleep 30"),
         tape: script(&dir, "fast-tape", "echo done"),
-        timeout: Duration::from_millis(200),
+        // Long enough for `echo` to finish on a loaded machine.
+        timeout: Duration::from_millis(1500),
         lua_fixed: None,
     };
     let c = check_source(&cfg, &dir, "print('done')");
