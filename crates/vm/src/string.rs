@@ -160,6 +160,9 @@ pub(crate) struct Strings {
     used: usize,
     /// The last identity tag given to a long string (see `StrRef`).
     last_tag: u16,
+    /// Bytes of the largest `set` so far: what the VM has charged for it (`growth`), apart
+    /// from the first 256 bytes every VM has.
+    set_charged: usize,
 }
 
 impl Strings {
@@ -169,7 +172,29 @@ impl Strings {
             set: vec![EMPTY; 64],
             used: 0,
             last_tag: 0,
+            set_charged: 64 * 4,
         }
+    }
+
+    /// Bytes the next `insert` adds to the memory charged for this interner: the arena's
+    /// growth, and the index's when the insert rebuilds it larger than it ever was (like the
+    /// arenas' buffers, what is charged for the index never shrinks).
+    pub fn growth(&self) -> usize {
+        let set = if (self.used + 1) * 4 > self.set.len() * 3 {
+            (Strings::set_len_for(self.arena.live_count() + 1) * 4).saturating_sub(self.set_charged)
+        } else {
+            0
+        };
+        self.arena.growth() + set
+    }
+
+    /// The index length for `live` strings: a power of two, at most 3/8 full.
+    fn set_len_for(live: usize) -> usize {
+        let mut n = 64;
+        while n * 3 < live * 4 * 2 {
+            n *= 2;
+        }
+        n
     }
 
     /// A fresh identity tag for a newly created long string (never 0, which short strings
@@ -232,11 +257,7 @@ impl Strings {
     }
 
     fn rehash(&mut self) -> Result<(), ()> {
-        let live = self.arena.live_count() + 1;
-        let mut n = 64;
-        while n * 3 < live * 4 * 2 {
-            n *= 2;
-        }
+        let n = Strings::set_len_for(self.arena.live_count() + 1);
         let mut set = Vec::new();
         set.try_reserve_exact(n).map_err(|_| ())?;
         set.resize(n, EMPTY);
@@ -250,6 +271,7 @@ impl Strings {
         }
         self.used = self.arena.live_count();
         self.set = set;
+        self.set_charged = self.set_charged.max(n * 4);
         Ok(())
     }
 
@@ -303,6 +325,31 @@ mod tests {
             );
         }
         assert_eq!(hash_bytes_stoppable(&b, 64, || true), None);
+    }
+
+    #[test]
+    fn index_growth_is_charged_once() {
+        let mut s = Strings::new();
+        let add = |s: &mut Strings, i: usize| {
+            let b = format!("k{i}").into_bytes();
+            let h = hash_bytes(&b);
+            s.insert(LuaStr::copy_of(&b, h).unwrap()).unwrap();
+        };
+        for i in 0..48 {
+            assert_eq!(s.growth(), s.arena.growth(), "no rebuild due at {i}");
+            add(&mut s, i);
+        }
+        // The 49th string rebuilds the 64-slot index with 256 slots (at most 3/8 full after a
+        // rebuild): 768 more bytes.
+        assert_eq!(s.growth() - s.arena.growth(), 768);
+        add(&mut s, 48);
+        assert_eq!(s.growth(), s.arena.growth());
+        // Swept and refilled to the same size: that index was paid for already.
+        s.sweep();
+        for i in 0..49 {
+            add(&mut s, i);
+        }
+        assert_eq!(s.growth(), s.arena.growth());
     }
 
     #[test]

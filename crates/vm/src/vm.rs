@@ -392,7 +392,7 @@ impl Vm {
             self.heap.alloc.release(string_cost(bytes.len()));
             return Err(self.memory_error());
         };
-        if let Err(e) = self.charge_growth(self.heap.strings.arena.growth()) {
+        if let Err(e) = self.charge_growth(self.heap.strings.growth()) {
             self.heap.alloc.release(string_cost(bytes.len()));
             return Err(e);
         }
@@ -417,7 +417,7 @@ impl Vm {
             Some(s) => s,
             None => {
                 self.charge(string_cost(len))?;
-                if let Err(e) = self.charge_growth(self.heap.strings.arena.growth()) {
+                if let Err(e) = self.charge_growth(self.heap.strings.growth()) {
                     self.heap.alloc.release(string_cost(len));
                     return Err(e);
                 }
