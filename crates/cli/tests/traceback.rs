@@ -98,3 +98,31 @@ fn tail_calls_are_marked() {
 "tape: h.lua:1: tail\nstack traceback:\n\t[C]: in function 'error'\n\th.lua:1: in function <h.lua:1>\n\t(...tail calls...)\n\th.lua:3: in local 'h'\n\th.lua:4: in main chunk\n\t[C]: in ?\n",
     );
 }
+
+/// 22 levels are shown whole; from 23 on the middle is elided (lua5.4's output). Only the
+/// shown lines are built, so the traceback of a stack overflow with hundreds of thousands of
+/// frames is as cheap as this one.
+#[test]
+fn elision_starts_past_22_levels() {
+    let src = |n: u32| {
+        format!(
+            "local function rec(n) if n == 0 then error(\"deep\") end rec(n - 1) end\nrec({n})\n"
+        )
+    };
+    let want = |name: &str, before: usize, skip: Option<usize>, after: usize| {
+        let up = format!("\t{name}:1: in upvalue 'rec'\n");
+        let mut w = format!("tape: {name}:1: deep\nstack traceback:\n\t[C]: in function 'error'\n");
+        w.push_str(&up.repeat(before));
+        if let Some(k) = skip {
+            w.push_str(&format!("\t...\t(skipping {k} levels)\n"));
+        }
+        w.push_str(&up.repeat(after));
+        w.push_str(&format!(
+            "\t{name}:1: in local 'rec'\n\t{name}:2: in main chunk\n\t[C]: in ?\n"
+        ));
+        w
+    };
+    check("e18.lua", &src(18), &want("e18.lua", 18, None, 0));
+    check("e19.lua", &src(19), &want("e19.lua", 9, Some(1), 8));
+    check("e40.lua", &src(40), &want("e40.lua", 9, Some(22), 8));
+}

@@ -451,90 +451,97 @@ impl Vm {
     /// `stack traceback:` with one line per active frame, innermost first. Like PUC, a
     /// traceback of more than 22 levels shows the first 10 and the last 11 with
     /// `...\t(skipping N levels)` between (N as PUC counts it, one less than left out).
+    /// Only the lines shown are built: a stack overflow's traceback costs 21 lines, not one
+    /// per frame (the names take bytecode analysis and a search of the loaded modules).
     pub fn traceback(&self) -> String {
-        let mut lines = self.traceback_lines();
+        let frames = &self.ts.frames;
+        let shown_frames = frames
+            .iter()
+            .skip(1)
+            .filter(|f| !matches!(f.kind, FrameKind::Host));
+        // Every level but the last (`[C]: in ?`) is a non-host frame above the first.
+        let total = shown_frames.count() + 1;
         let mut s = String::from("stack traceback:");
-        let total = lines.len();
-        if total > 22 {
-            let tail = lines.split_off(total - 11);
-            lines.truncate(10);
-            lines.push(format!("\n\t...\t(skipping {} levels)", total - 22));
-            lines.extend(tail);
+        let mut level = 0;
+        for i in (1..frames.len()).rev() {
+            if matches!(frames[i].kind, FrameKind::Host) {
+                continue;
+            }
+            if total <= 22 || level < 10 || level >= total - 11 {
+                self.traceback_line(i, &mut s);
+            } else if level == 10 {
+                s.push_str(&format!("\n\t...\t(skipping {} levels)", total - 22));
+            }
+            level += 1;
         }
-        for l in lines {
-            s.push_str(&l);
-        }
+        s.push_str("\n\t[C]: in ?");
         s
     }
 
-    /// One `\n\t...` line per level of `traceback`.
-    fn traceback_lines(&self) -> Vec<String> {
-        let mut out = Vec::new();
-        let n = self.ts.frames.len();
-        for i in (1..n).rev() {
-            let f = &self.ts.frames[i];
-            match f.kind {
-                FrameKind::Lua { .. } => {
-                    let line = self.frame_line(f);
-                    let src = self
-                        .frame_proto(f)
-                        .map(|p| tape_text::chunkid::chunk_id(&p.source))
-                        .unwrap_or_default();
-                    let is_main = self
-                        .frame_proto(f)
-                        .map(|p| p.line_defined == 0)
-                        .unwrap_or(false);
-                    let global = self.global_func_name(self.stack_get(f.func));
-                    let what = if let Some(g) = global {
-                        format!("function '{g}'")
-                    } else if is_main {
-                        "main chunk".to_string()
-                    } else {
-                        match self.frame_func_name(i) {
-                            Some(("global", n)) => format!("function '{n}'"),
-                            Some(("method", n)) => format!("method '{n}'"),
-                            Some((k, n)) => format!("{k} '{n}'"),
-                            None => {
-                                let p = self.frame_proto(f);
-                                format!(
-                                    "function <{}:{}>",
-                                    src,
-                                    p.map(|p| p.line_defined).unwrap_or(0)
-                                )
+    /// The `\n\t...` line of frame `i` (a Lua or native frame).
+    fn traceback_line(&self, i: usize, out: &mut String) {
+        let Some(f) = self.ts.frames.get(i) else {
+            return;
+        };
+        match f.kind {
+            FrameKind::Lua { .. } => {
+                let line = self.frame_line(f);
+                let src = self
+                    .frame_proto(f)
+                    .map(|p| tape_text::chunkid::chunk_id(&p.source))
+                    .unwrap_or_default();
+                let is_main = self
+                    .frame_proto(f)
+                    .map(|p| p.line_defined == 0)
+                    .unwrap_or(false);
+                let global = self.global_func_name(self.stack_get(f.func));
+                let what = if let Some(g) = global {
+                    format!("function '{g}'")
+                } else if is_main {
+                    "main chunk".to_string()
+                } else {
+                    match self.frame_func_name(i) {
+                        Some(("global", n)) => format!("function '{n}'"),
+                        Some(("method", n)) => format!("method '{n}'"),
+                        Some((k, n)) => format!("{k} '{n}'"),
+                        None => {
+                            let p = self.frame_proto(f);
+                            format!(
+                                "function <{}:{}>",
+                                src,
+                                p.map(|p| p.line_defined).unwrap_or(0)
+                            )
+                        }
+                    }
+                };
+                // A frame entered by a tail call says so on its own level, as in PUC.
+                let tail = if f.tail { "\n\t(...tail calls...)" } else { "" };
+                match line {
+                    Some(line) => out.push_str(&format!("\n\t{src}:{line}: in {what}{tail}")),
+                    None => out.push_str(&format!("\n\t{src}: in {what}{tail}")),
+                }
+            }
+            FrameKind::Native { f: nf } | FrameKind::Pcall { f: nf, .. } => {
+                let what = match self.global_func_name(Value::Native(nf)) {
+                    Some(g) => format!("function '{g}'"),
+                    None => match self.frame_func_name(i) {
+                        Some(("global", n)) => format!("function '{n}'"),
+                        Some(("method", n)) => format!("method '{n}'"),
+                        Some((k, n)) => format!("{k} '{n}'"),
+                        None => {
+                            let n = self.heap.natives.get(nf.0).name;
+                            if n.is_empty() || n == "?" {
+                                "?".to_string()
+                            } else {
+                                format!("function '{n}'")
                             }
                         }
-                    };
-                    // A frame entered by a tail call says so on its own level, as in PUC.
-                    let tail = if f.tail { "\n\t(...tail calls...)" } else { "" };
-                    match line {
-                        Some(line) => out.push(format!("\n\t{src}:{line}: in {what}{tail}")),
-                        None => out.push(format!("\n\t{src}: in {what}{tail}")),
-                    }
-                }
-                FrameKind::Native { f: nf } | FrameKind::Pcall { f: nf, .. } => {
-                    let what = match self.global_func_name(Value::Native(nf)) {
-                        Some(g) => format!("function '{g}'"),
-                        None => match self.frame_func_name(i) {
-                            Some(("global", n)) => format!("function '{n}'"),
-                            Some(("method", n)) => format!("method '{n}'"),
-                            Some((k, n)) => format!("{k} '{n}'"),
-                            None => {
-                                let n = self.heap.natives.get(nf.0).name;
-                                if n.is_empty() || n == "?" {
-                                    "?".to_string()
-                                } else {
-                                    format!("function '{n}'")
-                                }
-                            }
-                        },
-                    };
-                    out.push(format!("\n\t[C]: in {what}"));
-                }
-                FrameKind::Host => {}
+                    },
+                };
+                out.push_str(&format!("\n\t[C]: in {what}"));
             }
+            FrameKind::Host => {}
         }
-        out.push("\n\t[C]: in ?".to_string());
-        out
     }
 
     /// The type name used in messages: `__name` for tables/userdata with one, else the type.
