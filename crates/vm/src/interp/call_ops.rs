@@ -113,12 +113,7 @@ impl Vm {
             self.precall(func, nargs, -1, Cont::TailReturn, true)?;
             return Ok(());
         }
-        let frame = self
-            .ts
-            .frames
-            .last()
-            .copied()
-            .ok_or_else(|| Error::from_value(Value::Nil))?;
+        let frame = self.running_frame()?;
         if matches!(self.ts.open_upvals.last(), Some((i, _)) if *i >= frame.base) {
             self.close_upvals(frame.base);
         }

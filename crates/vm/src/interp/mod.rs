@@ -105,6 +105,14 @@ impl Vm {
         self.rt_error(&format!("internal error: {what}"))
     }
 
+    /// A copy of the running frame (a fallback always runs inside one).
+    fn running_frame(&mut self) -> Result<crate::thread::Frame, Error> {
+        match self.ts.frames.last() {
+            Some(f) => Ok(*f),
+            None => Err(self.internal_error("no running frame")),
+        }
+    }
+
     /// Runs until the frame stack drops to `entry_depth`, in the hooked or unhooked loop as
     /// the running thread's hooks require (they can change at any native call).
     fn run(

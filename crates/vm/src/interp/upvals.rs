@@ -73,12 +73,7 @@ impl Vm {
 
     /// Builds a closure of child proto `p` into stack slot `dst`.
     pub(super) fn make_closure(&mut self, dst: usize, p: usize) -> Result<(), Error> {
-        let frame = self
-            .ts
-            .frames
-            .last()
-            .copied()
-            .ok_or_else(|| Error::from_value(Value::Nil))?;
+        let frame = self.running_frame()?;
         let FrameKind::Lua { cl, proto } = frame.kind else {
             return Err(self.internal_error("CLOSURE outside Lua"));
         };
