@@ -320,14 +320,17 @@ pub(super) fn gsub(vm: &mut Vm, args: Args) -> Result<usize, Error> {
             }
         }
         _ => {
-            // Lua code runs between matches: work on copies so the VM stays free.
-            let src = vm.str_bytes(s).to_vec();
-            let pat = vm.str_bytes(p).to_vec();
-            let (anchored, body) = pattern::split_anchor(&pat);
+            // Lua code runs between matches: work on copies so the VM stays free. Short ones
+            // (most subjects, nearly every pattern) are copied to the stack, not the heap.
+            let (mut src_buf, mut src_heap) = ([0u8; SHORT_COPY], Vec::new());
+            let (mut pat_buf, mut pat_heap) = ([0u8; SHORT_COPY], Vec::new());
+            let src = copy_short(vm.str_bytes(s), &mut src_buf, &mut src_heap);
+            let pat = copy_short(vm.str_bytes(p), &mut pat_buf, &mut pat_heap);
+            let (anchored, body) = pattern::split_anchor(pat);
             // (The VM is lent to the replacement function: the matcher keeps its own
             // handle on the flag.)
             let flag = vm.interrupt_flag();
-            let mut m = Matcher::new(&src, body);
+            let mut m = Matcher::new(src, body);
             m.set_fuel(budget);
             m.set_stop(tape_text::pattern::Stop {
                 flag: Some(&flag),
@@ -365,6 +368,23 @@ pub(super) fn gsub(vm: &mut Vm, args: Args) -> Result<usize, Error> {
     vm.push(v)?;
     vm.push(Value::Int(n as i64))?;
     Ok(2)
+}
+
+/// Longest subject or pattern `gsub` copies to the stack rather than the heap.
+const SHORT_COPY: usize = 64;
+
+/// A copy of `b`: in `buf` when it fits, else in `heap`.
+fn copy_short<'a>(b: &[u8], buf: &'a mut [u8; SHORT_COPY], heap: &'a mut Vec<u8>) -> &'a [u8] {
+    match buf.get_mut(..b.len()) {
+        Some(d) => {
+            d.copy_from_slice(b);
+            d
+        }
+        None => {
+            heap.extend_from_slice(b);
+            heap
+        }
+    }
 }
 
 /// Appends the replacement a table or function gives for one match: the value of
