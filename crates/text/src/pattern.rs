@@ -142,13 +142,17 @@ pub struct Matcher<'a> {
     /// The byte every match must start with, when the pattern opens with a plain byte that is
     /// not optional (`a`, `a+`, but not `a*`); searches jump from one occurrence to the next.
     first_byte: Option<u8>,
+    /// Otherwise, when the pattern opens with a single-byte class that is not optional (`.`,
+    /// `%a`, `[...]`, with no `*`, `?` or `-` after it), the end of that item: a search tests
+    /// it alone at each position and starts a match attempt only where it accepts the byte.
+    first_item: Option<usize>,
 }
 
 impl<'a> Matcher<'a> {
     /// A matcher of `pat` (anchor already split off where the caller wants one) over `src`,
     /// with unlimited fuel.
     pub fn new(src: &'a [u8], pat: &'a [u8]) -> Self {
-        Matcher {
+        let mut m = Matcher {
             src,
             pat,
             level: 0,
@@ -167,22 +171,61 @@ impl<'a> Matcher<'a> {
                 }
                 _ => None,
             },
+            first_item: None,
+        };
+        if m.first_byte.is_none() {
+            m.first_item = m.single_first_item();
+        }
+        m
+    }
+
+    /// The end of the pattern's first item when it is a single-byte class that must match one
+    /// byte (see `first_item`); `None` for anything else, a malformed class included (whose
+    /// error the first match attempt then raises, as before).
+    fn single_first_item(&self) -> Option<usize> {
+        match *self.pat.first()? {
+            b'(' | b')' => return None,
+            b'$' if self.pat.len() == 1 => return None,
+            ESC => match self.pat.get(1) {
+                None | Some(b'b' | b'f') => return None,
+                Some(d) if d.is_ascii_digit() => return None,
+                _ => {}
+            },
+            _ => {}
+        }
+        let ep = self.class_end(0).ok()?;
+        match self.pat.get(ep) {
+            Some(b'*' | b'?' | b'-') => None,
+            _ => Some(ep),
         }
     }
 
     /// The first position at or after `s` where a match could start, if any. Skipping the others
     /// is invisible: a match attempt that fails on its first byte raises no error.
+    ///
+    /// With a `first_item`, a position whose byte the item refuses costs the one step the
+    /// attempt there would have taken (its first), so fuel use and stop checks are unchanged.
     #[inline]
-    fn next_candidate(&self, s: usize) -> Option<usize> {
-        match self.first_byte {
-            None => (s <= self.src.len()).then_some(s),
-            Some(f) => self
+    fn next_candidate(&mut self, s: usize) -> Result<Option<usize>, MatchError> {
+        if let Some(f) = self.first_byte {
+            return Ok(self
                 .src
-                .get(s..)?
-                .iter()
-                .position(|&b| b == f)
-                .map(|i| s + i),
+                .get(s..)
+                .and_then(|rest| rest.iter().position(|&b| b == f))
+                .map(|i| s + i));
         }
+        let Some(ep) = self.first_item else {
+            return Ok((s <= self.src.len()).then_some(s));
+        };
+        let mut s = s;
+        while s <= self.src.len() {
+            if self.single_match(s, 0, ep) {
+                return Ok(Some(s));
+            }
+            self.spend(1)?;
+            s += 1;
+        }
+        Ok(None)
     }
 
     /// Sets the number of steps the matcher may still take.
@@ -267,7 +310,7 @@ impl<'a> Matcher<'a> {
             return Ok(self.match_at(init)?.map(|e| (init, e)));
         }
         let mut s = init;
-        while let Some(c) = self.next_candidate(s) {
+        while let Some(c) = self.next_candidate(s)? {
             if let Some(e) = self.match_at(c)? {
                 return Ok(Some((c, e)));
             }
@@ -284,7 +327,7 @@ impl<'a> Matcher<'a> {
         lastmatch: &mut Option<usize>,
     ) -> Result<Option<(usize, usize)>, MatchError> {
         let mut s = *pos;
-        while let Some(c) = self.next_candidate(s) {
+        while let Some(c) = self.next_candidate(s)? {
             if let Some(e) = self.match_at(c)? {
                 if Some(e) != *lastmatch {
                     *pos = e;
@@ -315,7 +358,7 @@ impl<'a> Matcher<'a> {
         let mut n = 0;
         while n < max_n {
             if !anchored {
-                let Some(c) = self.next_candidate(s) else {
+                let Some(c) = self.next_candidate(s)? else {
                     break;
                 };
                 out.extend_from_slice(&src[s..c]);
