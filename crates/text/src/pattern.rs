@@ -80,6 +80,64 @@ enum CapLen {
     Len(usize),
 }
 
+const UNFINISHED: (usize, CapLen) = (0, CapLen::Unfinished);
+
+/// Captures kept inline in a matcher; a pattern with more puts the rest in a vector.
+const INLINE_CAPTURES: usize = 4;
+
+/// The capture stack of a match: `(start, length)` per level, the first `INLINE_CAPTURES`
+/// inline, packed in two words (the length `OPEN` while unfinished, `POSITION` for `()`). A
+/// full-size inline array (32 entries, 768 bytes) made every matcher cost 64 stores to create
+/// (2% of json's time in `Matcher::new`); 64 bytes are four 16-byte stores of zeros. Levels at
+/// or above the match's are never read, so their contents do not matter.
+#[derive(Default)]
+struct CapSlots {
+    inline: [(usize, usize); INLINE_CAPTURES],
+    more: Vec<(usize, usize)>,
+}
+
+const OPEN: usize = usize::MAX;
+const POSITION: usize = usize::MAX - 1;
+
+impl CapSlots {
+    fn get(&self, l: usize) -> Option<(usize, CapLen)> {
+        let &(start, len) = match self.inline.get(l) {
+            Some(c) => c,
+            None => self.more.get(l - INLINE_CAPTURES)?,
+        };
+        let len = match len {
+            OPEN => CapLen::Unfinished,
+            POSITION => CapLen::Position,
+            n => CapLen::Len(n),
+        };
+        Some((start, len))
+    }
+
+    /// Sets level `l` (at most one past the levels set so far).
+    fn set(&mut self, l: usize, (start, len): (usize, CapLen)) {
+        let c = (
+            start,
+            match len {
+                CapLen::Unfinished => OPEN,
+                CapLen::Position => POSITION,
+                // A length is at most a string's, far below the two markers.
+                CapLen::Len(n) => n.min(POSITION - 1),
+            },
+        );
+        if let Some(slot) = self.inline.get_mut(l) {
+            *slot = c;
+            return;
+        }
+        let i = l - INLINE_CAPTURES;
+        while self.more.len() <= i {
+            self.more.push((0, OPEN));
+        }
+        if let Some(slot) = self.more.get_mut(i) {
+            *slot = c;
+        }
+    }
+}
+
 /// Escape byte of patterns.
 const ESC: u8 = b'%';
 
@@ -132,7 +190,7 @@ pub struct Matcher<'a> {
     src: &'a [u8],
     pat: &'a [u8],
     level: usize,
-    capture: [(usize, CapLen); MAX_CAPTURES],
+    capture: CapSlots,
     depth: usize,
     /// Steps left before the next look at `stop` (all of them without one)...
     fuel: u64,
@@ -156,7 +214,7 @@ impl<'a> Matcher<'a> {
             src,
             pat,
             level: 0,
-            capture: [(0, CapLen::Unfinished); MAX_CAPTURES],
+            capture: CapSlots::default(),
             depth: 0,
             fuel: u64::MAX,
             reserve: 0,
@@ -415,7 +473,7 @@ impl<'a> Matcher<'a> {
             }
             return Ok(Capture::Slice(start, end));
         }
-        let (init, len) = self.capture[i];
+        let (init, len) = self.capture.get(i).unwrap_or(UNFINISHED);
         match len {
             CapLen::Unfinished => error("unfinished capture"),
             CapLen::Position => Ok(Capture::Position(init)),
@@ -682,7 +740,7 @@ impl<'a> Matcher<'a> {
         if self.level >= MAX_CAPTURES {
             return error("too many captures");
         }
-        self.capture[self.level] = (s, what);
+        self.capture.set(self.level, (s, what));
         self.level += 1;
         let r = self.do_match(s, p)?;
         if r.is_none() {
@@ -694,14 +752,15 @@ impl<'a> Matcher<'a> {
     fn end_capture(&mut self, s: usize, p: usize) -> Result<Option<usize>, MatchError> {
         let Some(l) = (0..self.level)
             .rev()
-            .find(|&l| matches!(self.capture[l].1, CapLen::Unfinished))
+            .find(|&l| matches!(self.capture.get(l), Some((_, CapLen::Unfinished))))
         else {
             return error("invalid pattern capture");
         };
-        self.capture[l].1 = CapLen::Len(s - self.capture[l].0);
+        let start = self.capture.get(l).map_or(0, |c| c.0);
+        self.capture.set(l, (start, CapLen::Len(s - start)));
         let r = self.do_match(s, p)?;
         if r.is_none() {
-            self.capture[l].1 = CapLen::Unfinished;
+            self.capture.set(l, (start, CapLen::Unfinished));
         }
         Ok(r)
     }
@@ -737,7 +796,7 @@ impl<'a> Matcher<'a> {
     fn match_capture(&mut self, s: usize, d: u8) -> Result<Option<usize>, MatchError> {
         let l = (d as usize).wrapping_sub(b'1' as usize);
         let (init, len) = match self.capture.get(l) {
-            Some(&(init, len)) if l < self.level && !matches!(len, CapLen::Unfinished) => {
+            Some((init, len)) if l < self.level && !matches!(len, CapLen::Unfinished) => {
                 (init, len)
             }
             _ => {
