@@ -523,6 +523,18 @@ impl Table {
         }
     }
 
+    /// The value at integer key `i` when `i` falls in the array part (moving `alimit` as
+    /// `get_int` does); `None` sends the caller to the general lookup.
+    #[inline(always)]
+    pub(crate) fn get_in_array(&self, i: i64) -> Option<Value> {
+        let u = (i as u64).wrapping_sub(1);
+        let v = *self.arr.get(u as usize)?;
+        if u as usize >= self.alimit.get() as usize {
+            self.alimit.set(u as u32 + 1);
+        }
+        Some(v)
+    }
+
     /// Raw get with a string key.
     #[inline(always)]
     pub fn get_str(&self, s: StrRef) -> Value {

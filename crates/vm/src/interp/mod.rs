@@ -427,7 +427,15 @@ impl Vm {
                                 break Exit::Slow;
                             };
                             let tb = heap.tables.get(t.0);
-                            let v = tb.get(regs[c as usize]);
+                            let key = regs[c as usize];
+                            // An integer in the array part inline; everything else out of line.
+                            let v = match key {
+                                Value::Int(i) => match tb.get_in_array(i) {
+                                    Some(v) => v,
+                                    None => tb.get(key),
+                                },
+                                _ => tb.get(key),
+                            };
                             if v.is_nil()
                                 && tb.has_meta()
                                 && !lacks_tm(heap, tb, crate::meta::Tm::Index)
