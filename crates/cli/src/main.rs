@@ -34,8 +34,10 @@ struct Options {
     trace: bool,
     /// `--trace-limit N`: stop tracing after N instructions (implies `--trace`).
     trace_limit: Option<u64>,
-    /// `--gc-stress full|emergency` (debugging the collector).
+    /// `--gc-stress full|emergency|incremental` (debugging the collector).
     gc_stress: Option<GcStress>,
+    /// `--gc-stats`: print the collector's step-time distribution on exit.
+    gc_stats: bool,
 }
 
 #[derive(Clone, Copy)]
@@ -44,6 +46,8 @@ enum GcStress {
     Full,
     /// Every allocation first fails and collects in an emergency.
     Emergency,
+    /// A tiny incremental step at every safe point, the barrier invariant checked.
+    Incremental,
 }
 
 enum Action {
@@ -73,7 +77,9 @@ fn usage(bad: &str) -> ExitCode {
          --timeout SECS       stop after SECS seconds of wall-clock time\n  \
          --trace              print each instruction executed to stderr\n  \
          --trace-limit N      trace only the first N instructions\n  \
-         --gc-stress MODE     collect at every safe point (full) or allocation (emergency)\n  \
+         --gc-stats           print the collector's step times on exit (stderr)\n  \
+         --gc-stress MODE     collect at every safe point (full), at every allocation\n  \
+                              (emergency), or step at every safe point (incremental)\n  \
          --        stop handling options\n  \
          -         stop handling options and execute stdin\n"
     );
@@ -95,6 +101,7 @@ fn parse_args(argv: &[String]) -> Result<Options, String> {
         trace: false,
         trace_limit: None,
         gc_stress: None,
+        gc_stats: false,
     };
     let mut i = 1;
     while i < argv.len() {
@@ -123,11 +130,13 @@ fn parse_args(argv: &[String]) -> Result<Options, String> {
             "-W" => o.actions.push(Action::WarnOn),
             "--sandbox" => o.sandbox = true,
             "--trace" => o.trace = true,
+            "--gc-stats" => o.gc_stats = true,
             "--gc-stress" => {
                 i += 1;
                 o.gc_stress = Some(match argv.get(i).map(String::as_str) {
                     Some("full") => GcStress::Full,
                     Some("emergency") => GcStress::Emergency,
+                    Some("incremental") => GcStress::Incremental,
                     Some(v) => return Err(format!("bad value for '{a}': '{v}'")),
                     None => return Err(format!("'{a}' needs argument")),
                 });
@@ -226,6 +235,26 @@ pub(crate) fn clear_interrupt(tape: &mut Tape) {
     tape.vm()
         .interrupt_flag()
         .store(false, std::sync::atomic::Ordering::SeqCst);
+}
+
+/// `--gc-stats`: how many collector steps ran and how long they took (stderr).
+fn print_gc_stats(mut steps: Vec<std::time::Duration>) {
+    steps.sort();
+    let at = |q: f64| {
+        let i = ((steps.len() as f64 - 1.0) * q).round() as usize;
+        steps.get(i).map_or(0.0, |d| d.as_secs_f64() * 1e6)
+    };
+    let total: f64 = steps.iter().map(|d| d.as_secs_f64() * 1e3).sum();
+    eprintln!(
+        "gc: {} steps, {total:.1} ms in all; step time us: median {:.0}, p90 {:.0}, p99 {:.0}, \
+         p99.9 {:.0}, max {:.0}",
+        steps.len(),
+        at(0.5),
+        at(0.9),
+        at(0.99),
+        at(0.999),
+        at(1.0)
+    );
 }
 
 fn run_chunk(tape: &mut Tape, src: &[u8], chunkname: &str, args: &[&[u8]]) -> bool {
@@ -340,7 +369,11 @@ fn main() -> ExitCode {
     match opts.gc_stress {
         Some(GcStress::Full) => tape.vm().set_gc_stress(true),
         Some(GcStress::Emergency) => tape.vm().set_emergency_stress(true),
+        Some(GcStress::Incremental) => tape.vm().set_gc_incremental_stress(true),
         None => {}
+    }
+    if opts.gc_stats {
+        tape.vm().gc_record_steps(true);
     }
     if opts.version {
         println!("{}", tape::VERSION_BANNER);
@@ -417,6 +450,9 @@ fn main() -> ExitCode {
                 return ExitCode::FAILURE;
             }
         }
+    }
+    if opts.gc_stats {
+        print_gc_stats(tape.vm().gc_record_steps(false));
     }
     // `lua.c` ends with `lua_close`: finalizers of live objects run now (also on `Drop`).
     tape.vm().close();

@@ -354,10 +354,9 @@ fn collectgarbage(vm: &mut Vm, args: Args) -> Result<usize, Error> {
             vm.str_value(p)?
         }
         "generational" => {
-            // The minor and major multipliers are checked but have no effect here.
-            vm.opt_int(args, 1, 0)?;
-            vm.opt_int(args, 2, 0)?;
-            let p = vm.gc_set_mode(true);
+            let minor = vm.opt_int(args, 1, 0)?;
+            let major = vm.opt_int(args, 2, 0)?;
+            let p = vm.gc_set_generational(minor, major);
             vm.str_value(p)?
         }
         "setpause" | "setstepmul" => {

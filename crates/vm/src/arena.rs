@@ -38,6 +38,11 @@ impl Marks<'_> {
     }
 }
 
+/// Bytes of buffer per arena slot: the item, its bookkeeping, its free-list entry.
+const fn slot_bytes<T>() -> usize {
+    std::mem::size_of::<T>() + std::mem::size_of::<SlotMeta>() + std::mem::size_of::<u32>()
+}
+
 /// Slots added when an arena first grows.
 const MIN_GROWTH: usize = 16;
 
@@ -48,6 +53,11 @@ pub(crate) struct Arena<T> {
     meta: Vec<SlotMeta>,
     free: Vec<u32>,
     live_count: usize,
+    /// Objects allocated at or above this slot index are born marked: 0 while a collection
+    /// cycle marks (new objects survive the cycle), the sweep position while this arena is
+    /// being swept (a slot the sweep has not reached yet would otherwise be freed), and
+    /// `u32::MAX` otherwise (between cycles, and once this arena's sweep is done).
+    born_marked_from: u32,
 }
 
 impl<T: Default> Arena<T> {
@@ -57,6 +67,25 @@ impl<T: Default> Arena<T> {
             meta: Vec::new(),
             free: Vec::new(),
             live_count: 0,
+            born_marked_from: u32::MAX,
+        }
+    }
+
+    /// Sets where new objects start being born marked (see `born_marked_from`).
+    #[inline]
+    pub fn set_born_marked_from(&mut self, idx: u32) {
+        self.born_marked_from = idx;
+    }
+
+    /// Keeps an object the program has just found again by other means than a reference
+    /// (the string interner): while a cycle marks, and for a slot the sweep has not reached
+    /// yet, it is marked, as if it had just been born.
+    #[inline]
+    pub fn touch(&mut self, h: Handle) {
+        if h.idx >= self.born_marked_from {
+            if let Some(m) = self.meta.get_mut(h.idx as usize) {
+                m.marked = true;
+            }
         }
     }
 
@@ -68,8 +97,7 @@ impl<T: Default> Arena<T> {
         if !self.free.is_empty() || self.items.len() < self.items.capacity() {
             return 0;
         }
-        self.items.capacity().max(MIN_GROWTH)
-            * (std::mem::size_of::<T>() + std::mem::size_of::<SlotMeta>())
+        self.items.capacity().max(MIN_GROWTH) * slot_bytes::<T>()
     }
 
     /// Doubles the slot buffers by hand, so that `growth` knows the bytes in advance.
@@ -84,13 +112,22 @@ impl<T: Default> Arena<T> {
             let add = self.meta.capacity().max(MIN_GROWTH);
             self.meta.try_reserve_exact(add).map_err(|_| ())?;
         }
+        // The free list can hold every slot: a sweep never grows it (growing a buffer of
+        // millions of entries in the middle of a collector step would stall that step).
+        let want = self.items.capacity();
+        if self.free.capacity() < want {
+            self.free
+                .try_reserve_exact(want - self.free.len())
+                .map_err(|_| ())?;
+        }
         Ok(())
     }
 
-    /// Bytes of the slot buffers.
+    /// Bytes of the slot buffers (items, bookkeeping and the free list).
     pub fn capacity_bytes(&self) -> usize {
         self.items.capacity() * std::mem::size_of::<T>()
             + self.meta.capacity() * std::mem::size_of::<SlotMeta>()
+            + self.free.capacity() * std::mem::size_of::<u32>()
     }
 
     /// Stores `item` and returns its handle. Fails only when the arena cannot grow.
@@ -101,7 +138,7 @@ impl<T: Default> Arena<T> {
             self.items[i] = item;
             let m = &mut self.meta[i];
             m.live = true;
-            m.marked = false;
+            m.marked = idx >= self.born_marked_from;
             return Ok(Handle {
                 idx,
                 gen: m.gen as u32,
@@ -118,7 +155,7 @@ impl<T: Default> Arena<T> {
         self.meta.push(SlotMeta {
             gen: 0,
             live: true,
-            marked: false,
+            marked: idx >= self.born_marked_from,
         });
         Ok(Handle { idx, gen: 0 })
     }
@@ -194,14 +231,33 @@ impl<T: Default> Arena<T> {
     }
 
     /// Frees every live unmarked slot (calling `on_free` with its handle and item first) and
-    /// clears the marks of the survivors.
-    pub fn sweep(&mut self, mut on_free: impl FnMut(Handle, &mut T)) {
-        for (i, m) in self.meta.iter_mut().enumerate() {
+    /// clears the marks of the survivors, in one go.
+    #[cfg(test)]
+    pub fn sweep(&mut self, on_free: impl FnMut(Handle, &mut T)) {
+        self.sweep_step(0, usize::MAX, on_free, |_| {});
+    }
+
+    /// Sweeps the slots from `from` on, at most `budget` of them: frees the live unmarked ones
+    /// (calling `on_free` first) and clears the marks of the survivors (calling `on_keep`).
+    /// Returns where the next step starts, or `None` when the arena is done. New objects born
+    /// at or above the returned position are born marked (`born_marked_from`).
+    pub fn sweep_step(
+        &mut self,
+        from: u32,
+        budget: usize,
+        mut on_free: impl FnMut(Handle, &mut T),
+        mut on_keep: impl FnMut(&mut T),
+    ) -> Option<u32> {
+        let start = from as usize;
+        let end = start.saturating_add(budget).min(self.meta.len());
+        for i in start..end {
+            let m = &mut self.meta[i];
             if !m.live {
                 continue;
             }
             if m.marked {
                 m.marked = false;
+                on_keep(&mut self.items[i]);
                 continue;
             }
             let h = Handle {
@@ -215,6 +271,18 @@ impl<T: Default> Arena<T> {
             self.free.push(i as u32);
             self.live_count -= 1;
         }
+        if end >= self.meta.len() {
+            self.born_marked_from = u32::MAX;
+            None
+        } else {
+            self.born_marked_from = end as u32;
+            Some(end as u32)
+        }
+    }
+
+    /// Number of slots (live or free).
+    pub fn slot_count(&self) -> usize {
+        self.meta.len()
     }
 
     /// Whether a live object's mark bit is set (weak tables ask this during a cycle).

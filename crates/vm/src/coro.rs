@@ -124,6 +124,7 @@ impl Vm {
                     .copied()
                     .unwrap_or(Value::Nil);
                 *self.heap.upvals.get_mut(u.0) = crate::heap::Upval::Closed(v);
+                self.heap.barrier_upval(u, v);
             }
             return Ok(err);
         }

@@ -296,6 +296,8 @@ impl Vm {
             Value::Native(nf) => {
                 let slot = self.heap.natives.get_mut(nf.0).upvals.get_mut(k)?;
                 *slot = v;
+                let marked = self.heap.natives.is_marked(nf.0);
+                self.heap.barrier_forward(marked, v);
                 Some(String::new())
             }
             _ => None,
@@ -305,7 +307,10 @@ impl Vm {
     /// Stores `v` into an upvalue cell, open (a stack slot of its thread) or closed.
     fn write_upval_cell(&mut self, uv: UpvalRef, v: Value) {
         match *self.heap.upvals.get(uv.0) {
-            Upval::Closed(_) => *self.heap.upvals.get_mut(uv.0) = Upval::Closed(v),
+            Upval::Closed(_) => {
+                *self.heap.upvals.get_mut(uv.0) = Upval::Closed(v);
+                self.heap.barrier_upval(uv, v);
+            }
             Upval::Open { thread, idx } => {
                 let stack = if thread == self.cur_thread {
                     &mut self.ts.stack
@@ -356,6 +361,9 @@ impl Vm {
                 *slot = cell;
                 if k == 0 {
                     c.up0 = cell;
+                }
+                if self.heap.barrier.marking {
+                    self.heap.barrier.forward_upvals.push(cell);
                 }
                 true
             }

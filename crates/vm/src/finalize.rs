@@ -84,14 +84,6 @@ impl Vm {
         }
     }
 
-    /// Runs the collector at a safe point of the interpreter, then any finalizers it queued.
-    #[cold]
-    #[inline(never)]
-    pub(crate) fn auto_collect(&mut self, live_top: Option<usize>) {
-        self.full_cycle_at(live_top);
-        self.run_pending_finalizers();
-    }
-
     /// Whether a finalizer is running now (`collectgarbage` refuses to collect then, as PUC).
     pub fn gc_in_finalizer(&self) -> bool {
         self.gc.in_finalizer

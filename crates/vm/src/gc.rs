@@ -1,19 +1,33 @@
-//! The garbage collector: precise, non-incremental mark-and-sweep with weak tables and
-//! finalizers (manual §2.5, §2.5.3 finalizers, §2.5.4 weak tables).
+//! The garbage collector: precise, incremental mark-and-sweep with weak tables and
+//! finalizers (manual §2.5, §2.5.1 incremental collection, §2.5.3 finalizers, §2.5.4 weak
+//! tables).
 //!
-//! A cycle (`full_cycle`) runs these phases:
-//! 1. `mark_roots` greys the roots (registry, globals, per-type metatables, the VM's own strings,
-//!    pinned values, the last error, objects waiting for their finalizer, the running thread's
-//!    live stack, frames and open upvalues);
-//! 2. `converge` drains the explicit gray stack (`trace_references`; no recursion, so deep
-//!    structures cannot overflow the Rust stack) and re-scans ephemeron tables until no new
-//!    value is marked (a fixed point);
-//! 3. weak values that point to unmarked objects are cleared;
-//! 4. unreached objects marked for finalization move to `GcState::tobefnz` (newest first) and
-//!    are marked again with everything they reach (resurrection), then `converge` again;
-//! 5. weak keys and weak values pointing to unmarked objects are cleared;
-//! 6. `sweep` frees unmarked objects in every arena and returns their bytes. The interner is
-//!    weak: dead strings are unlinked from it while sweeping.
+//! A cycle runs in steps (`run_steps`, a budget of work units each) through these phases:
+//! 1. `start_cycle` greys the global roots (registry, globals, per-type metatables, the VM's
+//!    own strings, pinned values, the last error, objects waiting for their finalizer, the
+//!    threads) and turns the write barriers on (`Heap::barrier`); objects are born marked;
+//! 2. `Propagate`: each step drains part of the explicit gray stack (`trace_references`; no
+//!    recursion, so deep structures cannot overflow the Rust stack), first marking what the
+//!    forward barriers recorded; when the stack is empty the tables the backward barrier
+//!    turned gray again are taken back (twice at most), then comes the atomic step;
+//! 3. `atomic` (one step, no guest code runs): the roots and the running thread's live stack,
+//!    frames and open upvalues are marked again, every reached thread is re-scanned, the open
+//!    upvalues of unreached threads give their current values (`remark_upvals`), and
+//!    `converge` drains everything and re-scans ephemeron tables until no new value is marked
+//!    (a fixed point); weak values pointing to unmarked objects are cleared; unreached objects
+//!    marked for finalization move to `GcState::tobefnz` (newest first) and are marked again
+//!    with everything they reach (resurrection), then `converge` again; weak keys and values
+//!    pointing to unmarked objects are cleared; the barriers turn off;
+//! 4. `Sweep`: each step frees the unmarked objects of a budget of arena slots and clears the
+//!    marks of the others (`sweep_step`, one cursor per arena; an object born at or above the
+//!    cursor is born marked). The interner is weak: dead strings are unlinked from it while
+//!    sweeping, and one it finds before that is kept (`Arena::touch`);
+//! 5. `finish_cycle`: thread and arena memory recomputed, the next threshold set.
+//!
+//! The invariant while marking: no black object (reached and traversed) refers to a white one
+//! (unmarked). Tables keep it with the backward barrier in `Heap::table_mut`, other objects
+//! with forward barriers, stacks by being re-scanned in the atomic step (see `heap::Barrier`).
+//! `--gc-stress incremental` checks it at every atomic step (`verify_marks`).
 //!
 //! Weak tables: the mode is read from the metatable's `__mode` at traversal time. A weak-value
 //! table marks its keys only; a weak-key table is an *ephemeron*: an entry's value is marked only
@@ -36,10 +50,12 @@
 //! which is wrong but safe.)
 //!
 //! The collector runs only at safe points of the interpreter (see `interp.rs`) or when asked by
-//! `collectgarbage`; the next threshold is the live object bytes times the pause (PUC's 200%),
-//! plus the arenas' slot buffers. The one
-//! exception is the emergency cycle (`emergency_collect`), run where an allocation was refused:
-//! it marks conservatively (whole stacks, plus `Heap::fresh`) and clears nothing.
+//! `collectgarbage`; a cycle starts when the live object bytes (plus the arenas' slot buffers)
+//! reach the last cycle's live bytes times the pause (PUC's 200%), and inside a cycle a step
+//! comes after every step size of allocation (8 KB by default). A full collection finishes
+//! the cycle under way, then runs a whole one. The one exception is the emergency cycle
+//! (`emergency_collect`), run where an allocation was refused: a full collection that marks
+//! conservatively (whole stacks, plus `Heap::fresh`) and clears nothing.
 //! Finalizers never run inside the collector: `finalize.rs` runs them after a cycle.
 
 use crate::arena::Marks;
@@ -57,13 +73,26 @@ use std::collections::{HashSet, VecDeque};
 /// Invariants: an object is in `fin_set` iff it is in `finobj` or `tobefnz`; objects in
 /// `tobefnz` are roots (they stay alive until their finalizer has run).
 pub(crate) struct GcState {
+    /// Where the incremental cycle is (see the module comment).
+    pub phase: Phase,
+    /// The gray stack and weak-table lists of the cycle under way.
+    marker: Marker,
+    /// The propagate phase has marked the running thread and re-scanned the reached threads
+    /// once more before the atomic step (which then has only the latest changes to trace).
+    rescanned: bool,
+    /// While sweeping: the arena (`SWEEP_ORDER` index) and slot the next step starts at.
+    sweep_arena: usize,
+    sweep_pos: u32,
     /// `collectgarbage("stop")` is in effect: no automatic collection.
     pub stopped: bool,
     /// The nominal mode is generational (`collectgarbage("generational")`): reported back
-    /// and followed by `step` results; the collection itself is the same stop-the-world one.
+    /// and followed by `step` results; the collection itself is the incremental one.
     pub generational: bool,
-    /// Collect at every allocation check (`Vm::set_gc_stress`, for tests).
+    /// Run a full cycle at every allocation check (`Vm::set_gc_stress`, for tests).
     pub stress: bool,
+    /// Run a tiny incremental step at every allocation check and check the barriers'
+    /// invariant at every atomic step (`Vm::set_gc_incremental_stress`, for tests).
+    pub inc_stress: bool,
     /// Bytes of thread stacks and frame vectors included in `heap.alloc.used`: growth of the
     /// running stack is charged as it happens, and each collection recomputes the exact sum.
     pub thread_bytes: usize,
@@ -81,25 +110,48 @@ pub(crate) struct GcState {
     pub warn_on: bool,
     /// A warning is being continued (`warn` with several pieces).
     pub warn_cont: bool,
-    /// `setpause` / `setstepmul` values (percent).
+    /// `setpause` / `setstepmul` values (percent), the step size (log2 of bytes) and the
+    /// generational multipliers (kept to be reported back).
     pub pause: i64,
     pub stepmul: i64,
-    /// Kilobytes of `collectgarbage("step", n)` credit, in bytes.
-    pub step_credit: usize,
+    pub stepsize: u32,
+    pub minormul: i64,
+    pub majormul: i64,
     /// An emergency collection is running (`Vm::emergency_collect`).
     pub emergency: bool,
     /// Emergency collections so far.
     pub emergencies: u64,
     /// The real memory cap while `Vm::set_emergency_stress` is on.
     pub stress_cap: Option<usize>,
+    /// Statistics: the longest single collector step so far, and every step's duration when
+    /// `step_log` is on (`Vm::gc_step_times`).
+    pub step_log: Option<Vec<std::time::Duration>>,
+}
+
+/// The incremental collector's phases (PUC's `GCSpause`, `GCSpropagate`, `GCSswpallgc`...;
+/// the atomic step runs inside the last propagate step).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum Phase {
+    /// Between cycles: every mark bit is clear, no table is black.
+    Pause,
+    /// Marking: the gray stack is drained a budget at a time; barriers are on.
+    Propagate,
+    /// Sweeping the arenas in `SWEEP_ORDER`, a budget of slots at a time.
+    Sweep,
 }
 
 impl Default for GcState {
     fn default() -> Self {
         GcState {
+            phase: Phase::Pause,
+            marker: Marker::default(),
+            rescanned: false,
+            sweep_arena: 0,
+            sweep_pos: 0,
             stopped: false,
             generational: false,
             stress: false,
+            inc_stress: false,
             thread_bytes: 0,
             finobj: Vec::new(),
             fin_set: HashSet::new(),
@@ -110,16 +162,45 @@ impl Default for GcState {
             warn_cont: false,
             pause: 200,
             stepmul: 100,
-            step_credit: 0,
+            stepsize: 13,
+            minormul: 20,
+            majormul: 100,
             emergency: false,
             emergencies: 0,
             stress_cap: None,
+            step_log: None,
         }
     }
 }
 
+/// Arenas in sweep order: strings, tables, closures, natives, upvalues, userdata, threads,
+/// protos.
+const SWEEP_ARENAS: usize = 8;
+
+/// Times a big table's traversal starts over a part at a time (see `Gray::TablePart`).
+const MAX_RESTARTS: u8 = 8;
+
+/// Automatic steps per step size (see `Vm::step_bytes`).
+const STEP_SLICES: usize = 4;
+
+/// Slots of a big table traversed at a time: its traversal spans several steps.
+const TABLE_CHUNK: usize = 1024;
+
+/// Units of work of visiting a gray object, besides one per reference it holds: reaching it
+/// is a cache miss or two on a large heap, which costs as much as marking a few references.
+const OBJECT_UNITS: usize = 8;
+
+/// Units of work of sweeping one arena slot (freeing an object returns its buffers).
+const SWEEP_SLOT_UNITS: usize = 4;
+
+/// Work units of a step under `inc_stress`: tiny, so barriers are exercised between steps.
+const INC_STRESS_UNITS: usize = 16;
+
 enum Gray {
     Table(TableRef),
+    /// A big strong table whose traversal goes on from this slot (see `TABLE_CHUNK`), and
+    /// how many times it started over.
+    TablePart(TableRef, u32, u8),
     Fn(FnRef),
     Native(NativeRef),
     Ud(UdRef),
@@ -248,32 +329,7 @@ impl Vm {
     /// `live_top`: where the running Lua frame's live registers end, when the cycle runs at
     /// one of its safe points (`Vm::gc_check`); otherwise its whole register window is live.
     fn mark_roots(&mut self, m: &mut Marker, live_top: Option<usize>) {
-        self.mark_value(m, Value::Table(self.registry));
-        self.mark_value(m, Value::Table(self.globals));
-        for i in 0..self.type_meta.len() {
-            if let Some(t) = self.type_meta[i] {
-                self.mark_value(m, Value::Table(t));
-            }
-        }
-        for i in 0..self.tm_names.len() {
-            self.mark_value(m, Value::Str(self.tm_names[i]));
-        }
-        for i in 0..self.fixed_strings.len() {
-            self.mark_value(m, Value::Str(self.fixed_strings[i]));
-        }
-        self.mark_value(m, self.last_error);
-        self.mark_value(m, self.host_handler);
-        for i in 0..self.pinned.len() {
-            self.mark_value(m, self.pinned[i]);
-        }
-        self.mark_value(m, Value::Thread(self.main_thread));
-        self.mark_value(m, Value::Thread(self.cur_thread));
-        for i in 0..self.gc.tobefnz.len() {
-            self.mark_value(m, self.gc.tobefnz[i]);
-        }
-        for i in 0..self.hs.hooks.len() {
-            self.mark_value(m, self.hs.hooks[i].hook.func);
-        }
+        self.mark_global_roots(m);
         // The running thread's state.
         let frames = std::mem::take(&mut self.ts.frames);
         let mut ext = self.live_extent(&frames);
@@ -316,13 +372,65 @@ impl Vm {
         }
     }
 
-    fn trace_references(&mut self, m: &mut Marker) {
+    /// The roots besides the running thread: what a cycle marks first.
+    fn mark_global_roots(&mut self, m: &mut Marker) {
+        self.mark_value(m, Value::Table(self.registry));
+        self.mark_value(m, Value::Table(self.globals));
+        for i in 0..self.type_meta.len() {
+            if let Some(t) = self.type_meta[i] {
+                self.mark_value(m, Value::Table(t));
+            }
+        }
+        for i in 0..self.tm_names.len() {
+            self.mark_value(m, Value::Str(self.tm_names[i]));
+        }
+        for i in 0..self.fixed_strings.len() {
+            self.mark_value(m, Value::Str(self.fixed_strings[i]));
+        }
+        self.mark_value(m, self.last_error);
+        self.mark_value(m, self.host_handler);
+        for i in 0..self.pinned.len() {
+            self.mark_value(m, self.pinned[i]);
+        }
+        self.mark_value(m, Value::Thread(self.main_thread));
+        self.mark_value(m, Value::Thread(self.cur_thread));
+        for i in 0..self.gc.tobefnz.len() {
+            self.mark_value(m, self.gc.tobefnz[i]);
+        }
+        for i in 0..self.hs.hooks.len() {
+            self.mark_value(m, self.hs.hooks[i].hook.func);
+        }
+    }
+
+    /// Traverses gray objects until the gray stack is empty or about `budget` units of work
+    /// are done (a unit: one reference looked at); returns the units done.
+    fn trace_references(&mut self, m: &mut Marker, budget: usize) -> usize {
         let mut vals: Vec<Value> = Vec::new();
-        while let Some(g) = m.gray.pop() {
+        let mut work = 0usize;
+        while work < budget {
+            let Some(g) = m.gray.pop() else {
+                break;
+            };
+            work += OBJECT_UNITS;
             match g {
-                Gray::Table(t) => self.traverse_table(m, t, &mut vals),
+                Gray::Table(t) => work += self.traverse_table(m, t, &mut vals),
+                Gray::TablePart(t, from, restarts) => {
+                    // Entries moved since the traversal began: it starts over, a part at a
+                    // time `MAX_RESTARTS` times at most, then all at once (a table that keeps moving its
+                    // entries would never be done).
+                    let tb = self.heap.tables.get_mut(t.0);
+                    work += if !tb.take_moved() {
+                        self.traverse_strong_table(m, t, from as usize, restarts)
+                    } else if restarts < MAX_RESTARTS {
+                        self.traverse_strong_table(m, t, 0, restarts + 1)
+                    } else {
+                        let n = tb.slot_count();
+                        self.traverse_strong_slots(m, t, 0, n, restarts)
+                    };
+                }
                 Gray::Fn(f) => {
                     let c = self.closures.get(f.0);
+                    work += c.upvals.len();
                     let p = c.proto;
                     let ups: Vec<UpvalRef> = c.upvals.to_vec();
                     self.mark_proto(m, p);
@@ -333,6 +441,7 @@ impl Vm {
                 Gray::Native(f) => {
                     vals.clear();
                     vals.extend_from_slice(&self.heap.natives.get(f.0).upvals);
+                    work += vals.len();
                     for i in 0..vals.len() {
                         self.mark_value(m, vals[i]);
                     }
@@ -381,6 +490,7 @@ impl Vm {
                     for v in &stack[..ext] {
                         self.mark_value(m, *v);
                     }
+                    work += ext + frames.len();
                     let th = self.heap.threads.get_mut(t.0);
                     th.state.frames = frames;
                     th.state.stack = stack;
@@ -400,6 +510,7 @@ impl Vm {
                     vals.clear();
                     vals.extend_from_slice(&lp.consts);
                     let kids: Vec<ProtoRef> = lp.children.to_vec();
+                    work += vals.len() + kids.len();
                     for i in 0..vals.len() {
                         self.mark_value(m, vals[i]);
                     }
@@ -425,6 +536,7 @@ impl Vm {
                 }
             }
         }
+        work
     }
 
     /// The weak mode of a table with metatable `mt`: (weak keys, weak values).
@@ -456,16 +568,21 @@ impl Vm {
     }
 
     /// Marks a table's metatable and its entries as its weak mode allows, recording weak
-    /// tables for the clearing phases.
-    fn traverse_table(&mut self, m: &mut Marker, t: TableRef, vals: &mut Vec<Value>) {
+    /// tables for the clearing phases. The table turns black first: from now on what is stored
+    /// into it is marked by the barrier. A big strong table is traversed `TABLE_CHUNK` slots
+    /// at a time (`Gray::TablePart`). Returns the units of work done (the slots looked at).
+    fn traverse_table(&mut self, m: &mut Marker, t: TableRef, vals: &mut Vec<Value>) -> usize {
+        let tb = self.heap.tables.get_mut(t.0);
+        tb.set_black();
+        tb.take_moved();
+        let work = tb.slot_count();
         let meta = self.heap.table_meta(t);
         let (weak_k, weak_v) = self.weak_mode(meta);
         if let Some(mt) = meta {
             self.mark_value(m, Value::Table(mt));
         }
         if !weak_k && !weak_v {
-            self.traverse_strong_table(m, t);
-            return;
+            return self.traverse_strong_table(m, t, 0, 0);
         }
         vals.clear();
         self.heap.tables.get(t.0).for_each_entry(|k, v| {
@@ -496,12 +613,26 @@ impl Vm {
             }
             (true, true) => m.all_weak.push(t),
         }
+        work
     }
 
     /// Marks every key and value of a table without weak references in place: the table is
     /// read while the mark bits of the arenas are written, each borrowed apart (the common
     /// case, so no copy of the entries is made).
-    fn traverse_strong_table(&mut self, m: &mut Marker, t: TableRef) {
+    fn traverse_strong_table(&mut self, m: &mut Marker, t: TableRef, from: usize, restarts: u8) -> usize {
+        self.traverse_strong_slots(m, t, from, TABLE_CHUNK, restarts)
+    }
+
+    /// Marks the entries in `count` slots of table `t` from `from` on, leaving the rest for
+    /// later (`Gray::TablePart`); returns the slots looked at.
+    fn traverse_strong_slots(
+        &mut self,
+        m: &mut Marker,
+        t: TableRef,
+        from: usize,
+        count: usize,
+        restarts: u8,
+    ) -> usize {
         let heap = &mut self.heap;
         let (tables, table_marks) = heap.tables.items_and_marks();
         let mut bits = MarkBits {
@@ -513,13 +644,22 @@ impl Vm {
             threads: heap.threads.marks(),
         };
         let Some(tb) = tables.get(t.0.idx as usize) else {
-            return;
+            return 0;
         };
+        let to = from.saturating_add(count);
         let gray = &mut m.gray;
-        tb.for_each_entry(|k, v| {
+        let base = gray.len();
+        tb.for_each_entry_in(from, to, |k, v| {
             bits.mark(k, gray);
             bits.mark(v, gray);
         });
+        let n = tb.slot_count();
+        if to < n {
+            // The rest later: under the entries just marked, so those are traversed first
+            // and the gray stack stays shallow.
+            gray.insert(base, Gray::TablePart(t, to as u32, restarts));
+        }
+        to.min(n).saturating_sub(from)
     }
 
     /// Drains the gray stack, then marks the values of ephemeron entries whose keys became
@@ -527,7 +667,7 @@ impl Vm {
     fn converge(&mut self, m: &mut Marker) {
         let mut vals: Vec<Value> = Vec::new();
         loop {
-            self.trace_references(m);
+            self.trace_references(m, usize::MAX);
             let mut changed = false;
             for i in 0..m.ephemerons.len() {
                 let t = m.ephemerons[i];
@@ -629,24 +769,98 @@ impl Vm {
         }
     }
 
-    fn sweep(&mut self) -> usize {
-        self.prune_hooks(|vm, t| vm.heap.threads.is_marked(t.0));
-        self.close_dead_thread_upvals();
-        let mut freed = self.heap.strings.sweep();
-        self.heap
-            .tables
-            .sweep(|_, t| freed += TABLE_BASE_COST + t.part_bytes());
-        self.closures
-            .sweep(|_, c| freed += CLOSURE_COST + c.upvals.len() * 8);
-        self.heap
-            .natives
-            .sweep(|_, n| freed += NATIVE_COST + n.upvals.len() * 16);
-        self.heap.upvals.sweep(|_, _| freed += UPVAL_COST);
-        self.heap.userdata.sweep(|_, _| freed += USERDATA_COST);
-        self.heap.threads.sweep(|_, _| freed += THREAD_COST);
-        self.protos
-            .sweep(|_, p| freed += PROTO_COST + p.proto.code.len() * 20 + p.consts.len() * 16);
-        freed
+    /// Sets where every arena's new objects start being born marked (see
+    /// `Arena::born_marked_from`): 0 for a cycle that begins marking.
+    fn set_born_marked_from(&mut self, idx: u32) {
+        let h = &mut self.heap;
+        h.strings.arena.set_born_marked_from(idx);
+        h.tables.set_born_marked_from(idx);
+        h.natives.set_born_marked_from(idx);
+        h.upvals.set_born_marked_from(idx);
+        h.userdata.set_born_marked_from(idx);
+        h.threads.set_born_marked_from(idx);
+        self.closures.set_born_marked_from(idx);
+        self.protos.set_born_marked_from(idx);
+    }
+
+    /// Sweeps up to `budget` slots of the arena under way (in `SWEEP_ORDER`), moving to the
+    /// next arena when it is done; returns the units of work done. Freed bytes are released
+    /// at once. Ends the cycle after the last arena.
+    fn sweep_step(&mut self, budget: usize) -> usize {
+        let from = self.gc.sweep_pos;
+        let mut freed = 0usize;
+        let next = match self.gc.sweep_arena {
+            0 => self.heap.strings.sweep_step(from, budget, &mut freed),
+            1 => self.heap.tables.sweep_step(
+                from,
+                budget,
+                |_, t| freed += TABLE_BASE_COST + t.part_bytes(),
+                |t| t.clear_gc_bits(),
+            ),
+            2 => self.closures.sweep_step(
+                from,
+                budget,
+                |_, c| freed += CLOSURE_COST + c.upvals.len() * 8,
+                |_| {},
+            ),
+            3 => self.heap.natives.sweep_step(
+                from,
+                budget,
+                |_, n| freed += NATIVE_COST + n.upvals.len() * 16,
+                |_| {},
+            ),
+            4 => self
+                .heap
+                .upvals
+                .sweep_step(from, budget, |_, _| freed += UPVAL_COST, |_| {}),
+            5 => self
+                .heap
+                .userdata
+                .sweep_step(from, budget, |_, _| freed += USERDATA_COST, |_| {}),
+            6 => self
+                .heap
+                .threads
+                .sweep_step(from, budget, |_, _| freed += THREAD_COST, |_| {}),
+            _ => self.protos.sweep_step(
+                from,
+                budget,
+                |_, p| freed += PROTO_COST + p.proto.code.len() * 20 + p.consts.len() * 16,
+                |_| {},
+            ),
+        };
+        self.heap.alloc.release(freed);
+        match next {
+            Some(pos) => {
+                self.gc.sweep_pos = pos;
+                budget
+            }
+            None => {
+                let done = self
+                    .arena_slots(self.gc.sweep_arena)
+                    .saturating_sub(from as usize);
+                self.gc.sweep_pos = 0;
+                self.gc.sweep_arena += 1;
+                if self.gc.sweep_arena >= SWEEP_ARENAS {
+                    self.finish_cycle();
+                }
+                done + 1
+            }
+        }
+    }
+
+    /// Slots (live or free) of arena number `i` in `SWEEP_ORDER`.
+    fn arena_slots(&self, i: usize) -> usize {
+        let h = &self.heap;
+        match i {
+            0 => h.strings.arena.slot_count(),
+            1 => h.tables.slot_count(),
+            2 => self.closures.slot_count(),
+            3 => h.natives.slot_count(),
+            4 => h.upvals.slot_count(),
+            5 => h.userdata.slot_count(),
+            6 => h.threads.slot_count(),
+            _ => self.protos.slot_count(),
+        }
     }
 
     /// Runs a full collection cycle now, then the finalizers it made pending (unless a
@@ -656,8 +870,8 @@ impl Vm {
         self.run_pending_finalizers();
     }
 
-    /// One complete mark-and-sweep cycle (see the module comment for the phases). Never runs
-    /// guest code.
+    /// One complete mark-and-sweep cycle (see the module comment for the phases), after
+    /// finishing the one under way if any. Never runs guest code.
     pub(crate) fn full_cycle(&mut self) {
         self.full_cycle_at(None)
     }
@@ -665,26 +879,185 @@ impl Vm {
     /// `full_cycle` at a safe point of the running Lua frame, whose registers from `live_top`
     /// up are dead (see `mark_roots`).
     pub(crate) fn full_cycle_at(&mut self, live_top: Option<usize>) {
+        // A cycle under way finishes first (objects born during it were kept, so only a
+        // complete new cycle frees everything unreachable now).
+        if self.gc.phase != Phase::Pause {
+            self.run_steps(live_top, usize::MAX);
+        }
+        self.run_steps(live_top, usize::MAX);
+    }
+
+    /// Performs collector steps worth `budget` units of work, starting a cycle if none is
+    /// under way, and stops early at the end of the cycle. Returns whether a cycle ended.
+    fn run_steps(&mut self, live_top: Option<usize>, budget: usize) -> bool {
+        let started = self.gc.step_log.as_ref().map(|_| std::time::Instant::now());
+        if self.gc.phase == Phase::Pause {
+            self.start_cycle(live_top);
+        }
+        let mut done = 0usize;
+        let mut ended = false;
+        while done < budget {
+            done = done.saturating_add(self.single_step(live_top, budget - done));
+            if self.gc.phase == Phase::Pause {
+                ended = true;
+                break;
+            }
+        }
+        if let (Some(t0), Some(log)) = (started, self.gc.step_log.as_mut()) {
+            log.push(t0.elapsed());
+        }
+        ended
+    }
+
+    /// Begins a cycle: barriers on, new objects born marked, the roots and the running
+    /// thread's live stack gray (the atomic step marks them again, in their final state).
+    fn start_cycle(&mut self, live_top: Option<usize>) {
         if !self.gc.emergency {
             // Only safe points and `collectgarbage` start an ordinary cycle: nothing made
             // before can be held outside the roots, and what this cycle frees must not be
             // marked by a later emergency one.
             self.heap.fresh.clear();
         }
-        let mut m = Marker::default();
+        self.gc.phase = Phase::Propagate;
+        self.heap.barrier.marking = true;
+        self.set_born_marked_from(0);
+        self.gc.rescanned = false;
+        let mut m = std::mem::take(&mut self.gc.marker);
         self.mark_roots(&mut m, live_top);
-        self.converge(&mut m);
-        self.clear_weak(&m, false);
+        self.gc.marker = m;
+    }
+
+    /// One step of the cycle with at most about `budget` units of work; returns the work done.
+    fn single_step(&mut self, live_top: Option<usize>, budget: usize) -> usize {
+        match self.gc.phase {
+            Phase::Pause => 0,
+            Phase::Propagate => {
+                let mut m = std::mem::take(&mut self.gc.marker);
+                self.drain_barriers(&mut m);
+                if m.gray.is_empty() && !self.gc.rescanned {
+                    // Most of what the threads reach now is traced incrementally.
+                    self.gc.rescanned = true;
+                    self.mark_roots(&mut m, live_top);
+                    self.gray_reached_threads(&mut m);
+                }
+                if m.gray.is_empty() {
+                    let work = self.atomic(&mut m, live_top);
+                    self.gc.marker = m;
+                    return work.max(1);
+                }
+                let work = self.trace_references(&mut m, budget);
+                self.gc.marker = m;
+                work.max(1)
+            }
+            Phase::Sweep => {
+                let slots = (budget / SWEEP_SLOT_UNITS).clamp(1, 1 << 20);
+                self.sweep_step(slots).saturating_mul(SWEEP_SLOT_UNITS)
+            }
+        }
+    }
+
+    /// Marks what the forward barriers recorded.
+    fn drain_barriers(&mut self, m: &mut Marker) {
+        let vals = std::mem::take(&mut self.heap.barrier.forward);
+        for &v in &vals {
+            self.mark_value(m, v);
+        }
+        let mut vals = vals;
+        vals.clear();
+        if self.heap.barrier.forward.is_empty() {
+            self.heap.barrier.forward = vals;
+        }
+        let ups = std::mem::take(&mut self.heap.barrier.forward_upvals);
+        for &u in &ups {
+            self.mark_upval(m, u);
+        }
+    }
+
+    /// The atomic step: marks the running thread and the roots again, re-scans every reached
+    /// thread and every table stored into since its traversal, converges (ephemerons), clears
+    /// weak entries, separates the unreached objects with finalizers (and marks what they
+    /// reach), then starts the sweep. Returns the units of work done.
+    fn atomic(&mut self, m: &mut Marker, live_top: Option<usize>) -> usize {
+        self.mark_roots(m, live_top);
+        // Every thread reached so far is scanned again: stacks have no barrier.
+        let mut work = self.gray_reached_threads(m);
+        // Open upvalues of threads not reached: their values may have changed since the
+        // upvalues were traversed (PUC's `remarkupvals`).
+        self.remark_upvals(m);
+        self.drain_barriers(m);
+        work += self.converge_counting(m);
+        if self.gc.inc_stress {
+            self.verify_marks();
+        }
+        self.clear_weak(m, false);
         if self.separate_unreached(false) {
             for i in 0..self.gc.tobefnz.len() {
-                self.mark_value(&mut m, self.gc.tobefnz[i]);
+                self.mark_value(m, self.gc.tobefnz[i]);
             }
-            self.converge(&mut m);
+            work += self.converge_counting(m);
         }
-        self.clear_weak(&m, true);
-        self.mark_weak_strings(&m);
-        let freed = self.sweep();
-        self.heap.alloc.release(freed);
+        self.clear_weak(m, true);
+        self.mark_weak_strings(m);
+        self.prune_hooks(|vm, t| vm.heap.threads.is_marked(t.0));
+        self.close_dead_thread_upvals();
+        m.weak_values.clear();
+        m.ephemerons.clear();
+        m.all_weak.clear();
+        debug_assert!(m.gray.is_empty());
+        self.heap.barrier.marking = false;
+        self.heap.barrier.clear();
+        self.gc.phase = Phase::Sweep;
+        self.gc.sweep_arena = 0;
+        self.gc.sweep_pos = 0;
+        work
+    }
+
+    /// Puts every reached thread on the gray stack again (stacks have no barrier); returns
+    /// how many.
+    fn gray_reached_threads(&mut self, m: &mut Marker) -> usize {
+        let threads = &self.heap.threads;
+        let before = m.gray.len();
+        m.gray.extend(
+            threads
+                .live_handles()
+                .filter(|&h| threads.is_marked(h))
+                .map(|h| Gray::Thread(ThreadRef(h))),
+        );
+        m.gray.len() - before
+    }
+
+    /// `converge`, returning an estimate of the work done (the gray objects traversed).
+    fn converge_counting(&mut self, m: &mut Marker) -> usize {
+        let before = m.gray.len();
+        self.converge(m);
+        before
+    }
+
+    /// Marks the current values of the reached open upvalues of threads not reached (their
+    /// values live in those threads' stacks, which nothing else marks).
+    fn remark_upvals(&mut self, m: &mut Marker) {
+        let mut vals: Vec<Value> = Vec::new();
+        let threads = &self.heap.threads;
+        for h in threads.live_handles() {
+            if threads.is_marked(h) {
+                continue;
+            }
+            let th = threads.get(h);
+            for &(idx, u) in &th.state.open_upvals {
+                if self.heap.upvals.is_marked(u.0) {
+                    vals.push(th.state.stack.get(idx).copied().unwrap_or(Value::Nil));
+                }
+            }
+        }
+        for v in vals {
+            self.mark_value(m, v);
+        }
+    }
+
+    /// The end of a cycle: thread and arena memory brought up to date, the next threshold.
+    fn finish_cycle(&mut self) {
+        self.gc.phase = Phase::Pause;
+        self.set_born_marked_from(u32::MAX);
         // Thread stacks and frames: replace what was charged with what they hold now (dead
         // threads' stacks are gone, frame vectors grew uncharged, stacks shrank).
         let now = self.thread_memory();
@@ -714,9 +1087,123 @@ impl Vm {
             .max(1 << 18)
             .saturating_add(arenas);
         self.clamp_threshold_to_cap();
-        self.gc.step_credit = 0;
-        if self.gc.stress {
+        if self.gc.stress || self.gc.inc_stress {
             self.heap.alloc.threshold = 0;
+        }
+    }
+
+    /// Bytes of allocation between two automatic steps: a quarter of the step size (PUC's
+    /// 8 KB by default), with a quarter of the work each, so a step stays short on a heap
+    /// whose objects are scattered in memory (each unit of work a cache miss).
+    fn step_bytes(&self) -> usize {
+        (1usize << self.gc.stepsize.min(40)) / STEP_SLICES
+    }
+
+    /// Units of work of one automatic step: PUC's `stepmul`% of the step's bytes counted in
+    /// 16-byte slots.
+    fn step_units(&self) -> usize {
+        (self.step_bytes() / 16)
+            .max(1)
+            .saturating_mul(self.gc.stepmul.max(1) as usize)
+    }
+
+    /// The collector's automatic step at a safe point (the allocation debt reached the
+    /// threshold): one incremental step, then the finalizers made pending.
+    pub(crate) fn gc_auto_step(&mut self, live_top: Option<usize>) {
+        if self.gc.stress {
+            self.full_cycle_at(live_top);
+        } else {
+            let budget = if self.gc.inc_stress {
+                INC_STRESS_UNITS
+            } else {
+                self.step_units()
+            };
+            if !self.run_steps(live_top, budget) {
+                self.set_step_threshold();
+            }
+        }
+        self.run_pending_finalizers();
+    }
+
+    /// Inside a cycle: the next step comes after another step size of allocation.
+    fn set_step_threshold(&mut self) {
+        let size = self.step_bytes();
+        self.heap.alloc.threshold = self.heap.alloc.used.saturating_add(size);
+        self.clamp_threshold_to_cap();
+        if self.gc.inc_stress {
+            self.heap.alloc.threshold = 0;
+        }
+    }
+
+    /// Debug check of the incremental invariant after the atomic step's marking: every
+    /// object a reached object refers to strongly is reached too (a missing write barrier
+    /// shows up here). Panics with the first broken reference.
+    fn verify_marks(&self) {
+        let h = &self.heap;
+        let marked = |v: Value| match v {
+            Value::Str(s) => h.strings.arena.is_marked(s.0),
+            Value::Table(t) => h.tables.is_marked(t.0),
+            Value::LuaFn(f) => self.closures.is_marked(f.0),
+            Value::Native(f) => h.natives.is_marked(f.0),
+            Value::Userdata(u) => h.userdata.is_marked(u.0),
+            Value::Thread(t) => h.threads.is_marked(t.0),
+            _ => true,
+        };
+        for t in h.tables.live_handles() {
+            if !h.tables.is_marked(t) {
+                continue;
+            }
+            let tb = h.tables.get(t);
+            if let Some(mt) = h.meta_of(tb) {
+                assert!(
+                    marked(Value::Table(mt)),
+                    "gc: reached table's metatable unmarked"
+                );
+            }
+            if self.weak_mode(h.meta_of(tb)) != (false, false) {
+                continue;
+            }
+            tb.for_each_entry(|k, v| {
+                assert!(
+                    marked(k) && marked(v),
+                    "gc: reached table {t:?} refers to an unmarked {k:?} / {v:?}"
+                );
+            });
+        }
+        for f in self.closures.live_handles() {
+            if !self.closures.is_marked(f) {
+                continue;
+            }
+            for u in self.closures.get(f).upvals.iter() {
+                assert!(
+                    h.upvals.is_marked(u.0),
+                    "gc: reached closure's upvalue unmarked"
+                );
+            }
+        }
+        for u in h.upvals.live_handles() {
+            if let (true, Upval::Closed(v)) = (h.upvals.is_marked(u), *h.upvals.get(u)) {
+                assert!(marked(v), "gc: reached upvalue holds an unmarked {v:?}");
+            }
+        }
+        for u in h.userdata.live_handles() {
+            if h.userdata.is_marked(u) {
+                let ud = h.userdata.get(u);
+                assert!(marked(ud.user_value), "gc: userdata's user value unmarked");
+                if let Some(mt) = ud.meta {
+                    assert!(
+                        marked(Value::Table(mt)),
+                        "gc: userdata's metatable unmarked"
+                    );
+                }
+            }
+        }
+        for n in h.natives.live_handles() {
+            if h.natives.is_marked(n) {
+                for &v in h.natives.get(n).upvals.iter() {
+                    assert!(marked(v), "gc: native's upvalue unmarked");
+                }
+            }
         }
     }
 
@@ -790,6 +1277,45 @@ impl Vm {
         self.gc.emergencies
     }
 
+    /// `collectgarbage("generational", minormul, majormul)`: records the multipliers that are
+    /// not 0 and switches the nominal mode; returns the previous mode's name.
+    pub fn gc_set_generational(&mut self, minormul: i64, majormul: i64) -> &'static str {
+        if minormul as i32 != 0 {
+            self.gc.minormul = (minormul as i32).clamp(0, 255) as i64;
+        }
+        if majormul as i32 != 0 {
+            self.gc_set_major(majormul);
+        }
+        self.gc_set_mode(true)
+    }
+
+    fn gc_set_major(&mut self, v: i64) {
+        self.gc.majormul = ((v as i32 / 4) as u8 as i64) * 4;
+    }
+
+    /// Debug switch: a tiny incremental step at every safe point, and the barrier invariant
+    /// checked at every atomic step (finds missing write barriers; slow).
+    pub fn set_gc_incremental_stress(&mut self, on: bool) {
+        self.gc.inc_stress = on;
+        if on {
+            self.heap.alloc.threshold = 0;
+        }
+    }
+
+    /// Starts (or stops and returns) recording the duration of every collector step.
+    pub fn gc_record_steps(&mut self, on: bool) -> Vec<std::time::Duration> {
+        let old = std::mem::take(&mut self.gc.step_log).unwrap_or_default();
+        if on {
+            self.gc.step_log = Some(Vec::new());
+        }
+        old
+    }
+
+    /// Whether a collection cycle is under way (statistics, tests).
+    pub fn gc_in_cycle(&self) -> bool {
+        self.gc.phase != Phase::Pause
+    }
+
     /// Debug switch: collect at every safe point (finds values the collector misses).
     pub fn set_gc_stress(&mut self, on: bool) {
         self.gc.stress = on;
@@ -819,32 +1345,41 @@ impl Vm {
         prev
     }
 
-    /// Performs a collection step (`collectgarbage("step")`): here a full cycle; returns true
-    /// (a cycle finished).
+    /// One basic collector step (`collectgarbage("step")`); returns whether a cycle ended.
     pub fn gc_step(&mut self) -> bool {
-        self.collect_garbage();
-        true
+        self.gc_step_kb(0)
     }
 
-    /// `collectgarbage("step", kb)`: the collector is not incremental, so a step of `kb`
-    /// kilobytes adds that much allocation credit and runs a full cycle once the credit reaches
-    /// the collection threshold (`kb == 0`: at once; `kb < 0` does nothing, as PUC's negative
-    /// debt). Returns whether a cycle ended, which (as in PUC) a step in generational mode
-    /// never reports.
+    /// `collectgarbage("step", kb)`, as PUC's `lua_gc(LUA_GCSTEP)`: `kb == 0` performs one
+    /// basic step; otherwise `kb` kilobytes are added to the allocation debt and, if the debt
+    /// is then due, a step proportional to it runs. Works while the collector is stopped.
+    /// Returns whether a cycle ended, which (as in PUC) a step in generational mode never
+    /// reports.
     pub fn gc_step_kb(&mut self, kb: i64) -> bool {
         if kb < 0 {
             return false;
         }
-        if kb > 0 {
-            let credit = (kb as u64).saturating_mul(1024).min(usize::MAX as u64) as usize;
-            self.gc.step_credit = self.gc.step_credit.saturating_add(credit);
-            if self.heap.alloc.used.saturating_add(self.gc.step_credit) < self.heap.alloc.threshold
-            {
+        let budget = if kb == 0 {
+            // PUC's basic step: the whole step size's work.
+            self.step_units().saturating_mul(STEP_SLICES)
+        } else {
+            let add = (kb as u64).saturating_mul(1024).min(usize::MAX as u64) as usize;
+            let a = &mut self.heap.alloc;
+            a.threshold = a.threshold.saturating_sub(add);
+            if a.used < a.threshold {
                 return false;
             }
+            let debt = a.used - a.threshold;
+            (debt / 16)
+                .saturating_mul(self.gc.stepmul.max(1) as usize)
+                .saturating_add(self.step_units())
+        };
+        let ended = self.run_steps(None, budget);
+        if !ended {
+            self.set_step_threshold();
         }
-        self.collect_garbage();
-        !self.gc.generational
+        self.run_pending_finalizers();
+        ended && !self.gc.generational
     }
 
     /// `collectgarbage("setpause", v)` / `("setstepmul", v)` (deprecated in 5.4): stores the
@@ -862,14 +1397,17 @@ impl Vm {
     }
 
     /// `collectgarbage("incremental", pause, stepmul, stepsize)`: switches to incremental mode,
-    /// setting each parameter that is not 0 (`stepsize` is accepted but has no effect on this
-    /// collector); returns the previous mode's name.
-    pub fn gc_set_incremental(&mut self, pause: i64, stepmul: i64, _stepsize: i64) -> &'static str {
+    /// setting each parameter that is not 0 (`stepsize`: log2 of the bytes allocated between
+    /// steps); returns the previous mode's name.
+    pub fn gc_set_incremental(&mut self, pause: i64, stepmul: i64, stepsize: i64) -> &'static str {
         if pause as i32 != 0 {
             self.gc_set_param(false, pause);
         }
         if stepmul as i32 != 0 {
             self.gc_set_param(true, stepmul);
+        }
+        if stepsize as i32 != 0 {
+            self.gc.stepsize = (stepsize as i32).clamp(0, 40) as u32;
         }
         self.gc_set_mode(false)
     }

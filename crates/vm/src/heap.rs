@@ -240,6 +240,97 @@ pub(crate) struct Heap {
     /// Objects made or looked up since the interpreter's last safe point: the extra roots of
     /// an emergency collection (see `Vm::emergency_collect`).
     pub fresh: FreshList,
+    /// What the write barriers record for the incremental collector (`gc.rs`).
+    pub barrier: Barrier,
+}
+
+/// The write barriers' side of the incremental collector's invariant: while a cycle marks,
+/// no black object (one the collector has traversed, or begun to) may refer to a white one
+/// (unmarked). Every barrier is a forward one (Dijkstra's): what is stored into a black or
+/// marked object is recorded here and marked by the collector's next step.
+///
+/// - Tables: every mutable access to a table goes through `Heap::table_mut`, given what the
+///   store adds (key and value, a SETLIST's values, a metatable); a table is black from the
+///   start of its traversal (bit 31 of `Table::absent`), which may take several steps for a
+///   big one, or from its birth during the marking.
+/// - A closed upvalue, a userdata's metatable or user value, a native's upvalues, the
+///   upvalues of a closure born marked or joined by `debug.upvaluejoin`.
+///
+/// Thread stacks need no barrier: the collector re-scans every thread in its atomic step.
+/// The record is deduplicated when it grows (a loop storing the same objects over and over
+/// between two steps keeps it small).
+pub(crate) struct Barrier {
+    /// A cycle is marking (its propagate phase): barriers record.
+    pub marking: bool,
+    /// Values stored into black or marked objects, to mark.
+    pub forward: Vec<Value>,
+    /// Length of `forward` at which it is deduplicated next.
+    forward_limit: usize,
+    /// Upvalues given to a marked closure (`debug.upvaluejoin`) or to a closure born marked.
+    pub forward_upvals: Vec<UpvalRef>,
+}
+
+/// The smallest `Barrier::forward_limit`.
+const FORWARD_MIN: usize = 4096;
+
+impl Default for Barrier {
+    fn default() -> Self {
+        Barrier {
+            marking: false,
+            forward: Vec::new(),
+            forward_limit: FORWARD_MIN,
+            forward_upvals: Vec::new(),
+        }
+    }
+}
+
+impl Barrier {
+    /// Records `v` for marking, if a cycle marks and `v` is an object.
+    #[inline(always)]
+    pub fn record(&mut self, v: Value) {
+        if self.marking && v.is_collectable() {
+            self.forward.push(v);
+            if self.forward.len() >= self.forward_limit {
+                self.compact();
+            }
+        }
+    }
+
+    #[inline(always)]
+    pub fn record_all(&mut self, vs: &[Value]) {
+        for &v in vs {
+            self.record(v);
+        }
+    }
+
+    /// Drops the duplicates from `forward` (no object is freed while a cycle marks, so an
+    /// object's kind and slot identify it).
+    #[cold]
+    #[inline(never)]
+    fn compact(&mut self) {
+        let key = |v: &mut Value| -> u64 {
+            let (kind, idx) = match *v {
+                Value::Str(s) => (0, s.0.idx),
+                Value::Table(t) => (1, t.0.idx),
+                Value::LuaFn(f) => (2, f.0.idx),
+                Value::Native(f) => (3, f.0.idx),
+                Value::Userdata(u) => (4, u.0.idx),
+                Value::Thread(t) => (5, t.0.idx),
+                _ => (6, 0),
+            };
+            (kind << 32) | idx as u64
+        };
+        self.forward.sort_unstable_by_key(|v| key(&mut v.clone()));
+        self.forward.dedup_by_key(|v| key(v));
+        self.forward_limit = (self.forward.len() * 2).max(FORWARD_MIN);
+    }
+
+    /// Empties the records (the end of the marking).
+    pub fn clear(&mut self) {
+        self.forward.clear();
+        self.forward_upvals.clear();
+        self.forward_limit = FORWARD_MIN;
+    }
 }
 
 /// An object an emergency collection must keep although no root may reach it yet.
@@ -322,7 +413,12 @@ impl Heap {
             self.alloc.release(TABLE_BASE_COST);
             return None;
         };
-        self.tables.alloc(t).ok().map(TableRef)
+        let h = self.tables.alloc(t).ok()?;
+        if self.barrier.marking {
+            // Born marked and empty: black, so that its first store makes it gray again.
+            self.tables.get_mut(h).set_black();
+        }
+        Some(TableRef(h))
     }
 
     pub fn new(cap: usize) -> Heap {
@@ -335,6 +431,7 @@ impl Heap {
             userdata: Arena::new(),
             threads: Arena::new(),
             fresh: FreshList::default(),
+            barrier: Barrier::default(),
         }
     }
 
@@ -355,8 +452,46 @@ impl Heap {
         self.meta_of(self.table(t))
     }
 
+    /// A table to store `stored` into (the keys and values the store adds). While a cycle
+    /// marks, what is stored into a black table is recorded to be marked (see `Barrier`).
     #[inline(always)]
-    pub fn table_mut(&mut self, t: TableRef) -> &mut Table {
+    pub fn table_mut(&mut self, t: TableRef, stored: &[Value]) -> &mut Table {
+        let tb = self.tables.get_mut(t.0);
+        if tb.is_black() {
+            self.barrier.record_all(stored);
+        }
+        tb
+    }
+
+    /// `table_mut` with the byte accounting beside it, for stores that may grow the table.
+    #[inline(always)]
+    pub fn table_mut_alloc(&mut self, t: TableRef, stored: &[Value]) -> (&mut Table, &mut Alloc) {
+        let tb = self.tables.get_mut(t.0);
+        if tb.is_black() {
+            self.barrier.record_all(stored);
+        }
+        (tb, &mut self.alloc)
+    }
+
+    /// A table whose entries and metatable are not changed (only the metamethod cache).
+    #[inline(always)]
+    pub fn table_cache_mut(&mut self, t: TableRef) -> &mut Table {
         self.tables.get_mut(t.0)
+    }
+
+    /// The forward barrier for a value stored into an object whose mark bit is `marked`.
+    #[inline(always)]
+    pub fn barrier_forward(&mut self, marked: bool, v: Value) {
+        if marked {
+            self.barrier.record(v);
+        }
+    }
+
+    /// The forward barrier for a value written into closed upvalue `u`.
+    #[inline(always)]
+    pub fn barrier_upval(&mut self, u: UpvalRef, v: Value) {
+        if self.barrier.marking && v.is_collectable() && self.upvals.is_marked(u.0) {
+            self.barrier.record(v);
+        }
     }
 }

@@ -105,7 +105,7 @@ impl Vm {
     #[inline]
     pub fn fast_tm(&mut self, mt: TableRef, tm: Tm) -> Value {
         let name = self.tm_name(tm);
-        let t = self.heap.table_mut(mt);
+        let t = self.heap.table_cache_mut(mt);
         if t.tm_absent(tm as u32) {
             return Value::Nil;
         }

@@ -251,12 +251,11 @@ impl Vm {
                 };
                 if tm.is_nil() {
                     self.check_key(key)?;
-                    if self
-                        .heap
-                        .tables
-                        .get_mut(tr.0)
-                        .set(key, v, &mut self.heap.alloc)
-                        .is_err()
+                    if {
+                        let (tb, alloc) = self.heap.table_mut_alloc(tr, &[key, v]);
+                        tb.set(key, v, alloc)
+                    }
+                    .is_err()
                     {
                         self.table_set_after_collect(tr, key, v)?;
                     }

@@ -209,8 +209,16 @@ impl Strings {
         self.arena.get(s.0)
     }
 
-    /// Finds the interned string with these bytes.
-    pub fn find(&self, bytes: &[u8], hash: u64) -> Option<StrRef> {
+    /// Finds the interned string with these bytes. The string is kept (`Arena::touch`): while
+    /// a cycle marks, the program may store it into an object already traversed, and while
+    /// the strings are swept, it may be one found unreachable whose slot is not swept yet.
+    pub fn find(&mut self, bytes: &[u8], hash: u64) -> Option<StrRef> {
+        let s = self.lookup(bytes, hash)?;
+        self.arena.touch(s.0);
+        Some(s)
+    }
+
+    fn lookup(&self, bytes: &[u8], hash: u64) -> Option<StrRef> {
         let mask = self.set.len() - 1;
         let mut i = hash as usize & mask;
         loop {
@@ -292,15 +300,28 @@ impl Strings {
         }
     }
 
-    /// Frees unmarked strings and drops them from the set; returns the bytes freed.
+    /// Frees unmarked strings and drops them from the set, all at once; returns the bytes
+    /// freed.
+    #[cfg(test)]
     pub fn sweep(&mut self) -> usize {
         let mut freed = 0;
-        let set = &mut self.set;
-        self.arena.sweep(|h, s| {
-            freed += string_cost(s.len());
-            Strings::unlink(set, h.idx, s.hash);
-        });
+        self.sweep_step(0, usize::MAX, &mut freed);
         freed
+    }
+
+    /// `Arena::sweep_step` for strings: a freed string also leaves the set; its bytes are
+    /// added to `freed`.
+    pub fn sweep_step(&mut self, from: u32, budget: usize, freed: &mut usize) -> Option<u32> {
+        let set = &mut self.set;
+        self.arena.sweep_step(
+            from,
+            budget,
+            |h, s| {
+                *freed += string_cost(s.len());
+                Strings::unlink(set, h.idx, s.hash);
+            },
+            |_| {},
+        )
     }
 }
 

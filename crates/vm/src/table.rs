@@ -278,9 +278,19 @@ pub struct Table {
     /// through this table, so the slot stays the metatable's while the link exists.
     meta: u32,
     /// Metamethods known to be absent when this table is used as a metatable: bit `i` set
-    /// means event `i` of `meta::Tm` is absent. Cleared by every store.
+    /// means event `i` of `meta::Tm` is absent. Cleared by every store. Bits 30 and 31 are
+    /// the collector's (`GC_BITS`): `BLACK`, the table's traversal has begun (or it was born)
+    /// in the marking under way, so what is stored into it must be marked (the write barrier
+    /// in `Heap::table_mut`); `MOVED`, entries moved to other slots since then (a rehash or
+    /// an array shift), so a traversal done a part at a time starts over.
     absent: u32,
 }
+
+/// The collector's bits in `Table::absent` (events use bits 0..TM_COUNT).
+const BLACK: u32 = 1 << 31;
+const MOVED: u32 = 1 << 30;
+const GC_BITS: u32 = BLACK | MOVED;
+const _: () = assert!(crate::meta::TM_COUNT < 30, "the collector's bits are 30 and 31");
 
 const NODE_SIZE: usize = std::mem::size_of::<Node>();
 const VAL_SIZE: usize = std::mem::size_of::<Value>();
@@ -432,10 +442,44 @@ impl Table {
         self.absent |= 1 << tm;
     }
 
-    /// Every store forgets the absent cache (the table may be some table's metatable).
+    /// Whether the collector has traversed this table in the marking under way (black).
+    #[inline(always)]
+    pub(crate) fn is_black(&self) -> bool {
+        self.absent & BLACK != 0
+    }
+
+    #[inline(always)]
+    pub(crate) fn set_black(&mut self) {
+        self.absent |= BLACK;
+    }
+
+    /// Clears both collector bits (the sweep, between cycles).
+    #[inline(always)]
+    pub(crate) fn clear_gc_bits(&mut self) {
+        self.absent &= !GC_BITS;
+    }
+
+    /// Whether entries moved since the traversal began; clears the flag.
+    #[inline]
+    pub(crate) fn take_moved(&mut self) -> bool {
+        let moved = self.absent & MOVED != 0;
+        self.absent &= !MOVED;
+        moved
+    }
+
+    /// Records that entries move to other slots (see `MOVED`).
+    #[inline(always)]
+    fn note_moved(&mut self) {
+        if self.absent & BLACK != 0 {
+            self.absent |= MOVED;
+        }
+    }
+
+    /// Every store forgets the absent cache (the table may be some table's metatable); the
+    /// collector's bits stay.
     #[inline(always)]
     fn touch(&mut self) {
-        self.absent = 0;
+        self.absent &= GC_BITS;
     }
 
     /// The node where key `k` starts its chain (the hash part must not be empty).
@@ -719,6 +763,7 @@ impl Table {
             if other != mp {
                 // The colliding node is out of its main position: move it to the free node
                 // (relinking its predecessor) and take its place.
+                self.note_moved();
                 let mut prev = other;
                 let mut steps = 0;
                 while self.nodes[prev].next as usize != mp {
@@ -813,6 +858,7 @@ impl Table {
     /// keys, moving entries between them (PUC's `luaH_resize`, in the same order, so nodes
     /// land where lua5.4 puts them).
     fn resize(&mut self, asize: usize, nhash: usize, alloc: &mut Alloc) -> Result<(), OutOfMemory> {
+        self.note_moved();
         let old_asize = self.arr.len();
         self.alimit.set(old_asize as u32);
         let hsize = if nhash == 0 {
@@ -907,6 +953,7 @@ impl Table {
         if n == 0 || hi > self.arr.len() || from < 1 || to < 1 {
             return false;
         }
+        self.note_moved();
         self.arr.copy_within(src..src + n, dst);
         self.touch();
         if hi as u32 > self.alimit.get() {
@@ -1040,6 +1087,33 @@ impl Table {
             n += 1;
         }
         Ok(None)
+    }
+
+    /// Slots of the array and hash parts together: the index space of `for_each_entry_in`.
+    #[inline]
+    pub(crate) fn slot_count(&self) -> usize {
+        self.arr.len() + self.nodes.len()
+    }
+
+    /// `for_each_entry` for the slots `from..to` (array slots first, then nodes).
+    pub(crate) fn for_each_entry_in(
+        &self,
+        from: usize,
+        to: usize,
+        mut f: impl FnMut(Value, Value),
+    ) {
+        let na = self.arr.len();
+        for v in self.arr.get(from.min(na)..to.min(na)).unwrap_or(&[]) {
+            if !v.is_nil() {
+                f(Value::Nil, *v);
+            }
+        }
+        let (nf, nt) = (from.saturating_sub(na), to.saturating_sub(na).min(self.nodes.len()));
+        for n in self.nodes.get(nf.min(nt)..nt).unwrap_or(&[]) {
+            if !n.val_is_nil() {
+                f(n.key().value(), n.val());
+            }
+        }
     }
 
     /// Visits every live entry (for the collector). Array entries come with a nil key.

@@ -538,6 +538,12 @@ impl Vm {
             Ok(h) => {
                 let v = Value::Native(NativeRef(h));
                 self.heap.fresh.note(Fresh::Value(v));
+                if self.heap.barrier.marking {
+                    // Born marked: its upvalues must be marked too.
+                    let b = &mut self.heap.barrier;
+                    b.forward
+                        .extend_from_slice(&self.heap.natives.get(h).upvals);
+                }
                 Ok(v)
             }
             Err(()) => Err(self.memory_error()),
@@ -573,6 +579,8 @@ impl Vm {
             let f = *f;
             if let Some(slot) = self.heap.natives.get_mut(f.0).upvals.get_mut(i) {
                 *slot = v;
+                let marked = self.heap.natives.is_marked(f.0);
+                self.heap.barrier_forward(marked, v);
             }
         }
     }
@@ -620,6 +628,12 @@ impl Vm {
         }) {
             Ok(h) => {
                 self.heap.fresh.note(Fresh::Value(Value::LuaFn(FnRef(h))));
+                if self.heap.barrier.marking {
+                    // Born marked: its upvalues must be marked too.
+                    let b = &mut self.heap.barrier;
+                    b.forward_upvals
+                        .extend_from_slice(&self.closures.get(h).upvals);
+                }
                 Ok(FnRef(h))
             }
             Err(()) => Err(self.memory_error()),
@@ -821,7 +835,7 @@ impl Vm {
     /// reads each item before it is overwritten, when all `2n` keys lie in the array part
     /// (false, nothing done, otherwise). What `table.insert`/`remove` shift, in one move.
     pub fn raw_shift(&mut self, t: TableRef, from: i64, to: i64, n: i64) -> bool {
-        self.heap.table_mut(t).shift_in_array(from, to, n)
+        self.heap.table_mut(t, &[]).shift_in_array(from, to, n)
     }
 
     /// Raw set (`rawset`): errors for nil/NaN keys and memory exhaustion.
@@ -834,11 +848,10 @@ impl Vm {
             Value::Float(f) if f.is_nan() => return Err(self.rt_error("table index is NaN")),
             _ => {}
         }
-        let r = self
-            .heap
-            .tables
-            .get_mut(t.0)
-            .set(k, v, &mut self.heap.alloc);
+        let r = {
+            let (tb, alloc) = self.heap.table_mut_alloc(t, &[k, v]);
+            tb.set(k, v, alloc)
+        };
         if r.is_err() {
             return self.table_set_after_collect(t, k, v);
         }
@@ -848,7 +861,7 @@ impl Vm {
     /// Raw set with an integer key.
     #[inline]
     pub fn raw_set_int(&mut self, t: TableRef, i: i64, v: Value) -> Result<(), Error> {
-        if self.heap.tables.get_mut(t.0).set_in_array(i, v) {
+        if self.heap.table_mut(t, &[v]).set_in_array(i, v) {
             return Ok(());
         }
         self.raw_set_int_hashed(t, i, v)
@@ -858,11 +871,10 @@ impl Vm {
     /// table.insert/remove and SETLIST repeat, saves no registers for the retry).
     #[inline(never)]
     fn raw_set_int_hashed(&mut self, t: TableRef, i: i64, v: Value) -> Result<(), Error> {
-        let r = self
-            .heap
-            .tables
-            .get_mut(t.0)
-            .set_int(i, v, &mut self.heap.alloc);
+        let r = {
+            let (tb, alloc) = self.heap.table_mut_alloc(t, &[v]);
+            tb.set_int(i, v, alloc)
+        };
         if r.is_err() {
             return self.table_set_after_collect(t, Value::Int(i), v);
         }
@@ -880,13 +892,11 @@ impl Vm {
         v: Value,
     ) -> Result<(), Error> {
         self.heap.fresh.note_values(&[Value::Table(t), k, v]);
-        let ok = self.emergency_collect()
-            && self
-                .heap
-                .tables
-                .get_mut(t.0)
-                .set(k, v, &mut self.heap.alloc)
-                .is_ok();
+        let ok = self.emergency_collect() && {
+            let (tb, alloc) = self.heap.table_mut_alloc(t, &[k, v]);
+            tb.set(k, v, alloc)
+        }
+        .is_ok();
         self.stress_rearm();
         if ok {
             return Ok(());
@@ -897,18 +907,16 @@ impl Vm {
     /// Grows a table's array part to `n` slots (SETLIST), with an emergency collection and
     /// one more try when the memory cap refuses it.
     pub(crate) fn ensure_array(&mut self, t: TableRef, n: usize) -> Result<(), Error> {
-        let tb = self.heap.tables.get_mut(t.0);
-        if tb.ensure_array(n, &mut self.heap.alloc).is_ok() {
+        let (tb, alloc) = self.heap.table_mut_alloc(t, &[]);
+        if tb.ensure_array(n, alloc).is_ok() {
             return Ok(());
         }
         self.heap.fresh.note_value(Value::Table(t));
-        let ok = self.emergency_collect()
-            && self
-                .heap
-                .tables
-                .get_mut(t.0)
-                .ensure_array(n, &mut self.heap.alloc)
-                .is_ok();
+        let ok = self.emergency_collect() && {
+            let (tb, alloc) = self.heap.table_mut_alloc(t, &[]);
+            tb.ensure_array(n, alloc)
+        }
+        .is_ok();
         self.stress_rearm();
         if ok {
             return Ok(());
@@ -999,7 +1007,9 @@ impl Vm {
 
     /// Sets a table's metatable (no `__metatable` check; the library does that).
     pub fn set_metatable(&mut self, t: TableRef, mt: Option<TableRef>) {
-        self.heap.table_mut(t).set_meta(mt);
+        self.heap
+            .table_mut(t, &[mt.map_or(Value::Nil, Value::Table)])
+            .set_meta(mt);
         self.check_finalizer(Value::Table(t), mt);
     }
 
@@ -1191,6 +1201,9 @@ impl Vm {
             Ok(h) => {
                 let v = Value::Userdata(crate::value::UdRef(h));
                 self.heap.fresh.note(Fresh::Value(v));
+                if let Some(mt) = meta {
+                    self.heap.barrier_forward(true, Value::Table(mt));
+                }
                 self.check_finalizer(v, meta);
                 Ok(v)
             }
@@ -1214,6 +1227,10 @@ impl Vm {
     /// Sets a userdata's metatable.
     pub fn set_userdata_metatable(&mut self, u: crate::value::UdRef, mt: Option<TableRef>) {
         self.heap.userdata.get_mut(u.0).meta = mt;
+        if let Some(mt) = mt {
+            let marked = self.heap.userdata.is_marked(u.0);
+            self.heap.barrier_forward(marked, Value::Table(mt));
+        }
         self.check_finalizer(Value::Userdata(u), mt);
     }
 
@@ -1251,5 +1268,7 @@ impl Vm {
 
     pub fn set_user_value(&mut self, u: crate::value::UdRef, v: Value) {
         self.heap.userdata.get_mut(u.0).user_value = v;
+        let marked = self.heap.userdata.is_marked(u.0);
+        self.heap.barrier_forward(marked, v);
     }
 }

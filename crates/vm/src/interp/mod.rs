@@ -384,7 +384,11 @@ impl Vm {
                                 break Exit::Slow;
                             };
                             match heap.upvals.get_mut(uv.0) {
-                                Upval::Closed(v) => *v = regs[a as usize],
+                                Upval::Closed(v) => {
+                                    let x = regs[a as usize];
+                                    *v = x;
+                                    heap.barrier_upval(uv, x);
+                                }
                                 Upval::Open { thread, idx }
                                     if *thread == cur_thread && *idx < base =>
                                 {
@@ -518,8 +522,9 @@ impl Vm {
                             {
                                 break Exit::Slow;
                             }
-                            let tb = heap.tables.get_mut(t.0);
-                            if tb.set(key, regs[c as usize], &mut heap.alloc).is_err() {
+                            let v = regs[c as usize];
+                            let (tb, alloc) = heap.table_mut_alloc(t, &[key, v]);
+                            if tb.set(key, v, alloc).is_err() {
                                 break Exit::Slow;
                             }
                         }
@@ -534,11 +539,9 @@ impl Vm {
                             {
                                 break Exit::Slow;
                             }
-                            let tb = heap.tables.get_mut(t.0);
-                            if tb
-                                .set_int(i as i64, regs[c as usize], &mut heap.alloc)
-                                .is_err()
-                            {
+                            let v = regs[c as usize];
+                            let (tb, alloc) = heap.table_mut_alloc(t, &[v]);
+                            if tb.set_int(i as i64, v, alloc).is_err() {
                                 break Exit::Slow;
                             }
                         }
@@ -1120,12 +1123,12 @@ impl Vm {
                             let Some(vals) = regs.get(from..from + count) else {
                                 break Exit::Slow;
                             };
-                            let tb = heap.tables.get_mut(t.0);
+                            let (tb, alloc) = heap.table_mut_alloc(t, vals);
                             if !tb.store_list(off as usize, vals) {
                                 // Grow the array part to fit, as PUC's SETLIST does (a memory
                                 // error is raised by the slow path, which tries again).
                                 let last = off as usize + count;
-                                if tb.ensure_array(last, &mut heap.alloc).is_err()
+                                if tb.ensure_array(last, alloc).is_err()
                                     || !tb.store_list(off as usize, vals)
                                 {
                                     break Exit::Slow;
@@ -1233,7 +1236,7 @@ impl Vm {
     pub(crate) fn gc_check(&mut self, live_top: usize) {
         self.heap.fresh.clear();
         if self.heap.alloc.used >= self.heap.alloc.threshold && !self.gc.stopped {
-            self.auto_collect(Some(live_top));
+            self.gc_auto_step(Some(live_top));
         }
     }
 

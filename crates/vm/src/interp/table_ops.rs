@@ -59,8 +59,8 @@ pub(super) fn set_str_fast(
     if tb.has_meta() && tb.get_str(key).is_nil() && !lacks_tm(heap, tb, crate::meta::Tm::NewIndex) {
         return false;
     }
-    let tb = heap.tables.get_mut(t.0);
-    tb.set_str(key, v, &mut heap.alloc).is_ok()
+    let (tb, alloc) = heap.table_mut_alloc(t, &[Value::Str(key), v]);
+    tb.set_str(key, v, alloc).is_ok()
 }
 
 /// Whether table `tb` has no metatable or one known (by its absent cache) to have no

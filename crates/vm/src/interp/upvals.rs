@@ -57,7 +57,10 @@ impl Vm {
             return;
         };
         match *self.heap.upvals.get(uv.0) {
-            Upval::Closed(_) => *self.heap.upvals.get_mut(uv.0) = Upval::Closed(v),
+            Upval::Closed(_) => {
+                *self.heap.upvals.get_mut(uv.0) = Upval::Closed(v);
+                self.heap.barrier_upval(uv, v);
+            }
             Upval::Open { thread, idx } => {
                 if thread == self.cur_thread {
                     if let Some(s) = self.ts.stack.get_mut(idx) {
@@ -129,6 +132,7 @@ impl Vm {
             self.ts.open_upvals.pop();
             let v = self.ts.stack.get(idx).copied().unwrap_or(Value::Nil);
             *self.heap.upvals.get_mut(u.0) = Upval::Closed(v);
+            self.heap.barrier_upval(u, v);
         }
     }
 
