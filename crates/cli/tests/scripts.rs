@@ -120,7 +120,13 @@ fn lua_scripts_under_emergency_collections() {
         "meta-name.lua",
         "gc-dead-registers.lua",
     ];
-    let slow = ["limits.lua", "gc-churn.lua", "gc-after-large-heap.lua"];
+    let slow = [
+        "limits.lua",
+        "gc-churn.lua",
+        "gc-after-large-heap.lua",
+        "gc-incremental-barriers.lua",
+        "gc-incremental-steps.lua",
+    ];
     let bound = ["load-too-many-functions.lua"];
     let skip: Vec<&str> = timing.iter().chain(&slow).chain(&bound).copied().collect();
     check_dir_with("lua", &["--gc-stress", "emergency"], &skip);

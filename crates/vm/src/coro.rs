@@ -19,7 +19,7 @@ impl Vm {
             self.thread_limit_reached(f)?;
         }
         self.charge_keeping(crate::heap::THREAD_COST, &[f])?;
-        self.charge_growth(self.heap.threads.growth())?;
+        self.charge_growth(|vm| vm.heap.threads.growth())?;
         // Only the function's slot (above the bottom frame's): the first resume grows the stack
         // to what the body needs, and suspended coroutines are shrunk back to their live part.
         let mut stack = Vec::new();

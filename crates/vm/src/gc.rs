@@ -619,7 +619,13 @@ impl Vm {
     /// Marks every key and value of a table without weak references in place: the table is
     /// read while the mark bits of the arenas are written, each borrowed apart (the common
     /// case, so no copy of the entries is made).
-    fn traverse_strong_table(&mut self, m: &mut Marker, t: TableRef, from: usize, restarts: u8) -> usize {
+    fn traverse_strong_table(
+        &mut self,
+        m: &mut Marker,
+        t: TableRef,
+        from: usize,
+        restarts: u8,
+    ) -> usize {
         self.traverse_strong_slots(m, t, from, TABLE_CHUNK, restarts)
     }
 

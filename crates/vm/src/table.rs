@@ -290,7 +290,10 @@ pub struct Table {
 const BLACK: u32 = 1 << 31;
 const MOVED: u32 = 1 << 30;
 const GC_BITS: u32 = BLACK | MOVED;
-const _: () = assert!(crate::meta::TM_COUNT < 30, "the collector's bits are 30 and 31");
+const _: () = assert!(
+    crate::meta::TM_COUNT < 30,
+    "the collector's bits are 30 and 31"
+);
 
 const NODE_SIZE: usize = std::mem::size_of::<Node>();
 const VAL_SIZE: usize = std::mem::size_of::<Value>();
@@ -1108,7 +1111,10 @@ impl Table {
                 f(Value::Nil, *v);
             }
         }
-        let (nf, nt) = (from.saturating_sub(na), to.saturating_sub(na).min(self.nodes.len()));
+        let (nf, nt) = (
+            from.saturating_sub(na),
+            to.saturating_sub(na).min(self.nodes.len()),
+        );
         for n in self.nodes.get(nf.min(nt)..nt).unwrap_or(&[]) {
             if !n.val_is_nil() {
                 f(n.key().value(), n.val());

@@ -392,7 +392,7 @@ impl Vm {
             self.heap.alloc.release(string_cost(bytes.len()));
             return Err(self.memory_error());
         };
-        if let Err(e) = self.charge_growth(self.heap.strings.growth()) {
+        if let Err(e) = self.charge_growth(|vm| vm.heap.strings.growth()) {
             self.heap.alloc.release(string_cost(bytes.len()));
             return Err(e);
         }
@@ -417,7 +417,7 @@ impl Vm {
             Some(s) => s,
             None => {
                 self.charge(string_cost(len))?;
-                if let Err(e) = self.charge_growth(self.heap.strings.growth()) {
+                if let Err(e) = self.charge_growth(|vm| vm.heap.strings.growth()) {
                     self.heap.alloc.release(string_cost(len));
                     return Err(e);
                 }
@@ -529,7 +529,7 @@ impl Vm {
     ) -> Result<Value, Error> {
         let cost = crate::heap::NATIVE_COST + upvals.len() * 16;
         self.charge_keeping(cost, &upvals)?;
-        self.charge_growth(self.heap.natives.growth())?;
+        self.charge_growth(|vm| vm.heap.natives.growth())?;
         match self
             .heap
             .natives
@@ -591,7 +591,7 @@ impl Vm {
             _ => Value::Nil,
         };
         self.charge_keeping(crate::heap::UPVAL_COST, &[keep])?;
-        self.charge_growth(self.heap.upvals.growth())?;
+        self.charge_growth(|vm| vm.heap.upvals.growth())?;
         match self.heap.upvals.alloc(u) {
             Ok(h) => {
                 self.heap.fresh.note(Fresh::Upval(UpvalRef(h)));
@@ -614,7 +614,7 @@ impl Vm {
             }
             self.charge_after_collect(cost)?;
         }
-        self.charge_growth(self.closures.growth())?;
+        self.charge_growth(|vm| vm.closures.growth())?;
         let p = &self.protos.get(proto.0).proto;
         let (num_params, is_vararg, max_stack) = (p.num_params, p.is_vararg, p.max_stack);
         let up0 = upvals.first().copied().unwrap_or(UpvalRef::NONE);
@@ -686,7 +686,7 @@ impl Vm {
                 consts: consts.into_boxed_slice(),
                 children: Box::new([]),
             };
-            self.charge_growth(self.protos.growth())?;
+            self.charge_growth(|vm| vm.protos.growth())?;
             let h = match self.protos.alloc(lp) {
                 Ok(h) => ProtoRef(h),
                 Err(()) => return Err(self.memory_error()),
@@ -936,21 +936,35 @@ impl Vm {
 
     /// Charges the growth of an arena's buffers (`Arena::growth`) before an object goes in.
     #[inline]
-    pub(crate) fn charge_growth(&mut self, g: usize) -> Result<(), Error> {
-        if g == 0 {
+    pub(crate) fn charge_growth(&mut self, g: impl Fn(&Vm) -> usize) -> Result<(), Error> {
+        let n = g(self);
+        if n == 0 {
             return Ok(());
         }
-        self.charge_growth_slow(g)
+        self.charge_growth_slow(n, &g)
     }
 
     #[cold]
     #[inline(never)]
-    fn charge_growth_slow(&mut self, g: usize) -> Result<(), Error> {
+    fn charge_growth_slow(&mut self, n: usize, g: &dyn Fn(&Vm) -> usize) -> Result<(), Error> {
         // The old buffers (as large as the growth) live on while they are copied: the cap
         // must have room for both; only the growth stays charged.
-        self.charge(2 * g)?;
-        self.heap.alloc.release(g);
-        self.heap.alloc.arena_bytes += g;
+        let n = if self.heap.alloc.charge(2 * n).is_ok() {
+            n
+        } else {
+            // Collect, then ask again: the collection may have freed slots, and then the
+            // arena need not grow at all.
+            let collected = self.emergency_collect();
+            let n = g(self);
+            let ok = collected && (n == 0 || self.heap.alloc.charge(2 * n).is_ok());
+            self.stress_rearm();
+            if !ok {
+                return Err(self.memory_error());
+            }
+            n
+        };
+        self.heap.alloc.release(n);
+        self.heap.alloc.arena_bytes += n;
         Ok(())
     }
 
@@ -1190,7 +1204,7 @@ impl Vm {
             crate::heap::USERDATA_COST,
             &[meta.map_or(Value::Nil, Value::Table)],
         )?;
-        self.charge_growth(self.heap.userdata.growth())?;
+        self.charge_growth(|vm| vm.heap.userdata.growth())?;
         let ud = crate::heap::Userdata {
             meta,
             user_value: Value::Nil,
