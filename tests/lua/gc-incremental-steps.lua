@@ -1,6 +1,7 @@
 -- collectgarbage("step") runs incremental steps: repeated steps end a cycle and collect the
 -- garbage while the live data stays intact; "incremental" and "generational" report the
--- previous mode.
+-- previous mode. (The standalone interpreter starts in generational mode, as lua.c does.)
+print(collectgarbage("incremental"))
 local t = {}
 for i = 1, 200000 do t[i] = {i} end
 collectgarbage()
@@ -27,6 +28,13 @@ collectgarbage("restart")
 s = 0
 for r = 1, 50 do s = s + made[r][1] + #made[r][2] end
 print(s)
+-- in generational mode a step is a young collection: young garbage goes at once
+print(collectgarbage("generational"))
+local weak = setmetatable({}, {__mode = "kv"})
+collectgarbage()
+weak[1] = {10}
+collectgarbage("step", 0)
+print("young garbage collected by one step", weak[1] == nil)
 print(collectgarbage("incremental", 150, 300, 12))
 print(collectgarbage("generational", 30, 80))
 print(collectgarbage("generational"))

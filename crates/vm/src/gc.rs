@@ -1359,10 +1359,22 @@ impl Vm {
     /// `collectgarbage("step", kb)`, as PUC's `lua_gc(LUA_GCSTEP)`: `kb == 0` performs one
     /// basic step; otherwise `kb` kilobytes are added to the allocation debt and, if the debt
     /// is then due, a step proportional to it runs. Works while the collector is stopped.
-    /// Returns whether a cycle ended, which (as in PUC) a step in generational mode never
-    /// reports.
+    /// Returns whether a cycle ended. In the (nominal) generational mode a step is a full
+    /// collection, never reported as the end of a cycle, as PUC's young collections.
     pub fn gc_step_kb(&mut self, kb: i64) -> bool {
         if kb < 0 {
+            return false;
+        }
+        if self.gc.generational {
+            // PUC's generational step is a young collection, which frees every unreachable
+            // young object: here a full collection (the cycle under way finished, then a
+            // whole one), and, as in PUC, never reported as the end of a cycle.
+            let a = &mut self.heap.alloc;
+            let add = (kb as u64).saturating_mul(1024).min(usize::MAX as u64) as usize;
+            a.threshold = a.threshold.saturating_sub(add);
+            if kb == 0 || a.used >= a.threshold {
+                self.collect_garbage();
+            }
             return false;
         }
         let budget = if kb == 0 {
