@@ -270,6 +270,39 @@ pub(crate) struct Barrier {
     pub forward_upvals: Vec<UpvalRef>,
 }
 
+/// What a table store adds (`Heap::table_mut`): nothing, a value, a key and a value, or a
+/// list. Passed by value, so the store paths build nothing unless the table is black (the
+/// recording itself is out of line: its code would cost the dispatch loop registers).
+pub(crate) trait Stored {
+    fn record(self, b: &mut Barrier);
+}
+
+impl Stored for () {
+    #[inline(always)]
+    fn record(self, _: &mut Barrier) {}
+}
+
+impl Stored for Value {
+    #[inline(always)]
+    fn record(self, b: &mut Barrier) {
+        b.record_one(self);
+    }
+}
+
+impl Stored for (Value, Value) {
+    #[inline(always)]
+    fn record(self, b: &mut Barrier) {
+        b.record_two(self.0, self.1);
+    }
+}
+
+impl Stored for &[Value] {
+    #[inline(always)]
+    fn record(self, b: &mut Barrier) {
+        b.record_all(self);
+    }
+}
+
 /// The smallest `Barrier::forward_limit`.
 const FORWARD_MIN: usize = 4096;
 
@@ -289,17 +322,38 @@ impl Barrier {
     #[inline(always)]
     pub fn record(&mut self, v: Value) {
         if self.marking && v.is_collectable() {
-            self.forward.push(v);
-            if self.forward.len() >= self.forward_limit {
-                self.compact();
-            }
+            self.push(v);
         }
     }
 
-    #[inline(always)]
+    #[cold]
+    #[inline(never)]
+    fn record_one(&mut self, v: Value) {
+        self.record(v);
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn record_two(&mut self, k: Value, v: Value) {
+        self.record(k);
+        self.record(v);
+    }
+
+    /// `record` for each of `vs`. Out of line: the interpreter's store paths call it only
+    /// for a black table, and its code would cost the dispatch loop registers.
+    #[cold]
+    #[inline(never)]
     pub fn record_all(&mut self, vs: &[Value]) {
         for &v in vs {
             self.record(v);
+        }
+    }
+
+    #[inline(never)]
+    fn push(&mut self, v: Value) {
+        self.forward.push(v);
+        if self.forward.len() >= self.forward_limit {
+            self.compact();
         }
     }
 
@@ -406,7 +460,7 @@ impl Heap {
     /// may cause is not charged here (the loop's code is kept small: its register allocation
     /// is sensitive to anything added) but by `Vm::new_table_with` for every other caller and
     /// at each collection (`Vm::account_arenas`).
-    #[inline]
+    #[inline(never)]
     pub fn new_table(&mut self, narr: usize, nhash: usize) -> Option<TableRef> {
         self.alloc.charge(TABLE_BASE_COST).ok()?;
         let Ok(t) = Table::with_capacity(narr, nhash, &mut self.alloc) else {
@@ -455,20 +509,24 @@ impl Heap {
     /// A table to store `stored` into (the keys and values the store adds). While a cycle
     /// marks, what is stored into a black table is recorded to be marked (see `Barrier`).
     #[inline(always)]
-    pub fn table_mut(&mut self, t: TableRef, stored: &[Value]) -> &mut Table {
+    pub fn table_mut(&mut self, t: TableRef, stored: impl Stored) -> &mut Table {
         let tb = self.tables.get_mut(t.0);
         if tb.is_black() {
-            self.barrier.record_all(stored);
+            stored.record(&mut self.barrier);
         }
         tb
     }
 
     /// `table_mut` with the byte accounting beside it, for stores that may grow the table.
     #[inline(always)]
-    pub fn table_mut_alloc(&mut self, t: TableRef, stored: &[Value]) -> (&mut Table, &mut Alloc) {
+    pub fn table_mut_alloc(
+        &mut self,
+        t: TableRef,
+        stored: impl Stored,
+    ) -> (&mut Table, &mut Alloc) {
         let tb = self.tables.get_mut(t.0);
         if tb.is_black() {
-            self.barrier.record_all(stored);
+            stored.record(&mut self.barrier);
         }
         (tb, &mut self.alloc)
     }
@@ -490,7 +548,15 @@ impl Heap {
     /// The forward barrier for a value written into closed upvalue `u`.
     #[inline(always)]
     pub fn barrier_upval(&mut self, u: UpvalRef, v: Value) {
-        if self.barrier.marking && v.is_collectable() && self.upvals.is_marked(u.0) {
+        if self.barrier.marking {
+            self.barrier_upval_marking(u, v);
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn barrier_upval_marking(&mut self, u: UpvalRef, v: Value) {
+        if self.upvals.is_marked(u.0) {
             self.barrier.record(v);
         }
     }

@@ -252,7 +252,7 @@ impl Vm {
                 if tm.is_nil() {
                     self.check_key(key)?;
                     if {
-                        let (tb, alloc) = self.heap.table_mut_alloc(tr, &[key, v]);
+                        let (tb, alloc) = self.heap.table_mut_alloc(tr, (key, v));
                         tb.set(key, v, alloc)
                     }
                     .is_err()

@@ -835,7 +835,7 @@ impl Vm {
     /// reads each item before it is overwritten, when all `2n` keys lie in the array part
     /// (false, nothing done, otherwise). What `table.insert`/`remove` shift, in one move.
     pub fn raw_shift(&mut self, t: TableRef, from: i64, to: i64, n: i64) -> bool {
-        self.heap.table_mut(t, &[]).shift_in_array(from, to, n)
+        self.heap.table_mut(t, ()).shift_in_array(from, to, n)
     }
 
     /// Raw set (`rawset`): errors for nil/NaN keys and memory exhaustion.
@@ -849,7 +849,7 @@ impl Vm {
             _ => {}
         }
         let r = {
-            let (tb, alloc) = self.heap.table_mut_alloc(t, &[k, v]);
+            let (tb, alloc) = self.heap.table_mut_alloc(t, (k, v));
             tb.set(k, v, alloc)
         };
         if r.is_err() {
@@ -861,7 +861,7 @@ impl Vm {
     /// Raw set with an integer key.
     #[inline]
     pub fn raw_set_int(&mut self, t: TableRef, i: i64, v: Value) -> Result<(), Error> {
-        if self.heap.table_mut(t, &[v]).set_in_array(i, v) {
+        if self.heap.table_mut(t, v).set_in_array(i, v) {
             return Ok(());
         }
         self.raw_set_int_hashed(t, i, v)
@@ -872,7 +872,7 @@ impl Vm {
     #[inline(never)]
     fn raw_set_int_hashed(&mut self, t: TableRef, i: i64, v: Value) -> Result<(), Error> {
         let r = {
-            let (tb, alloc) = self.heap.table_mut_alloc(t, &[v]);
+            let (tb, alloc) = self.heap.table_mut_alloc(t, v);
             tb.set_int(i, v, alloc)
         };
         if r.is_err() {
@@ -893,7 +893,7 @@ impl Vm {
     ) -> Result<(), Error> {
         self.heap.fresh.note_values(&[Value::Table(t), k, v]);
         let ok = self.emergency_collect() && {
-            let (tb, alloc) = self.heap.table_mut_alloc(t, &[k, v]);
+            let (tb, alloc) = self.heap.table_mut_alloc(t, (k, v));
             tb.set(k, v, alloc)
         }
         .is_ok();
@@ -907,13 +907,13 @@ impl Vm {
     /// Grows a table's array part to `n` slots (SETLIST), with an emergency collection and
     /// one more try when the memory cap refuses it.
     pub(crate) fn ensure_array(&mut self, t: TableRef, n: usize) -> Result<(), Error> {
-        let (tb, alloc) = self.heap.table_mut_alloc(t, &[]);
+        let (tb, alloc) = self.heap.table_mut_alloc(t, ());
         if tb.ensure_array(n, alloc).is_ok() {
             return Ok(());
         }
         self.heap.fresh.note_value(Value::Table(t));
         let ok = self.emergency_collect() && {
-            let (tb, alloc) = self.heap.table_mut_alloc(t, &[]);
+            let (tb, alloc) = self.heap.table_mut_alloc(t, ());
             tb.ensure_array(n, alloc)
         }
         .is_ok();
@@ -1022,7 +1022,7 @@ impl Vm {
     /// Sets a table's metatable (no `__metatable` check; the library does that).
     pub fn set_metatable(&mut self, t: TableRef, mt: Option<TableRef>) {
         self.heap
-            .table_mut(t, &[mt.map_or(Value::Nil, Value::Table)])
+            .table_mut(t, mt.map_or(Value::Nil, Value::Table))
             .set_meta(mt);
         self.check_finalizer(Value::Table(t), mt);
     }

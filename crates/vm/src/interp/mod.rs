@@ -523,7 +523,7 @@ impl Vm {
                                 break Exit::Slow;
                             }
                             let v = regs[c as usize];
-                            let (tb, alloc) = heap.table_mut_alloc(t, &[key, v]);
+                            let (tb, alloc) = heap.table_mut_alloc(t, (key, v));
                             if tb.set(key, v, alloc).is_err() {
                                 break Exit::Slow;
                             }
@@ -540,7 +540,7 @@ impl Vm {
                                 break Exit::Slow;
                             }
                             let v = regs[c as usize];
-                            let (tb, alloc) = heap.table_mut_alloc(t, &[v]);
+                            let (tb, alloc) = heap.table_mut_alloc(t, v);
                             if tb.set_int(i as i64, v, alloc).is_err() {
                                 break Exit::Slow;
                             }

@@ -59,7 +59,7 @@ pub(super) fn set_str_fast(
     if tb.has_meta() && tb.get_str(key).is_nil() && !lacks_tm(heap, tb, crate::meta::Tm::NewIndex) {
         return false;
     }
-    let (tb, alloc) = heap.table_mut_alloc(t, &[Value::Str(key), v]);
+    let (tb, alloc) = heap.table_mut_alloc(t, (Value::Str(key), v));
     tb.set_str(key, v, alloc).is_ok()
 }
 
