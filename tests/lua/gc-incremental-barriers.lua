@@ -146,3 +146,17 @@ end
 s = 0
 for k, v in pairs(BigHash) do s = s + v[1] end
 print("big hash", s)
+
+-- 9. load's environment: an old table, given to the chunk's new upvalue while a cycle marks
+local envs = {}
+debug.getregistry().Envs = envs
+for i = 1, 300 do envs[i] = {x = i} end
+Loaded = {}
+for i = 1, 300 do
+  local _ = {}
+  Loaded[i] = load("return x", "env", "t", envs[i])
+  envs[i] = nil
+end
+s = 0
+for i = 1, 300 do s = s + Loaded[i]() end
+print("load env", s)

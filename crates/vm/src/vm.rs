@@ -595,6 +595,8 @@ impl Vm {
         match self.heap.upvals.alloc(u) {
             Ok(h) => {
                 self.heap.fresh.note(Fresh::Upval(UpvalRef(h)));
+                // Born marked while a cycle marks: the value it holds must be marked too.
+                self.heap.barrier.record(keep);
                 Ok(UpvalRef(h))
             }
             Err(()) => Err(self.memory_error()),
