@@ -1122,7 +1122,14 @@ impl Vm {
             let budget = if self.gc.inc_stress {
                 INC_STRESS_UNITS
             } else {
-                self.step_units()
+                // Besides the step's own work, as much as the bytes allocated past the
+                // threshold call for (PUC's debt): one allocation of a long string can be
+                // worth many steps, and the collector must keep up with it.
+                let a = &self.heap.alloc;
+                let debt = a.used.saturating_sub(a.threshold);
+                (debt / 16)
+                    .saturating_mul(self.gc.stepmul.max(1) as usize)
+                    .saturating_add(self.step_units())
             };
             if !self.run_steps(live_top, budget) {
                 self.set_step_threshold();
