@@ -3,8 +3,22 @@
 //! compares stdout plus the first line of stderr on failure with the script's `.out` file.
 //! Each directory is one test that lists every mismatching script.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::{Arc, Mutex, OnceLock};
+
+/// One lock per script: the tests below run the same corpus under different options in
+/// parallel, and some scripts write and read a fixed file under /tmp (their expected output
+/// names it), so two runs of one script must not overlap.
+fn script_lock(name: &str) -> Arc<Mutex<()>> {
+    static LOCKS: OnceLock<Mutex<HashMap<String, Arc<Mutex<()>>>>> = OnceLock::new();
+    let mut map = LOCKS
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(|e| e.into_inner());
+    map.entry(name.to_string()).or_default().clone()
+}
 
 fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
@@ -53,7 +67,10 @@ fn check_scripts(name: &str, opts: &[&str], keep: impl Fn(&str) -> bool) {
         let expected_path = dir.join(s.replace(".lua", ".out"));
         let expected = std::fs::read(&expected_path)
             .unwrap_or_else(|_| panic!("missing expected output {}", expected_path.display()));
+        let lock = script_lock(s);
+        let guard = lock.lock().unwrap_or_else(|e| e.into_inner());
         let got = run_script(&dir, s, opts);
+        drop(guard);
         if got != expected {
             failures.push(format!(
                 "--- {name}/{s}\n{}",
