@@ -8,8 +8,8 @@
 //!    threads) and turns the write barriers on (`Heap::barrier`); objects are born marked;
 //! 2. `Propagate`: each step drains part of the explicit gray stack (`trace_references`; no
 //!    recursion, so deep structures cannot overflow the Rust stack), first marking what the
-//!    forward barriers recorded; when the stack is empty the tables the backward barrier
-//!    turned gray again are taken back (twice at most), then comes the atomic step;
+//!    forward barriers recorded; when the stack first empties, the roots and the reached
+//!    threads are marked once more, and when it empties again comes the atomic step;
 //! 3. `atomic` (one step, no guest code runs): the roots and the running thread's live stack,
 //!    frames and open upvalues are marked again, every reached thread is re-scanned, the open
 //!    upvalues of unreached threads give their current values (`remark_upvals`), and
@@ -123,8 +123,8 @@ pub(crate) struct GcState {
     pub emergencies: u64,
     /// The real memory cap while `Vm::set_emergency_stress` is on.
     pub stress_cap: Option<usize>,
-    /// Statistics: the longest single collector step so far, and every step's duration when
-    /// `step_log` is on (`Vm::gc_step_times`).
+    /// Statistics: every collector step's duration, while recording is on
+    /// (`Vm::gc_record_steps`).
     pub step_log: Option<Vec<std::time::Duration>>,
 }
 
@@ -1113,6 +1113,17 @@ impl Vm {
             .saturating_mul(self.gc.stepmul.max(1) as usize)
     }
 
+    /// Units of work for a step due now: the step's own, plus as much as the bytes allocated
+    /// past the threshold call for (PUC's debt): one allocation of a long string can be
+    /// worth many steps, and the collector must keep up with it.
+    fn debt_units(&self) -> usize {
+        let a = &self.heap.alloc;
+        let debt = a.used.saturating_sub(a.threshold);
+        (debt / 16)
+            .saturating_mul(self.gc.stepmul.max(1) as usize)
+            .saturating_add(self.step_units())
+    }
+
     /// The collector's automatic step at a safe point (the allocation debt reached the
     /// threshold): one incremental step, then the finalizers made pending.
     pub(crate) fn gc_auto_step(&mut self, live_top: Option<usize>) {
@@ -1122,14 +1133,7 @@ impl Vm {
             let budget = if self.gc.inc_stress {
                 INC_STRESS_UNITS
             } else {
-                // Besides the step's own work, as much as the bytes allocated past the
-                // threshold call for (PUC's debt): one allocation of a long string can be
-                // worth many steps, and the collector must keep up with it.
-                let a = &self.heap.alloc;
-                let debt = a.used.saturating_sub(a.threshold);
-                (debt / 16)
-                    .saturating_mul(self.gc.stepmul.max(1) as usize)
-                    .saturating_add(self.step_units())
+                self.debt_units()
             };
             if !self.run_steps(live_top, budget) {
                 self.set_step_threshold();
@@ -1372,32 +1376,28 @@ impl Vm {
         if kb < 0 {
             return false;
         }
+        // `kb` kilobytes more of debt: the threshold comes that much closer.
+        let add = (kb as u64).saturating_mul(1024).min(usize::MAX as u64) as usize;
+        let a = &mut self.heap.alloc;
+        a.threshold = a.threshold.saturating_sub(add);
+        let due = kb == 0 || a.used >= a.threshold;
         if self.gc.generational {
             // PUC's generational step is a young collection, which frees every unreachable
             // young object: here a full collection (the cycle under way finished, then a
             // whole one), and, as in PUC, never reported as the end of a cycle.
-            let a = &mut self.heap.alloc;
-            let add = (kb as u64).saturating_mul(1024).min(usize::MAX as u64) as usize;
-            a.threshold = a.threshold.saturating_sub(add);
-            if kb == 0 || a.used >= a.threshold {
+            if due {
                 self.collect_garbage();
             }
+            return false;
+        }
+        if !due {
             return false;
         }
         let budget = if kb == 0 {
             // PUC's basic step: the whole step size's work.
             self.step_units().saturating_mul(STEP_SLICES)
         } else {
-            let add = (kb as u64).saturating_mul(1024).min(usize::MAX as u64) as usize;
-            let a = &mut self.heap.alloc;
-            a.threshold = a.threshold.saturating_sub(add);
-            if a.used < a.threshold {
-                return false;
-            }
-            let debt = a.used - a.threshold;
-            (debt / 16)
-                .saturating_mul(self.gc.stepmul.max(1) as usize)
-                .saturating_add(self.step_units())
+            self.debt_units()
         };
         let ended = self.run_steps(None, budget);
         if !ended {

@@ -362,7 +362,7 @@ impl Barrier {
     #[cold]
     #[inline(never)]
     fn compact(&mut self) {
-        let key = |v: &mut Value| -> u64 {
+        fn key(v: &Value) -> u64 {
             let (kind, idx) = match *v {
                 Value::Str(s) => (0, s.0.idx),
                 Value::Table(t) => (1, t.0.idx),
@@ -373,8 +373,8 @@ impl Barrier {
                 _ => (6, 0),
             };
             (kind << 32) | idx as u64
-        };
-        self.forward.sort_unstable_by_key(|v| key(&mut v.clone()));
+        }
+        self.forward.sort_unstable_by_key(key);
         self.forward.dedup_by_key(|v| key(v));
         self.forward_limit = (self.forward.len() * 2).max(FORWARD_MIN);
     }
