@@ -105,6 +105,10 @@ pub struct LoadedProto {
     pub(crate) may_close: bool,
     pub(crate) consts: Box<[Value]>,
     pub(crate) children: Box<[ProtoRef]>,
+    /// One per instruction: for a GETFIELD, SELF, SETFIELD or GETTABUP, the hash node where
+    /// its key was found last time (an inline cache). Only a hint: a lookup checks the node's
+    /// key first and walks the chain when it differs, so any value is correct.
+    pub(crate) hints: Box<[std::cell::Cell<u16>]>,
 }
 
 impl Default for LoadedProto {
@@ -128,6 +132,7 @@ impl Default for LoadedProto {
             may_close: false,
             consts: Box::new([]),
             children: Box::new([]),
+            hints: Box::new([]),
         }
     }
 }

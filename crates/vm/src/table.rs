@@ -602,6 +602,94 @@ impl Table {
         }
     }
 
+    /// `get_str` trying node `hint` first (an instruction's inline cache, `LoadedProto::hints`),
+    /// and remembering where the key was found when it was not there.
+    #[inline(always)]
+    pub fn get_str_hinted(&self, s: StrRef, hint: &std::cell::Cell<u16>) -> Value {
+        match self.nodes.get(hint.get() as usize) {
+            Some(n) if n.key_tag == K_STR as u8 && n.key_payload as u32 == s.0.idx => n.val(),
+            _ => self.get_str_learn(s, hint),
+        }
+    }
+
+    /// The chain walk of `get_str_hinted`'s miss, which updates the hint.
+    #[inline(never)]
+    fn get_str_learn(&self, s: StrRef, hint: &std::cell::Cell<u16>) -> Value {
+        if self.nodes.is_empty() {
+            return Value::Nil;
+        }
+        let mut i = str_slot(s.0.idx, self.nodes.len());
+        loop {
+            let Some(n) = self.nodes.get(i) else {
+                return Value::Nil;
+            };
+            if n.key_tag == K_STR as u8 && n.key_payload as u32 == s.0.idx {
+                if let Ok(h) = u16::try_from(i) {
+                    hint.set(h);
+                }
+                return n.val();
+            }
+            i = n.next as usize;
+        }
+    }
+
+    /// `set_str` trying node `hint` first (see `get_str_hinted`).
+    #[inline(always)]
+    pub(crate) fn set_str_hinted(
+        &mut self,
+        s: StrRef,
+        v: Value,
+        alloc: &mut Alloc,
+        hint: &std::cell::Cell<u16>,
+    ) -> Result<(), OutOfMemory> {
+        let i = hint.get() as usize;
+        match self.nodes.get_mut(i) {
+            Some(n)
+                if n.key_tag == K_STR as u8
+                    && n.key_payload as u32 == s.0.idx
+                    && !n.val_is_nil() =>
+            {
+                n.set_val(v);
+                self.touch();
+                Ok(())
+            }
+            _ => self.set_str_learn(s, v, alloc, hint),
+        }
+    }
+
+    /// `set_str_hinted`'s miss: `set_str`, then the hint points at the key's node if it has one.
+    #[inline(never)]
+    fn set_str_learn(
+        &mut self,
+        s: StrRef,
+        v: Value,
+        alloc: &mut Alloc,
+        hint: &std::cell::Cell<u16>,
+    ) -> Result<(), OutOfMemory> {
+        self.set_str(s, v, alloc)?;
+        if let Some(i) = self.find_str_node(s) {
+            if let Ok(h) = u16::try_from(i) {
+                hint.set(h);
+            }
+        }
+        Ok(())
+    }
+
+    /// The node holding string key `s`, if any.
+    fn find_str_node(&self, s: StrRef) -> Option<usize> {
+        if self.nodes.is_empty() {
+            return None;
+        }
+        let mut i = str_slot(s.0.idx, self.nodes.len());
+        loop {
+            let n = self.nodes.get(i)?;
+            if n.key_tag == K_STR as u8 && n.key_payload as u32 == s.0.idx {
+                return Some(i);
+            }
+            i = n.next as usize;
+        }
+    }
+
     /// Raw set. `k` must not be nil or NaN (checked by the caller); floats are normalised here.
     pub(crate) fn set(&mut self, k: Value, v: Value, alloc: &mut Alloc) -> Result<(), OutOfMemory> {
         match normalize_key(k) {

@@ -674,7 +674,9 @@ impl Vm {
                     Constant::Str(s) => Value::Str(self.intern(s)?),
                 });
             }
-            let cost = PROTO_COST + p.code.len() * 20 + consts.len() * 16;
+            // Per instruction: its copy in `code` and its field-lookup hint, besides the
+            // shared `Proto`.
+            let cost = PROTO_COST + p.code.len() * 22 + consts.len() * 16;
             self.charge(cost)?;
             let lp = LoadedProto {
                 proto: p.clone(),
@@ -687,6 +689,7 @@ impl Vm {
                 }),
                 consts: consts.into_boxed_slice(),
                 children: Box::new([]),
+                hints: p.code.iter().map(|_| std::cell::Cell::new(0)).collect(),
             };
             self.charge_growth(|vm| vm.protos.growth())?;
             let h = match self.protos.alloc(lp) {

@@ -234,6 +234,15 @@ impl Vm {
                         }
                     };
                 }
+                /// The running instruction's field-lookup hint (`LoadedProto::hints`).
+                macro_rules! hint {
+                    () => {
+                        match lp.hints.get(pc.wrapping_sub(1)) {
+                            Some(h) => h,
+                            None => break Exit::Slow,
+                        }
+                    };
+                }
                 /// Makes the loop run closure `$cl` (proto `$lp`) with registers from `$base`,
                 /// at `$pc`: the inline call, tail call and return all end with this.
                 macro_rules! switch_to {
@@ -417,7 +426,7 @@ impl Vm {
                                 break Exit::Slow;
                             };
                             let tb = heap.tables.get(t.0);
-                            let v = tb.get_str(key);
+                            let v = tb.get_str_hinted(key, hint!());
                             if v.is_nil()
                                 && tb.has_meta()
                                 && !lacks_tm(heap, tb, crate::meta::Tm::Index)
@@ -469,7 +478,7 @@ impl Vm {
                             let Value::Str(key) = kv!(kk, ins) else {
                                 break Exit::Slow;
                             };
-                            let Some(v) = get_str_chain(heap, index_name, t, key) else {
+                            let Some(v) = get_str_chain(heap, index_name, t, key, hint!()) else {
                                 break Exit::Slow;
                             };
                             regs[a as usize] = v;
@@ -482,7 +491,7 @@ impl Vm {
                             let Value::Str(key) = kv!(kk, ins) else {
                                 break Exit::Slow;
                             };
-                            let Some(v) = get_str_chain(heap, index_name, t, key) else {
+                            let Some(v) = get_str_chain(heap, index_name, t, key, hint!()) else {
                                 break Exit::Slow;
                             };
                             if a == 255 {
@@ -501,7 +510,7 @@ impl Vm {
                             let Value::Str(key) = kv!(kk, ins) else {
                                 break Exit::Slow;
                             };
-                            if !set_str_fast(heap, t, key, regs[c as usize]) {
+                            if !set_str_fast(heap, t, key, regs[c as usize], hint!()) {
                                 break Exit::Slow;
                             }
                         }
@@ -552,7 +561,7 @@ impl Vm {
                             let Value::Str(key) = kv!(kk, ins) else {
                                 break Exit::Slow;
                             };
-                            if !set_str_fast(heap, t, key, regs[c as usize]) {
+                            if !set_str_fast(heap, t, key, regs[c as usize], hint!()) {
                                 break Exit::Slow;
                             }
                         }

@@ -21,11 +21,17 @@ pub(super) fn get_str_chain(
     index_name: crate::value::StrRef,
     t: crate::value::TableRef,
     key: crate::value::StrRef,
+    hint: &std::cell::Cell<u16>,
 ) -> Option<Value> {
     let mut t = t;
-    for _ in 0..FAST_INDEX_CHAIN {
+    for level in 0..FAST_INDEX_CHAIN {
         let tb = heap.tables.get(t.0);
-        let v = tb.get_str(key);
+        // The instruction's hint is for the table it indexes, not the ones `__index` leads to.
+        let v = if level == 0 {
+            tb.get_str_hinted(key, hint)
+        } else {
+            tb.get_str(key)
+        };
         if !v.is_nil() {
             return Some(v);
         }
@@ -54,13 +60,14 @@ pub(super) fn set_str_fast(
     t: crate::value::TableRef,
     key: crate::value::StrRef,
     v: Value,
+    hint: &std::cell::Cell<u16>,
 ) -> bool {
     let tb = heap.tables.get(t.0);
     if tb.has_meta() && tb.get_str(key).is_nil() && !lacks_tm(heap, tb, crate::meta::Tm::NewIndex) {
         return false;
     }
     let (tb, alloc) = heap.table_mut_alloc(t, (Value::Str(key), v));
-    tb.set_str(key, v, alloc).is_ok()
+    tb.set_str_hinted(key, v, alloc, hint).is_ok()
 }
 
 /// Whether table `tb` has no metatable or one known (by its absent cache) to have no
