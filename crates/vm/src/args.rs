@@ -55,7 +55,17 @@ impl Vm {
     }
 
     /// An integer argument (floats with an integral value and numeric strings accepted).
+    #[inline]
     pub fn check_int(&mut self, args: Args, i: usize) -> Result<i64, Error> {
+        match self.arg(args, i) {
+            Value::Int(n) => Ok(n),
+            _ => self.check_int_other(args, i),
+        }
+    }
+
+    /// `check_int` for anything but an integer.
+    #[inline(never)]
+    fn check_int_other(&mut self, args: Args, i: usize) -> Result<i64, Error> {
         let v = self.arg(args, i);
         match self.to_number(v) {
             Some(Value::Int(n)) => Ok(n),
@@ -77,7 +87,17 @@ impl Vm {
     }
 
     /// A number argument (numeric strings converted).
+    #[inline]
     pub fn check_number(&mut self, args: Args, i: usize) -> Result<Value, Error> {
+        match self.arg(args, i) {
+            v @ (Value::Int(_) | Value::Float(_)) => Ok(v),
+            _ => self.check_number_other(args, i),
+        }
+    }
+
+    /// `check_number` for anything but a number.
+    #[inline(never)]
+    fn check_number_other(&mut self, args: Args, i: usize) -> Result<Value, Error> {
         let v = self.arg(args, i);
         match self.to_number(v) {
             Some(n) => Ok(n),

@@ -398,7 +398,7 @@ impl Vm {
     fn move_results(&mut self, first: usize, n: usize, dst: usize) {
         if n == 1 {
             self.ts.stack[dst] = self.ts.stack[first];
-        } else if first != dst {
+        } else if n > 1 && first != dst {
             self.ts.stack.copy_within(first..first + n, dst);
         }
     }
