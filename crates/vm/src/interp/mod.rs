@@ -26,7 +26,7 @@ mod loops;
 mod table_ops;
 mod upvals;
 
-use table_ops::{get_str_chain, lacks_tm, set_str_fast};
+use table_ops::{get_str_chain, get_str_method, lacks_tm, set_str_fast};
 
 use crate::heap::Upval;
 use crate::limits::FUEL_EXHAUSTED;
@@ -213,6 +213,8 @@ impl Vm {
                 // frame limit: one compare against this bound covers both.
                 let max_frames = self.limits.max_frames.min(frames.capacity());
                 let index_name = self.tm_names[crate::meta::Tm::Index as usize];
+                // Strings' metatable (only a native can change it, and natives run outside).
+                let str_meta = self.type_meta[crate::value::Type::String as usize];
                 /// A backward jump was taken: the unlimited loop checks the interrupt flag here
                 /// (the limited loop checks it before every instruction anyway).
                 macro_rules! back_edge {
@@ -485,13 +487,18 @@ impl Vm {
                         }
                         Instr::SelfK { a, b, k: kk } => {
                             let obj = regs[b as usize];
-                            let Value::Table(t) = obj else {
-                                break Exit::Slow;
-                            };
                             let Value::Str(key) = kv!(kk, ins) else {
                                 break Exit::Slow;
                             };
-                            let Some(v) = get_str_chain(heap, index_name, t, key, hint!()) else {
+                            let found = match obj {
+                                Value::Table(t) => get_str_chain(heap, index_name, t, key, hint!()),
+                                // A string's methods: its metatable's `__index` table.
+                                Value::Str(_) => {
+                                    get_str_method(heap, str_meta, index_name, key, hint!())
+                                }
+                                _ => break Exit::Slow,
+                            };
+                            let Some(v) = found else {
                                 break Exit::Slow;
                             };
                             if a == 255 {

@@ -51,6 +51,28 @@ pub(super) fn get_str_chain(
     None
 }
 
+/// `s[key]` for a string `s` whose metatable is `mt` (a method call on a string, `s:sub(i)`):
+/// through the metatable's `__index` when that is a table, as `get_str_chain`; `None` for
+/// anything else (no metatable, a function `__index`), which the slow path decides. Out of
+/// line: the dispatch loop's arm stays small.
+#[inline(never)]
+pub(super) fn get_str_method(
+    heap: &crate::heap::Heap,
+    mt: Option<crate::value::TableRef>,
+    index_name: crate::value::StrRef,
+    key: crate::value::StrRef,
+    hint: &std::cell::Cell<u16>,
+) -> Option<Value> {
+    let mtb = heap.tables.get(mt?.0);
+    if mtb.tm_absent(crate::meta::Tm::Index as u32) {
+        return None;
+    }
+    match mtb.get_str(index_name) {
+        Value::Table(t) => get_str_chain(heap, index_name, t, key, hint),
+        _ => None,
+    }
+}
+
 /// `t[key] = v` for a string key when no `__newindex` can be involved: the key is present, or
 /// the table has no metatable, or its metatable is known to lack `__newindex`. Returns false
 /// (nothing stored) when the slow path must decide, or when the table cannot grow.
