@@ -3,7 +3,7 @@
 //! `xpcall`, `setmetatable`, `getmetatable`, `collectgarbage`, `load`, `_G`, `_VERSION`.
 //! Written against `tape_vm`'s public API only.
 
-use tape_vm::{Args, Error, Tm, Value, Vm};
+use tape_vm::{Args, Error, IteratorRole, Tm, Value, Vm};
 
 /// Registers the basic library in the globals table.
 pub fn open_base(vm: &mut Vm) -> Result<(), Error> {
@@ -36,7 +36,9 @@ pub fn open_base(vm: &mut Vm) -> Result<(), Error> {
     vm.set_field(g, "next", nx)?;
     let pf = vm.new_native_with_upvalues("pairs", pairs, &[nx])?;
     vm.set_field(g, "pairs", pf)?;
+    vm.set_iterator_native(nx, IteratorRole::Next);
     let it = vm.new_native("", ipairs_iter)?;
+    vm.set_iterator_native(it, IteratorRole::Ipairs);
     let ip = vm.new_native_with_upvalues("ipairs", ipairs, &[it])?;
     vm.set_field(g, "ipairs", ip)?;
     let p = vm.new_pcall()?;

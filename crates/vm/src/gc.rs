@@ -392,6 +392,12 @@ impl Vm {
         for i in 0..self.pinned.len() {
             self.mark_value(m, self.pinned[i]);
         }
+        for n in [self.heap.iter_next, self.heap.iter_ipairs]
+            .into_iter()
+            .flatten()
+        {
+            self.mark_value(m, Value::Native(n));
+        }
         self.mark_value(m, Value::Thread(self.main_thread));
         self.mark_value(m, Value::Thread(self.cur_thread));
         for i in 0..self.gc.tobefnz.len() {

@@ -247,6 +247,11 @@ pub(crate) struct Heap {
     pub fresh: FreshList,
     /// What the write barriers record for the incremental collector (`gc.rs`).
     pub barrier: Barrier,
+    /// The natives the standard library registered as `next` and as `ipairs`'s iterator
+    /// (`Vm::set_iterator_native`), which TFORCALL runs in the dispatch loop. Roots, so their
+    /// handles are never reused by another native.
+    pub iter_next: Option<crate::value::NativeRef>,
+    pub iter_ipairs: Option<crate::value::NativeRef>,
 }
 
 /// The write barriers' side of the incremental collector's invariant: while a cycle marks,
@@ -491,6 +496,8 @@ impl Heap {
             threads: Arena::new(),
             fresh: FreshList::default(),
             barrier: Barrier::default(),
+            iter_next: None,
+            iter_ipairs: None,
         }
     }
 

@@ -42,7 +42,9 @@
 //!   `check_any`, `check_table`, `check_int`, `opt_int`, `check_number`, `check_float`,
 //!   `check_str`, `opt_str`, `arg_check`, `arg_error(i, msg)`, `type_error(args, i, "table")`.
 //!   Special natives: `vm.new_pcall()`/`vm.new_xpcall()` create the stackless protected-call
-//!   builtins.
+//!   builtins; `set_iterator_native(f, IteratorRole::Next | Ipairs)` declares a native to be
+//!   `next` or `ipairs`'s iterator, which a generic `for` then steps over a plain table
+//!   without calling it.
 //! - Userdata: `new_userdata(Box<dyn Any + Send>, meta)`, `userdata(u)`, `userdata_mut(u)`,
 //!   typed `userdata_ref::<T>(v) -> Option<&T>`, `userdata_ref_mut::<T>(v)`,
 //!   `set_userdata_metatable`, `user_value`, `set_user_value`. A metatable with `__gc` given at
@@ -131,7 +133,9 @@ pub use table::Table;
 pub use thread::ThreadStatus;
 pub use trace::TraceFn;
 pub use value::{FnRef, NativeRef, StrRef, TableRef, ThreadRef, Type, UdRef, Value};
-pub use vm::{Compiler, Vm, DEFAULT_MAX_FRAMES, DEFAULT_MAX_STACK, MAX_C_DEPTH, MAX_STACK_LIMIT};
+pub use vm::{
+    Compiler, IteratorRole, Vm, DEFAULT_MAX_FRAMES, DEFAULT_MAX_STACK, MAX_C_DEPTH, MAX_STACK_LIMIT,
+};
 
 impl Vm {
     /// Creates the stackless `pcall` builtin.

@@ -42,6 +42,15 @@ pub(crate) const STACK_SLACK: usize = 256 + 16;
 /// basic types).
 pub(crate) const LIGHT_UD_META: usize = 8;
 
+/// What a native given to `Vm::set_iterator_native` is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum IteratorRole {
+    /// The standard `next`.
+    Next,
+    /// The iterator function `ipairs` returns.
+    Ipairs,
+}
+
 /// Where the type names start in `Vm::fixed_strings`.
 const TYPE_NAMES_AT: usize = 4;
 
@@ -1021,6 +1030,21 @@ impl Vm {
         match self.heap.table(t).next(k) {
             Ok(r) => Ok(r),
             Err(()) => Err(self.rt_error("invalid key to 'next'")),
+        }
+    }
+
+    /// Declares native `f` to be the standard `next` (`IteratorRole::Next`: `next(t, k)` on a
+    /// table, raw) or `ipairs`'s iterator (`IteratorRole::Ipairs`: `(t, i)` gives `i + 1` and
+    /// `t[i + 1]`, nil at the first nil, through `__index`). A generic `for` over such an
+    /// iterator then steps a table without a metatable inside the dispatch loop; the native
+    /// itself still runs whenever the loop does not (hooks, a metatable, an error to raise).
+    /// The native is kept alive from then on. Anything but a native is ignored.
+    pub fn set_iterator_native(&mut self, f: Value, role: IteratorRole) {
+        if let Value::Native(n) = f {
+            match role {
+                IteratorRole::Next => self.heap.iter_next = Some(n),
+                IteratorRole::Ipairs => self.heap.iter_ipairs = Some(n),
+            }
         }
     }
 

@@ -17,6 +17,20 @@ impl Vm {
             return Err(Error::from_value(Value::Nil));
         };
         let s = frame.base + a as usize;
+        // `next` and `ipairs`'s iterator on a plain table step without a call (unless hooks
+        // are to see the call).
+        if !self.hooks_on() {
+            let window = self
+                .ts
+                .stack
+                .get_mut(frame.base..)
+                .and_then(|w| w.first_chunk_mut::<256>());
+            if let Some(regs) = window {
+                if tfor_builtin(&self.heap, regs, a, c) {
+                    return Ok(());
+                }
+            }
+        }
         let Some(window) = self.ts.stack.get_mut(s..s + 7) else {
             return Err(self.internal_error("TFORCALL past the stack"));
         };
@@ -185,4 +199,53 @@ impl Vm {
         self.jump(j);
         Ok(())
     }
+}
+
+/// TFORCALL in the dispatch loop when the iterator is the standard `next` or `ipairs`'s
+/// iterator (`Heap::iter_next`, `iter_ipairs`, see `Vm::set_iterator_native`) and the state a
+/// table without a metatable (ipairs) or any table (next, which is raw): writes the `c` loop
+/// values at `a + 4` as the native would (the key, or nil to end the loop; then the value).
+/// False, with nothing written, when the call must really happen (any other iterator or
+/// state, `c` outside 1..=2, an invalid key for `next`, whose error the native raises).
+#[inline]
+pub(super) fn tfor_builtin(
+    heap: &crate::heap::Heap,
+    regs: &mut [Value; 256],
+    a: u8,
+    c: u8,
+) -> bool {
+    let a = a as usize;
+    if !(1..=2).contains(&c) || a + 5 > 255 {
+        return false;
+    }
+    let (Value::Native(f), Value::Table(t)) = (regs[a], regs[a + 1]) else {
+        return false;
+    };
+    let tb = heap.tables.get(t.0);
+    let (k, v) = if Some(f) == heap.iter_next {
+        match tb.next(regs[a + 2]) {
+            Ok(Some(kv)) => kv,
+            Ok(None) => (Value::Nil, Value::Nil),
+            Err(()) => return false,
+        }
+    } else if Some(f) == heap.iter_ipairs {
+        let Value::Int(i) = regs[a + 2] else {
+            return false;
+        };
+        if tb.has_meta() {
+            return false;
+        }
+        let i = i.wrapping_add(1);
+        match tb.get_int(i) {
+            Value::Nil => (Value::Nil, Value::Nil),
+            v => (Value::Int(i), v),
+        }
+    } else {
+        return false;
+    };
+    regs[a + 4] = k;
+    if c == 2 {
+        regs[a + 5] = v;
+    }
+    true
 }
