@@ -123,9 +123,15 @@ fn words(mut h: u64, b: &[u8]) -> u64 {
     h
 }
 
+/// Spreads every bit of the state over the low bits the interner indexes with: a multiply
+/// carries only upwards, so strings that differ only in their last bytes (`"a4000001"`,
+/// `"a4000002"`: the high bytes of the last word) would otherwise share their low bits and
+/// pile up in one run of the linear-probing index (5M such strings made and dropped: 160
+/// probes a lookup before, 1–2 after).
 #[inline]
 fn finish(h: u64) -> u64 {
-    h ^ (h >> 29)
+    let h = (h ^ (h >> 32)).wrapping_mul(0xD6E8_FEB8_6659_FD93);
+    h ^ (h >> 32)
 }
 
 /// `hash_bytes` in blocks of `block` bytes (a multiple of 8), asking `stop` between blocks;
@@ -335,6 +341,22 @@ pub(crate) fn string_cost(len: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn strings_differing_in_their_last_bytes_spread_over_the_low_bits() {
+        // The interner indexes with the hash's low bits: 1024 names that differ only in their
+        // last three digits must not share a few of them (they shared 16 of 1024 slots when
+        // the finish step only folded bits 29 and up down, and lookups took 160 probes).
+        let mut seen = std::collections::HashSet::new();
+        for i in 0..1024 {
+            seen.insert(hash_bytes(format!("a4000{i:03}").as_bytes()) & 1023);
+        }
+        assert!(
+            seen.len() > 550,
+            "{} distinct low-bit values of 1024",
+            seen.len()
+        );
+    }
 
     #[test]
     fn stoppable_hash_is_the_same_hash() {
