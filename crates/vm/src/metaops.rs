@@ -655,7 +655,10 @@ impl Vm {
     fn append_strnum(&self, v: Value, out: &mut Vec<u8>) {
         match v {
             Value::Str(s) => out.extend_from_slice(self.str_bytes(s)),
-            Value::Int(i) => out.extend_from_slice(i.to_string().as_bytes()),
+            Value::Int(i) => {
+                let mut digits = [0u8; 20];
+                out.extend_from_slice(int_to_decimal(i, &mut digits));
+            }
             Value::Float(f) => {
                 out.extend_from_slice(tape_text::number::float_to_string(f).as_bytes())
             }
@@ -666,8 +669,18 @@ impl Vm {
     /// Concatenates `stack[first..first+n]` into `stack[first]` (right to left, like PUC),
     /// calling `__concat` where needed; a Lua metamethod suspends the work into a continuation.
     pub(crate) fn concat(&mut self, first: usize, n: usize) -> Result<(), Error> {
+        let mut buf: Vec<u8> = std::mem::take(&mut self.concat_buf);
+        let r = self.concat_with(first, n, &mut buf);
+        // Keep a small buffer (a long result takes it as its own; a big one is let go).
+        if buf.capacity() <= 256 {
+            self.concat_buf = buf;
+        }
+        r
+    }
+
+    /// `concat`'s work, with `buf` as the scratch buffer.
+    fn concat_with(&mut self, first: usize, n: usize, buf: &mut Vec<u8>) -> Result<(), Error> {
         let mut n = n;
-        let mut buf: Vec<u8> = Vec::new();
         while n > 1 {
             let top = first + n;
             let (a, b) = (self.ts.stack[top - 2], self.ts.stack[top - 1]);
@@ -705,9 +718,15 @@ impl Vm {
                 }
                 for i in top - k..top {
                     let v = self.ts.stack[i];
-                    self.append_strnum(v, &mut buf);
+                    self.append_strnum(v, buf);
                 }
-                let s = self.new_str_owned(std::mem::take(&mut buf))?;
+                // A result short enough to live inside its string object is copied there and
+                // the buffer kept; a longer one takes the buffer.
+                let s = if buf.len() <= crate::string::INLINE_STR {
+                    self.new_str(buf)?
+                } else {
+                    self.new_str_owned(std::mem::take(buf))?
+                };
                 self.ts.stack[top - k] = Value::Str(s);
                 n -= k - 1;
             } else {
@@ -839,4 +858,23 @@ impl Vm {
         let b = self.basic_tostring(v);
         self.str_value(&b)
     }
+}
+
+/// The decimal digits of `i` (as `%d` writes them), in `buf`.
+pub(crate) fn int_to_decimal(i: i64, buf: &mut [u8; 20]) -> &[u8] {
+    let mut u = i.unsigned_abs();
+    let mut at = buf.len();
+    loop {
+        at -= 1;
+        buf[at] = b'0' + (u % 10) as u8;
+        u /= 10;
+        if u == 0 {
+            break;
+        }
+    }
+    if i < 0 {
+        at -= 1;
+        buf[at] = b'-';
+    }
+    &buf[at..]
 }

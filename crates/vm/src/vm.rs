@@ -103,6 +103,9 @@ pub struct Vm {
     pub(crate) last_error: Value,
     /// Values the host asked to keep alive (see `Vm::pin`).
     pub(crate) pinned: Vec<Value>,
+    /// CONCAT's buffer, kept between concatenations whose result is stored inline in its
+    /// string object (a longer result takes the buffer as its own).
+    pub(crate) concat_buf: Vec<u8>,
     /// Sandbox limits: fuel, interrupt, deadline, depth and count caps (`limits.rs`).
     pub(crate) limits: crate::limits::Limits,
     /// Collector switches, finalization queues, parameters and the warning switch (`gc.rs`).
@@ -174,6 +177,7 @@ impl Vm {
             out: Box::new(std::io::BufWriter::new(std::io::stdout())),
             last_error: Value::Nil,
             pinned: Vec::new(),
+            concat_buf: Vec::new(),
             gc: crate::gc::GcState::default(),
         };
         for (i, name) in TM_NAMES.iter().enumerate() {
