@@ -458,6 +458,8 @@ fn main() -> ExitCode {
     }
     if opts.gc_stats {
         print_gc_stats(tape.vm().gc_record_steps(false));
+        let (minor, major) = tape.vm().gc_generational_counts();
+        eprintln!("gc: generational collections: {minor} minor, {major} major");
     }
     // `lua.c` ends with `lua_close`: finalizers of live objects run now (also on `Drop`).
     tape.vm().close();
