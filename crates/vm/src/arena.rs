@@ -251,17 +251,19 @@ impl<T: Default> Arena<T> {
         mut on_free: impl FnMut(Handle, &mut T),
         mut on_keep: impl FnMut(&mut T),
     ) -> Option<u32> {
-        let start = from as usize;
+        let start = from.min(self.meta.len() as u32) as usize;
         let end = start.saturating_add(budget).min(self.meta.len());
-        for i in start..end {
-            let m = &mut self.meta[i];
+        let slots = self.meta[start..end]
+            .iter_mut()
+            .zip(self.items[start..end].iter_mut());
+        for (i, (m, item)) in (start..end).zip(slots) {
             if !m.live {
                 continue;
             }
             if m.marked {
                 if !sticky {
                     m.marked = false;
-                    on_keep(&mut self.items[i]);
+                    on_keep(item);
                 }
                 continue;
             }
@@ -269,8 +271,8 @@ impl<T: Default> Arena<T> {
                 idx: i as u32,
                 gen: m.gen as u32,
             };
-            on_free(h, &mut self.items[i]);
-            self.items[i] = T::default();
+            on_free(h, item);
+            *item = T::default();
             m.live = false;
             m.gen = m.gen.wrapping_add(1);
             self.free.push(i as u32);

@@ -83,7 +83,8 @@
 //!   are over the base (the live bytes after the last major collection) plus `majormul`%
 //!   of it, for `collectgarbage("collect")`, and when entering the mode; a minor one when
 //!   the bytes allocated since the last collection pass `minormul`% of the live bytes
-//!   (`MINOR_MIN` at least);
+//!   (`MINOR_MIN` at least); an automatic collection after `MAJOR_AFTER_MINORS` minor ones
+//!   is a major one too;
 //! - objects become old after surviving one collection (PUC waits for two), so an object
 //!   live at one minor collection and dropped right after waits for the next major one;
 //! - the emergency collection runs the ordinary full cycle after clearing every mark, which
@@ -128,6 +129,8 @@ pub(crate) struct GcState {
     sticky: bool,
     /// Generational mode: live object bytes after the last major collection.
     gen_base: usize,
+    /// Generational mode: minor collections since the last major one.
+    minors_since_major: u32,
     /// Generational collections so far: (minor, major).
     pub gen_counts: (u64, u64),
     /// Run a minor collection after every few hundred bytes of allocation and check after its
@@ -199,6 +202,7 @@ impl Default for GcState {
             gen_on: false,
             sticky: false,
             gen_base: 0,
+            minors_since_major: 0,
             gen_counts: (0, 0),
             gen_stress: false,
             stress: false,
@@ -1578,6 +1582,16 @@ impl Vm {
 /// otherwise come every few kilobytes.
 const MINOR_MIN: usize = 1 << 16;
 
+/// Minor collections after which an automatic collection is a major one even when the live
+/// bytes have not grown past the major multiplier. An object live at one minor collection is
+/// old (one survival suffices here; PUC's take two), and old garbage only goes in a major
+/// collection: a program that waits for an object to be collected while making only young
+/// garbage (`repeat local a = {} until finalized`) would otherwise wait for ever when a minor
+/// collection happened to run while that object was still live. A major collection every
+/// 16 minor ones costs about what the incremental collector's cycles do (one per 3.2 times
+/// the live bytes allocated, with the default 20% minor multiplier).
+const MAJOR_AFTER_MINORS: u32 = 16;
+
 /// The generational collector (see "Generational mode" in the module comment).
 impl Vm {
     /// Starts or stops the generational collector to match the mode (`gen_on`).
@@ -1620,13 +1634,15 @@ impl Vm {
     }
 
     /// A collection due in generational mode: a major one when the live bytes grew past the
-    /// major multiplier since the last major collection (and `major_ok`), else a minor one.
+    /// major multiplier since the last major collection, or after `MAJOR_AFTER_MINORS` minor
+    /// ones (and `major_ok`), else a minor one.
     fn gen_step(&mut self, live_top: Option<usize>, major_ok: bool) {
         let a = &self.heap.alloc;
         let live = a.used.saturating_sub(a.arena_bytes);
         let base = self.gc.gen_base;
         let limit = base.saturating_add((base / 100).saturating_mul(self.gc.majormul as usize));
-        self.gen_collect(live_top, major_ok && live > limit);
+        let due = live > limit || self.gc.minors_since_major >= MAJOR_AFTER_MINORS;
+        self.gen_collect(live_top, major_ok && due);
     }
 
     /// One generational collection, atomic (no guest code runs). A minor one marks from the
@@ -1641,8 +1657,10 @@ impl Vm {
         if major {
             self.clear_all_marks();
             self.gc.gen_counts.1 += 1;
+            self.gc.minors_since_major = 0;
         } else {
             self.gc.gen_counts.0 += 1;
+            self.gc.minors_since_major = self.gc.minors_since_major.saturating_add(1);
         }
         if !self.gc.emergency {
             // A safe point (as `start_cycle`).
@@ -1686,6 +1704,7 @@ impl Vm {
         self.heap.barrier.generational = true;
         self.heap.barrier.marking = true;
         self.gc.gen_counts.1 += 1;
+        self.gc.minors_since_major = 0;
         self.set_gen_threshold(true);
     }
 
