@@ -34,7 +34,7 @@ struct Options {
     trace: bool,
     /// `--trace-limit N`: stop tracing after N instructions (implies `--trace`).
     trace_limit: Option<u64>,
-    /// `--gc-stress full|emergency|incremental` (debugging the collector).
+    /// `--gc-stress full|emergency|incremental|generational` (debugging the collector).
     gc_stress: Option<GcStress>,
     /// `--gc-stats`: print the collector's step-time distribution on exit.
     gc_stats: bool,
@@ -48,6 +48,8 @@ enum GcStress {
     Emergency,
     /// A tiny incremental step at every safe point, the barrier invariant checked.
     Incremental,
+    /// A minor collection every few hundred bytes, the generational invariant checked.
+    Generational,
 }
 
 enum Action {
@@ -79,7 +81,8 @@ fn usage(bad: &str) -> ExitCode {
          --trace-limit N      trace only the first N instructions\n  \
          --gc-stats           print the collector's step times on exit (stderr)\n  \
          --gc-stress MODE     collect at every safe point (full), at every allocation\n  \
-                              (emergency), or step at every safe point (incremental)\n  \
+                              (emergency), step at every safe point (incremental),\n  \
+                              or a minor collection every few hundred bytes (generational)\n  \
          --        stop handling options\n  \
          -         stop handling options and execute stdin\n"
     );
@@ -137,6 +140,7 @@ fn parse_args(argv: &[String]) -> Result<Options, String> {
                     Some("full") => GcStress::Full,
                     Some("emergency") => GcStress::Emergency,
                     Some("incremental") => GcStress::Incremental,
+                    Some("generational") => GcStress::Generational,
                     Some(v) => return Err(format!("bad value for '{a}': '{v}'")),
                     None => return Err(format!("'{a}' needs argument")),
                 });
@@ -370,6 +374,7 @@ fn main() -> ExitCode {
         Some(GcStress::Full) => tape.vm().set_gc_stress(true),
         Some(GcStress::Emergency) => tape.vm().set_emergency_stress(true),
         Some(GcStress::Incremental) => tape.vm().set_gc_incremental_stress(true),
+        Some(GcStress::Generational) => tape.vm().set_gc_generational_stress(true),
         None => {}
     }
     if opts.gc_stats {
@@ -453,6 +458,8 @@ fn main() -> ExitCode {
     }
     if opts.gc_stats {
         print_gc_stats(tape.vm().gc_record_steps(false));
+        let (minor, major) = tape.vm().gc_generational_counts();
+        eprintln!("gc: generational collections: {minor} minor, {major} major");
     }
     // `lua.c` ends with `lua_close`: finalizers of live objects run now (also on `Drop`).
     tape.vm().close();

@@ -234,38 +234,45 @@ impl<T: Default> Arena<T> {
     /// clears the marks of the survivors, in one go.
     #[cfg(test)]
     pub fn sweep(&mut self, on_free: impl FnMut(Handle, &mut T)) {
-        self.sweep_step(0, usize::MAX, on_free, |_| {});
+        self.sweep_step(0, usize::MAX, false, on_free, |_| {});
     }
 
     /// Sweeps the slots from `from` on, at most `budget` of them: frees the live unmarked ones
-    /// (calling `on_free` first) and clears the marks of the survivors (calling `on_keep`).
-    /// Returns where the next step starts, or `None` when the arena is done. New objects born
-    /// at or above the returned position are born marked (`born_marked_from`).
+    /// (calling `on_free` first) and clears the marks of the survivors (calling `on_keep`),
+    /// unless `sticky` (the generational collector: survivors stay marked, old, and `on_keep`
+    /// is not called). Returns where the next step starts, or `None` when the arena is done.
+    /// New objects born at or above the returned position are born marked
+    /// (`born_marked_from`).
     pub fn sweep_step(
         &mut self,
         from: u32,
         budget: usize,
+        sticky: bool,
         mut on_free: impl FnMut(Handle, &mut T),
         mut on_keep: impl FnMut(&mut T),
     ) -> Option<u32> {
-        let start = from as usize;
+        let start = from.min(self.meta.len() as u32) as usize;
         let end = start.saturating_add(budget).min(self.meta.len());
-        for i in start..end {
-            let m = &mut self.meta[i];
+        let slots = self.meta[start..end]
+            .iter_mut()
+            .zip(self.items[start..end].iter_mut());
+        for (i, (m, item)) in (start..end).zip(slots) {
             if !m.live {
                 continue;
             }
             if m.marked {
-                m.marked = false;
-                on_keep(&mut self.items[i]);
+                if !sticky {
+                    m.marked = false;
+                    on_keep(item);
+                }
                 continue;
             }
             let h = Handle {
                 idx: i as u32,
                 gen: m.gen as u32,
             };
-            on_free(h, &mut self.items[i]);
-            self.items[i] = T::default();
+            on_free(h, item);
+            *item = T::default();
             m.live = false;
             m.gen = m.gen.wrapping_add(1);
             self.free.push(i as u32);
@@ -277,6 +284,17 @@ impl<T: Default> Arena<T> {
         } else {
             self.born_marked_from = end as u32;
             Some(end as u32)
+        }
+    }
+
+    /// Clears every mark bit, calling `on_marked` for each object that had one (leaving the
+    /// generational mode, or before its major collection: every object young again).
+    pub fn clear_marks(&mut self, mut on_marked: impl FnMut(&mut T)) {
+        for (m, item) in self.meta.iter_mut().zip(self.items.iter_mut()) {
+            if m.marked {
+                m.marked = false;
+                on_marked(item);
+            }
         }
     }
 

@@ -57,6 +57,39 @@
 //! (`emergency_collect`), run where an allocation was refused: a full collection that marks
 //! conservatively (whole stacks, plus `Heap::fresh`) and clears nothing.
 //! Finalizers never run inside the collector: `finalize.rs` runs them after a cycle.
+//!
+//! # Generational mode
+//! (manual §2.5.2; `collectgarbage("generational")`, and the CLI starts in it as `lua.c`
+//! does.) Marks are sticky: an object that survived a collection keeps its mark bit and is
+//! *old*, an unmarked object is *young*. Every generational collection is atomic (one call,
+//! no guest code runs) and reuses the incremental machinery above (`atomic`, `sweep_step`):
+//! - between collections the barriers stay on (`Barrier::marking`), new objects are born
+//!   unmarked (`Barrier::born_marked` is false) and every old table is black; a store into an
+//!   old table takes a backward barrier (`Barrier::touch`: the table loses its black bit and
+//!   is listed in `Barrier::touched`), a store into another old object (closed upvalue,
+//!   native's upvalues, userdata) the usual forward one;
+//! - a *minor* collection (`gen_collect`) grays the touched tables and runs the atomic step:
+//!   the roots, every marked thread (stacks have no barrier), the recorded values, then
+//!   everything young they reach, stopping at marked (old) objects; weak tables are cleared
+//!   and finalizers separated as in a cycle: only tables traversed in this collection can
+//!   refer to young objects (an untouched old weak table refers only to objects that were
+//!   marked when it was last traversed, and a minor collection frees no marked object);
+//!   then it sweeps every arena, freeing the unmarked objects and leaving the marks
+//!   (`GcState::sticky`). Its invariant afterwards: every strong reference of a marked object
+//!   is to a marked object, and every marked table is black, so that its next store is seen
+//!   (`--gc-stress generational` checks both after every collection's marking);
+//! - a *major* collection first clears every mark (`clear_all_marks`): every object is young,
+//!   so the same collection marks and frees like a full cycle. It runs when the live bytes
+//!   are over the base (the live bytes after the last major collection) plus `majormul`%
+//!   of it, for `collectgarbage("collect")`, and when entering the mode; a minor one when
+//!   the bytes allocated since the last collection pass `minormul`% of the live bytes
+//!   (`MINOR_MIN` at least); an automatic collection after `MAJOR_AFTER_MINORS` minor ones
+//!   is a major one too;
+//! - objects become old after surviving one collection (PUC waits for two), so an object
+//!   live at one minor collection and dropped right after waits for the next major one;
+//! - the emergency collection runs the ordinary full cycle after clearing every mark, which
+//!   leaves every object young (what it keeps, the VM may go on filling without barriers);
+//! - leaving the mode clears every mark (the incremental collector's state between cycles).
 
 use crate::arena::Marks;
 use crate::heap::{Fresh, Upval};
@@ -85,9 +118,25 @@ pub(crate) struct GcState {
     sweep_pos: u32,
     /// `collectgarbage("stop")` is in effect: no automatic collection.
     pub stopped: bool,
-    /// The nominal mode is generational (`collectgarbage("generational")`): reported back
-    /// and followed by `step` results; the collection itself is the incremental one.
+    /// The mode is generational (`collectgarbage("generational")`), as reported back.
     pub generational: bool,
+    /// The generational collector runs (see "Generational mode" in the module comment):
+    /// `generational`, unless `inc_stress` keeps the incremental collector running under
+    /// the generational mode's name (to stress the incremental barriers from the CLI, which
+    /// starts in generational mode).
+    pub gen_on: bool,
+    /// The sweep under way keeps the survivors' marks (a generational collection).
+    sticky: bool,
+    /// Generational mode: live object bytes after the last major collection.
+    gen_base: usize,
+    /// Generational mode: minor collections since the last major one.
+    minors_since_major: u32,
+    /// Generational collections so far: (minor, major).
+    pub gen_counts: (u64, u64),
+    /// Run a minor collection after every few hundred bytes of allocation and check after its
+    /// marking that no marked object refers to an unmarked one
+    /// (`Vm::set_gc_generational_stress`, for tests).
+    pub gen_stress: bool,
     /// Run a full cycle at every allocation check (`Vm::set_gc_stress`, for tests).
     pub stress: bool,
     /// Run a tiny incremental step at every allocation check and check the barriers'
@@ -150,6 +199,12 @@ impl Default for GcState {
             sweep_pos: 0,
             stopped: false,
             generational: false,
+            gen_on: false,
+            sticky: false,
+            gen_base: 0,
+            minors_since_major: 0,
+            gen_counts: (0, 0),
+            gen_stress: false,
             stress: false,
             inc_stress: false,
             thread_bytes: 0,
@@ -801,41 +856,58 @@ impl Vm {
     fn sweep_step(&mut self, budget: usize) -> usize {
         let from = self.gc.sweep_pos;
         let mut freed = 0usize;
+        let sticky = self.gc.sticky;
         let next = match self.gc.sweep_arena {
-            0 => self.heap.strings.sweep_step(from, budget, &mut freed),
+            0 => self
+                .heap
+                .strings
+                .sweep_step(from, budget, sticky, &mut freed),
             1 => self.heap.tables.sweep_step(
                 from,
                 budget,
+                sticky,
                 |_, t| freed += TABLE_BASE_COST + t.part_bytes(),
                 |t| t.clear_gc_bits(),
             ),
             2 => self.closures.sweep_step(
                 from,
                 budget,
+                sticky,
                 |_, c| freed += CLOSURE_COST + c.upvals.len() * 8,
                 |_| {},
             ),
             3 => self.heap.natives.sweep_step(
                 from,
                 budget,
+                sticky,
                 |_, n| freed += NATIVE_COST + n.upvals.len() * 16,
                 |_| {},
             ),
-            4 => self
-                .heap
-                .upvals
-                .sweep_step(from, budget, |_, _| freed += UPVAL_COST, |_| {}),
-            5 => self
-                .heap
-                .userdata
-                .sweep_step(from, budget, |_, _| freed += USERDATA_COST, |_| {}),
-            6 => self
-                .heap
-                .threads
-                .sweep_step(from, budget, |_, _| freed += THREAD_COST, |_| {}),
+            4 => self.heap.upvals.sweep_step(
+                from,
+                budget,
+                sticky,
+                |_, _| freed += UPVAL_COST,
+                |_| {},
+            ),
+            5 => self.heap.userdata.sweep_step(
+                from,
+                budget,
+                sticky,
+                |_, _| freed += USERDATA_COST,
+                |_| {},
+            ),
+            6 => self.heap.threads.sweep_step(
+                from,
+                budget,
+                sticky,
+                |_, _| freed += THREAD_COST,
+                |_| {},
+            ),
             _ => self.protos.sweep_step(
                 from,
                 budget,
+                sticky,
                 |_, p| freed += PROTO_COST + p.proto.code.len() * 20 + p.consts.len() * 16,
                 |_| {},
             ),
@@ -891,6 +963,14 @@ impl Vm {
     /// `full_cycle` at a safe point of the running Lua frame, whose registers from `live_top`
     /// up are dead (see `mark_roots`).
     pub(crate) fn full_cycle_at(&mut self, live_top: Option<usize>) {
+        if self.gc.gen_on {
+            if self.gc.emergency {
+                self.gen_emergency_cycle();
+            } else {
+                self.gen_collect(live_top, true);
+            }
+            return;
+        }
         // A cycle under way finishes first (objects born during it were kept, so only a
         // complete new cycle frees everything unreachable now).
         if self.gc.phase != Phase::Pause {
@@ -998,7 +1078,7 @@ impl Vm {
         self.remark_upvals(m);
         self.drain_barriers(m);
         work += self.converge_counting(m);
-        if self.gc.inc_stress {
+        if self.gc.inc_stress || self.gc.gen_stress {
             self.verify_marks();
         }
         self.clear_weak(m, false);
@@ -1089,6 +1169,11 @@ impl Vm {
             .saturating_sub(a.table_arena)
             .saturating_add(now);
         a.table_arena = now;
+        self.set_pause_threshold();
+    }
+
+    /// The incremental collector's next threshold: the live bytes times the pause.
+    fn set_pause_threshold(&mut self) {
         let pause = self.gc.pause.max(100) as usize;
         // The debt is counted in object bytes: the arenas' slot buffers (which never shrink,
         // and which a heap that was once large keeps) would otherwise put the next cycle off.
@@ -1133,7 +1218,13 @@ impl Vm {
     /// The collector's automatic step at a safe point (the allocation debt reached the
     /// threshold): one incremental step, then the finalizers made pending.
     pub(crate) fn gc_auto_step(&mut self, live_top: Option<usize>) {
-        if self.gc.stress {
+        if self.gc.gen_on {
+            if self.gc.stress {
+                self.gen_collect(live_top, true);
+            } else {
+                self.gen_step(live_top, true);
+            }
+        } else if self.gc.stress {
             self.full_cycle_at(live_top);
         } else {
             let budget = if self.gc.inc_stress {
@@ -1177,6 +1268,12 @@ impl Vm {
                 continue;
             }
             let tb = h.tables.get(t);
+            // Generational mode: a marked table is black (traversed), or a store into it
+            // would miss the backward barrier.
+            assert!(
+                !self.gc.gen_on || tb.is_black(),
+                "gc: marked table {t:?} is not black"
+            );
             if let Some(mt) = h.meta_of(tb) {
                 assert!(
                     marked(Value::Table(mt)),
@@ -1197,6 +1294,10 @@ impl Vm {
             if !self.closures.is_marked(f) {
                 continue;
             }
+            assert!(
+                self.protos.is_marked(self.closures.get(f).proto.0),
+                "gc: reached closure's prototype unmarked"
+            );
             for u in self.closures.get(f).upvals.iter() {
                 assert!(
                     h.upvals.is_marked(u.0),
@@ -1225,6 +1326,17 @@ impl Vm {
             if h.natives.is_marked(n) {
                 for &v in h.natives.get(n).upvals.iter() {
                     assert!(marked(v), "gc: native's upvalue unmarked");
+                }
+            }
+        }
+        for p in self.protos.live_handles() {
+            if self.protos.is_marked(p) {
+                let lp = self.protos.get(p);
+                for &v in lp.consts.iter() {
+                    assert!(marked(v), "gc: prototype's constant unmarked");
+                }
+                for k in lp.children.iter() {
+                    assert!(self.protos.is_marked(k.0), "gc: prototype's child unmarked");
                 }
             }
         }
@@ -1320,9 +1432,25 @@ impl Vm {
     /// checked at every atomic step (finds missing write barriers; slow).
     pub fn set_gc_incremental_stress(&mut self, on: bool) {
         self.gc.inc_stress = on;
+        self.update_gen_on();
         if on {
             self.heap.alloc.threshold = 0;
         }
+    }
+
+    /// Debug switch: in generational mode a minor collection after every 0 to 448 bytes of
+    /// allocation (the gap varies), and after each collection's marking the check that no
+    /// marked object refers to an unmarked one (finds missing generational barriers; slow).
+    pub fn set_gc_generational_stress(&mut self, on: bool) {
+        self.gc.gen_stress = on;
+        if on {
+            self.heap.alloc.threshold = 0;
+        }
+    }
+
+    /// Generational collections run so far: (minor, major) (statistics, tests).
+    pub fn gc_generational_counts(&self) -> (u64, u64) {
+        self.gc.gen_counts
     }
 
     /// Starts (or stops and returns) recording the duration of every collector step.
@@ -1357,7 +1485,9 @@ impl Vm {
         self.gc.stopped = !on;
     }
 
-    /// Switches the (nominal) collector mode; returns the previous mode's name.
+    /// Switches the collector mode; returns the previous mode's name. Entering the
+    /// generational mode runs a full collection (the survivors are old); leaving it clears
+    /// every mark.
     pub fn gc_set_mode(&mut self, generational: bool) -> &'static str {
         let prev = if self.gc.generational {
             "generational"
@@ -1365,6 +1495,7 @@ impl Vm {
             "incremental"
         };
         self.gc.generational = generational;
+        self.update_gen_on();
         prev
     }
 
@@ -1376,8 +1507,9 @@ impl Vm {
     /// `collectgarbage("step", kb)`, as PUC's `lua_gc(LUA_GCSTEP)`: `kb == 0` performs one
     /// basic step; otherwise `kb` kilobytes are added to the allocation debt and, if the debt
     /// is then due, a step proportional to it runs. Works while the collector is stopped.
-    /// Returns whether a cycle ended. In the (nominal) generational mode a step is a full
-    /// collection, never reported as the end of a cycle, as PUC's young collections.
+    /// Returns whether a cycle ended. In generational mode a step is a minor collection (for
+    /// `kb > 0`, a major one when memory grew past the major multiplier), never reported as
+    /// the end of a cycle, as PUC's.
     pub fn gc_step_kb(&mut self, kb: i64) -> bool {
         if kb < 0 {
             return false;
@@ -1387,10 +1519,17 @@ impl Vm {
         let a = &mut self.heap.alloc;
         a.threshold = a.threshold.saturating_sub(add);
         let due = kb == 0 || a.used >= a.threshold;
+        if self.gc.gen_on {
+            if due {
+                // PUC's basic step is always a young collection.
+                self.gen_step(None, kb != 0);
+                self.run_pending_finalizers();
+            }
+            return false;
+        }
         if self.gc.generational {
-            // PUC's generational step is a young collection, which frees every unreachable
-            // young object: here a full collection (the cycle under way finished, then a
-            // whole one), and, as in PUC, never reported as the end of a cycle.
+            // The generational mode in name only (`inc_stress`): a full collection, never
+            // reported as the end of a cycle.
             if due {
                 self.collect_garbage();
             }
@@ -1441,5 +1580,162 @@ impl Vm {
             self.gc.stepsize = (stepsize as i32).clamp(0, 40) as u32;
         }
         self.gc_set_mode(false)
+    }
+}
+
+/// The least allocation between two minor collections (bytes): on a small heap a minor
+/// collection's fixed costs (the roots, every thread, a pass over the arenas' mark bits) would
+/// otherwise come every few kilobytes.
+const MINOR_MIN: usize = 1 << 16;
+
+/// Minor collections after which an automatic collection is a major one even when the live
+/// bytes have not grown past the major multiplier. An object live at one minor collection is
+/// old (one survival suffices here; PUC's take two), and old garbage only goes in a major
+/// collection: a program that waits for an object to be collected while making only young
+/// garbage (`repeat local a = {} until finalized`) would otherwise wait for ever when a minor
+/// collection happened to run while that object was still live. A major collection every
+/// 16 minor ones costs about what the incremental collector's cycles do (one per 3.2 times
+/// the live bytes allocated, with the default 20% minor multiplier).
+const MAJOR_AFTER_MINORS: u32 = 16;
+
+/// The generational collector (see "Generational mode" in the module comment).
+impl Vm {
+    /// Starts or stops the generational collector to match the mode (`gen_on`).
+    fn update_gen_on(&mut self) {
+        let want = self.gc.generational && !self.gc.inc_stress;
+        if want == self.gc.gen_on {
+            return;
+        }
+        if want {
+            // The incremental cycle under way ends first: every mark is then clear.
+            if self.gc.phase != Phase::Pause {
+                self.run_steps(None, usize::MAX);
+            }
+            self.gc.gen_on = true;
+            self.heap.barrier.generational = true;
+            // As PUC entering the mode: a full collection, whose survivors are old.
+            self.gen_collect(None, true);
+        } else {
+            self.clear_all_marks();
+            self.gc.gen_on = false;
+            self.heap.barrier.generational = false;
+            self.heap.barrier.marking = false;
+            self.set_pause_threshold();
+        }
+    }
+
+    /// Clears every mark bit and every table's collector bits, and drops the barriers'
+    /// records: every object is young again (no marked object refers to anything).
+    fn clear_all_marks(&mut self) {
+        let h = &mut self.heap;
+        h.strings.arena.clear_marks(|_| {});
+        h.tables.clear_marks(|t| t.clear_gc_bits());
+        h.natives.clear_marks(|_| {});
+        h.upvals.clear_marks(|_| {});
+        h.userdata.clear_marks(|_| {});
+        h.threads.clear_marks(|_| {});
+        self.closures.clear_marks(|_| {});
+        self.protos.clear_marks(|_| {});
+        self.heap.barrier.clear();
+    }
+
+    /// A collection due in generational mode: a major one when the live bytes grew past the
+    /// major multiplier since the last major collection, or after `MAJOR_AFTER_MINORS` minor
+    /// ones (and `major_ok`), else a minor one.
+    fn gen_step(&mut self, live_top: Option<usize>, major_ok: bool) {
+        let a = &self.heap.alloc;
+        let live = a.used.saturating_sub(a.arena_bytes);
+        let base = self.gc.gen_base;
+        let limit = base.saturating_add((base / 100).saturating_mul(self.gc.majormul as usize));
+        let due = live > limit || self.gc.minors_since_major >= MAJOR_AFTER_MINORS;
+        self.gen_collect(live_top, major_ok && due);
+    }
+
+    /// One generational collection, atomic (no guest code runs). A minor one marks from the
+    /// roots, every thread, the old tables stored into since the last collection
+    /// (`Barrier::touched`) and what the forward barriers recorded, and frees the unmarked
+    /// (young) objects; the survivors keep their marks: they are old. A major one first
+    /// clears every mark, so it marks and frees like a full cycle, and sets the base of
+    /// the next major threshold.
+    fn gen_collect(&mut self, live_top: Option<usize>, major: bool) {
+        debug_assert!(self.gc.gen_on && self.gc.phase == Phase::Pause);
+        let started = self.gc.step_log.as_ref().map(|_| std::time::Instant::now());
+        if major {
+            self.clear_all_marks();
+            self.gc.gen_counts.1 += 1;
+            self.gc.minors_since_major = 0;
+        } else {
+            self.gc.gen_counts.0 += 1;
+            self.gc.minors_since_major = self.gc.minors_since_major.saturating_add(1);
+        }
+        if !self.gc.emergency {
+            // A safe point (as `start_cycle`).
+            self.heap.fresh.clear();
+        }
+        self.gc.phase = Phase::Propagate;
+        let mut m = std::mem::take(&mut self.gc.marker);
+        // The touched tables are old, so marked: they go on the gray stack by hand.
+        let touched = std::mem::take(&mut self.heap.barrier.touched);
+        m.gray.extend(touched.iter().map(|&t| Gray::Table(t)));
+        self.atomic(&mut m, live_top);
+        self.gc.marker = m;
+        self.gc.sticky = true;
+        while self.gc.phase == Phase::Sweep {
+            self.sweep_step(usize::MAX);
+        }
+        self.gc.sticky = false;
+        // Between collections the barriers stay on (the atomic step turned them off).
+        self.heap.barrier.marking = true;
+        let mut touched = touched;
+        touched.clear();
+        if self.heap.barrier.touched.is_empty() {
+            self.heap.barrier.touched = touched;
+        }
+        self.set_gen_threshold(major);
+        if let (Some(t0), Some(log)) = (started, self.gc.step_log.as_mut()) {
+            log.push(t0.elapsed());
+        }
+    }
+
+    /// The emergency collection in generational mode: every mark cleared, then an ordinary
+    /// full cycle, which clears the marks of the survivors too: every object is young
+    /// afterwards. (Objects the emergency keeps must not turn old: a native or the VM may go
+    /// on to fill one it holds without a barrier, as `load_proto` fills a prototype.) The next
+    /// minor collection then marks everything reachable, as a major one.
+    fn gen_emergency_cycle(&mut self) {
+        self.clear_all_marks();
+        self.heap.barrier.generational = false;
+        self.heap.barrier.marking = false;
+        self.run_steps(None, usize::MAX);
+        self.heap.barrier.generational = true;
+        self.heap.barrier.marking = true;
+        self.gc.gen_counts.1 += 1;
+        self.gc.minors_since_major = 0;
+        self.set_gen_threshold(true);
+    }
+
+    /// After a generational collection: the next one comes when the live bytes grow by the
+    /// minor multiplier (at least `MINOR_MIN`); a major collection sets the base of the next
+    /// major threshold.
+    fn set_gen_threshold(&mut self, major: bool) {
+        let a = &self.heap.alloc;
+        let live = a.used.saturating_sub(a.arena_bytes);
+        if major {
+            self.gc.gen_base = live;
+        }
+        let minor = (live / 100)
+            .saturating_mul(self.gc.minormul.max(1) as usize)
+            .max(MINOR_MIN);
+        self.heap.alloc.threshold = self.heap.alloc.used.saturating_add(minor);
+        self.clamp_threshold_to_cap();
+        if self.gc.stress {
+            self.heap.alloc.threshold = 0;
+        } else if self.gc.gen_stress {
+            // The next minor collection after 0 to 448 bytes: with one at every safe point, an
+            // object made at one would be old (marked from its register) before the program
+            // could store it anywhere, and a missing barrier would go unseen.
+            let gap = 64 * (self.gc.gen_counts.0 % 8) as usize;
+            self.heap.alloc.threshold = self.heap.alloc.used.saturating_add(gap);
+        }
     }
 }

@@ -269,9 +269,22 @@ pub(crate) struct Heap {
 /// Thread stacks need no barrier: the collector re-scans every thread in its atomic step.
 /// The record is deduplicated when it grows (a loop storing the same objects over and over
 /// between two steps keeps it small).
+///
+/// In generational mode (`gc.rs`) the barriers stay on between collections: old objects keep
+/// their marks (and old tables their black bit), so a store of a young object into an old one
+/// is seen here. A table then takes a backward barrier instead: its first store since the last
+/// collection clears its black bit and lists it in `touched`, and the next collection
+/// traverses it again (one record per table, whatever the number of stores).
 pub(crate) struct Barrier {
-    /// A cycle is marking (its propagate phase): barriers record.
+    /// A cycle is marking (its propagate phase), or the generational mode is on: barriers
+    /// record.
     pub marking: bool,
+    /// The generational mode is on (between collections, `marking` is then on too, and new
+    /// objects are born young, unmarked).
+    pub generational: bool,
+    /// Generational mode: old (black) tables stored into since the last collection, their
+    /// black bit cleared.
+    pub touched: Vec<TableRef>,
     /// Values stored into black or marked objects, to mark.
     pub forward: Vec<Value>,
     /// Length of `forward` at which it is deduplicated next.
@@ -323,11 +336,29 @@ impl Default for Barrier {
             forward: Vec::new(),
             forward_limit: FORWARD_MIN,
             forward_upvals: Vec::new(),
+            generational: false,
+            touched: Vec::new(),
         }
     }
 }
 
 impl Barrier {
+    /// Whether new objects are born marked: an incremental cycle is marking (in generational
+    /// mode objects are born young, unmarked).
+    #[inline(always)]
+    pub fn born_marked(&self) -> bool {
+        self.marking && !self.generational
+    }
+
+    /// The generational backward barrier: old table `t` (black) is stored into; it loses its
+    /// black bit and is traversed again by the next collection.
+    #[cold]
+    #[inline(never)]
+    fn touch(&mut self, tb: &mut Table, t: TableRef) {
+        tb.clear_black();
+        self.touched.push(t);
+    }
+
     /// Records `v` for marking, if a cycle marks and `v` is an object.
     #[inline(always)]
     pub fn record(&mut self, v: Value) {
@@ -393,6 +424,7 @@ impl Barrier {
     pub fn clear(&mut self) {
         self.forward.clear();
         self.forward_upvals.clear();
+        self.touched.clear();
         self.forward_limit = FORWARD_MIN;
     }
 }
@@ -478,7 +510,7 @@ impl Heap {
             return None;
         };
         let h = self.tables.alloc(t).ok()?;
-        if self.barrier.marking {
+        if self.barrier.born_marked() {
             // Born marked and empty: black, so that its first store makes it gray again.
             self.tables.get_mut(h).set_black();
         }
@@ -524,7 +556,11 @@ impl Heap {
     pub fn table_mut(&mut self, t: TableRef, stored: impl Stored) -> &mut Table {
         let tb = self.tables.get_mut(t.0);
         if tb.is_black() {
-            stored.record(&mut self.barrier);
+            if self.barrier.generational {
+                self.barrier.touch(tb, t);
+            } else {
+                stored.record(&mut self.barrier);
+            }
         }
         tb
     }
@@ -538,7 +574,11 @@ impl Heap {
     ) -> (&mut Table, &mut Alloc) {
         let tb = self.tables.get_mut(t.0);
         if tb.is_black() {
-            stored.record(&mut self.barrier);
+            if self.barrier.generational {
+                self.barrier.touch(tb, t);
+            } else {
+                stored.record(&mut self.barrier);
+            }
         }
         (tb, &mut self.alloc)
     }

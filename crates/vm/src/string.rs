@@ -311,17 +311,24 @@ impl Strings {
     #[cfg(test)]
     pub fn sweep(&mut self) -> usize {
         let mut freed = 0;
-        self.sweep_step(0, usize::MAX, &mut freed);
+        self.sweep_step(0, usize::MAX, false, &mut freed);
         freed
     }
 
     /// `Arena::sweep_step` for strings: a freed string also leaves the set; its bytes are
     /// added to `freed`.
-    pub fn sweep_step(&mut self, from: u32, budget: usize, freed: &mut usize) -> Option<u32> {
+    pub fn sweep_step(
+        &mut self,
+        from: u32,
+        budget: usize,
+        sticky: bool,
+        freed: &mut usize,
+    ) -> Option<u32> {
         let set = &mut self.set;
         self.arena.sweep_step(
             from,
             budget,
+            sticky,
             |h, s| {
                 *freed += string_cost(s.len());
                 Strings::unlink(set, h.idx, s.hash);

@@ -456,6 +456,12 @@ impl Table {
         self.absent |= BLACK;
     }
 
+    /// Clears the black bit (the generational backward barrier, `Barrier::touch`).
+    #[inline(always)]
+    pub(crate) fn clear_black(&mut self) {
+        self.absent &= !BLACK;
+    }
+
     /// Clears both collector bits (the sweep, between cycles).
     #[inline(always)]
     pub(crate) fn clear_gc_bits(&mut self) {

@@ -551,7 +551,7 @@ impl Vm {
             Ok(h) => {
                 let v = Value::Native(NativeRef(h));
                 self.heap.fresh.note(Fresh::Value(v));
-                if self.heap.barrier.marking {
+                if self.heap.barrier.born_marked() {
                     // Born marked: its upvalues must be marked too.
                     let b = &mut self.heap.barrier;
                     b.forward
@@ -609,7 +609,9 @@ impl Vm {
             Ok(h) => {
                 self.heap.fresh.note(Fresh::Upval(UpvalRef(h)));
                 // Born marked while a cycle marks: the value it holds must be marked too.
-                self.heap.barrier.record(keep);
+                if self.heap.barrier.born_marked() {
+                    self.heap.barrier.record(keep);
+                }
                 Ok(UpvalRef(h))
             }
             Err(()) => Err(self.memory_error()),
@@ -643,7 +645,7 @@ impl Vm {
         }) {
             Ok(h) => {
                 self.heap.fresh.note(Fresh::Value(Value::LuaFn(FnRef(h))));
-                if self.heap.barrier.marking {
+                if self.heap.barrier.born_marked() {
                     // Born marked: its upvalues must be marked too.
                     let b = &mut self.heap.barrier;
                     b.forward_upvals
