@@ -17,8 +17,11 @@ program ran first, then by how many programs ran them. Names are matched without
 (`17h<hash>E`, v0 crate disambiguators): those depend on the build's path and profile. A name
 shared by many instances (`RawVec::grow_one`, `FnOnce::call_once`) goes last.
 
-Usage: cargo build --release && python3 tools/hot-text.py [--bench-dir DIR] [--tape BIN]
-A stale script is harmless: a name no longer in the binary matches nothing.
+Usage: python3 tools/hot-text.py [--bench-dir DIR]
+It builds the binary it profiles itself, without the layout (`TAPE_NO_HOT_TEXT=1`, in
+target/hot-text): valgrind reads symbols only in `.text`, so a laid-out binary would show it
+nothing but the functions left there. A stale script is harmless: a name no longer in the
+binary matches nothing.
 """
 import argparse
 import collections
@@ -75,9 +78,15 @@ def main():
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     ap = argparse.ArgumentParser()
     ap.add_argument("--bench-dir", default=os.path.join(root, "..", "shared", "bench"))
-    ap.add_argument("--tape", default=os.path.join(root, "target", "release", "tape"))
+    ap.add_argument("--tape", help="profile this binary (built without the layout) instead")
     ap.add_argument("--out", default=os.path.join(root, "crates", "cli", "hot-text.ld"))
     args = ap.parse_args()
+
+    if not args.tape:
+        target = os.path.join(root, "target", "hot-text")
+        subprocess.run(["cargo", "build", "--release", "--bin", "tape", "--target-dir", target],
+                       cwd=root, env=dict(os.environ, TAPE_NO_HOT_TEXT="1"), check=True)
+        args.tape = os.path.join(target, "release", "tape")
 
     counts = collections.Counter()
     with tempfile.TemporaryDirectory() as tmp:
