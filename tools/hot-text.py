@@ -123,7 +123,8 @@ def main():
                 "   together at the front of the text (see that script). */\n")
         o.write("SECTIONS\n{\n  .text.hot_tape :\n  {\n")
         for p in first + shared:
-            o.write(f"    *(.text.{p} .text.unlikely.{p})\n")
+            # (`.text.hot.`: where a profile-guided build puts the functions it saw run.)
+            o.write(f"    *(.text.{p} .text.unlikely.{p} .text.hot.{p})\n")
         o.write("  }\n}\nINSERT BEFORE .text;\n")
     print(f"{len(first)} + {len(shared)} patterns -> {args.out}", file=sys.stderr)
 
