@@ -621,22 +621,13 @@ impl Table {
     /// The chain walk of `get_str_hinted`'s miss, which updates the hint.
     #[inline(never)]
     fn get_str_learn(&self, s: StrRef, hint: &std::cell::Cell<u16>) -> Value {
-        if self.nodes.is_empty() {
+        let Some(i) = self.find_str_node(s) else {
             return Value::Nil;
+        };
+        if let Ok(h) = u16::try_from(i) {
+            hint.set(h);
         }
-        let mut i = str_slot(s.0.idx, self.nodes.len());
-        loop {
-            let Some(n) = self.nodes.get(i) else {
-                return Value::Nil;
-            };
-            if n.key_tag == K_STR as u8 && n.key_payload as u32 == s.0.idx {
-                if let Ok(h) = u16::try_from(i) {
-                    hint.set(h);
-                }
-                return n.val();
-            }
-            i = n.next as usize;
-        }
+        self.nodes.get(i).map_or(Value::Nil, |n| n.val())
     }
 
     /// `set_str` trying node `hint` first (see `get_str_hinted`).
