@@ -25,8 +25,9 @@
 //! 5. `finish_cycle`: thread and arena memory recomputed, the next threshold set.
 //!
 //! The invariant while marking: no black object (reached and traversed) refers to a white one
-//! (unmarked). Tables keep it with the backward barrier in `Heap::table_mut`, other objects
-//! with forward barriers, stacks by being re-scanned in the atomic step (see `heap::Barrier`).
+//! (unmarked). In incremental mode every barrier is a forward one (`Heap::table_mut` records
+//! what a store into a black table adds; closed upvalues, userdata and natives likewise), and
+//! stacks are re-scanned in the atomic step (see `heap::Barrier`).
 //! `--gc-stress incremental` checks it at every atomic step (`verify_marks`).
 //!
 //! Weak tables: the mode is read from the metatable's `__mode` at traversal time. A weak-value
