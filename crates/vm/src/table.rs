@@ -591,20 +591,9 @@ impl Table {
     /// Raw get with a string key.
     #[inline(always)]
     pub fn get_str(&self, s: StrRef) -> Value {
-        // Specialised chain walk: a node matches by one tag-and-handle compare, so no general
-        // `key_eq` dispatch per node.
-        if self.nodes.is_empty() {
-            return Value::Nil;
-        }
-        let mut i = str_slot(s.0.idx, self.nodes.len());
-        loop {
-            let Some(n) = self.nodes.get(i) else {
-                return Value::Nil;
-            };
-            if n.key_tag == K_STR as u8 && n.key_payload as u32 == s.0.idx {
-                return n.val();
-            }
-            i = n.next as usize;
+        match self.find_str_node(s) {
+            Some(i) => self.nodes.get(i).map_or(Value::Nil, |n| n.val()),
+            None => Value::Nil,
         }
     }
 
@@ -621,12 +610,9 @@ impl Table {
     /// The chain walk of `get_str_hinted`'s miss, which updates the hint.
     #[inline(never)]
     fn get_str_learn(&self, s: StrRef, hint: &std::cell::Cell<u16>) -> Value {
-        let Some(i) = self.find_str_node(s) else {
+        let Some(i) = self.learn_str_node(s, hint) else {
             return Value::Nil;
         };
-        if let Ok(h) = u16::try_from(i) {
-            hint.set(h);
-        }
         self.nodes.get(i).map_or(Value::Nil, |n| n.val())
     }
 
@@ -664,15 +650,22 @@ impl Table {
         hint: &std::cell::Cell<u16>,
     ) -> Result<(), OutOfMemory> {
         self.set_str(s, v, alloc)?;
-        if let Some(i) = self.find_str_node(s) {
-            if let Ok(h) = u16::try_from(i) {
-                hint.set(h);
-            }
-        }
+        self.learn_str_node(s, hint);
         Ok(())
     }
 
-    /// The node holding string key `s`, if any.
+    /// `find_str_node`, pointing `hint` at the node found (when its index fits).
+    fn learn_str_node(&self, s: StrRef, hint: &std::cell::Cell<u16>) -> Option<usize> {
+        let i = self.find_str_node(s)?;
+        if let Ok(h) = u16::try_from(i) {
+            hint.set(h);
+        }
+        Some(i)
+    }
+
+    /// The node holding string key `s`, if any: a walk of its chain where a node matches by
+    /// one tag-and-handle compare (no general `key_eq` dispatch per node).
+    #[inline(always)]
     fn find_str_node(&self, s: StrRef) -> Option<usize> {
         if self.nodes.is_empty() {
             return None;
