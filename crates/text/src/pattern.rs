@@ -201,9 +201,124 @@ pub struct Matcher<'a> {
     /// not optional (`a`, `a+`, but not `a*`); searches jump from one occurrence to the next.
     first_byte: Option<u8>,
     /// Otherwise, when the pattern opens with a single-byte class that is not optional (`.`,
-    /// `%a`, `[...]`, with no `*`, `?` or `-` after it), the end of that item: a search tests
-    /// it alone at each position and starts a match attempt only where it accepts the byte.
-    first_item: Option<usize>,
+    /// `%a`, `[...]`, with no `*`, `?` or `-` after it), the bytes that item accepts: a search
+    /// looks each byte up and starts a match attempt only where the item accepts it.
+    first_set: Option<ByteSet>,
+}
+
+/// A set of bytes, one bit each.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct ByteSet([u64; 4]);
+
+impl ByteSet {
+    const EMPTY: ByteSet = ByteSet([0; 4]);
+
+    #[inline]
+    fn contains(&self, c: u8) -> bool {
+        self.0[(c >> 6) as usize] >> (c & 63) & 1 != 0
+    }
+
+    const fn with(mut self, c: u8) -> ByteSet {
+        self.0[(c >> 6) as usize] |= 1 << (c & 63);
+        self
+    }
+
+    fn union(self, o: ByteSet) -> ByteSet {
+        ByteSet([
+            self.0[0] | o.0[0],
+            self.0[1] | o.0[1],
+            self.0[2] | o.0[2],
+            self.0[3] | o.0[3],
+        ])
+    }
+
+    fn complement(self) -> ByteSet {
+        ByteSet([!self.0[0], !self.0[1], !self.0[2], !self.0[3]])
+    }
+}
+
+/// The class letters with a meaning (lower case), in the order of their bits in [`CTYPE`].
+const CLASS_LETTERS: &[u8; 11] = b"acdglpsuwxz";
+
+/// Whether byte `c` is in the class of `CLASS_LETTERS[i]`, C locale (the definitions of
+/// `match_class`'s letters).
+const fn in_class(c: u8, i: usize) -> bool {
+    match CLASS_LETTERS[i] {
+        b'a' => c.is_ascii_alphabetic(),
+        b'c' => c.is_ascii_control(),
+        b'd' => c.is_ascii_digit(),
+        b'g' => c.is_ascii_graphic(),
+        b'l' => c.is_ascii_lowercase(),
+        b'p' => c.is_ascii_punctuation(),
+        b's' => matches!(c, b' ' | b'\t'..=b'\r'),
+        b'u' => c.is_ascii_uppercase(),
+        b'w' => c.is_ascii_alphanumeric(),
+        b'x' => c.is_ascii_hexdigit(),
+        // Deprecated since 5.2 but still accepted by 5.4: the NUL byte.
+        _ => c == 0,
+    }
+}
+
+/// Each byte's classes: bit `i` for `CLASS_LETTERS[i]`.
+static CTYPE: [u16; 256] = {
+    let mut t = [0u16; 256];
+    let mut c = 0;
+    while c < 256 {
+        let mut i = 0;
+        while i < CLASS_LETTERS.len() {
+            if in_class(c as u8, i) {
+                t[c] |= 1 << i;
+            }
+            i += 1;
+        }
+        c += 1;
+    }
+    t
+};
+
+/// Each class's bytes, indexed as `CLASS_LETTERS`.
+static CLASS_SETS: [ByteSet; 11] = {
+    let mut sets = [ByteSet::EMPTY; 11];
+    let mut i = 0;
+    while i < CLASS_LETTERS.len() {
+        let mut c = 0;
+        while c < 256 {
+            if in_class(c as u8, i) {
+                sets[i] = sets[i].with(c as u8);
+            }
+            c += 1;
+        }
+        i += 1;
+    }
+    sets
+};
+
+/// The index in `CLASS_LETTERS` of a class letter (either case), if it is one.
+#[inline]
+fn class_index(cl: u8) -> Option<usize> {
+    Some(match cl.to_ascii_lowercase() {
+        b'a' => 0,
+        b'c' => 1,
+        b'd' => 2,
+        b'g' => 3,
+        b'l' => 4,
+        b'p' => 5,
+        b's' => 6,
+        b'u' => 7,
+        b'w' => 8,
+        b'x' => 9,
+        b'z' => 10,
+        _ => return None,
+    })
+}
+
+/// The bytes `%cl` matches.
+fn class_set(cl: u8) -> ByteSet {
+    match class_index(cl) {
+        Some(i) if cl.is_ascii_uppercase() => CLASS_SETS[i].complement(),
+        Some(i) => CLASS_SETS[i],
+        None => ByteSet::EMPTY.with(cl),
+    }
 }
 
 impl<'a> Matcher<'a> {
@@ -229,16 +344,60 @@ impl<'a> Matcher<'a> {
                 }
                 _ => None,
             },
-            first_item: None,
+            first_set: None,
         };
         if m.first_byte.is_none() {
-            m.first_item = m.single_first_item();
+            m.first_set = m.single_first_item().map(|ep| m.item_set(ep));
         }
         m
     }
 
+    /// The bytes the single-byte item `pat[0..ep]` accepts (`ep` from `class_end`).
+    fn item_set(&self, ep: usize) -> ByteSet {
+        let pat = self.pat;
+        match pat.first() {
+            Some(b'.') => ByteSet::EMPTY.complement(),
+            Some(&ESC) => pat.get(1).map_or(ByteSet::EMPTY, |&cl| class_set(cl)),
+            Some(b'[') => {
+                // As `match_bracket_class` reads the set `pat[0..ep]`.
+                let ec = ep - 1;
+                let mut p = 1;
+                let negate = pat.get(p) == Some(&b'^');
+                if negate {
+                    p += 1;
+                }
+                let mut set = ByteSet::EMPTY;
+                while p < ec {
+                    let (Some(&c), Some(&next)) = (pat.get(p), pat.get(p + 1)) else {
+                        break;
+                    };
+                    if c == ESC {
+                        set = set.union(class_set(next));
+                        p += 2;
+                    } else if next == b'-' && p + 2 < ec {
+                        let hi = pat.get(p + 2).copied().unwrap_or(0);
+                        for b in c..=hi {
+                            set = set.with(b);
+                        }
+                        p += 3;
+                    } else {
+                        set = set.with(c);
+                        p += 1;
+                    }
+                }
+                if negate {
+                    set.complement()
+                } else {
+                    set
+                }
+            }
+            Some(&c) => ByteSet::EMPTY.with(c),
+            None => ByteSet::EMPTY,
+        }
+    }
+
     /// The end of the pattern's first item when it is a single-byte class that must match one
-    /// byte (see `first_item`); `None` for anything else, a malformed class included (whose
+    /// byte (see `first_set`); `None` for anything else, a malformed class included (whose
     /// error the first match attempt then raises, as before).
     fn single_first_item(&self) -> Option<usize> {
         match *self.pat.first()? {
@@ -261,7 +420,7 @@ impl<'a> Matcher<'a> {
     /// The first position at or after `s` where a match could start, if any. Skipping the others
     /// is invisible: a match attempt that fails on its first byte raises no error.
     ///
-    /// With a `first_item`, a position whose byte the item refuses costs the one step the
+    /// With a `first_set`, a position whose byte the item refuses costs the one step the
     /// attempt there would have taken (its first), so fuel use and stop checks are unchanged.
     #[inline]
     fn next_candidate(&mut self, s: usize) -> Result<Option<usize>, MatchError> {
@@ -272,18 +431,17 @@ impl<'a> Matcher<'a> {
                 .and_then(|rest| rest.iter().position(|&b| b == f))
                 .map(|i| s + i));
         }
-        let Some(ep) = self.first_item else {
+        let Some(set) = self.first_set else {
             return Ok((s <= self.src.len()).then_some(s));
         };
-        let mut s = s;
-        while s <= self.src.len() {
-            if self.single_match(s, 0, ep) {
-                return Ok(Some(s));
-            }
-            self.spend(1)?;
-            s += 1;
-        }
-        Ok(None)
+        let rest = self.src.get(s..).unwrap_or_default();
+        // The end of the subject refuses every item too: one more step.
+        let (found, skipped) = match rest.iter().position(|&c| set.contains(c)) {
+            Some(i) => (Some(s + i), i),
+            None => (None, rest.len() + 1),
+        };
+        self.spend(skipped as u64)?;
+        Ok(found)
     }
 
     /// Sets the number of steps the matcher may still take.
@@ -820,27 +978,13 @@ impl<'a> Matcher<'a> {
 
 /// Does byte `c` belong to the class letter `cl` (`%a`, `%D`, …)? Other letters stand for
 /// themselves (`%.` matches `.`). Classes are those of the C locale.
+#[inline]
 pub fn match_class(c: u8, cl: u8) -> bool {
-    let r = match cl.to_ascii_lowercase() {
-        b'a' => c.is_ascii_alphabetic(),
-        b'c' => c.is_ascii_control(),
-        b'd' => c.is_ascii_digit(),
-        b'g' => c.is_ascii_graphic(),
-        b'l' => c.is_ascii_lowercase(),
-        b'p' => c.is_ascii_punctuation(),
-        b's' => matches!(c, b' ' | b'\t'..=b'\r'),
-        b'u' => c.is_ascii_uppercase(),
-        b'w' => c.is_ascii_alphanumeric(),
-        b'x' => c.is_ascii_hexdigit(),
-        // Deprecated since 5.2 but still accepted by 5.4: the NUL byte.
-        b'z' => c == 0,
-        _ => return cl == c,
+    let Some(i) = class_index(cl) else {
+        return cl == c;
     };
-    if cl.is_ascii_uppercase() {
-        !r
-    } else {
-        r
-    }
+    let r = CTYPE[c as usize] >> i & 1 != 0;
+    r != cl.is_ascii_uppercase()
 }
 
 #[cfg(test)]

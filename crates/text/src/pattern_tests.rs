@@ -280,3 +280,70 @@ fn a_stop_check_ends_a_long_match_and_keeps_the_budget_exact() {
     });
     assert_eq!(m3.find(0, false), Err(MatchError::Stopped));
 }
+
+#[test]
+fn a_first_items_byte_set_agrees_with_the_item() {
+    // The set a search scans with holds exactly the bytes the item matches, for every kind of
+    // single-byte item (compared over all 256 bytes with `single_match`).
+    let items: &[&[u8]] = &[
+        b".",
+        b"%a",
+        b"%A",
+        b"%c",
+        b"%d",
+        b"%D",
+        b"%g",
+        b"%l",
+        b"%p",
+        b"%s",
+        b"%S",
+        b"%u",
+        b"%w",
+        b"%x",
+        b"%z",
+        b"%Z",
+        b"%.",
+        b"%]",
+        b"x",
+        b"[abc]",
+        b"[^abc]",
+        b"[a-f%d]",
+        b"[^ \t\r\n]",
+        b"[%c\"\\]",
+        b"[]]",
+        b"[^]]",
+        b"[a-]",
+        b"[-a]",
+        b"[z-a]",
+        b"[%a-z]",
+        b"[%]]",
+        b"[%%]",
+        b"[\x80-\xff]",
+        b"[^%W_]",
+        b"[a%-z]",
+    ];
+    for item in items {
+        let src: Vec<u8> = (0..=255).collect();
+        let m = Matcher::new(&src, item);
+        let ep = m.class_end(0).expect("a well-formed item");
+        let set = m.item_set(ep);
+        for c in 0..=255u8 {
+            assert_eq!(
+                set.contains(c),
+                m.single_match(c as usize, 0, ep),
+                "item {:?}, byte {c}",
+                String::from_utf8_lossy(item)
+            );
+        }
+    }
+}
+
+#[test]
+fn searches_skip_to_the_first_byte_an_opening_set_accepts() {
+    assert_eq!(find("   \t x = 1", "[^ \t\r\n]"), ok("6 6"));
+    assert_eq!(find("abc\"def\\", "[%c\"\\]"), ok("4 4"));
+    assert_eq!(find_from("ab1cd23", "%d+", 4), ok("6 7"));
+    assert_eq!(find("abc", "[^%a]"), ok("nil"));
+    assert_eq!(find("", "[%s]"), ok("nil"));
+    assert_eq!(gsub("a\tb\nc", "[%c]", "_", usize::MAX), ok("a_b_c 2"));
+}
