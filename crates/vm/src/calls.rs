@@ -945,7 +945,7 @@ impl Vm {
             _ => self.precall(func, nargs, -1, Cont::Normal, false),
         };
         let r = match started {
-            Ok(true) => self.execute(depth, entry_thread),
+            Ok(true) => self.execute_plain(depth, entry_thread),
             Ok(false) => Ok(()),
             Err(e) => Err(self.escape_call(depth, e)),
         };
@@ -1008,6 +1008,11 @@ impl Vm {
     /// was. The cheapest way for a native to call a function repeatedly (no allocation).
     #[inline]
     pub fn call1(&mut self, f: Value, args: &[Value]) -> Result<Value, Error> {
+        if let Value::LuaFn(cl) = f {
+            if let Some(r) = self.call1_lua(cl, args) {
+                return r;
+            }
+        }
         let saved = self.cur_top();
         let (first, n) = self.call_raw(f, args)?;
         // No result: nil in the (dead) slot, which is then read like a result. Choosing
@@ -1020,6 +1025,92 @@ impl Vm {
         let v = self.ts.stack[first];
         self.set_cur_top(saved);
         Ok(v)
+    }
+
+    /// `call1` of a Lua function from a native (a `table.sort` comparator, a `gsub`
+    /// replacement function): what `call_raw` does, with the checks that cannot fail here
+    /// done once. `None` (nothing done) when this is not that common case: the caller is not
+    /// a native, hooks are set, a call is paused, the C level, stack or frame vector is
+    /// full, or the function is vararg.
+    #[inline]
+    fn call1_lua(
+        &mut self,
+        cl: crate::value::FnRef,
+        args: &[Value],
+    ) -> Option<Result<Value, Error>> {
+        if !self.hs.hooks.is_empty()
+            || self.limits.paused.is_some()
+            || self.c_depth >= self.limits.c_limit
+        {
+            return None;
+        }
+        let depth = self.ts.frames.len();
+        if depth >= self.limits.max_frames || depth >= self.ts.frames.capacity() {
+            return None;
+        }
+        let c = self.closures.get(cl.0);
+        let (proto, np, maxs) = (c.proto, c.num_params as usize, c.max_stack as usize);
+        if c.is_vararg {
+            return None;
+        }
+        let nargs = args.len();
+        let top_frame = self.ts.frames.last_mut()?;
+        if !matches!(top_frame.kind, FrameKind::Native { .. }) {
+            return None;
+        }
+        // A native's free slot is its top (`free_slot`), which is also what is restored.
+        let func = top_frame.top;
+        let base = func + 1;
+        let slots = self
+            .ts
+            .stack
+            .get_mut(func..base + nargs.max(np) + STACK_SLACK)?;
+        top_frame.top = base + nargs;
+        let (fslot, rest) = slots.split_first_mut()?;
+        *fslot = Value::LuaFn(cl);
+        // Short argument lists inline (a `memcpy` call costs more than two moves).
+        match (args, &mut *rest) {
+            ([a], [ra, ..]) => *ra = *a,
+            ([a, b], [ra, rb, ..]) => (*ra, *rb) = (*a, *b),
+            _ => rest.get_mut(..nargs)?.copy_from_slice(args),
+        }
+        if nargs < np {
+            rest.get_mut(nargs..np)?.fill(Value::Nil);
+        }
+        self.c_depth += 1;
+        self.nny += 1;
+        self.ts.frames.push(Frame {
+            kind: FrameKind::Lua { cl, proto },
+            func,
+            base,
+            pc: 0,
+            top: base + maxs,
+            nresults: -1,
+            cont: Cont::Normal,
+            nvarargs: 0,
+            c_depth: self.c_rel(),
+            tail: false,
+            fast_ret: false,
+        });
+        let entry_thread = self.cur_thread;
+        let r = self.execute_plain(depth, entry_thread);
+        self.c_depth -= 1;
+        self.nny -= 1;
+        if r.is_err() {
+            return Some(
+                self.finish_call(r, func, depth, entry_thread, func)
+                    .map(|_| Value::Nil),
+            );
+        }
+        // The results start at `func` and end at the native's top (see `finish_call`).
+        let top = self.cur_top();
+        let v = if top > func {
+            self.ts.stack.get(func).copied().unwrap_or(Value::Nil)
+        } else {
+            Value::Nil
+        };
+        self.set_cur_top(func);
+        Some(Ok(v))
     }
 
     /// Calls `f` from a native, leaving all results pushed on the native's stack area; returns

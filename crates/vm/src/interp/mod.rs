@@ -48,8 +48,39 @@ impl Vm {
         entry_depth: usize,
         entry_thread: crate::value::ThreadRef,
     ) -> Result<(), Error> {
+        let r = self.run(entry_depth, entry_thread);
+        self.execute_after(r, entry_depth, entry_thread)
+    }
+
+    /// `execute` for a call from a native or the host (`Vm::call1`, `call_raw`): the
+    /// unhooked, unlimited loop is
+    /// entered directly; anything else goes through `execute`. (Not inlined: a caller in
+    /// another codegen unit would get a copy of the loop of its own.)
+    #[inline(never)]
+    pub(crate) fn execute_plain(
+        &mut self,
+        entry_depth: usize,
+        entry_thread: crate::value::ThreadRef,
+    ) -> Result<(), Error> {
+        match self.run_loop::<false, false>(entry_depth, entry_thread) {
+            Ok(true) => Ok(()),
+            // Hooks or limits are on: the loop that checks them.
+            Ok(false) => self.execute(entry_depth, entry_thread),
+            Err(e) => self.execute_after(Err(e), entry_depth, entry_thread),
+        }
+    }
+
+    /// The rest of `execute` after a run of the loop that ended with `r`: an error is caught
+    /// or returned, and the loop runs on until the frames are done.
+    #[inline(never)]
+    fn execute_after(
+        &mut self,
+        mut r: Result<(), Error>,
+        entry_depth: usize,
+        entry_thread: crate::value::ThreadRef,
+    ) -> Result<(), Error> {
         loop {
-            let Err(mut e) = self.run(entry_depth, entry_thread) else {
+            let Err(mut e) = r else {
                 return Ok(());
             };
             if e.is_paused() {
@@ -81,6 +112,7 @@ impl Vm {
                     Err(e2) => e = e2,
                 }
             }
+            r = self.run(entry_depth, entry_thread);
         }
     }
 
