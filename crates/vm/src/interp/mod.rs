@@ -211,21 +211,21 @@ impl Vm {
             let mut fuel = self.limits.fuel.unwrap_or(i64::MAX);
             // Where the fuel runs out: zero, or below in pause mode where no pause is possible.
             let fuel_floor = if LIMITS { self.fuel_floor() } else { 0 };
-            let interrupt = &*self.limits.interrupt;
+            let mut interrupt = &*self.limits.interrupt;
             let deadline = self.limits.deadline;
             let mut tick = crate::limits::DEADLINE_TICK;
             // Pending to-be-closed slots (absolute). A generic `for` registers its closing
             // value only when there is one, so this is checked where a frame ends rather
             // than counted in `may_close`.
-            let tbc = &self.ts.tbc;
+            let mut tbc = &self.ts.tbc;
             let exit = {
-                let protos = &self.protos;
+                let mut protos = &self.protos;
                 // The running function's proto and closure: two thin pointers, cheap to switch
                 // on calls and returns.
                 let mut lp = protos.get(proto.0);
                 let cur_thread = self.cur_thread;
-                let stack: &mut [Value] = &mut self.ts.stack[..];
-                let stack_len = stack.len();
+                let mut stack: &mut [Value] = &mut self.ts.stack[..];
+                let mut stack_len = stack.len();
                 if base + 256 > stack_len {
                     return Err(Error::from_value(Value::Nil));
                 }
@@ -236,14 +236,14 @@ impl Vm {
                 let Ok(mut regs) = <&mut [Value; 256]>::try_from(window) else {
                     return Err(Error::from_value(Value::Nil));
                 };
-                let heap = &mut self.heap;
-                let closures = &self.closures;
+                let mut heap = &mut self.heap;
+                let mut closures = &self.closures;
                 let mut clo = closures.get(cl.0);
-                let frames = &mut self.ts.frames;
+                let mut frames = &mut self.ts.frames;
                 // The inline call pushes only into the frame vector's spare capacity (its
                 // growth is charged to the memory cap on the slow path), and never past the
                 // frame limit: one compare against this bound covers both.
-                let max_frames = self.limits.max_frames.min(frames.capacity());
+                let mut max_frames = self.limits.max_frames.min(frames.capacity());
                 let index_name = self.tm_names[crate::meta::Tm::Index as usize];
                 // Strings' metatable (only a native can change it, and natives run outside).
                 let str_meta = self.type_meta[crate::value::Type::String as usize];
@@ -933,11 +933,52 @@ impl Vm {
                             let ncl = match regs[a as usize] {
                                 Value::LuaFn(ncl) => ncl,
                                 Value::Native(_) if b != 0 => {
-                                    break Exit::CallNative {
-                                        func: base + a as usize,
-                                        nargs: b as usize - 1,
-                                        nresults: c as i32 - 1,
+                                    let (func, nargs, nresults) =
+                                        (base + a as usize, b as usize - 1, c as i32 - 1);
+                                    if LIMITS {
+                                        break Exit::CallNative {
+                                            func,
+                                            nargs,
+                                            nresults,
+                                        };
                                     }
+                                    // The native runs from here, without leaving the loop:
+                                    // every borrow of the `Vm` the loop holds ends at this
+                                    // call and is taken again after it.
+                                    let Some(cur) = frames.get_mut(fi) else {
+                                        break Exit::Slow;
+                                    };
+                                    cur.pc = pc;
+                                    self.call_native_inline(func, nargs, nresults)?;
+                                    // Hooks or limits switched on, another thread running
+                                    // (a coroutine primitive), or another frame on top (a
+                                    // protected call, a function called in the native's
+                                    // place): the outer loop sets up what runs next.
+                                    if self.hooks_on()
+                                        || self.limits_on()
+                                        || self.cur_thread != cur_thread
+                                        || self.ts.frames.len() != fi + 1
+                                    {
+                                        break Exit::Reenter;
+                                    }
+                                    interrupt = &*self.limits.interrupt;
+                                    tbc = &self.ts.tbc;
+                                    protos = &self.protos;
+                                    closures = &self.closures;
+                                    heap = &mut self.heap;
+                                    frames = &mut self.ts.frames;
+                                    max_frames = self.limits.max_frames.min(frames.capacity());
+                                    stack = &mut self.ts.stack[..];
+                                    stack_len = stack.len();
+                                    let Some(&Frame {
+                                        kind: FrameKind::Lua { cl, proto },
+                                        ..
+                                    }) = frames.get(fi)
+                                    else {
+                                        break Exit::Reenter;
+                                    };
+                                    switch_to!(closures.get(cl.0), protos.get(proto.0), base, pc);
+                                    continue;
                                 }
                                 _ => break Exit::Slow,
                             };
