@@ -202,8 +202,17 @@ pub struct Matcher<'a> {
     first_byte: Option<u8>,
     /// Otherwise, when the pattern opens with a single-byte class that is not optional (`.`,
     /// `%a`, `[...]`, with no `*`, `?` or `-` after it), the bytes that item accepts: a search
-    /// looks each byte up and starts a match attempt only where the item accepts it.
-    first_set: Option<ByteSet>,
+    /// looks each byte up and starts a match attempt only where the item accepts it. Worked
+    /// out by the first search (an anchored match never needs it).
+    first_set: FirstSet,
+}
+
+/// `Matcher::first_set`.
+#[derive(Clone, Copy, Debug)]
+enum FirstSet {
+    NotYet,
+    None,
+    Set(ByteSet),
 }
 
 /// A set of bytes, one bit each.
@@ -344,10 +353,10 @@ impl<'a> Matcher<'a> {
                 }
                 _ => None,
             },
-            first_set: None,
+            first_set: FirstSet::NotYet,
         };
-        if m.first_byte.is_none() {
-            m.first_set = m.single_first_item().map(|ep| m.item_set(ep));
+        if m.first_byte.is_some() {
+            m.first_set = FirstSet::None;
         }
         m
     }
@@ -431,8 +440,18 @@ impl<'a> Matcher<'a> {
                 .and_then(|rest| rest.iter().position(|&b| b == f))
                 .map(|i| s + i));
         }
-        let Some(set) = self.first_set else {
-            return Ok((s <= self.src.len()).then_some(s));
+        let set = match self.first_set {
+            FirstSet::Set(set) => set,
+            FirstSet::None => return Ok((s <= self.src.len()).then_some(s)),
+            FirstSet::NotYet => {
+                let Some(ep) = self.single_first_item() else {
+                    self.first_set = FirstSet::None;
+                    return Ok((s <= self.src.len()).then_some(s));
+                };
+                let set = self.item_set(ep);
+                self.first_set = FirstSet::Set(set);
+                set
+            }
         };
         let rest = self.src.get(s..).unwrap_or_default();
         // The end of the subject refuses every item too: one more step.
