@@ -80,3 +80,13 @@ local ok, err = pcall(function()
   return ("x"):rep(u, {})
 end)
 print(ok, err)
+
+-- The strings' metatable replaced by a native in the middle of a function: method calls on
+-- strings right after it use the new one.
+local str = "x"
+print(pcall(function() return str:shout() end))
+local oldmt = getmetatable("")
+debug.setmetatable("", {__index = {shout = function(v) return string.rep(v, 2) .. "!" end}})
+local shouted = str:shout()
+debug.setmetatable("", oldmt)
+print(shouted, str:upper(), pcall(function() return str:shout() end))

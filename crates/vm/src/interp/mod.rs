@@ -245,8 +245,9 @@ impl Vm {
                 // frame limit: one compare against this bound covers both.
                 let mut max_frames = self.limits.max_frames.min(frames.capacity());
                 let index_name = self.tm_names[crate::meta::Tm::Index as usize];
-                // Strings' metatable (only a native can change it, and natives run outside).
-                let str_meta = self.type_meta[crate::value::Type::String as usize];
+                // Strings' metatable (only a native can change it: read again after a native
+                // runs from inside the loop).
+                let mut str_meta = self.type_meta[crate::value::Type::String as usize];
                 /// A backward jump was taken: the unlimited loop checks the interrupt flag here
                 /// (the limited loop checks it before every instruction anyway).
                 macro_rules! back_edge {
@@ -968,6 +969,7 @@ impl Vm {
                                     heap = &mut self.heap;
                                     frames = &mut self.ts.frames;
                                     max_frames = self.limits.max_frames.min(frames.capacity());
+                                    str_meta = self.type_meta[crate::value::Type::String as usize];
                                     stack = &mut self.ts.stack[..];
                                     stack_len = stack.len();
                                     let Some(&Frame {
