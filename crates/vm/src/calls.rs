@@ -323,19 +323,18 @@ impl Vm {
             base = func + 1 + nargs;
             self.ts.stack.copy_within(func + 1..func + 1 + np, base);
         }
-        self.ts.frames.push(Frame {
-            kind: FrameKind::Lua { cl, proto },
+        let c_depth = self.c_rel();
+        self.ts.frames.push(Frame::lua(
+            cl,
+            proto,
             func,
             base,
-            pc: 0,
-            top: base + maxs,
+            maxs,
             nresults,
             cont,
-            nvarargs: nvar as u32,
-            c_depth: self.c_rel(),
-            tail: false,
-            fast_ret: false,
-        });
+            nvar as u32,
+            c_depth,
+        ));
         Ok(())
     }
 
@@ -1079,19 +1078,18 @@ impl Vm {
         }
         self.c_depth += 1;
         self.nny += 1;
-        self.ts.frames.push(Frame {
-            kind: FrameKind::Lua { cl, proto },
+        let c_depth = self.c_rel();
+        self.ts.frames.push(Frame::lua(
+            cl,
+            proto,
             func,
             base,
-            pc: 0,
-            top: base + maxs,
-            nresults: -1,
-            cont: Cont::Normal,
-            nvarargs: 0,
-            c_depth: self.c_rel(),
-            tail: false,
-            fast_ret: false,
-        });
+            maxs,
+            -1,
+            Cont::Normal,
+            0,
+            c_depth,
+        ));
         let entry_thread = self.cur_thread;
         let r = self.execute_plain(depth, entry_thread);
         self.c_depth -= 1;

@@ -94,6 +94,38 @@ pub(crate) struct Frame {
     pub fast_ret: bool,
 }
 
+impl Frame {
+    /// A Lua frame of closure `cl` (proto `proto`) called at stack slot `func`, registers
+    /// from `base`, `maxs` of them, that is neither a tail call's nor pushed inline.
+    #[allow(clippy::too_many_arguments)]
+    #[inline(always)]
+    pub(crate) fn lua(
+        cl: FnRef,
+        proto: ProtoRef,
+        func: usize,
+        base: usize,
+        maxs: usize,
+        nresults: i32,
+        cont: Cont,
+        nvarargs: u32,
+        c_depth: u16,
+    ) -> Frame {
+        Frame {
+            kind: FrameKind::Lua { cl, proto },
+            func,
+            base,
+            pc: 0,
+            top: base + maxs,
+            nresults,
+            cont,
+            nvarargs,
+            c_depth,
+            tail: false,
+            fast_ret: false,
+        }
+    }
+}
+
 /// Status of a coroutine (`coroutine.status`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum ThreadStatus {
