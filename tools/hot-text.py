@@ -12,8 +12,8 @@ and what it does are the same.
 How: runs `valgrind --tool=callgrind --demangle=no` on each program of ../shared/bench (small
 sizes: every run goes through startup, the compiler and the interpreter), collects the
 functions of the `tape` binary it executed, and writes a linker script that inserts an output
-section `.text.hot_tape` before `.text` with those functions' input sections: the ones every
-program ran first, then by how many programs ran them. Names are matched without their hashes
+section `.text.hot_tape` before `.text` with those functions' input sections: the ones an
+empty chunk runs (start-up, compiler, exit) first, then by how many programs ran them. Names are matched without their hashes
 (`17h<hash>E`, v0 crate disambiguators): those depend on the build's path and profile. A name
 shared by many instances (`RawVec::grow_one`, `FnOnce::call_once`) goes last.
 
@@ -89,7 +89,16 @@ def main():
         args.tape = os.path.join(target, "release", "tape")
 
     counts = collections.Counter()
+    startup = set()
     with tempfile.TemporaryDirectory() as tmp:
+        # What every run executes (an empty chunk: start-up, the compiler, exit) goes first, so a
+        # short script's code sits in as few 64 KB windows as possible.
+        out = os.path.join(tmp, "empty.cg")
+        subprocess.run(["valgrind", "--tool=callgrind", "--demangle=no",
+                        "--callgrind-out-file=" + out, args.tape, "-e", ""],
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+        startup = executed_functions(out, os.path.basename(args.tape))
+        print(f"empty chunk: {len(startup)} functions", file=sys.stderr)
         for prog, n in PROGRAMS:
             out = os.path.join(tmp, prog + ".cg")
             subprocess.run(["valgrind", "--tool=callgrind", "--demangle=no",
@@ -109,7 +118,8 @@ def main():
         return sum(1 for s in symbols if rx.match(s))
 
     first, shared, seen = [], [], set()
-    for name, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
+    order = sorted(counts.items(), key=lambda kv: (kv[0] not in startup, -kv[1], kv[0]))
+    for name, _ in order:
         if not (name.startswith(("_ZN", "_R")) or name == "main"):
             continue
         p = pattern(name)
