@@ -78,6 +78,7 @@ impl Vm {
     }
 
     /// An optional integer argument.
+    #[inline]
     pub fn opt_int(&mut self, args: Args, i: usize, default: i64) -> Result<i64, Error> {
         if self.arg(args, i).is_nil() {
             Ok(default)
@@ -115,7 +116,17 @@ impl Vm {
     }
 
     /// A string argument; numbers are converted (and the argument slot updated, like PUC).
+    #[inline]
     pub fn check_str(&mut self, args: Args, i: usize) -> Result<StrRef, Error> {
+        match self.arg(args, i) {
+            Value::Str(s) => Ok(s),
+            _ => self.check_str_other(args, i),
+        }
+    }
+
+    /// `check_str` for anything but a string.
+    #[inline(never)]
+    fn check_str_other(&mut self, args: Args, i: usize) -> Result<StrRef, Error> {
         let v = self.arg(args, i);
         match v {
             Value::Str(s) => Ok(s),
