@@ -53,9 +53,9 @@ impl Vm {
     }
 
     /// `execute` for a call from a native or the host (`Vm::call1`, `call_raw`): the
-    /// unhooked, unlimited loop is
-    /// entered directly; anything else goes through `execute`. (Not inlined: a caller in
-    /// another codegen unit would get a copy of the loop of its own.)
+    /// unhooked, unlimited loop is entered directly, and only when hooks or limits are on
+    /// does `execute` choose the loop. (Not inlined: a caller in another codegen unit would
+    /// get a copy of the loop of its own.)
     #[inline(never)]
     pub(crate) fn execute_plain(
         &mut self,
