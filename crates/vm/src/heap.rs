@@ -90,6 +90,10 @@ pub struct LuaClosure {
     pub(crate) num_params: u8,
     pub(crate) is_vararg: bool,
     pub(crate) max_stack: u8,
+    /// `num_params` for a function without `...`, `u32::MAX` (no argument count: stacks are
+    /// capped at 2^30 slots) for a vararg one: a call with this many arguments needs no
+    /// adjustment.
+    pub(crate) fixed_nargs: u32,
 }
 
 /// A prototype as loaded into this VM: the immutable `Proto` plus its constants turned into

@@ -642,6 +642,11 @@ impl Vm {
             num_params,
             is_vararg,
             max_stack,
+            fixed_nargs: if is_vararg {
+                u32::MAX
+            } else {
+                num_params as u32
+            },
         }) {
             Ok(h) => {
                 self.heap.fresh.note(Fresh::Value(Value::LuaFn(FnRef(h))));

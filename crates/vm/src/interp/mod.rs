@@ -243,7 +243,11 @@ impl Vm {
                 // The inline call pushes only into the frame vector's spare capacity (its
                 // growth is charged to the memory cap on the slow path), and never past the
                 // frame limit: one compare against this bound covers both.
-                let mut max_frames = self.limits.max_frames.min(frames.capacity());
+                let mut max_fi = self
+                    .limits
+                    .max_frames
+                    .min(frames.capacity())
+                    .saturating_sub(1);
                 let index_name = self.tm_names[crate::meta::Tm::Index as usize];
                 // Strings' metatable (only a native can change it: read again after a native
                 // runs from inside the loop).
@@ -337,16 +341,17 @@ impl Vm {
                             break Exit::Slow;
                         };
                         let (nbase, npc) = (caller.base, caller.pc);
-                        if callee.nresults != 0 {
-                            let Some(slot) = below.last_mut() else {
-                                break Exit::Slow;
-                            };
-                            *slot = $v;
-                            if callee.nresults < 0 {
-                                // Open results (`f(g())`, `{g()}`, `return g()` callers): the
-                                // caller's top marks where they end, as `finish_normal` sets it.
-                                caller.top = callee.func + $n;
-                            }
+                        // The result goes to the function's slot, just below `base`. It is
+                        // stored even when no result is wanted (at most one is): that slot is
+                        // a free register of the caller then.
+                        let Some(slot) = below.last_mut() else {
+                            break Exit::Slow;
+                        };
+                        *slot = $v;
+                        if callee.nresults < 0 {
+                            // Open results (`f(g())`, `{g()}`, `return g()` callers): the
+                            // caller's top marks where they end, as `finish_normal` sets it.
+                            caller.top = callee.func + $n;
                         }
                         frames.pop();
                         fi -= 1;
@@ -968,7 +973,11 @@ impl Vm {
                                     closures = &self.closures;
                                     heap = &mut self.heap;
                                     frames = &mut self.ts.frames;
-                                    max_frames = self.limits.max_frames.min(frames.capacity());
+                                    max_fi = self
+                                        .limits
+                                        .max_frames
+                                        .min(frames.capacity())
+                                        .saturating_sub(1);
                                     str_meta = self.type_meta[crate::value::Type::String as usize];
                                     stack = &mut self.ts.stack[..];
                                     stack_len = stack.len();
@@ -986,11 +995,10 @@ impl Vm {
                             };
                             // (No collector check here: a Lua→Lua call allocates nothing;
                             // a full frame vector goes slow, where its growth is charged.)
-                            if fi + 1 >= max_frames {
+                            if fi >= max_fi {
                                 break Exit::Slow;
                             }
                             let p = closures.get(ncl.0);
-                            let np = p.num_params as usize;
                             let func = a as usize;
                             let nargs = if b != 0 {
                                 b as usize - 1
@@ -1004,31 +1012,39 @@ impl Vm {
                                     _ => break Exit::Slow,
                                 }
                             };
-                            if func + 1 + np >= 256 || base + func + 1 + STACK_SLACK > stack_len {
-                                break Exit::Slow;
+                            let mut nbase = base + func + 1;
+                            let mut nvar = 0;
+                            // `fixed_nargs` is the parameter count of a function without
+                            // `...`: given exactly that many arguments, nothing moves.
+                            if nargs != p.fixed_nargs as usize {
+                                let np = p.num_params as usize;
+                                if nargs < np {
+                                    let Some(fill) = regs.get_mut(func + 1 + nargs..func + 1 + np)
+                                    else {
+                                        break Exit::Slow;
+                                    };
+                                    fill.fill(Value::Nil);
+                                } else if p.is_vararg && nargs > np {
+                                    // A vararg function given extra arguments keeps them
+                                    // below its base and gets its fixed parameters copied
+                                    // above them, as `push_lua_frame` lays it out.
+                                    let to = func + 1 + nargs;
+                                    if to + np >= 256 {
+                                        break Exit::Slow;
+                                    }
+                                    regs.copy_within(func + 1..func + 1 + np, to);
+                                    nvar = nargs - np;
+                                    nbase += nargs;
+                                }
                             }
-                            // A vararg function given extra arguments keeps them below its
-                            // base and gets its fixed parameters copied above them, as
-                            // `push_lua_frame` lays it out.
-                            let nvar = if p.is_vararg && nargs > np {
-                                nargs - np
-                            } else {
-                                0
-                            };
-                            if nargs < np {
-                                for r in &mut regs[func + 1 + nargs..func + 1 + np] {
-                                    *r = Value::Nil;
-                                }
-                            } else if nvar > 0 {
-                                let to = func + 1 + nargs;
-                                if to + np >= 256 || base + to + STACK_SLACK > stack_len {
-                                    break Exit::Slow;
-                                }
-                                regs.copy_within(func + 1..func + 1 + np, to);
+                            // The callee's window and the slack above it fit in the stack (this
+                            // form lets the compiler drop `switch_to`'s own checks).
+                            match stack.len().checked_sub(nbase) {
+                                Some(room) if room >= STACK_SLACK => {}
+                                _ => break Exit::Slow,
                             }
                             let nproto = p.proto;
                             let nlp = protos.get(nproto.0);
-                            let nbase = base + func + 1 + if nvar > 0 { nargs } else { 0 };
                             let Some(cur) = frames.last_mut() else {
                                 break Exit::Slow;
                             };
