@@ -904,25 +904,29 @@ impl Vm {
                         }
                         Instr::ForLoop { a, j } => {
                             let a = a as usize;
-                            if a > 252 {
-                                break Exit::Slow;
-                            }
-                            match (regs[a], regs[a + 1], regs[a + 2]) {
-                                (Value::Int(i), Value::Int(count), Value::Int(step)) => {
-                                    if count > 0 {
-                                        let i = i.wrapping_add(step);
-                                        regs[a] = Value::Int(i);
-                                        regs[a + 1] = Value::Int(count - 1);
-                                        regs[a + 3] = Value::Int(i);
+                            // The loop's state is updated in place: the index and the count
+                            // keep their tags, only their numbers change.
+                            match regs.get_mut(a..a + 4) {
+                                Some([Value::Int(i), Value::Int(count), Value::Int(step), var]) => {
+                                    if *count > 0 {
+                                        *count -= 1;
+                                        *i = i.wrapping_add(*step);
+                                        *var = Value::Int(*i);
                                         pc = pc.wrapping_add_signed(j as isize);
                                         back_edge!(true);
                                     }
                                 }
-                                (Value::Float(i), Value::Float(limit), Value::Float(step)) => {
-                                    let i = i + step;
-                                    if if step > 0.0 { i <= limit } else { limit <= i } {
-                                        regs[a] = Value::Float(i);
-                                        regs[a + 3] = Value::Float(i);
+                                Some(
+                                    [Value::Float(i), Value::Float(limit), Value::Float(step), var],
+                                ) => {
+                                    let next = *i + *step;
+                                    if if *step > 0.0 {
+                                        next <= *limit
+                                    } else {
+                                        *limit <= next
+                                    } {
+                                        *i = next;
+                                        *var = Value::Float(next);
                                         pc = pc.wrapping_add_signed(j as isize);
                                         back_edge!(true);
                                     }
