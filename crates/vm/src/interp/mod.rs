@@ -26,7 +26,9 @@ mod loops;
 mod table_ops;
 mod upvals;
 
-use table_ops::{get_str_chain, get_str_method, lacks_tm, set_str_fast};
+use table_ops::{
+    get_str_chain, get_str_method, lacks_tm, set_any_fast, set_int_fast, set_str_fast,
+};
 
 use crate::heap::Upval;
 use crate::limits::FUEL_EXHAUSTED;
@@ -564,21 +566,17 @@ impl Vm {
                                 break Exit::Slow;
                             };
                             let key = regs[b as usize];
-                            match key {
-                                Value::Nil => break Exit::Slow,
-                                Value::Float(f) if f.is_nan() => break Exit::Slow,
-                                _ => {}
-                            }
-                            let tb = heap.tables.get(t.0);
-                            if tb.has_meta()
-                                && tb.get(key).is_nil()
-                                && !lacks_tm(heap, tb, crate::meta::Tm::NewIndex)
-                            {
-                                break Exit::Slow;
-                            }
                             let v = regs[c as usize];
-                            let (tb, alloc) = heap.table_mut_alloc(t, (key, v));
-                            if tb.set(key, v, alloc).is_err() {
+                            let stored = match key {
+                                // An integer key (an array index, most often) as SETI does.
+                                Value::Int(i) => set_int_fast(heap, t, i, v),
+                                // A string key, through the instruction's node hint as SETFIELD.
+                                Value::Str(k) => set_str_fast(heap, t, k, v, hint!()),
+                                Value::Nil => false,
+                                Value::Float(f) if f.is_nan() => false,
+                                _ => set_any_fast(heap, t, key, v),
+                            };
+                            if !stored {
                                 break Exit::Slow;
                             }
                         }
@@ -586,16 +584,7 @@ impl Vm {
                             let Value::Table(t) = regs[a as usize] else {
                                 break Exit::Slow;
                             };
-                            let tb = heap.tables.get(t.0);
-                            if tb.has_meta()
-                                && tb.get_int(i as i64).is_nil()
-                                && !lacks_tm(heap, tb, crate::meta::Tm::NewIndex)
-                            {
-                                break Exit::Slow;
-                            }
-                            let v = regs[c as usize];
-                            let (tb, alloc) = heap.table_mut_alloc(t, v);
-                            if tb.set_int(i as i64, v, alloc).is_err() {
+                            if !set_int_fast(heap, t, i as i64, regs[c as usize]) {
                                 break Exit::Slow;
                             }
                         }

@@ -92,6 +92,39 @@ pub(super) fn set_str_fast(
     tb.set_str_hinted(key, v, alloc, hint).is_ok()
 }
 
+/// `t[i] = v` for an integer key when no `__newindex` can be involved (as `set_str_fast`).
+#[inline(always)]
+pub(super) fn set_int_fast(
+    heap: &mut crate::heap::Heap,
+    t: crate::value::TableRef,
+    i: i64,
+    v: Value,
+) -> bool {
+    let tb = heap.tables.get(t.0);
+    if tb.has_meta() && tb.get_int(i).is_nil() && !lacks_tm(heap, tb, crate::meta::Tm::NewIndex) {
+        return false;
+    }
+    let (tb, alloc) = heap.table_mut_alloc(t, v);
+    tb.set_int(i, v, alloc).is_ok()
+}
+
+/// `t[key] = v` for any key but nil and NaN when no `__newindex` can be involved. Out of
+/// line: integer and string keys have their own paths.
+#[inline(never)]
+pub(super) fn set_any_fast(
+    heap: &mut crate::heap::Heap,
+    t: crate::value::TableRef,
+    key: Value,
+    v: Value,
+) -> bool {
+    let tb = heap.tables.get(t.0);
+    if tb.has_meta() && tb.get(key).is_nil() && !lacks_tm(heap, tb, crate::meta::Tm::NewIndex) {
+        return false;
+    }
+    let (tb, alloc) = heap.table_mut_alloc(t, (key, v));
+    tb.set(key, v, alloc).is_ok()
+}
+
 /// Whether table `tb` has no metatable or one known (by its absent cache) to have no
 /// handler for `tm`.
 #[inline(always)]
