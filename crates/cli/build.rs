@@ -7,6 +7,8 @@
 fn main() {
     println!("cargo:rerun-if-changed=hot-text.ld");
     println!("cargo:rerun-if-env-changed=TAPE_NO_HOT_TEXT");
+    // Read by tools/link-gcc when it links `tape`: a change must relink it.
+    println!("cargo:rerun-if-env-changed=TAPE_DYNAMIC");
     let no_layout = std::env::var_os("TAPE_NO_HOT_TEXT").is_some_and(|v| !v.is_empty() && v != "0");
     let os = std::env::var("CARGO_CFG_TARGET_OS").unwrap_or_default();
     let env = std::env::var("CARGO_CFG_TARGET_ENV").unwrap_or_default();

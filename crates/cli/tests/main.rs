@@ -4,6 +4,7 @@
 mod cli;
 mod lib_output;
 mod scripts;
+mod static_link;
 mod tapec;
 mod trace;
 mod traceback;

@@ -203,7 +203,19 @@ fn tanh(vm: &mut Vm, args: Args) -> Result<usize, Error> {
     float_fn(vm, args, f64::tanh)
 }
 fn log10(vm: &mut Vm, args: Args) -> Result<usize, Error> {
-    float_fn(vm, args, f64::log10)
+    float_fn(vm, args, log10_of)
+}
+
+/// `log10` as lua5.4 has it from glibc's shared libm, whose `log10` (an error-reporting
+/// wrapper kept for compatibility) returns a positive NaN for a negative argument, printed
+/// `nan`. The `log10` of a static libm, as the `tape` command links (tools/link-gcc), returns
+/// the invalid operation's NaN, whose sign bit is set (`-nan`).
+fn log10_of(x: f64) -> f64 {
+    if x < 0.0 {
+        f64::NAN
+    } else {
+        x.log10()
+    }
 }
 
 fn pow(vm: &mut Vm, args: Args) -> Result<usize, Error> {
@@ -277,7 +289,7 @@ fn log(vm: &mut Vm, args: Args) -> Result<usize, Error> {
         if base == 2.0 {
             x.log2()
         } else if base == 10.0 {
-            x.log10()
+            log10_of(x)
         } else {
             x.ln() / base.ln()
         }
