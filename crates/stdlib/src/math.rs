@@ -167,10 +167,18 @@ fn tan(vm: &mut Vm, args: Args) -> Result<usize, Error> {
     float_fn(vm, args, f64::tan)
 }
 fn asin(vm: &mut Vm, args: Args) -> Result<usize, Error> {
-    float_fn(vm, args, f64::asin)
+    float_fn(vm, args, |x| out_of_domain(x).unwrap_or_else(|| x.asin()))
 }
 fn acos(vm: &mut Vm, args: Args) -> Result<usize, Error> {
-    float_fn(vm, args, f64::acos)
+    float_fn(vm, args, |x| out_of_domain(x).unwrap_or_else(|| x.acos()))
+}
+
+/// `asin` and `acos` of a number outside [-1, 1] (infinities included), as lua5.4 has them from
+/// glibc's shared libm, whose error-reporting wrappers return a positive NaN (printed `nan`).
+/// A static libm (the `tape` command's, tools/link-gcc) returns the invalid operation's NaN,
+/// whose sign bit is set (`-nan`). A NaN argument is returned as it is by both.
+fn out_of_domain(x: f64) -> Option<f64> {
+    (x.abs() > 1.0).then_some(f64::NAN)
 }
 
 fn atan(vm: &mut Vm, args: Args) -> Result<usize, Error> {
