@@ -27,7 +27,7 @@ mod table_ops;
 mod upvals;
 
 use table_ops::{
-    get_str_chain, get_str_method, lacks_tm, set_any_fast, set_int_fast, set_str_fast,
+    get_str_chain, get_str_method, lacks_tm, set_int_fast, set_str_fast, set_table_fast,
 };
 
 use crate::heap::Upval;
@@ -565,18 +565,8 @@ impl Vm {
                             let Value::Table(t) = regs[a as usize] else {
                                 break Exit::Slow;
                             };
-                            let key = regs[b as usize];
-                            let v = regs[c as usize];
-                            let stored = match key {
-                                // An integer key (an array index, most often) as SETI does.
-                                Value::Int(i) => set_int_fast(heap, t, i, v),
-                                // A string key, through the instruction's node hint as SETFIELD.
-                                Value::Str(k) => set_str_fast(heap, t, k, v, hint!()),
-                                Value::Nil => false,
-                                Value::Float(f) if f.is_nan() => false,
-                                _ => set_any_fast(heap, t, key, v),
-                            };
-                            if !stored {
+                            let (key, v) = (regs[b as usize], regs[c as usize]);
+                            if !set_table_fast(heap, t, key, v, hint!()) {
                                 break Exit::Slow;
                             }
                         }

@@ -108,15 +108,25 @@ pub(super) fn set_int_fast(
     tb.set_int(i, v, alloc).is_ok()
 }
 
-/// `t[key] = v` for any key but nil and NaN when no `__newindex` can be involved. Out of
-/// line: integer and string keys have their own paths.
+/// `t[key] = v` for SETTABLE when no `__newindex` can be involved: an integer key (an array
+/// index, most often) as SETI does, a string key through the instruction's node hint as
+/// SETFIELD, any other key but nil and NaN through `Table::set`. Out of line, so the dispatch
+/// loop's arm stays as small as it was.
 #[inline(never)]
-pub(super) fn set_any_fast(
+pub(super) fn set_table_fast(
     heap: &mut crate::heap::Heap,
     t: crate::value::TableRef,
     key: Value,
     v: Value,
+    hint: &std::cell::Cell<u16>,
 ) -> bool {
+    match key {
+        Value::Int(i) => return set_int_fast(heap, t, i, v),
+        Value::Str(k) => return set_str_fast(heap, t, k, v, hint),
+        Value::Nil => return false,
+        Value::Float(f) if f.is_nan() => return false,
+        _ => {}
+    }
     let tb = heap.tables.get(t.0);
     if tb.has_meta() && tb.get(key).is_nil() && !lacks_tm(heap, tb, crate::meta::Tm::NewIndex) {
         return false;
