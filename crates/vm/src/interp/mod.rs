@@ -27,7 +27,8 @@ mod table_ops;
 mod upvals;
 
 use table_ops::{
-    get_str_chain, get_str_method, lacks_tm, set_int_fast, set_str_fast, set_table_fast,
+    get_field_into, get_str_chain, get_str_method, lacks_tm, set_int_fast, set_str_fast,
+    set_table_fast,
 };
 
 use crate::heap::Upval;
@@ -520,10 +521,10 @@ impl Vm {
                             let Value::Str(key) = kv!(kk, ins) else {
                                 break Exit::Slow;
                             };
-                            let Some(v) = get_str_chain(heap, index_name, t, key, hint!()) else {
+                            let slot = &mut regs[a as usize];
+                            if !get_field_into(slot, heap, index_name, t, key, hint!()) {
                                 break Exit::Slow;
-                            };
-                            regs[a as usize] = v;
+                            }
                         }
                         Instr::SelfK { a, b, k: kk } => {
                             let obj = regs[b as usize];

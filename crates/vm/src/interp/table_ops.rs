@@ -51,6 +51,78 @@ pub(super) fn get_str_chain(
     None
 }
 
+/// GETFIELD's `get_str_chain`, storing into the register: the lookup in `t` itself (through
+/// the instruction's hint) is inline and stores straight from the node; a miss in a table
+/// with a metatable follows the chain out of line (`index_chain`). SELF keeps
+/// `get_str_chain`, whose first table seldom has the key.
+#[inline(always)]
+pub(super) fn get_field_into(
+    slot: &mut Value,
+    heap: &crate::heap::Heap,
+    index_name: crate::value::StrRef,
+    t: crate::value::TableRef,
+    key: crate::value::StrRef,
+    hint: &std::cell::Cell<u16>,
+) -> bool {
+    let tb = heap.tables.get(t.0);
+    let v = tb.get_str_hinted(key, hint);
+    if !v.is_nil() {
+        *slot = v;
+        return true;
+    }
+    match tb.meta_slot() {
+        None => {
+            *slot = Value::Nil;
+            true
+        }
+        Some(mt) => match index_chain(heap, index_name, mt, key) {
+            Some(v) => {
+                *slot = v;
+                true
+            }
+            None => false,
+        },
+    }
+}
+
+/// The rest of `get_field_into` once `key` is absent from a table whose metatable is `mt` (an
+/// arena index): the tables `__index` leads to, up to `FAST_INDEX_CHAIN` in all as
+/// `get_str_chain`.
+#[inline(never)]
+fn index_chain(
+    heap: &crate::heap::Heap,
+    index_name: crate::value::StrRef,
+    mt: u32,
+    key: crate::value::StrRef,
+) -> Option<Value> {
+    let mut mt = mt;
+    for _ in 1..FAST_INDEX_CHAIN {
+        let mtb = heap.tables.get_idx(mt);
+        if mtb.tm_absent(crate::meta::Tm::Index as u32) {
+            return Some(Value::Nil);
+        }
+        let tb = match mtb.get_str(index_name) {
+            Value::Nil => return Some(Value::Nil),
+            Value::Table(next) => heap.tables.get(next.0),
+            _ => return None,
+        };
+        let v = tb.get_str(key);
+        if !v.is_nil() {
+            return Some(v);
+        }
+        let Some(next_mt) = tb.meta_slot() else {
+            return Some(Value::Nil);
+        };
+        mt = next_mt;
+    }
+    // The chain is longer: the slow path decides, unless it ends here.
+    let mtb = heap.tables.get_idx(mt);
+    if mtb.tm_absent(crate::meta::Tm::Index as u32) || mtb.get_str(index_name).is_nil() {
+        return Some(Value::Nil);
+    }
+    None
+}
+
 /// `s[key]` for a string `s` whose metatable is `mt` (a method call on a string, `s:sub(i)`):
 /// through the metatable's `__index` when that is a table, as `get_str_chain`; `None` for
 /// anything else (no metatable, a function `__index`), which the slow path decides. Out of
