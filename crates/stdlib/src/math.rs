@@ -167,18 +167,23 @@ fn tan(vm: &mut Vm, args: Args) -> Result<usize, Error> {
     float_fn(vm, args, f64::tan)
 }
 fn asin(vm: &mut Vm, args: Args) -> Result<usize, Error> {
-    float_fn(vm, args, |x| out_of_domain(x).unwrap_or_else(|| x.asin()))
+    float_fn(vm, args, |x| domain_nan(x.abs() > 1.0, || x.asin()))
 }
 fn acos(vm: &mut Vm, args: Args) -> Result<usize, Error> {
-    float_fn(vm, args, |x| out_of_domain(x).unwrap_or_else(|| x.acos()))
+    float_fn(vm, args, |x| domain_nan(x.abs() > 1.0, || x.acos()))
 }
 
-/// `asin` and `acos` of a number outside [-1, 1] (infinities included), as lua5.4 has them from
-/// glibc's shared libm, whose error-reporting wrappers return a positive NaN (printed `nan`).
-/// A static libm (the `tape` command's, tools/link-gcc) returns the invalid operation's NaN,
-/// whose sign bit is set (`-nan`). A NaN argument is returned as it is by both.
-fn out_of_domain(x: f64) -> Option<f64> {
-    (x.abs() > 1.0).then_some(f64::NAN)
+/// `f()`, or a positive NaN (printed `nan`) when the argument is `outside` the function's
+/// domain: what lua5.4 gets from glibc's shared libm, whose error-reporting wrappers (`asin`,
+/// `acos`, `log10`) return that NaN. A static libm (the `tape` command's, tools/link-gcc)
+/// returns the invalid operation's NaN, whose sign bit is set (`-nan`). A NaN argument is not
+/// outside: both return it as it is.
+fn domain_nan(outside: bool, f: impl FnOnce() -> f64) -> f64 {
+    if outside {
+        f64::NAN
+    } else {
+        f()
+    }
 }
 
 fn atan(vm: &mut Vm, args: Args) -> Result<usize, Error> {
@@ -214,16 +219,9 @@ fn log10(vm: &mut Vm, args: Args) -> Result<usize, Error> {
     float_fn(vm, args, log10_of)
 }
 
-/// `log10` as lua5.4 has it from glibc's shared libm, whose `log10` (an error-reporting
-/// wrapper kept for compatibility) returns a positive NaN for a negative argument, printed
-/// `nan`. The `log10` of a static libm, as the `tape` command links (tools/link-gcc), returns
-/// the invalid operation's NaN, whose sign bit is set (`-nan`).
+/// `log10`, negative arguments outside its domain (`domain_nan`).
 fn log10_of(x: f64) -> f64 {
-    if x < 0.0 {
-        f64::NAN
-    } else {
-        x.log10()
-    }
+    domain_nan(x < 0.0, || x.log10())
 }
 
 fn pow(vm: &mut Vm, args: Args) -> Result<usize, Error> {

@@ -87,7 +87,8 @@ pub(super) fn get_field_into(
 
 /// The rest of `get_field_into` once `key` is absent from a table whose metatable is `mt` (an
 /// arena index): the tables `__index` leads to, up to `FAST_INDEX_CHAIN` in all as
-/// `get_str_chain`.
+/// `get_str_chain`. Its step repeats `get_str_chain`'s: a shared `#[inline(always)]` step
+/// function for both changed the dispatch loop's register allocation (fib +2.4% instructions).
 #[inline(never)]
 fn index_chain(
     heap: &crate::heap::Heap,
