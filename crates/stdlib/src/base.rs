@@ -29,6 +29,20 @@ pub fn open_base(vm: &mut Vm) -> Result<(), Error> {
     for (name, f) in fns {
         let v = vm.new_native(name, *f)?;
         vm.set_field(g, name, v)?;
+        // Fast forms (`Vm::set_fast_native`): the same one result, for the calls they take.
+        let fast: Option<tape_vm::FastFn> = match *name {
+            "type" => Some(|cx, a| cx.type_name(*a.first()?)),
+            "tonumber" => Some(fast_tonumber),
+            // (With a message too, `assert` returns two values.)
+            "assert" => Some(|_, a| match *a {
+                [v] if v.truthy() => Some(v),
+                _ => None,
+            }),
+            _ => None,
+        };
+        if let Some(fast) = fast {
+            vm.set_fast_native(v, fast);
+        }
     }
     // Like PUC's light C functions, `ipairs` returns the same iterator every time and
     // `pairs` the original `next` (whatever the global holds now).
@@ -116,6 +130,18 @@ fn tonumber(vm: &mut Vm, args: Args) -> Result<usize, Error> {
     };
     vm.push(r)?;
     Ok(1)
+}
+
+/// `tonumber`'s fast form: one argument, or a string and an integer base in range.
+fn fast_tonumber(cx: &tape_vm::FastCx<'_>, a: &[Value]) -> Option<Value> {
+    match *a {
+        [v] | [v, Value::Nil] => Some(cx.to_number(v).unwrap_or(Value::Nil)),
+        [Value::Str(s), Value::Int(base)] if (2..=36).contains(&base) => Some(
+            tape_text::number::str_to_int_base(cx.str_bytes(s), base as u32)
+                .map_or(Value::Nil, Value::Int),
+        ),
+        _ => None,
+    }
 }
 
 fn ipairs_iter(vm: &mut Vm, args: Args) -> Result<usize, Error> {

@@ -5,7 +5,7 @@
 //! same numbers as `lua5.4`.
 
 use std::sync::{Arc, Mutex};
-use tape_vm::{Args, Error, Value, Vm};
+use tape_vm::{Args, Error, FastFn, Value, Vm};
 
 /// Registers `math` in the globals table and returns it.
 pub fn open_math(vm: &mut Vm) -> Result<Value, Error> {
@@ -43,6 +43,9 @@ pub fn open_math(vm: &mut Vm) -> Result<Value, Error> {
     for (key, name, f) in fns {
         let v = vm.new_native(name, *f)?;
         vm.set_field(t, key, v)?;
+        if let Some(fast) = fast_form(key) {
+            vm.set_fast_native(v, fast);
+        }
     }
     // `atan2` is the very function `atan` (PUC registers the same C function twice, so
     // `math.atan == math.atan2`).
@@ -72,6 +75,74 @@ pub fn open_math(vm: &mut Vm) -> Result<Value, Error> {
     let g = vm.globals();
     vm.set_field(g, "math", v)?;
     Ok(v)
+}
+
+/// The fast form (`Vm::set_fast_native`) of the function registered as `math.<key>`: the
+/// same result for number arguments; anything else (strings to convert, errors) goes to the
+/// function itself.
+fn fast_form(key: &str) -> Option<FastFn> {
+    Some(match key {
+        "abs" => |_, a| match *a.first()? {
+            Value::Int(i) => Some(Value::Int(i.wrapping_abs())),
+            Value::Float(f) => Some(Value::Float(f.abs())),
+            _ => None,
+        },
+        "ceil" => |_, a| fast_round(a, f64::ceil),
+        "floor" => |_, a| fast_round(a, f64::floor),
+        "sqrt" => |_, a| fast_float(a, f64::sqrt),
+        "exp" => |_, a| fast_float(a, f64::exp),
+        "sin" => |_, a| fast_float(a, f64::sin),
+        "cos" => |_, a| fast_float(a, f64::cos),
+        "tan" => |_, a| fast_float(a, f64::tan),
+        "max" => |_, a| fast_extreme(a, true),
+        "min" => |_, a| fast_extreme(a, false),
+        _ => return None,
+    })
+}
+
+/// A number argument as a float, without the conversion of strings `check_float` does.
+#[inline]
+fn fast_num(v: Option<&Value>) -> Option<f64> {
+    match *v? {
+        Value::Int(i) => Some(i as f64),
+        Value::Float(f) => Some(f),
+        _ => None,
+    }
+}
+
+/// `float_fn`'s fast form.
+#[inline]
+fn fast_float(a: &[Value], op: fn(f64) -> f64) -> Option<Value> {
+    Some(Value::Float(op(fast_num(a.first())?)))
+}
+
+/// `round_with`'s fast form.
+#[inline]
+fn fast_round(a: &[Value], op: fn(f64) -> f64) -> Option<Value> {
+    match *a.first()? {
+        Value::Int(i) => Some(Value::Int(i)),
+        Value::Float(f) => Some(int_if_fits(op(f))),
+        _ => None,
+    }
+}
+
+/// `extreme`'s fast form, for numbers only (whose `<` has no metamethod).
+fn fast_extreme(a: &[Value], want_max: bool) -> Option<Value> {
+    let (&first, rest) = a.split_first()?;
+    let mut best = first;
+    // A lone non-number is returned as it is by `extreme`; the function handles it.
+    tape_vm::num_lt(best, best)?;
+    for &v in rest {
+        let better = if want_max {
+            tape_vm::num_lt(best, v)?
+        } else {
+            tape_vm::num_lt(v, best)?
+        };
+        if better {
+            best = v;
+        }
+    }
+    Some(best)
 }
 
 /// A float whose value is integral and in range becomes an integer; others stay floats

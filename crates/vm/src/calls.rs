@@ -171,6 +171,37 @@ impl Vm {
             n: nargs,
         };
         let n = match self.heap.natives.get(nf.0).kind {
+            NativeKind::Fast(f, fast) => {
+                // At most one result wanted, or all of them (its one), no hook to see a frame,
+                // and not a coroutine's body (whose return `finish_normal` finishes it): the
+                // fast form runs without a frame.
+                if nresults <= 1
+                    && matches!(cont, Cont::Normal)
+                    && self.hs.hooks.is_empty()
+                    && (self.ts.frames.len() > 1 || self.cur_thread == self.main_thread)
+                {
+                    let heap = &self.heap;
+                    let r = match self.ts.stack.get(func + 1..func + 1 + nargs) {
+                        Some(args) => fast(&crate::heap::FastCx { heap }, args),
+                        None => None,
+                    };
+                    if let Some(v) = r {
+                        // (With no result wanted, the function's slot is a free register.)
+                        self.ts.stack[func] = v;
+                        if nresults < 0 {
+                            if let Some(c) = self.ts.frames.last_mut() {
+                                c.top = func + 1;
+                            }
+                        }
+                        return Ok(false);
+                    }
+                }
+                self.ts.frames.push(frame(FrameKind::Native { f: nf }));
+                if !self.hs.hooks.is_empty() {
+                    self.hook_call(false)?;
+                }
+                f(self, args)?
+            }
             NativeKind::Fn(f) => {
                 self.ts.frames.push(frame(FrameKind::Native { f: nf }));
                 if !self.hs.hooks.is_empty() {
@@ -710,7 +741,7 @@ impl Vm {
             return e;
         }
         // As in PUC, a memory error skips the handler (which would need memory itself).
-        if let (Value::Str(v), Some(m)) = (e.value(), self.fixed_strings.get(1)) {
+        if let (Value::Str(v), Some(m)) = (e.value(), self.heap.fixed_strings.get(1)) {
             if v == *m {
                 return e;
             }

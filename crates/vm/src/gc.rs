@@ -440,8 +440,8 @@ impl Vm {
         for i in 0..self.tm_names.len() {
             self.mark_value(m, Value::Str(self.tm_names[i]));
         }
-        for i in 0..self.fixed_strings.len() {
-            self.mark_value(m, Value::Str(self.fixed_strings[i]));
+        for i in 0..self.heap.fixed_strings.len() {
+            self.mark_value(m, Value::Str(self.heap.fixed_strings[i]));
         }
         self.mark_value(m, self.last_error);
         self.mark_value(m, self.host_handler);

@@ -178,6 +178,45 @@ pub type NativeFn = fn(&mut Vm, Args) -> Result<usize, Error>;
 /// A boxed native for hosts that need captured state.
 pub type BoxedNative = Arc<dyn Fn(&mut Vm, Args) -> Result<usize, Error> + Send + Sync>;
 
+/// A native's fast form (`Vm::set_fast_native`), which the interpreter calls instead of the
+/// native for a call that wants at most one result, or all of them: no frame is pushed and
+/// nothing is allocated. It returns `Some(v)` only where the native would return exactly the
+/// one value `v` for these arguments, and `None` for anything else (another argument count or
+/// type, an error, no result or several), for which the native is then called as usual.
+pub type FastFn = fn(&FastCx<'_>, &[Value]) -> Option<Value>;
+
+/// What a fast native can read: string contents and the type names `type` returns.
+pub struct FastCx<'a> {
+    pub(crate) heap: &'a Heap,
+}
+
+impl<'a> FastCx<'a> {
+    /// The bytes of string `s`.
+    #[inline]
+    pub fn str_bytes(&self, s: crate::value::StrRef) -> &'a [u8] {
+        self.heap.strings.get(s).as_bytes()
+    }
+
+    /// `v` as a number if it is one or a string that converts (`Vm::to_number`).
+    #[inline]
+    pub fn to_number(&self, v: Value) -> Option<Value> {
+        match v {
+            Value::Int(_) | Value::Float(_) => Some(v),
+            Value::Str(s) => crate::ops::parse_number(self.str_bytes(s)),
+            _ => None,
+        }
+    }
+
+    /// The name of `v`'s type as a string value (`type(v)`), as `Vm::type_name_value` gives it.
+    #[inline]
+    pub fn type_name(&self, v: Value) -> Option<Value> {
+        self.heap
+            .fixed_strings
+            .get(crate::vm::TYPE_NAMES_AT + v.type_of() as usize)
+            .map(|&s| Value::Str(s))
+    }
+}
+
 /// Where a native's arguments are on the stack. `Copy`; indices stay valid while the frame runs
 /// even if the stack is reallocated by a callback.
 #[derive(Clone, Copy, Debug)]
@@ -203,6 +242,8 @@ pub enum NativeKind {
     #[default]
     Nop,
     Fn(NativeFn),
+    /// A function with a fast form (`Vm::set_fast_native`).
+    Fast(NativeFn, FastFn),
     Boxed(BoxedNative),
     /// `pcall(f, ...)`.
     Pcall,
@@ -256,6 +297,9 @@ pub(crate) struct Heap {
     /// handles are never reused by another native.
     pub iter_next: Option<crate::value::NativeRef>,
     pub iter_ipairs: Option<crate::value::NativeRef>,
+    /// Strings made once at startup (roots): the `not enough memory` message, the type
+    /// names `type()` returns (from `vm::TYPE_NAMES_AT`), and a few names used by index.
+    pub(crate) fixed_strings: Vec<crate::value::StrRef>,
 }
 
 /// The write barriers' side of the incremental collector's invariant: while a cycle marks,
@@ -534,6 +578,7 @@ impl Heap {
             barrier: Barrier::default(),
             iter_next: None,
             iter_ipairs: None,
+            fixed_strings: Vec::new(),
         }
     }
 

@@ -121,14 +121,14 @@ mod vm;
 
 pub use debugapi::{FuncDebug, LevelDebug};
 pub use error::Error;
-pub use heap::{Args, BoxedNative, NativeFn};
+pub use heap::{Args, BoxedNative, FastCx, FastFn, NativeFn};
 pub use hooks::{Hook, HOOK_CALL, HOOK_COUNT, HOOK_LINE, HOOK_RETURN};
 pub use limits::{
     FUEL_EXHAUSTED, FUEL_PAUSED, INTERRUPTED, PAUSE_OVERDRAFT, POLL_BYTES, TIME_LIMIT,
 };
 pub use loadbin::{is_binary_chunk, BINARY_CHUNK_MARK};
 pub use meta::Tm;
-pub use ops::ArithOp;
+pub use ops::{num_lt, ArithOp};
 pub use table::Table;
 pub use thread::ThreadStatus;
 pub use trace::TraceFn;

@@ -51,8 +51,8 @@ pub enum IteratorRole {
     Ipairs,
 }
 
-/// Where the type names start in `Vm::fixed_strings`.
-const TYPE_NAMES_AT: usize = 4;
+/// Where the type names start in `Heap::fixed_strings`.
+pub(crate) const TYPE_NAMES_AT: usize = 4;
 
 /// A Lua virtual machine: one guest heap and its threads. `Send`, not `Sync`.
 pub struct Vm {
@@ -74,7 +74,6 @@ pub struct Vm {
     pub(crate) type_meta: [Option<TableRef>; 9],
     pub(crate) tm_names: [StrRef; TM_COUNT],
     /// Strings the VM keeps alive for its own use.
-    pub(crate) fixed_strings: Vec<StrRef>,
     /// Native re-entry depth (`Vm::call` nesting) plus Lua metamethod frames, capped at
     /// `MAX_C_DEPTH` like PUC's C stack.
     pub(crate) c_depth: u16,
@@ -165,7 +164,6 @@ impl Vm {
             globals,
             type_meta: [None; 9],
             tm_names: [dummy; TM_COUNT],
-            fixed_strings: Vec::new(),
             c_depth: 0,
             c_base: 0,
             native_call: (0, 0),
@@ -202,7 +200,7 @@ impl Vm {
             "thread",
         ] {
             if let Ok(s) = vm.new_str(name.as_bytes()) {
-                vm.fixed_strings.push(s);
+                vm.heap.fixed_strings.push(s);
             }
         }
         vm.ts.stack.resize(STACK_SLACK * 2, Value::Nil);
@@ -341,7 +339,11 @@ impl Vm {
 
     /// The name `type()` returns for `v`, as a string value (interned once, at startup).
     pub fn type_name_value(&mut self, v: Value) -> Result<Value, Error> {
-        match self.fixed_strings.get(TYPE_NAMES_AT + v.type_of() as usize) {
+        match self
+            .heap
+            .fixed_strings
+            .get(TYPE_NAMES_AT + v.type_of() as usize)
+        {
             Some(&s) => Ok(Value::Str(s)),
             None => self.str_value(v.type_name()),
         }
@@ -351,7 +353,7 @@ impl Vm {
 
     /// The `not enough memory` error (a string error value, like PUC's preallocated one).
     pub(crate) fn memory_error(&mut self) -> Error {
-        match self.fixed_strings.get(1) {
+        match self.heap.fixed_strings.get(1) {
             Some(s) => Error::from_value(Value::Str(*s)),
             None => oom(),
         }
@@ -1055,6 +1057,19 @@ impl Vm {
             match role {
                 IteratorRole::Next => self.heap.iter_next = Some(n),
                 IteratorRole::Ipairs => self.heap.iter_ipairs = Some(n),
+            }
+        }
+    }
+
+    /// Gives native `f` (made by `new_native`) a fast form the interpreter may call instead of
+    /// it when at most one result is wanted (`FastFn`). `fast` must return exactly the value `f` returns for the arguments
+    /// it accepts (and `None` for the rest): nothing can tell which of the two ran, except that
+    /// the fast form pushes no frame, runs no hook and charges no fuel beyond the call's own.
+    pub fn set_fast_native(&mut self, f: Value, fast: crate::heap::FastFn) {
+        if let Value::Native(n) = f {
+            let k = &mut self.heap.natives.get_mut(n.0).kind;
+            if let NativeKind::Fn(f) = *k {
+                *k = NativeKind::Fast(f, fast);
             }
         }
     }

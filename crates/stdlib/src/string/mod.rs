@@ -13,7 +13,7 @@ mod format;
 mod pack;
 mod pattern;
 
-use tape_vm::{Args, Error, NativeFn, StrRef, Type, Value, Vm};
+use tape_vm::{Args, Error, FastCx, FastFn, NativeFn, StrRef, Type, Value, Vm};
 
 /// Largest string the library builds (PUC's `MAXSIZE` for these functions: `INT_MAX`).
 /// Longer results fail with `resulting string too large`.
@@ -48,6 +48,17 @@ pub fn open_string(vm: &mut Vm) -> Result<(), Error> {
     for &(key, name, f) in fns {
         let v = vm.new_native(name, f)?;
         vm.set_field(lib, key, v)?;
+        let fast: Option<FastFn> = match key {
+            "byte" => Some(fast_byte),
+            "len" => Some(|cx, a| match *a.first()? {
+                Value::Str(s) => Some(Value::Int(cx.str_bytes(s).len() as i64)),
+                _ => None,
+            }),
+            _ => None,
+        };
+        if let Some(fast) = fast {
+            vm.set_fast_native(v, fast);
+        }
     }
     let g = vm.globals();
     vm.set_field(g, "string", Value::Table(lib))?;
@@ -293,6 +304,22 @@ fn byte(vm: &mut Vm, args: Args) -> Result<usize, Error> {
         push_checked(vm, Value::Int(b as i64), "string slice too long")?;
     }
     Ok(n)
+}
+
+/// `string.byte(s [, i])`'s fast form (`Vm::set_fast_native`): one byte, given as an
+/// integer position; an empty selection (no result) and everything else go to `byte`.
+fn fast_byte(cx: &FastCx<'_>, a: &[Value]) -> Option<Value> {
+    let (s, i) = match *a {
+        [Value::Str(s)] => (s, 1),
+        [Value::Str(s), Value::Int(i)] => (s, i),
+        _ => return None,
+    };
+    let b = cx.str_bytes(s);
+    let (start, end) = (posrelat_start(i, b.len()), posrelat_end(i, b.len()));
+    if start > end {
+        return None;
+    }
+    Some(Value::Int(*b.get(start - 1)? as i64))
 }
 
 /// string.char (···)
