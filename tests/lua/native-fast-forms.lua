@@ -38,3 +38,12 @@ print(math.abs(-1), abs(-1), abs == abs, rawequal(abs, math.abs))
 local s = 0
 for i = 1, 1000 do s = s + math.floor(i / 3) + ("xyz"):byte(i % 3 + 1) + #type(i) end
 print(s)
+-- In tail position: the calling frame returns the result (and closes what it must).
+local function tail1(x) return math.floor(x) end
+local function tail2(v) return type(v) end
+local function tail3(s) local t <close> = setmetatable({}, {__close = function() print("closed") end}); return tonumber(s) end
+local function tail4(f) local up = f; local g = function() return up end; return abs(g()) end
+print(tail1(3.7), tail2(tail1), tail3("0x20"), tail4(-9), select('#', tail1(1)))
+print(pcall(function() return math.floor({}) end))
+local co2 = coroutine.wrap(function() coroutine.yield(1); return math.max(4, 7) end)
+print(co2(), co2())

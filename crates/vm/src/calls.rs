@@ -172,11 +172,11 @@ impl Vm {
         };
         let n = match self.heap.natives.get(nf.0).kind {
             NativeKind::Fast(f, fast) => {
-                // At most one result wanted, or all of them (its one), no hook to see a frame,
-                // and not a coroutine's body (whose return `finish_normal` finishes it): the
-                // fast form runs without a frame.
+                // At most one result wanted, or all of them (its one, also in tail position),
+                // no hook to see a frame, and not a coroutine's body (whose return
+                // `finish_normal` finishes it): the fast form runs without a frame.
                 if nresults <= 1
-                    && matches!(cont, Cont::Normal)
+                    && matches!(cont, Cont::Normal | Cont::TailReturn)
                     && self.hs.hooks.is_empty()
                     && (self.ts.frames.len() > 1 || self.cur_thread == self.main_thread)
                 {
@@ -188,7 +188,10 @@ impl Vm {
                     if let Some(v) = r {
                         // (With no result wanted, the function's slot is a free register.)
                         self.ts.stack[func] = v;
-                        if nresults < 0 {
+                        if matches!(cont, Cont::TailReturn) {
+                            // The calling frame returns it (`post_call_cont`).
+                            self.return_from(func, 1)?;
+                        } else if nresults < 0 {
                             if let Some(c) = self.ts.frames.last_mut() {
                                 c.top = func + 1;
                             }
