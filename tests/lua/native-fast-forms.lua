@@ -47,3 +47,34 @@ print(tail1(3.7), tail2(tail1), tail3("0x20"), tail4(-9), select('#', tail1(1)))
 print(pcall(function() return math.floor({}) end))
 local co2 = coroutine.wrap(function() coroutine.yield(1); return math.max(4, 7) end)
 print(co2(), co2())
+-- setmetatable's fast form: the plain store; protected metatables, __gc and bad arguments
+-- go to the function itself.
+local mt = {__index = function(t, k) return k .. "!" end}
+local t = setmetatable({}, mt)
+print(t.x, getmetatable(t) == mt, select('#', setmetatable({}, mt)))
+for i = 1, 3 do t = setmetatable({}, mt) end
+print(t.y)
+local prot = {__metatable = "locked"}
+local p = setmetatable({}, prot)
+print(pcall(setmetatable, p, mt))
+for i = 1, 3 do print(pcall(function() return setmetatable(p, mt) end)) end
+-- A metatable gains __metatable after tables were given it: the change is seen.
+local m2 = {}
+local a = setmetatable({}, m2)
+local b = setmetatable({}, m2)
+setmetatable(a, {})
+m2.__metatable = false
+print(pcall(setmetatable, b, {}))
+-- __gc in the new metatable: finalizers run (also when the field was added after a miss).
+local log = {}
+local g = {}
+for i = 1, 2 do setmetatable({}, g) end
+g.__gc = function(o) log[#log + 1] = "gc" end
+for i = 1, 3 do setmetatable({}, g) end
+collectgarbage(); collectgarbage()
+print(#log)
+print(pcall(setmetatable, 1, mt), pcall(setmetatable, {}, 1), pcall(setmetatable, {}))
+print(getmetatable(setmetatable({}, nil)))
+local function ctor(x) return setmetatable({x = x}, mt) end
+local o = ctor(5)
+print(o.x, o.z, getmetatable(o) == mt)

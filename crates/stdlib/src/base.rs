@@ -34,6 +34,12 @@ pub fn open_base(vm: &mut Vm) -> Result<(), Error> {
             "type" => Some(|cx, a| cx.type_name(*a.first()?)),
             "tonumber" => Some(fast_tonumber),
             // (With a message too, `assert` returns two values.)
+            "setmetatable" => Some(|cx, a| match *a {
+                [Value::Table(t), Value::Table(mt)] if cx.set_metatable(t, mt) => {
+                    Some(Value::Table(t))
+                }
+                _ => None,
+            }),
             "assert" => Some(|_, a| match *a {
                 [v] if v.truthy() => Some(v),
                 _ => None,
@@ -133,7 +139,7 @@ fn tonumber(vm: &mut Vm, args: Args) -> Result<usize, Error> {
 }
 
 /// `tonumber`'s fast form: one argument, or a string and an integer base in range.
-fn fast_tonumber(cx: &tape_vm::FastCx<'_>, a: &[Value]) -> Option<Value> {
+fn fast_tonumber(cx: &mut tape_vm::FastCx<'_>, a: &[Value]) -> Option<Value> {
     match *a {
         [v] | [v, Value::Nil] => Some(cx.to_number(v).unwrap_or(Value::Nil)),
         [Value::Str(s), Value::Int(base)] if (2..=36).contains(&base) => Some(

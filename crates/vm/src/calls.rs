@@ -180,9 +180,9 @@ impl Vm {
                     && self.hs.hooks.is_empty()
                     && (self.ts.frames.len() > 1 || self.cur_thread == self.main_thread)
                 {
-                    let heap = &self.heap;
+                    let heap = &mut self.heap;
                     let r = match self.ts.stack.get(func + 1..func + 1 + nargs) {
-                        Some(args) => fast(&crate::heap::FastCx { heap }, args),
+                        Some(args) => fast(&mut crate::heap::FastCx { heap }, args),
                         None => None,
                     };
                     if let Some(v) = r {

@@ -181,20 +181,41 @@ pub type BoxedNative = Arc<dyn Fn(&mut Vm, Args) -> Result<usize, Error> + Send 
 /// A native's fast form (`Vm::set_fast_native`), which the interpreter calls instead of the
 /// native for a call that wants at most one result, or all of them: no frame is pushed and
 /// nothing is allocated. It returns `Some(v)` only where the native would return exactly the
-/// one value `v` for these arguments, and `None` for anything else (another argument count or
-/// type, an error, no result or several), for which the native is then called as usual.
-pub type FastFn = fn(&FastCx<'_>, &[Value]) -> Option<Value>;
+/// one value `v` for these arguments (having done what the native does), and `None` for
+/// anything else (another argument count or type, an error, no result or several), for which
+/// it must have changed nothing: the native is then called as usual.
+pub type FastFn = fn(&mut FastCx<'_>, &[Value]) -> Option<Value>;
 
-/// What a fast native can read: string contents and the type names `type` returns.
+/// What a fast native can read and do: string contents, the type names `type` returns, and
+/// a metatable change that needs no check a fast form cannot make.
 pub struct FastCx<'a> {
-    pub(crate) heap: &'a Heap,
+    pub(crate) heap: &'a mut Heap,
 }
 
-impl<'a> FastCx<'a> {
+impl FastCx<'_> {
     /// The bytes of string `s`.
     #[inline]
-    pub fn str_bytes(&self, s: crate::value::StrRef) -> &'a [u8] {
+    pub fn str_bytes(&self, s: crate::value::StrRef) -> &[u8] {
         self.heap.strings.get(s).as_bytes()
+    }
+
+    /// `setmetatable(t, mt)` when it is known to need nothing more than the store: `t`'s
+    /// metatable, if any, is known to lack `__metatable` and `mt` to lack `__gc` (the
+    /// metatables' caches of absent events say so). Returns whether it was done.
+    pub fn set_metatable(&mut self, t: crate::value::TableRef, mt: crate::value::TableRef) -> bool {
+        use crate::meta::Tm;
+        let known_absent =
+            |heap: &Heap, m: u32, tm: Tm| heap.tables.get_idx(m).tm_absent(tm as u32);
+        if let Some(old) = self.heap.tables.get(t.0).meta_slot() {
+            if !known_absent(self.heap, old, Tm::Metatable) {
+                return false;
+            }
+        }
+        if !known_absent(self.heap, mt.0.idx, Tm::Gc) {
+            return false;
+        }
+        self.heap.table_mut(t, Value::Table(mt)).set_meta(Some(mt));
+        true
     }
 
     /// `v` as a number if it is one or a string that converts (`Vm::to_number`).

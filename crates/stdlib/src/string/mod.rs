@@ -308,7 +308,7 @@ fn byte(vm: &mut Vm, args: Args) -> Result<usize, Error> {
 
 /// `string.byte(s [, i])`'s fast form (`Vm::set_fast_native`): one byte, given as an
 /// integer position; an empty selection (no result) and everything else go to `byte`.
-fn fast_byte(cx: &FastCx<'_>, a: &[Value]) -> Option<Value> {
+fn fast_byte(cx: &mut FastCx<'_>, a: &[Value]) -> Option<Value> {
     let (s, i) = match *a {
         [Value::Str(s)] => (s, 1),
         [Value::Str(s), Value::Int(i)] => (s, i),
