@@ -34,6 +34,29 @@ pub fn open_base(vm: &mut Vm) -> Result<(), Error> {
             "type" => Some(|cx, a| cx.type_name(*a.first()?)),
             "tonumber" => Some(fast_tonumber),
             // (With a message too, `assert` returns two values.)
+            "getmetatable" => Some(|cx, a| match *a.first()? {
+                Value::Table(t) => Some(cx.table_metatable(t)?.map_or(Value::Nil, Value::Table)),
+                _ => None,
+            }),
+            "rawget" => Some(|cx, a| match *a {
+                [Value::Table(t), k, ..] => Some(cx.raw_get(t, k)),
+                _ => None,
+            }),
+            "rawlen" => Some(|cx, a| match *a.first()? {
+                Value::Table(t) => Some(Value::Int(cx.raw_len(t))),
+                Value::Str(s) => Some(Value::Int(cx.str_bytes(s).len() as i64)),
+                _ => None,
+            }),
+            // `select('#', ...)`, and `select(i, ...)` when it returns just the last argument.
+            "select" => Some(|cx, a| match *a.first()? {
+                Value::Str(s) if cx.str_bytes(s).first() == Some(&b'#') => {
+                    Some(Value::Int(a.len() as i64 - 1))
+                }
+                Value::Int(i) if a.len() >= 2 && (i == -1 || i == a.len() as i64 - 1) => {
+                    a.last().copied()
+                }
+                _ => None,
+            }),
             "setmetatable" => Some(|cx, a| match *a {
                 [Value::Table(t), Value::Table(mt)] if cx.set_metatable(t, mt) => {
                     Some(Value::Table(t))

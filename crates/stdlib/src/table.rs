@@ -23,6 +23,13 @@ pub fn open_table(vm: &mut Vm) -> Result<Value, Error> {
     for (key, name, f) in fns {
         let v = vm.new_native(name, *f)?;
         vm.set_field(t, key, v)?;
+        if *key == "insert" {
+            // `table.insert(t, v)` on a table without a metatable, without a frame.
+            vm.set_fast_native_no_result(v, |cx, a| match *a {
+                [Value::Table(t), v] => cx.append(t, v).then_some(Value::Nil),
+                _ => None,
+            });
+        }
     }
     let g = vm.globals();
     vm.set_field(g, "table", Value::Table(t))?;

@@ -171,7 +171,7 @@ impl Vm {
             n: nargs,
         };
         let n = match self.heap.natives.get(nf.0).kind {
-            NativeKind::Fast(f, fast) => {
+            NativeKind::Fast(f, fast, n) => {
                 // At most one result wanted, or all of them (its one, also in tail position),
                 // no hook to see a frame, and not a coroutine's body (whose return
                 // `finish_normal` finishes it): the fast form runs without a frame.
@@ -186,14 +186,16 @@ impl Vm {
                         None => None,
                     };
                     if let Some(v) = r {
-                        // (With no result wanted, the function's slot is a free register.)
-                        self.ts.stack[func] = v;
+                        // Its one result, or none (`n`): the slot gets nil then, which is what
+                        // one wanted result is; with none wanted the slot is a free register.
+                        let n = n as usize;
+                        self.ts.stack[func] = if n == 1 { v } else { Value::Nil };
                         if matches!(cont, Cont::TailReturn) {
                             // The calling frame returns it (`post_call_cont`).
-                            self.return_from(func, 1)?;
+                            self.return_from(func, n)?;
                         } else if nresults < 0 {
                             if let Some(c) = self.ts.frames.last_mut() {
-                                c.top = func + 1;
+                                c.top = func + n;
                             }
                         }
                         return Ok(false);

@@ -179,11 +179,12 @@ pub type NativeFn = fn(&mut Vm, Args) -> Result<usize, Error>;
 pub type BoxedNative = Arc<dyn Fn(&mut Vm, Args) -> Result<usize, Error> + Send + Sync>;
 
 /// A native's fast form (`Vm::set_fast_native`), which the interpreter calls instead of the
-/// native for a call that wants at most one result, or all of them: no frame is pushed and
-/// nothing is allocated. It returns `Some(v)` only where the native would return exactly the
-/// one value `v` for these arguments (having done what the native does), and `None` for
-/// anything else (another argument count or type, an error, no result or several), for which
-/// it must have changed nothing: the native is then called as usual.
+/// native for a call that wants at most one result, or all of them: no frame is pushed and no
+/// object is made (a table it stores into may grow). It returns `Some(v)` only where the
+/// native would return exactly the one value `v` for these arguments (or, registered with
+/// `set_fast_native_no_result`, no value), having done what the native does; and `None` for
+/// anything else (another argument count or type, an error, another number of results), for
+/// which it must have changed nothing: the native is then called as usual.
 pub type FastFn = fn(&mut FastCx<'_>, &[Value]) -> Option<Value>;
 
 /// What a fast native can read and do: string contents, the type names `type` returns, and
@@ -197,6 +198,49 @@ impl FastCx<'_> {
     #[inline]
     pub fn str_bytes(&self, s: crate::value::StrRef) -> &[u8] {
         self.heap.strings.get(s).as_bytes()
+    }
+
+    /// `getmetatable(t)` for a table: `Some` of its metatable (or of nothing) when that is
+    /// known to lack `__metatable`, `None` when it may have one.
+    pub fn table_metatable(
+        &self,
+        t: crate::value::TableRef,
+    ) -> Option<Option<crate::value::TableRef>> {
+        match self.heap.table_meta(t) {
+            None => Some(None),
+            Some(mt)
+                if self
+                    .heap
+                    .tables
+                    .get(mt.0)
+                    .tm_absent(crate::meta::Tm::Metatable as u32) =>
+            {
+                Some(Some(mt))
+            }
+            Some(_) => None,
+        }
+    }
+
+    /// `rawget(t, k)`.
+    pub fn raw_get(&self, t: crate::value::TableRef, k: Value) -> Value {
+        self.heap.tables.get(t.0).get(k)
+    }
+
+    /// `rawlen(t)` for a table (its border, as `#t` without `__len`).
+    pub fn raw_len(&self, t: crate::value::TableRef) -> i64 {
+        self.heap.tables.get(t.0).len()
+    }
+
+    /// `t[#t + 1] = v` (`table.insert(t, v)`) for a table without a metatable; false (nothing
+    /// done) for one with a metatable or when the table cannot grow.
+    pub fn append(&mut self, t: crate::value::TableRef, v: Value) -> bool {
+        let tb = self.heap.tables.get(t.0);
+        if tb.meta_slot().is_some() {
+            return false;
+        }
+        let i = tb.len().wrapping_add(1);
+        let (tb, alloc) = self.heap.table_mut_alloc(t, v);
+        tb.set_int(i, v, alloc).is_ok()
     }
 
     /// `setmetatable(t, mt)` when it is known to need nothing more than the store: `t`'s
@@ -263,8 +307,9 @@ pub enum NativeKind {
     #[default]
     Nop,
     Fn(NativeFn),
-    /// A function with a fast form (`Vm::set_fast_native`).
-    Fast(NativeFn, FastFn),
+    /// A function with a fast form (`Vm::set_fast_native`) and how many results it returns
+    /// (one, or none: `Vm::set_fast_native_no_result`).
+    Fast(NativeFn, FastFn, u8),
     Boxed(BoxedNative),
     /// `pcall(f, ...)`.
     Pcall,

@@ -1062,14 +1062,26 @@ impl Vm {
     }
 
     /// Gives native `f` (made by `new_native`) a fast form the interpreter may call instead of
-    /// it when at most one result is wanted (`FastFn`). `fast` must return exactly the value `f` returns for the arguments
-    /// it accepts (and `None` for the rest): nothing can tell which of the two ran, except that
-    /// the fast form pushes no frame, runs no hook and charges no fuel beyond the call's own.
+    /// it when at most one result is wanted, or all of them (`FastFn`). `fast` must do what
+    /// `f` does for the arguments it accepts and return exactly the value `f` returns (`None`,
+    /// having changed nothing, for the rest): nothing can tell which of the two ran, except
+    /// that the fast form pushes no frame, runs no hook and charges no fuel beyond the call's
+    /// own, so it must take constant time.
     pub fn set_fast_native(&mut self, f: Value, fast: crate::heap::FastFn) {
+        self.set_fast(f, fast, 1);
+    }
+
+    /// `set_fast_native` for a native that returns no result: `fast` returns `Some(_)` (any
+    /// value) when it has done what `f` does.
+    pub fn set_fast_native_no_result(&mut self, f: Value, fast: crate::heap::FastFn) {
+        self.set_fast(f, fast, 0);
+    }
+
+    fn set_fast(&mut self, f: Value, fast: crate::heap::FastFn, results: u8) {
         if let Value::Native(n) = f {
             let k = &mut self.heap.natives.get_mut(n.0).kind;
             if let NativeKind::Fn(f) = *k {
-                *k = NativeKind::Fast(f, fast);
+                *k = NativeKind::Fast(f, fast, results);
             }
         }
     }
