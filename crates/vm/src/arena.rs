@@ -253,25 +253,29 @@ impl<T: Default> Arena<T> {
     ) -> Option<u32> {
         let start = from.min(self.meta.len() as u32) as usize;
         let end = start.saturating_add(budget).min(self.meta.len());
-        let slots = self.meta[start..end]
-            .iter_mut()
-            .zip(self.items[start..end].iter_mut());
-        for (i, (m, item)) in (start..end).zip(slots) {
-            if !m.live {
+        // The loop walks the slots' bookkeeping alone and reaches an object only to keep or
+        // free it: most slots of a generational sweep are old, and are skipped by one test.
+        let items = &mut self.items[start..end];
+        for (k, m) in self.meta[start..end].iter_mut().enumerate() {
+            if !m.live || (m.marked && sticky) {
                 continue;
             }
-            if m.marked {
-                if !sticky {
-                    m.marked = false;
-                    on_keep(item);
-                }
+            let Some(item) = items.get_mut(k) else {
                 continue;
-            }
-            let h = Handle {
-                idx: i as u32,
-                gen: m.gen as u32,
             };
-            on_free(h, item);
+            if m.marked {
+                m.marked = false;
+                on_keep(item);
+                continue;
+            }
+            let i = start + k;
+            on_free(
+                Handle {
+                    idx: i as u32,
+                    gen: m.gen as u32,
+                },
+                item,
+            );
             *item = T::default();
             m.live = false;
             m.gen = m.gen.wrapping_add(1);

@@ -83,16 +83,15 @@ impl Vm {
         let Some(&child) = self.protos.get(proto.0).children.get(p) else {
             return Err(self.internal_error("bad proto index"));
         };
-        let descs: Vec<(bool, u8)> = self
-            .protos
-            .get(child.0)
-            .proto
-            .upvals
-            .iter()
-            .map(|d| (d.in_stack, d.index))
-            .collect();
-        let mut ups = Vec::with_capacity(descs.len());
-        for (in_stack, idx) in descs {
+        // The child's upvalue descriptions are read one at a time (`find_upval` needs the
+        // `Vm`), rather than copied into a vector of their own: one allocation less a closure.
+        let n = self.protos.get(child.0).proto.upvals.len();
+        let mut ups = Vec::with_capacity(n);
+        for k in 0..n {
+            let Some(d) = self.protos.get(child.0).proto.upvals.get(k) else {
+                return Err(self.internal_error("bad upvalue description"));
+            };
+            let (in_stack, idx) = (d.in_stack, d.index);
             if in_stack {
                 ups.push(self.find_upval(frame.base + idx as usize)?);
             } else {
