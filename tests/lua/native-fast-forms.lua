@@ -78,3 +78,9 @@ print(getmetatable(setmetatable({}, nil)))
 local function ctor(x) return setmetatable({x = x}, mt) end
 local o = ctor(5)
 print(o.x, o.z, getmetatable(o) == mt)
+-- math.fmod, math.tointeger, math.ult.
+print(math.fmod(7, 3), math.fmod(-7, 3), math.fmod(7, -3), math.fmod(math.mininteger, -1), math.fmod(7.5, 2))
+print(math.fmod(7, 2.5), math.fmod(-6, 4.0), pcall(math.fmod, 1, 0), math.fmod("7", 4))
+print(pcall(math.fmod, 1), math.tointeger(3.0), math.tointeger(3.5), math.tointeger("8"), math.tointeger("x"))
+print(math.tointeger({}), math.tointeger(2^63), math.tointeger(-2^63), pcall(math.tointeger))
+print(math.ult(1, 2), math.ult(-1, 2), math.ult(2.0, 3), pcall(math.ult, 1.5, 2))

@@ -94,6 +94,22 @@ fn fast_form(key: &str) -> Option<FastFn> {
         "sin" => |_, a| fast_float(a, f64::sin),
         "cos" => |_, a| fast_float(a, f64::cos),
         "tan" => |_, a| fast_float(a, f64::tan),
+        "fmod" => |_, a| match *a {
+            [Value::Int(_), Value::Int(0), ..] => None,
+            [Value::Int(x), Value::Int(y), ..] => Some(Value::Int(if y == -1 { 0 } else { x % y })),
+            _ => Some(Value::Float(fast_num(a.first())? % fast_num(a.get(1))?)),
+        },
+        "tointeger" => |cx, a| {
+            Some(match cx.to_number(*a.first()?) {
+                Some(Value::Int(i)) => Value::Int(i),
+                Some(Value::Float(f)) => int_exact(f),
+                _ => Value::Nil,
+            })
+        },
+        "ult" => |_, a| match *a {
+            [Value::Int(x), Value::Int(y), ..] => Some(Value::Bool((x as u64) < (y as u64))),
+            _ => None,
+        },
         "max" => |_, a| fast_extreme(a, true),
         "min" => |_, a| fast_extreme(a, false),
         _ => return None,
