@@ -29,11 +29,10 @@ pub fn open_base(vm: &mut Vm) -> Result<(), Error> {
     for (name, f) in fns {
         let v = vm.new_native(name, *f)?;
         vm.set_field(g, name, v)?;
-        // Fast forms (`Vm::set_fast_native`): the same one result, for the calls they take.
+        // Fast forms (`Vm::set_fast_native`): the same result, for the calls they take.
         let fast: Option<tape_vm::FastFn> = match *name {
             "type" => Some(|cx, a| cx.type_name(*a.first()?)),
             "tonumber" => Some(fast_tonumber),
-            // (With a message too, `assert` returns two values.)
             "getmetatable" => Some(|cx, a| match *a.first()? {
                 Value::Table(t) => Some(cx.table_metatable(t)?.map_or(Value::Nil, Value::Table)),
                 _ => None,
@@ -63,6 +62,7 @@ pub fn open_base(vm: &mut Vm) -> Result<(), Error> {
                 }
                 _ => None,
             }),
+            // (With a message too, `assert` returns two values.)
             "assert" => Some(|_, a| match *a {
                 [v] if v.truthy() => Some(v),
                 _ => None,

@@ -187,8 +187,9 @@ pub type BoxedNative = Arc<dyn Fn(&mut Vm, Args) -> Result<usize, Error> + Send 
 /// which it must have changed nothing: the native is then called as usual.
 pub type FastFn = fn(&mut FastCx<'_>, &[Value]) -> Option<Value>;
 
-/// What a fast native can read and do: string contents, the type names `type` returns, and
-/// a metatable change that needs no check a fast form cannot make.
+/// What a fast native can read and do: string contents, the type names `type` returns, raw
+/// table reads, and the two stores that need no check a fast form cannot make (an append to a
+/// table without a metatable, a metatable change).
 pub struct FastCx<'a> {
     pub(crate) heap: &'a mut Heap,
 }

@@ -73,7 +73,6 @@ pub struct Vm {
     /// userdata at `LIGHT_UD_META`.
     pub(crate) type_meta: [Option<TableRef>; 9],
     pub(crate) tm_names: [StrRef; TM_COUNT],
-    /// Strings the VM keeps alive for its own use.
     /// Native re-entry depth (`Vm::call` nesting) plus Lua metamethod frames, capped at
     /// `MAX_C_DEPTH` like PUC's C stack.
     pub(crate) c_depth: u16,
@@ -1079,9 +1078,10 @@ impl Vm {
 
     fn set_fast(&mut self, f: Value, fast: crate::heap::FastFn, results: u8) {
         if let Value::Native(n) = f {
-            let k = &mut self.heap.natives.get_mut(n.0).kind;
-            if let NativeKind::Fn(f) = *k {
-                *k = NativeKind::Fast(f, fast, results);
+            if let Some(nf) = self.heap.natives.get_live_mut(n.0) {
+                if let NativeKind::Fn(f) = nf.kind {
+                    nf.kind = NativeKind::Fast(f, fast, results);
+                }
             }
         }
     }
