@@ -79,11 +79,33 @@ pub fn open_base(vm: &mut Vm) -> Result<(), Error> {
     vm.set_field(g, "next", nx)?;
     let pf = vm.new_native_with_upvalues("pairs", pairs, &[nx])?;
     vm.set_field(g, "pairs", pf)?;
+    // `pairs(t)` and `ipairs(v)` starting a generic `for`, without a frame: (next, t, nil)
+    // for a table that has no `__pairs`, (iterator, v, 0).
+    vm.set_fast_native_results(
+        pf,
+        |cx, a| match *a.first()? {
+            Value::Table(t) if cx.plain_pairs(t) => {
+                cx.set_more(Value::Table(t), Value::Nil);
+                Some(cx.upvalue0())
+            }
+            _ => None,
+        },
+        3,
+    );
     vm.set_iterator_native(nx, IteratorRole::Next);
     let it = vm.new_native("", ipairs_iter)?;
     vm.set_iterator_native(it, IteratorRole::Ipairs);
     let ip = vm.new_native_with_upvalues("ipairs", ipairs, &[it])?;
     vm.set_field(g, "ipairs", ip)?;
+    vm.set_fast_native_results(
+        ip,
+        |cx, a| {
+            let v = *a.first()?;
+            cx.set_more(v, Value::Int(0));
+            Some(cx.upvalue0())
+        },
+        3,
+    );
     let p = vm.new_pcall()?;
     vm.set_field(g, "pcall", p)?;
     let x = vm.new_xpcall()?;

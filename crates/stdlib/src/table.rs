@@ -25,10 +25,14 @@ pub fn open_table(vm: &mut Vm) -> Result<Value, Error> {
         vm.set_field(t, key, v)?;
         if *key == "insert" {
             // `table.insert(t, v)` on a table without a metatable, without a frame.
-            vm.set_fast_native_no_result(v, |cx, a| match *a {
-                [Value::Table(t), v] => cx.append(t, v).then_some(Value::Nil),
-                _ => None,
-            });
+            vm.set_fast_native_results(
+                v,
+                |cx, a| match *a {
+                    [Value::Table(t), v] => cx.append(t, v).then_some(Value::Nil),
+                    _ => None,
+                },
+                0,
+            );
         }
     }
     let g = vm.globals();

@@ -172,32 +172,39 @@ impl Vm {
         };
         let n = match self.heap.natives.get(nf.0).kind {
             NativeKind::Fast(f, fast, n) => {
-                // At most one result wanted, or all of them (its one, also in tail position),
-                // no hook to see a frame, and not a coroutine's body (whose return
-                // `finish_normal` finishes it): the fast form runs without a frame.
-                if nresults <= 1
+                // At most four results wanted, or all of them (also in tail position), no hook
+                // to see a frame, and not a coroutine's body (whose return `finish_normal`
+                // finishes it): the fast form runs without a frame.
+                if nresults <= 4
                     && matches!(cont, Cont::Normal | Cont::TailReturn)
                     && self.hs.hooks.is_empty()
                     && (self.ts.frames.len() > 1 || self.cur_thread == self.main_thread)
                 {
-                    let heap = &mut self.heap;
-                    let r = match self.ts.stack.get(func + 1..func + 1 + nargs) {
-                        Some(args) => fast(&mut crate::heap::FastCx { heap }, args),
-                        None => None,
-                    };
-                    if let Some(v) = r {
-                        // Its one result, or none (`n`): the slot gets nil then, which is what
-                        // one wanted result is; with none wanted the slot is a free register.
-                        let n = n as usize;
-                        self.ts.stack[func] = if n == 1 { v } else { Value::Nil };
-                        if matches!(cont, Cont::TailReturn) {
-                            // The calling frame returns it (`post_call_cont`).
-                            self.return_from(func, n)?;
-                        } else if nresults < 0 {
-                            if let Some(c) = self.ts.frames.last_mut() {
-                                c.top = func + n;
+                    if n == 1 && nresults <= 1 {
+                        // The common case: one result, at most one wanted.
+                        let mut cx = crate::heap::FastCx {
+                            heap: &mut self.heap,
+                            nf,
+                            more: [Value::Nil; 2],
+                        };
+                        let r = match self.ts.stack.get(func + 1..func + 1 + nargs) {
+                            Some(args) => fast(&mut cx, args),
+                            None => None,
+                        };
+                        if let Some(v) = r {
+                            // (With no result wanted, the function's slot is a free register.)
+                            self.ts.stack[func] = v;
+                            if matches!(cont, Cont::TailReturn) {
+                                // The calling frame returns it (`post_call_cont`).
+                                self.return_from(func, 1)?;
+                            } else if nresults < 0 {
+                                if let Some(c) = self.ts.frames.last_mut() {
+                                    c.top = func + 1;
+                                }
                             }
+                            return Ok(false);
                         }
+                    } else if self.call_fast_results(func, nargs, nresults, cont, nf, fast, n)? {
                         return Ok(false);
                     }
                 }
@@ -257,6 +264,61 @@ impl Vm {
             self.post_call(top - n, n)?;
         }
         Ok(false)
+    }
+
+    /// `call_native`'s fast form of `n` results (0, 1 or 3) for `nresults` wanted (at most
+    /// four, padded with nil, or all of them): returns whether it ran (`FastFn`).
+    #[allow(clippy::too_many_arguments)]
+    #[inline(never)]
+    fn call_fast_results(
+        &mut self,
+        func: usize,
+        nargs: usize,
+        nresults: i32,
+        cont: Cont,
+        nf: crate::value::NativeRef,
+        fast: crate::heap::FastFn,
+        n: u8,
+    ) -> Result<bool, Error> {
+        if func + 4 > self.ts.stack.len() {
+            return Ok(false);
+        }
+        let mut cx = crate::heap::FastCx {
+            heap: &mut self.heap,
+            nf,
+            more: [Value::Nil; 2],
+        };
+        let r = match self.ts.stack.get(func + 1..func + 1 + nargs) {
+            Some(args) => fast(&mut cx, args),
+            None => None,
+        };
+        let Some(v) = r else {
+            return Ok(false);
+        };
+        let n = n as usize;
+        let vals = [v, cx.more[0], cx.more[1]];
+        let want = if nresults < 0 || matches!(cont, Cont::TailReturn) {
+            n
+        } else {
+            nresults as usize
+        };
+        // Its results go to the function's slot and up, as many as wanted, padded with nil
+        // (a generic `for` wants four: the fourth, its closing value, is nil); with none
+        // wanted, the slot is a free register.
+        for (i, slot) in self.ts.stack[func..func + 4].iter_mut().enumerate() {
+            if i < want.max(1) {
+                *slot = if i < n { vals[i] } else { Value::Nil };
+            }
+        }
+        if matches!(cont, Cont::TailReturn) {
+            // The calling frame returns them (`post_call_cont`).
+            self.return_from(func, n)?;
+        } else if nresults < 0 {
+            if let Some(c) = self.ts.frames.last_mut() {
+                c.top = func + n;
+            }
+        }
+        Ok(true)
     }
 
     /// CALL of a native from the fast loop (which leaves the loop for it): the collector

@@ -179,12 +179,13 @@ pub type NativeFn = fn(&mut Vm, Args) -> Result<usize, Error>;
 pub type BoxedNative = Arc<dyn Fn(&mut Vm, Args) -> Result<usize, Error> + Send + Sync>;
 
 /// A native's fast form (`Vm::set_fast_native`), which the interpreter calls instead of the
-/// native for a call that wants at most one result, or all of them: no frame is pushed and no
-/// object is made (a table it stores into may grow). It returns `Some(v)` only where the
-/// native would return exactly the one value `v` for these arguments (or, registered with
-/// `set_fast_native_no_result`, no value), having done what the native does; and `None` for
-/// anything else (another argument count or type, an error, another number of results), for
-/// which it must have changed nothing: the native is then called as usual.
+/// native for a call that wants at most three results, or all of them: no frame is pushed
+/// and no object is made (a table it stores into may grow). It returns `Some(v)` only where
+/// the native would return exactly the value `v` for these arguments (or, registered with
+/// `Vm::set_fast_native_results`, no value, or `v` and the two given to `FastCx::set_more`),
+/// having done what the native does; and `None` for anything else (another argument count or
+/// type, an error, another number of results), for which it must have changed nothing: the
+/// native is then called as usual.
 pub type FastFn = fn(&mut FastCx<'_>, &[Value]) -> Option<Value>;
 
 /// What a fast native can read and do: string contents, the type names `type` returns, raw
@@ -192,9 +193,42 @@ pub type FastFn = fn(&mut FastCx<'_>, &[Value]) -> Option<Value>;
 /// table without a metatable, a metatable change).
 pub struct FastCx<'a> {
     pub(crate) heap: &'a mut Heap,
+    /// The native running.
+    pub(crate) nf: crate::value::NativeRef,
+    /// The second and third results of a fast form of three (`FastCx::set_more`).
+    pub(crate) more: [Value; 2],
 }
 
 impl FastCx<'_> {
+    /// The native's first upvalue (`Vm::native_upvalue(0)`), nil if it has none.
+    #[inline]
+    pub fn upvalue0(&self) -> Value {
+        match self.heap.natives.get(self.nf.0).upvals.first() {
+            Some(&v) => v,
+            None => Value::Nil,
+        }
+    }
+
+    /// A fast form of three results (`Vm::set_fast_native_results`) gives its second and
+    /// third here; its first is what it returns.
+    #[inline]
+    pub fn set_more(&mut self, second: Value, third: Value) {
+        self.more = [second, third];
+    }
+
+    /// `pairs(t)` on a table needs no `__pairs` call: `t` has no metatable, or one known to
+    /// lack `__pairs`.
+    pub fn plain_pairs(&self, t: crate::value::TableRef) -> bool {
+        match self.heap.table_meta(t) {
+            None => true,
+            Some(mt) => self
+                .heap
+                .tables
+                .get(mt.0)
+                .tm_absent(crate::meta::Tm::Pairs as u32),
+        }
+    }
+
     /// The bytes of string `s`.
     #[inline]
     pub fn str_bytes(&self, s: crate::value::StrRef) -> &[u8] {
@@ -309,7 +343,7 @@ pub enum NativeKind {
     Nop,
     Fn(NativeFn),
     /// A function with a fast form (`Vm::set_fast_native`) and how many results it returns
-    /// (one, or none: `Vm::set_fast_native_no_result`).
+    /// (one; or none or three: `Vm::set_fast_native_results`).
     Fast(NativeFn, FastFn, u8),
     Boxed(BoxedNative),
     /// `pcall(f, ...)`.

@@ -1061,22 +1061,22 @@ impl Vm {
     }
 
     /// Gives native `f` (made by `new_native`) a fast form the interpreter may call instead of
-    /// it when at most one result is wanted, or all of them (`FastFn`). `fast` must do what
-    /// `f` does for the arguments it accepts and return exactly the value `f` returns (`None`,
-    /// having changed nothing, for the rest): nothing can tell which of the two ran, except
-    /// that the fast form pushes no frame, runs no hook and charges no fuel beyond the call's
-    /// own, so it must take constant time.
+    /// it when at most three results are wanted, or all of them (`FastFn`). `fast` must do
+    /// what `f` does for the arguments it accepts and return exactly the value `f` returns
+    /// (`None`, having changed nothing, for the rest): nothing can tell which of the two ran,
+    /// except that the fast form pushes no frame, runs no hook and charges no fuel beyond the
+    /// call's own, so it must take constant time.
     pub fn set_fast_native(&mut self, f: Value, fast: crate::heap::FastFn) {
-        self.set_fast(f, fast, 1);
+        self.set_fast_native_results(f, fast, 1);
     }
 
-    /// `set_fast_native` for a native that returns no result: `fast` returns `Some(_)` (any
-    /// value) when it has done what `f` does.
-    pub fn set_fast_native_no_result(&mut self, f: Value, fast: crate::heap::FastFn) {
-        self.set_fast(f, fast, 0);
-    }
-
-    fn set_fast(&mut self, f: Value, fast: crate::heap::FastFn, results: u8) {
+    /// `set_fast_native` for a native that returns `results` values: 0 (`fast` returns
+    /// `Some(_)`, any value, when it has done what `f` does), 1, or 3 (`fast` returns the first
+    /// and gives the others to `FastCx::set_more`). Any other count leaves `f` as it is.
+    pub fn set_fast_native_results(&mut self, f: Value, fast: crate::heap::FastFn, results: u8) {
+        if !matches!(results, 0 | 1 | 3) {
+            return;
+        }
         if let Value::Native(n) = f {
             if let Some(nf) = self.heap.natives.get_live_mut(n.0) {
                 if let NativeKind::Fn(f) = nf.kind {
