@@ -179,8 +179,9 @@ pub type NativeFn = fn(&mut Vm, Args) -> Result<usize, Error>;
 pub type BoxedNative = Arc<dyn Fn(&mut Vm, Args) -> Result<usize, Error> + Send + Sync>;
 
 /// A native's fast form (`Vm::set_fast_native`), which the interpreter calls instead of the
-/// native for a call that wants at most three results, or all of them: no frame is pushed
-/// and no object is made (a table it stores into may grow). It returns `Some(v)` only where
+/// native for a call that wants at most four results (padded with nil), or all of them: no
+/// frame is pushed and no object is made (a table it stores into may grow). It returns
+/// `Some(v)` only where
 /// the native would return exactly the value `v` for these arguments (or, registered with
 /// `Vm::set_fast_native_results`, no value, or `v` and the two given to `FastCx::set_more`),
 /// having done what the native does; and `None` for anything else (another argument count or

@@ -1061,7 +1061,7 @@ impl Vm {
     }
 
     /// Gives native `f` (made by `new_native`) a fast form the interpreter may call instead of
-    /// it when at most three results are wanted, or all of them (`FastFn`). `fast` must do
+    /// it when at most four results are wanted, or all of them (`FastFn`). `fast` must do
     /// what `f` does for the arguments it accepts and return exactly the value `f` returns
     /// (`None`, having changed nothing, for the rest): nothing can tell which of the two ran,
     /// except that the fast form pushes no frame, runs no hook and charges no fuel beyond the
