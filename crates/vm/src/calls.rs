@@ -182,26 +182,10 @@ impl Vm {
                 {
                     if n == 1 && nresults <= 1 {
                         // The common case: one result, at most one wanted.
-                        let mut cx = crate::heap::FastCx {
-                            heap: &mut self.heap,
-                            nf,
-                            more: [Value::Nil; 2],
-                        };
-                        let r = match self.ts.stack.get(func + 1..func + 1 + nargs) {
-                            Some(args) => fast(&mut cx, args),
-                            None => None,
-                        };
-                        if let Some(v) = r {
+                        if let (Some(v), _) = self.run_fast(nf, fast, func, nargs) {
                             // (With no result wanted, the function's slot is a free register.)
                             self.ts.stack[func] = v;
-                            if matches!(cont, Cont::TailReturn) {
-                                // The calling frame returns it (`post_call_cont`).
-                                self.return_from(func, 1)?;
-                            } else if nresults < 0 {
-                                if let Some(c) = self.ts.frames.last_mut() {
-                                    c.top = func + 1;
-                                }
-                            }
+                            self.finish_fast(func, 1, nresults, cont)?;
                             return Ok(false);
                         }
                     } else if self.call_fast_results(func, nargs, nresults, cont, nf, fast, n)? {
@@ -283,20 +267,11 @@ impl Vm {
         if func + 4 > self.ts.stack.len() {
             return Ok(false);
         }
-        let mut cx = crate::heap::FastCx {
-            heap: &mut self.heap,
-            nf,
-            more: [Value::Nil; 2],
-        };
-        let r = match self.ts.stack.get(func + 1..func + 1 + nargs) {
-            Some(args) => fast(&mut cx, args),
-            None => None,
-        };
-        let Some(v) = r else {
+        let (Some(v), more) = self.run_fast(nf, fast, func, nargs) else {
             return Ok(false);
         };
         let n = n as usize;
-        let vals = [v, cx.more[0], cx.more[1]];
+        let vals = [v, more[0], more[1]];
         let want = if nresults < 0 || matches!(cont, Cont::TailReturn) {
             n
         } else {
@@ -310,15 +285,51 @@ impl Vm {
                 *slot = if i < n { vals[i] } else { Value::Nil };
             }
         }
+        self.finish_fast(func, n, nresults, cont)?;
+        Ok(true)
+    }
+
+    /// Runs native `nf`'s fast form on its `nargs` arguments above `func`: its first result
+    /// (`None`: not run) and the other two of a form of three (`FastCx::set_more`).
+    #[inline(always)]
+    fn run_fast(
+        &mut self,
+        nf: crate::value::NativeRef,
+        fast: crate::heap::FastFn,
+        func: usize,
+        nargs: usize,
+    ) -> (Option<Value>, [Value; 2]) {
+        let mut cx = crate::heap::FastCx {
+            heap: &mut self.heap,
+            nf,
+            more: [Value::Nil; 2],
+        };
+        let r = match self.ts.stack.get(func + 1..func + 1 + nargs) {
+            Some(args) => fast(&mut cx, args),
+            None => None,
+        };
+        (r, cx.more)
+    }
+
+    /// After a fast form's `n` results were stored from `func` up: a tail call's frame
+    /// returns them (as `post_call_cont` has it), and a caller that wants all of them gets
+    /// its top set.
+    #[inline(always)]
+    fn finish_fast(
+        &mut self,
+        func: usize,
+        n: usize,
+        nresults: i32,
+        cont: Cont,
+    ) -> Result<(), Error> {
         if matches!(cont, Cont::TailReturn) {
-            // The calling frame returns them (`post_call_cont`).
             self.return_from(func, n)?;
         } else if nresults < 0 {
             if let Some(c) = self.ts.frames.last_mut() {
                 c.top = func + n;
             }
         }
-        Ok(true)
+        Ok(())
     }
 
     /// CALL of a native from the fast loop (which leaves the loop for it): the collector
