@@ -44,7 +44,10 @@
 //!   Special natives: `vm.new_pcall()`/`vm.new_xpcall()` create the stackless protected-call
 //!   builtins; `set_iterator_native(f, IteratorRole::Next | Ipairs)` declares a native to be
 //!   `next` or `ipairs`'s iterator, which a generic `for` then steps over a plain table
-//!   without calling it.
+//!   without calling it. `set_fast_native(f, fast)` / `set_fast_native_results(f, fast, n)`
+//!   give a native a frameless fast form (`FastFn`, `FastCx`) for calls it can answer in
+//!   constant time without making an object; it returns `None`, having changed nothing, for
+//!   the rest, which the native itself then handles.
 //! - Userdata: `new_userdata(Box<dyn Any + Send>, meta)`, `userdata(u)`, `userdata_mut(u)`,
 //!   typed `userdata_ref::<T>(v) -> Option<&T>`, `userdata_ref_mut::<T>(v)`,
 //!   `set_userdata_metatable`, `user_value`, `set_user_value`. A metatable with `__gc` given at

@@ -176,3 +176,34 @@ fn value_is_send() {
     is_send::<Vm>();
     is_send::<Error>();
 }
+
+/// Calls of `add` that reached the native itself (the fast form below declines strings).
+static SLOW_ADDS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+fn counted_add(vm: &mut Vm, args: Args) -> Result<usize, Error> {
+    SLOW_ADDS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    add(vm, args)
+}
+
+#[test]
+fn fast_forms_answer_what_they_take_and_leave_the_rest_to_the_native() {
+    let (mut vm, _) = common::new_vm();
+    let f = vm.new_native("add", counted_add).unwrap();
+    vm.set_fast_native(f, |_, a| match *a {
+        [Value::Int(x), Value::Int(y)] => Some(Value::Int(x.wrapping_add(y))),
+        _ => None,
+    });
+    vm.set_global("add", f).unwrap();
+    let src = "local s = 0 for i = 1, 10 do s = add(s, i) end \
+               return s .. ' ' .. select('#', add(1, 2)) .. ' ' .. add('3', 4)";
+    assert_eq!(eval_str(&mut vm, src), "55 1 7");
+    // Only the call with a string argument ran the native.
+    assert_eq!(SLOW_ADDS.load(std::sync::atomic::Ordering::Relaxed), 1);
+    assert_eq!(
+        eval_str(&mut vm, "return add(1, {})"),
+        "ERR api:1: bad argument #2 to 'add' (number expected, got table)"
+    );
+    assert_eq!(SLOW_ADDS.load(std::sync::atomic::Ordering::Relaxed), 2);
+    // A value that is no native, or a stale handle, is left alone.
+    vm.set_fast_native(Value::Int(1), |_, _| None);
+}
