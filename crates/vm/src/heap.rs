@@ -220,14 +220,7 @@ impl FastCx<'_> {
     /// `pairs(t)` on a table needs no `__pairs` call: `t` has no metatable, or one known to
     /// lack `__pairs`.
     pub fn plain_pairs(&self, t: crate::value::TableRef) -> bool {
-        match self.heap.table_meta(t) {
-            None => true,
-            Some(mt) => self
-                .heap
-                .tables
-                .get(mt.0)
-                .tm_absent(crate::meta::Tm::Pairs as u32),
-        }
+        self.lacks(t, crate::meta::Tm::Pairs)
     }
 
     /// The bytes of string `s`.
@@ -242,19 +235,13 @@ impl FastCx<'_> {
         &self,
         t: crate::value::TableRef,
     ) -> Option<Option<crate::value::TableRef>> {
-        match self.heap.table_meta(t) {
-            None => Some(None),
-            Some(mt)
-                if self
-                    .heap
-                    .tables
-                    .get(mt.0)
-                    .tm_absent(crate::meta::Tm::Metatable as u32) =>
-            {
-                Some(Some(mt))
-            }
-            Some(_) => None,
-        }
+        self.lacks(t, crate::meta::Tm::Metatable)
+            .then(|| self.heap.table_meta(t))
+    }
+
+    /// Table `t` has no metatable, or one known (by its cache of absent events) to lack `tm`.
+    fn lacks(&self, t: crate::value::TableRef, tm: crate::meta::Tm) -> bool {
+        crate::interp::lacks_tm(self.heap, self.heap.tables.get(t.0), tm)
     }
 
     /// `rawget(t, k)`.
@@ -284,14 +271,7 @@ impl FastCx<'_> {
     /// metatables' caches of absent events say so). Returns whether it was done.
     pub fn set_metatable(&mut self, t: crate::value::TableRef, mt: crate::value::TableRef) -> bool {
         use crate::meta::Tm;
-        let known_absent =
-            |heap: &Heap, m: u32, tm: Tm| heap.tables.get_idx(m).tm_absent(tm as u32);
-        if let Some(old) = self.heap.tables.get(t.0).meta_slot() {
-            if !known_absent(self.heap, old, Tm::Metatable) {
-                return false;
-            }
-        }
-        if !known_absent(self.heap, mt.0.idx, Tm::Gc) {
+        if !self.lacks(t, Tm::Metatable) || !self.heap.tables.get(mt.0).tm_absent(Tm::Gc as u32) {
             return false;
         }
         self.heap.table_mut(t, Value::Table(mt)).set_meta(Some(mt));
@@ -301,20 +281,13 @@ impl FastCx<'_> {
     /// `v` as a number if it is one or a string that converts (`Vm::to_number`).
     #[inline]
     pub fn to_number(&self, v: Value) -> Option<Value> {
-        match v {
-            Value::Int(_) | Value::Float(_) => Some(v),
-            Value::Str(s) => crate::ops::parse_number(self.str_bytes(s)),
-            _ => None,
-        }
+        self.heap.to_number(v)
     }
 
     /// The name of `v`'s type as a string value (`type(v)`), as `Vm::type_name_value` gives it.
     #[inline]
     pub fn type_name(&self, v: Value) -> Option<Value> {
-        self.heap
-            .fixed_strings
-            .get(crate::vm::TYPE_NAMES_AT + v.type_of() as usize)
-            .map(|&s| Value::Str(s))
+        self.heap.type_name(v)
     }
 }
 
@@ -646,6 +619,24 @@ pub(crate) const THREAD_COST: usize = 256;
 pub(crate) const PROTO_COST: usize = 64;
 
 impl Heap {
+    /// A number, or a string that converts to one (manual §3.4.3); `None` otherwise.
+    #[inline]
+    pub(crate) fn to_number(&self, v: Value) -> Option<Value> {
+        match v {
+            Value::Int(_) | Value::Float(_) => Some(v),
+            Value::Str(s) => crate::ops::parse_number(self.strings.get(s).as_bytes()),
+            _ => None,
+        }
+    }
+
+    /// The name `type()` returns for `v`, as the string made at startup.
+    #[inline]
+    pub(crate) fn type_name(&self, v: Value) -> Option<Value> {
+        self.fixed_strings
+            .get(crate::vm::TYPE_NAMES_AT + v.type_of() as usize)
+            .map(|&s| Value::Str(s))
+    }
+
     /// Allocates a table with room for `narr` array and `nhash` hash entries, accounting its
     /// bytes; `None` when that would pass the memory cap (nothing stays charged then).
     /// The interpreter loop's NEWTABLE calls this directly; the growth of the table arena it

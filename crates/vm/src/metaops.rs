@@ -9,7 +9,7 @@
 use crate::heap::{Args, NativeFn, NativeKind};
 use crate::interp::Culprit;
 use crate::meta::Tm;
-use crate::ops::{arith_numbers, parse_number, ArithError, ArithOp};
+use crate::ops::{arith_numbers, ArithError, ArithOp};
 use crate::thread::Cont;
 use crate::value::Value;
 use crate::vm::{Vm, STACK_SLACK};
@@ -311,11 +311,7 @@ impl Vm {
 
     /// String operand to number (manual §3.4.3).
     pub fn to_number(&self, v: Value) -> Option<Value> {
-        match v {
-            Value::Int(_) | Value::Float(_) => Some(v),
-            Value::Str(s) => parse_number(self.str_bytes(s)),
-            _ => None,
-        }
+        self.heap.to_number(v)
     }
 
     /// Resolves `a op b` (unary ops pass the operand twice) when the operands are not both

@@ -338,12 +338,8 @@ impl Vm {
 
     /// The name `type()` returns for `v`, as a string value (interned once, at startup).
     pub fn type_name_value(&mut self, v: Value) -> Result<Value, Error> {
-        match self
-            .heap
-            .fixed_strings
-            .get(TYPE_NAMES_AT + v.type_of() as usize)
-        {
-            Some(&s) => Ok(Value::Str(s)),
+        match self.heap.type_name(v) {
+            Some(s) => Ok(s),
             None => self.str_value(v.type_name()),
         }
     }

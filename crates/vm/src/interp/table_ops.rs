@@ -211,7 +211,7 @@ pub(super) fn set_table_fast(
 /// Whether table `tb` has no metatable or one known (by its absent cache) to have no
 /// handler for `tm`.
 #[inline(always)]
-pub(super) fn lacks_tm(
+pub(crate) fn lacks_tm(
     heap: &crate::heap::Heap,
     tb: &crate::table::Table,
     tm: crate::meta::Tm,
