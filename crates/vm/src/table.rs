@@ -718,6 +718,27 @@ impl Table {
         }
     }
 
+    /// `set_int` when `i` falls in the array part and no `__newindex` can apply (the slot
+    /// holds a value, or the table has no metatable); false (nothing stored) otherwise. An
+    /// integer key leaves the metamethod cache alone: event names are strings.
+    #[inline(always)]
+    pub(crate) fn set_array_slot(&mut self, i: i64, v: Value) -> bool {
+        let u = (i as u64).wrapping_sub(1) as usize;
+        let lim = self.alimit.get() as usize;
+        let meta = self.has_meta();
+        let Some(slot) = self.arr.get_mut(u) else {
+            return false;
+        };
+        if meta && slot.is_nil() {
+            return false;
+        }
+        *slot = v;
+        if u >= lim {
+            self.alimit.set(u as u32 + 1);
+        }
+        true
+    }
+
     /// Raw set with an integer key.
     #[inline]
     pub(crate) fn set_int(

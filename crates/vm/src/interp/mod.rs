@@ -28,7 +28,8 @@ mod upvals;
 
 pub(crate) use table_ops::lacks_tm;
 use table_ops::{
-    get_field_into, get_str_chain, get_str_method, set_int_fast, set_str_fast, set_table_fast,
+    get_field_into, get_str_chain, get_str_method, set_int_fast, set_str_fast,
+    set_table_fast,
 };
 
 use crate::heap::Upval;
@@ -57,15 +58,30 @@ impl Vm {
 
     /// `execute` for a call from a native or the host (`Vm::call1`, `call_raw`): the
     /// unhooked, unlimited loop is entered directly, and only when hooks or limits are on
-    /// does `execute` choose the loop. (Not inlined: a caller in another codegen unit would
-    /// get a copy of the loop of its own.)
-    #[inline(never)]
+    /// does `execute` choose the loop. Inlined into its callers (a `table.sort` comparator's
+    /// call pays no extra frame); the loop itself is not, and the rare endings are a call.
+    #[inline(always)]
     pub(crate) fn execute_plain(
         &mut self,
         entry_depth: usize,
         entry_thread: crate::value::ThreadRef,
     ) -> Result<(), Error> {
         match self.run_loop::<false, false>(entry_depth, entry_thread) {
+            Ok(true) => Ok(()),
+            other => self.execute_plain_rest(other, entry_depth, entry_thread),
+        }
+    }
+
+    /// `execute_plain` after the plain loop stopped for hooks or limits, or on an error.
+    #[cold]
+    #[inline(never)]
+    fn execute_plain_rest(
+        &mut self,
+        r: Result<bool, Error>,
+        entry_depth: usize,
+        entry_thread: crate::value::ThreadRef,
+    ) -> Result<(), Error> {
+        match r {
             Ok(true) => Ok(()),
             // Hooks or limits are on: the loop that checks them.
             Ok(false) => self.execute(entry_depth, entry_thread),
@@ -174,6 +190,7 @@ impl Vm {
     /// With `LIMITS` (a fuel budget or an armed interrupt, `Vm::limits_on`), every instruction
     /// costs one unit of fuel and checks the interrupt flag; the unlimited loop pays nothing
     /// for either. The hooked loop always checks them.
+    #[inline(never)]
     fn run_loop<const HOOK: bool, const LIMITS: bool>(
         &mut self,
         entry_depth: usize,

@@ -185,8 +185,30 @@ pub(super) fn set_int_fast(
 /// index, most often) as SETI does, a string key through the instruction's node hint as
 /// SETFIELD, any other key but nil and NaN through `Table::set`. Out of line, so the dispatch
 /// loop's arm stays as small as it was.
+///
+/// A store into a slot of the array part that holds a value, or of a table without a
+/// metatable, in a table that is not black (no barrier) comes first: it needs no registers
+/// saved, and the rest is a call away.
 #[inline(never)]
 pub(super) fn set_table_fast(
+    heap: &mut crate::heap::Heap,
+    t: crate::value::TableRef,
+    key: Value,
+    v: Value,
+    hint: &std::cell::Cell<u16>,
+) -> bool {
+    if let Value::Int(i) = key {
+        let tb = heap.tables.get_mut(t.0);
+        if !tb.is_black() && tb.set_array_slot(i, v) {
+            return true;
+        }
+    }
+    set_table_rest(heap, t, key, v, hint)
+}
+
+/// `set_table_fast` past its array case.
+#[inline(never)]
+fn set_table_rest(
     heap: &mut crate::heap::Heap,
     t: crate::value::TableRef,
     key: Value,
