@@ -681,26 +681,30 @@ impl Vm {
             let top = first + n;
             let (a, b) = (self.ts.stack[top - 2], self.ts.stack[top - 1]);
             if Self::is_strnum(a) && Self::is_strnum(b) {
+                let strings = &self.heap.strings;
+                let len_of = |v: Value| match v {
+                    Value::Str(s) => Some(strings.get(s).as_bytes().len()),
+                    _ => None,
+                };
+                let (la, lb) = (len_of(a), len_of(b));
                 // An empty string operand: the result is the other string itself (the same
                 // object, which `%p` of a long string can tell), as in PUC.
-                let empty = |v: Value| matches!(v, Value::Str(s) if self.str_bytes(s).is_empty());
-                if matches!(a, Value::Str(_)) && empty(b) || empty(a) && matches!(b, Value::Str(_))
-                {
-                    self.ts.stack[top - 2] = if empty(b) { a } else { b };
+                if la.is_some() && lb == Some(0) || la == Some(0) && lb.is_some() {
+                    self.ts.stack[top - 2] = if lb == Some(0) { a } else { b };
                     n -= 1;
                     continue;
                 }
+                // As many string or number operands as there are below these two; a number
+                // counts for its longest text.
                 let mut k = 2;
-                while k < n && Self::is_strnum(self.ts.stack[top - k - 1]) {
+                let mut total = la.unwrap_or(24).saturating_add(lb.unwrap_or(24));
+                while k < n {
+                    let v = self.ts.stack[top - k - 1];
+                    if !Self::is_strnum(v) {
+                        break;
+                    }
+                    total = total.saturating_add(len_of(v).unwrap_or(24));
                     k += 1;
-                }
-                buf.clear();
-                let mut total = 0usize;
-                for i in top - k..top {
-                    total = total.saturating_add(match self.ts.stack[i] {
-                        Value::Str(s) => self.str_bytes(s).len(),
-                        _ => 24,
-                    });
                 }
                 if total >= self.memory_room() {
                     let ok = self.emergency_collect() && total < self.memory_room();
@@ -709,12 +713,12 @@ impl Vm {
                         return Err(self.memory_error());
                     }
                 }
+                buf.clear();
                 if buf.try_reserve_exact(total).is_err() {
                     return Err(self.memory_error());
                 }
-                for i in top - k..top {
-                    let v = self.ts.stack[i];
-                    self.append_strnum(v, buf);
+                for v in self.ts.stack.get(top - k..top).unwrap_or_default() {
+                    self.append_strnum(*v, buf);
                 }
                 // A result short enough to live inside its string object is copied there and
                 // the buffer kept; a longer one takes the buffer.

@@ -28,8 +28,7 @@ mod upvals;
 
 pub(crate) use table_ops::lacks_tm;
 use table_ops::{
-    get_field_into, get_str_chain, get_str_method, set_int_fast, set_str_fast,
-    set_table_fast,
+    get_field_into, get_str_chain, get_str_method, set_int_fast, set_str_fast, set_table_fast,
 };
 
 use crate::heap::Upval;
