@@ -38,9 +38,30 @@ impl Marks<'_> {
     }
 }
 
-/// Bytes of buffer per arena slot: the item, its bookkeeping, its free-list entry.
+/// Bytes of buffer per arena slot: the item, its bookkeeping, its free-list entry, and its
+/// share of the young list (one entry per `YOUNG_SHARE` slots).
 const fn slot_bytes<T>() -> usize {
-    std::mem::size_of::<T>() + std::mem::size_of::<SlotMeta>() + std::mem::size_of::<u32>()
+    std::mem::size_of::<T>()
+        + std::mem::size_of::<SlotMeta>()
+        + std::mem::size_of::<u32>()
+        + std::mem::size_of::<u32>() / YOUNG_SHARE
+}
+
+/// The young list holds up to one entry per this many slots; more young objects than that
+/// between two collections, and the next minor one sweeps every slot.
+const YOUNG_SHARE: usize = 2;
+
+/// How a sweep treats the objects it keeps and which slots it visits.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum SweepMode {
+    /// The incremental collector's: every slot, survivors' marks cleared (`on_keep` called).
+    Clear,
+    /// The generational collector's major (or first) sweep: every slot, survivors stay marked
+    /// (old).
+    Sticky,
+    /// The generational collector's minor sweep: the young list's slots only, survivors stay
+    /// marked. Only when `Arena::young_complete`.
+    Young,
 }
 
 /// Slots added when an arena first grows.
@@ -58,6 +79,14 @@ pub(crate) struct Arena<T> {
     /// being swept (a slot the sweep has not reached yet would otherwise be freed), and
     /// `u32::MAX` otherwise (between cycles, and once this arena's sweep is done).
     born_marked_from: u32,
+    /// Slots allocated unmarked since the last sweep (generational mode). Its capacity is
+    /// reserved with the slot buffers, so an allocation never grows it.
+    young: Vec<u32>,
+    /// Whether `young` lists every live unmarked slot: set by a sticky sweep of the whole
+    /// arena (after which every live object is marked), and kept while each allocation
+    /// born unmarked finds room in the list; cleared by a full list, a sweep that clears
+    /// marks, and `clear_marks`.
+    young_complete: bool,
 }
 
 impl<T: Default> Arena<T> {
@@ -68,6 +97,8 @@ impl<T: Default> Arena<T> {
             free: Vec::new(),
             live_count: 0,
             born_marked_from: u32::MAX,
+            young: Vec::new(),
+            young_complete: false,
         }
     }
 
@@ -120,6 +151,12 @@ impl<T: Default> Arena<T> {
                 .try_reserve_exact(want - self.free.len())
                 .map_err(|_| ())?;
         }
+        let want = want / YOUNG_SHARE;
+        if self.young.capacity() < want {
+            self.young
+                .try_reserve_exact(want - self.young.len())
+                .map_err(|_| ())?;
+        }
         Ok(())
     }
 
@@ -128,6 +165,25 @@ impl<T: Default> Arena<T> {
         self.items.capacity() * std::mem::size_of::<T>()
             + self.meta.capacity() * std::mem::size_of::<SlotMeta>()
             + self.free.capacity() * std::mem::size_of::<u32>()
+            + self.young.capacity() * std::mem::size_of::<u32>()
+    }
+
+    /// Whether a minor sweep may visit the young list alone (see `young_complete`).
+    #[cfg(test)]
+    pub fn young_complete(&self) -> bool {
+        self.young_complete
+    }
+
+    /// Notes that slot `idx` was just allocated unmarked.
+    #[inline(always)]
+    fn note_young(&mut self, idx: u32) {
+        if self.young_complete {
+            if self.young.len() < self.young.capacity() {
+                self.young.push(idx);
+            } else {
+                self.young_complete = false;
+            }
+        }
     }
 
     /// Stores `item` and returns its handle. Fails only when the arena cannot grow.
@@ -139,10 +195,11 @@ impl<T: Default> Arena<T> {
             let m = &mut self.meta[i];
             m.live = true;
             m.marked = idx >= self.born_marked_from;
-            return Ok(Handle {
-                idx,
-                gen: m.gen as u32,
-            });
+            let (gen, marked) = (m.gen as u32, m.marked);
+            if !marked {
+                self.note_young(idx);
+            }
+            return Ok(Handle { idx, gen });
         }
         let idx = u32::try_from(self.items.len()).map_err(|_| ())?;
         if idx == u32::MAX {
@@ -152,11 +209,15 @@ impl<T: Default> Arena<T> {
             self.grow()?;
         }
         self.items.push(item);
+        let marked = idx >= self.born_marked_from;
         self.meta.push(SlotMeta {
             gen: 0,
             live: true,
-            marked: idx >= self.born_marked_from,
+            marked,
         });
+        if !marked {
+            self.note_young(idx);
+        }
         Ok(Handle { idx, gen: 0 })
     }
 
@@ -234,23 +295,33 @@ impl<T: Default> Arena<T> {
     /// clears the marks of the survivors, in one go.
     #[cfg(test)]
     pub fn sweep(&mut self, on_free: impl FnMut(Handle, &mut T)) {
-        self.sweep_step(0, usize::MAX, false, on_free, |_| {});
+        self.sweep_step(0, usize::MAX, SweepMode::Clear, on_free, |_| {});
     }
 
     /// Sweeps the slots from `from` on, at most `budget` of them: frees the live unmarked ones
     /// (calling `on_free` first) and clears the marks of the survivors (calling `on_keep`),
-    /// unless `sticky` (the generational collector: survivors stay marked, old, and `on_keep`
-    /// is not called). Returns where the next step starts, or `None` when the arena is done.
-    /// New objects born at or above the returned position are born marked
-    /// (`born_marked_from`).
+    /// unless the mode is sticky (the generational collector: survivors stay marked, old, and
+    /// `on_keep` is not called). Returns where the next step starts, or `None` when the arena
+    /// is done. New objects born at or above the returned position are born marked
+    /// (`born_marked_from`). `SweepMode::Young` visits the young list's slots at once (it
+    /// must be complete) and ignores `from` and `budget`.
     pub fn sweep_step(
         &mut self,
         from: u32,
         budget: usize,
-        sticky: bool,
+        mode: SweepMode,
         mut on_free: impl FnMut(Handle, &mut T),
         mut on_keep: impl FnMut(&mut T),
     ) -> Option<u32> {
+        if mode == SweepMode::Young && self.young_complete {
+            self.sweep_young(on_free);
+            return None;
+        }
+        let sticky = mode != SweepMode::Clear;
+        if !sticky {
+            // Survivors lose their marks: the list no longer names every unmarked object.
+            self.young_complete = false;
+        }
         let start = from.min(self.meta.len() as u32) as usize;
         let end = start.saturating_add(budget).min(self.meta.len());
         // The loop walks the slots' bookkeeping alone and reaches an object only to keep or
@@ -284,6 +355,11 @@ impl<T: Default> Arena<T> {
         }
         if end >= self.meta.len() {
             self.born_marked_from = u32::MAX;
+            if sticky && start == 0 {
+                // Every live object is marked now: the next young one starts the list.
+                self.young.clear();
+                self.young_complete = true;
+            }
             None
         } else {
             self.born_marked_from = end as u32;
@@ -291,9 +367,40 @@ impl<T: Default> Arena<T> {
         }
     }
 
+    /// The minor sweep: frees the young list's slots whose objects were not marked (the only
+    /// unmarked live objects, as the list is complete), leaves the marked ones marked (old),
+    /// and empties the list.
+    fn sweep_young(&mut self, mut on_free: impl FnMut(Handle, &mut T)) {
+        for &idx in &self.young {
+            let i = idx as usize;
+            let (Some(m), Some(item)) = (self.meta.get_mut(i), self.items.get_mut(i)) else {
+                continue;
+            };
+            if !m.live || m.marked {
+                continue;
+            }
+            on_free(
+                Handle {
+                    idx,
+                    gen: m.gen as u32,
+                },
+                item,
+            );
+            *item = T::default();
+            m.live = false;
+            m.gen = m.gen.wrapping_add(1);
+            self.free.push(idx);
+            self.live_count -= 1;
+        }
+        self.young.clear();
+        self.born_marked_from = u32::MAX;
+    }
+
     /// Clears every mark bit, calling `on_marked` for each object that had one (leaving the
     /// generational mode, or before its major collection: every object young again).
     pub fn clear_marks(&mut self, mut on_marked: impl FnMut(&mut T)) {
+        self.young_complete = false;
+        self.young.clear();
         for (m, item) in self.meta.iter_mut().zip(self.items.iter_mut()) {
             if m.marked {
                 m.marked = false;
@@ -365,5 +472,69 @@ mod tests {
         // An index past the arena (a handle from a bigger VM).
         let far = Handle { idx: 1000, gen: 0 };
         assert!(a.get_live_mut(far).is_none());
+    }
+
+    /// Sweeps in `mode` and returns the items freed, sorted.
+    fn sweep_in(a: &mut Arena<u32>, mode: SweepMode) -> Vec<u32> {
+        let mut freed = Vec::new();
+        assert!(a
+            .sweep_step(0, usize::MAX, mode, |_, v| freed.push(*v), |_| {})
+            .is_none());
+        freed.sort();
+        freed
+    }
+
+    #[test]
+    fn a_minor_sweep_visits_the_young_list_and_frees_what_a_full_one_would() {
+        let mut a: Arena<u32> = Arena::new();
+        let old: Vec<Handle> = (0..10).map(|i| a.alloc(i).unwrap()).collect();
+        for h in &old[..6] {
+            a.mark(*h);
+        }
+        // No list yet: the first sticky sweep visits every slot and starts one.
+        assert!(!a.young_complete());
+        assert_eq!(sweep_in(&mut a, SweepMode::Sticky), [6, 7, 8, 9]);
+        assert!(a.young_complete());
+        // Young objects, some in slots just freed: the unmarked ones go, the marked ones
+        // and the old ones stay (and stay marked: a second minor sweep frees nothing).
+        let young: Vec<Handle> = (100..106).map(|i| a.alloc(i).unwrap()).collect();
+        a.mark(young[1]);
+        a.mark(young[4]);
+        assert_eq!(sweep_in(&mut a, SweepMode::Young), [100, 102, 103, 105]);
+        assert!(a.young_complete());
+        assert_eq!(sweep_in(&mut a, SweepMode::Young), Vec::<u32>::new());
+        assert_eq!(a.live_count(), 8);
+        assert_eq!(a.get_live_mut(young[4]).copied(), Some(104));
+        // Clearing the marks makes everything young again, unlisted: a minor sweep then
+        // visits every slot, as a sticky one.
+        a.clear_marks(|_| {});
+        assert!(!a.young_complete());
+        a.mark(old[0]);
+        let freed = sweep_in(&mut a, SweepMode::Young);
+        assert_eq!(freed, [1, 2, 3, 4, 5, 101, 104]);
+        assert!(a.young_complete());
+        // A sweep that clears marks leaves survivors unmarked and unlisted.
+        assert_eq!(sweep_in(&mut a, SweepMode::Clear), Vec::<u32>::new());
+        assert!(!a.young_complete());
+        assert_eq!(sweep_in(&mut a, SweepMode::Young), [0]);
+    }
+
+    #[test]
+    fn a_full_young_list_makes_the_next_minor_sweep_visit_every_slot() {
+        let mut a: Arena<u32> = Arena::new();
+        let first = a.alloc(0).unwrap();
+        a.mark(first);
+        sweep_in(&mut a, SweepMode::Sticky);
+        assert!(a.young_complete());
+        // More young objects than the list has room for (it never grows on its own).
+        let room = a.young.capacity();
+        for i in 1..=(room as u32 + 1) {
+            a.alloc(i).unwrap();
+        }
+        assert!(!a.young_complete());
+        let freed = sweep_in(&mut a, SweepMode::Young);
+        assert_eq!(freed, (1..=(room as u32 + 1)).collect::<Vec<_>>());
+        assert_eq!(a.live_count(), 1);
+        assert!(a.young_complete());
     }
 }

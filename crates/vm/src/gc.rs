@@ -92,7 +92,7 @@
 //!   leaves every object young (what it keeps, the VM may go on filling without barriers);
 //! - leaving the mode clears every mark (the incremental collector's state between cycles).
 
-use crate::arena::Marks;
+use crate::arena::{Marks, SweepMode};
 use crate::heap::{Fresh, Upval};
 use crate::heap::{CLOSURE_COST, NATIVE_COST, PROTO_COST, THREAD_COST, UPVAL_COST, USERDATA_COST};
 use crate::table::TABLE_BASE_COST;
@@ -128,6 +128,9 @@ pub(crate) struct GcState {
     pub gen_on: bool,
     /// The sweep under way keeps the survivors' marks (a generational collection).
     sticky: bool,
+    /// ... and frees young objects only (a minor collection): arenas whose young lists are
+    /// complete visit those slots alone (`SweepMode::Young`).
+    sweep_young: bool,
     /// Generational mode: live object bytes after the last major collection.
     gen_base: usize,
     /// Generational mode: minor collections since the last major one.
@@ -202,6 +205,7 @@ impl Default for GcState {
             generational: false,
             gen_on: false,
             sticky: false,
+            sweep_young: false,
             gen_base: 0,
             minors_since_major: 0,
             gen_counts: (0, 0),
@@ -857,58 +861,57 @@ impl Vm {
     fn sweep_step(&mut self, budget: usize) -> usize {
         let from = self.gc.sweep_pos;
         let mut freed = 0usize;
-        let sticky = self.gc.sticky;
+        let mode = match (self.gc.sticky, self.gc.sweep_young) {
+            (false, _) => SweepMode::Clear,
+            (true, false) => SweepMode::Sticky,
+            (true, true) => SweepMode::Young,
+        };
         let next = match self.gc.sweep_arena {
-            0 => self
-                .heap
-                .strings
-                .sweep_step(from, budget, sticky, &mut freed),
+            0 => self.heap.strings.sweep_step(from, budget, mode, &mut freed),
             1 => self.heap.tables.sweep_step(
                 from,
                 budget,
-                sticky,
+                mode,
                 |_, t| freed += TABLE_BASE_COST + t.part_bytes(),
                 |t| t.clear_gc_bits(),
             ),
             2 => self.closures.sweep_step(
                 from,
                 budget,
-                sticky,
+                mode,
                 |_, c| freed += CLOSURE_COST + c.upvals.len() * 8,
                 |_| {},
             ),
             3 => self.heap.natives.sweep_step(
                 from,
                 budget,
-                sticky,
+                mode,
                 |_, n| freed += NATIVE_COST + n.upvals.len() * 16,
                 |_| {},
             ),
-            4 => self.heap.upvals.sweep_step(
-                from,
-                budget,
-                sticky,
-                |_, _| freed += UPVAL_COST,
-                |_| {},
-            ),
+            4 => {
+                self.heap
+                    .upvals
+                    .sweep_step(from, budget, mode, |_, _| freed += UPVAL_COST, |_| {})
+            }
             5 => self.heap.userdata.sweep_step(
                 from,
                 budget,
-                sticky,
+                mode,
                 |_, _| freed += USERDATA_COST,
                 |_| {},
             ),
             6 => self.heap.threads.sweep_step(
                 from,
                 budget,
-                sticky,
+                mode,
                 |_, _| freed += THREAD_COST,
                 |_| {},
             ),
             _ => self.protos.sweep_step(
                 from,
                 budget,
-                sticky,
+                mode,
                 |_, p| freed += PROTO_COST + p.proto.code.len() * 20 + p.consts.len() * 16,
                 |_| {},
             ),
@@ -1681,10 +1684,14 @@ impl Vm {
         self.atomic(&mut m, live_top);
         self.gc.marker = m;
         self.gc.sticky = true;
+        // A minor collection frees only young objects: where an arena's young list names
+        // them all, its sweep visits those slots alone.
+        self.gc.sweep_young = !major;
         while self.gc.phase == Phase::Sweep {
             self.sweep_step(usize::MAX);
         }
         self.gc.sticky = false;
+        self.gc.sweep_young = false;
         // Between collections the barriers stay on (the atomic step turned them off).
         self.heap.barrier.marking = true;
         let mut touched = touched;

@@ -311,7 +311,7 @@ impl Strings {
     #[cfg(test)]
     pub fn sweep(&mut self) -> usize {
         let mut freed = 0;
-        self.sweep_step(0, usize::MAX, false, &mut freed);
+        self.sweep_step(0, usize::MAX, crate::arena::SweepMode::Clear, &mut freed);
         freed
     }
 
@@ -321,14 +321,14 @@ impl Strings {
         &mut self,
         from: u32,
         budget: usize,
-        sticky: bool,
+        mode: crate::arena::SweepMode,
         freed: &mut usize,
     ) -> Option<u32> {
         let set = &mut self.set;
         self.arena.sweep_step(
             from,
             budget,
-            sticky,
+            mode,
             |h, s| {
                 *freed += string_cost(s.len());
                 Strings::unlink(set, h.idx, s.hash);
