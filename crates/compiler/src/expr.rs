@@ -384,8 +384,13 @@ impl Compiler {
         }
         let fs = self.fs();
         fs.line = end_line;
+        // A last item with open results (`{f(), g()}`) gets an array slot of its own: most
+        // such calls give at least one value, and SETLIST then stores them without growing
+        // the array.
+        let mut open = 0;
         if tostore > 0 {
             if pending.is_multret() {
+                open = 1;
                 fs.set_returns(&mut pending, -1)?;
                 fs.emit(Instr::SetList {
                     a: treg,
@@ -407,7 +412,7 @@ impl Compiler {
             fs.free_reg = treg as u32 + 1;
         }
         if let Instr::NewTable { nhash, narr, .. } = &mut fs.code[pc] {
-            *narr = na;
+            *narr = na.saturating_add(open);
             *nhash = nh.min(255) as u8;
         }
         Ok(t)
