@@ -544,7 +544,16 @@ impl<'a> Matcher<'a> {
         if anchored {
             return Ok(self.match_at(init)?.map(|e| (init, e)));
         }
-        let mut s = init;
+        // A single search mostly matches where it starts (a scanner's `find(s, "[^ ]", pos)`):
+        // one attempt there costs less than working out the bytes the pattern can start with,
+        // which only pays for itself over a longer scan.
+        if init > self.src.len() {
+            return Ok(None);
+        }
+        if let Some(e) = self.match_at(init)? {
+            return Ok(Some((init, e)));
+        }
+        let mut s = init + 1;
         while let Some(c) = self.next_candidate(s)? {
             if let Some(e) = self.match_at(c)? {
                 return Ok(Some((c, e)));
