@@ -89,6 +89,29 @@ pub(crate) struct Arena<T> {
     young_complete: bool,
 }
 
+/// A sweep's freeing of the live slot `idx`: `on_free` sees the object, which then leaves
+/// the slot; the slot's generation moves on and it goes on the free list.
+#[inline(always)]
+fn free_slot<T: Default>(
+    idx: u32,
+    m: &mut SlotMeta,
+    item: &mut T,
+    free: &mut Vec<u32>,
+    on_free: &mut impl FnMut(Handle, &mut T),
+) {
+    on_free(
+        Handle {
+            idx,
+            gen: m.gen as u32,
+        },
+        item,
+    );
+    *item = T::default();
+    m.live = false;
+    m.gen = m.gen.wrapping_add(1);
+    free.push(idx);
+}
+
 impl<T: Default> Arena<T> {
     pub fn new() -> Self {
         Arena {
@@ -339,18 +362,8 @@ impl<T: Default> Arena<T> {
                 on_keep(item);
                 continue;
             }
-            let i = start + k;
-            on_free(
-                Handle {
-                    idx: i as u32,
-                    gen: m.gen as u32,
-                },
-                item,
-            );
-            *item = T::default();
-            m.live = false;
-            m.gen = m.gen.wrapping_add(1);
-            self.free.push(i as u32);
+            let idx = (start + k) as u32;
+            free_slot(idx, m, item, &mut self.free, &mut on_free);
             self.live_count -= 1;
         }
         if end >= self.meta.len() {
@@ -379,17 +392,7 @@ impl<T: Default> Arena<T> {
             if !m.live || m.marked {
                 continue;
             }
-            on_free(
-                Handle {
-                    idx,
-                    gen: m.gen as u32,
-                },
-                item,
-            );
-            *item = T::default();
-            m.live = false;
-            m.gen = m.gen.wrapping_add(1);
-            self.free.push(idx);
+            free_slot(idx, m, item, &mut self.free, &mut on_free);
             self.live_count -= 1;
         }
         self.young.clear();

@@ -700,16 +700,15 @@ impl Table {
     }
 
     /// Raw set of an integer key that falls in the array part; false (nothing stored) for any
-    /// other key.
+    /// other key. An integer key leaves the metamethod cache alone: event names are strings.
     #[inline(always)]
     pub(crate) fn set_in_array(&mut self, i: i64, v: Value) -> bool {
-        let u = (i as u64).wrapping_sub(1);
+        let u = (i as u64).wrapping_sub(1) as usize;
         let lim = self.alimit.get() as usize;
-        match self.arr.get_mut(u as usize) {
+        match self.arr.get_mut(u) {
             Some(slot) => {
                 *slot = v;
-                self.touch();
-                if u as usize >= lim {
+                if u >= lim {
                     self.alimit.set(u as u32 + 1);
                 }
                 true
@@ -718,25 +717,15 @@ impl Table {
         }
     }
 
-    /// `set_int` when `i` falls in the array part and no `__newindex` can apply (the slot
-    /// holds a value, or the table has no metatable); false (nothing stored) otherwise. An
-    /// integer key leaves the metamethod cache alone: event names are strings.
+    /// `set_in_array` when no `__newindex` can apply: the table has no metatable, or the slot
+    /// holds a value.
     #[inline(always)]
     pub(crate) fn set_array_slot(&mut self, i: i64, v: Value) -> bool {
-        let u = (i as u64).wrapping_sub(1) as usize;
-        let lim = self.alimit.get() as usize;
-        let meta = self.has_meta();
-        let Some(slot) = self.arr.get_mut(u) else {
-            return false;
-        };
-        if meta && slot.is_nil() {
+        let slot = self.arr.get((i as u64).wrapping_sub(1) as usize);
+        if self.has_meta() && slot.is_none_or(|v| v.is_nil()) {
             return false;
         }
-        *slot = v;
-        if u >= lim {
-            self.alimit.set(u as u32 + 1);
-        }
-        true
+        self.set_in_array(i, v)
     }
 
     /// Raw set with an integer key.
