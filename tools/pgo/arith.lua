@@ -1,4 +1,4 @@
--- Training workload for the PGO profile (tools/pgo.sh): integer and float arithmetic,
+-- Training workload for the PGO profile (tools/pgo/pgo.py): integer and float arithmetic,
 -- numeric loops with positive and negative steps, bitwise operations, math functions.
 local floor, sqrt, abs, max, min = math.floor, math.sqrt, math.abs, math.max, math.min
 local n = tonumber(arg and arg[1]) or 300000

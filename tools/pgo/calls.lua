@@ -1,4 +1,4 @@
--- Training workload for the PGO profile (tools/pgo.sh): Lua and native calls, recursion,
+-- Training workload for the PGO profile (tools/pgo/pgo.py): Lua and native calls, recursion,
 -- closures and upvalues, varargs, multiple results, tail calls, protected calls.
 local reps = tonumber(arg and arg[1]) or 1
 

@@ -1,4 +1,4 @@
--- Training workload for the PGO profile (tools/pgo.sh): coroutines as generators and
+-- Training workload for the PGO profile (tools/pgo/pgo.py): coroutines as generators and
 -- pipelines, yields across protected calls.
 local n = tonumber(arg and arg[1]) or 50000
 

@@ -1,4 +1,4 @@
--- Training workload for the PGO profile (tools/pgo.sh): allocation-heavy code under each
+-- Training workload for the PGO profile (tools/pgo/pgo.py): allocation-heavy code under each
 -- collector mode; trees, closures, weak tables.
 local depth = tonumber(arg and arg[1]) or 14
 

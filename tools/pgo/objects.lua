@@ -1,4 +1,4 @@
--- Training workload for the PGO profile (tools/pgo.sh): classes, inheritance, methods and
+-- Training workload for the PGO profile (tools/pgo/pgo.py): classes, inheritance, methods and
 -- metamethods.
 local n = tonumber(arg and arg[1]) or 100000
 

@@ -1,4 +1,4 @@
--- Training workload for the PGO profile (tools/pgo.sh): a tokenizer, a recursive-descent
+-- Training workload for the PGO profile (tools/pgo/pgo.py): a tokenizer, a recursive-descent
 -- parser and a tree-walking evaluator, the shape of real programs written in Lua.
 local reps = tonumber(arg and arg[1]) or 300
 

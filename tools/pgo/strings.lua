@@ -1,4 +1,4 @@
--- Training workload for the PGO profile (tools/pgo.sh): string building, formatting,
+-- Training workload for the PGO profile (tools/pgo/pgo.py): string building, formatting,
 -- patterns, conversion.
 local n = tonumber(arg and arg[1]) or 20000
 

@@ -1,4 +1,4 @@
--- Training workload for the PGO profile (tools/pgo.sh): arrays, hashes, table library,
+-- Training workload for the PGO profile (tools/pgo/pgo.py): arrays, hashes, table library,
 -- iteration, nested tables.
 local n = tonumber(arg and arg[1]) or 100000
 
