@@ -329,7 +329,10 @@ impl Vm {
                         let [.., caller, callee] = frames.as_mut_slice() else {
                             break Exit::Slow;
                         };
-                        if !callee.fast_ret || fi <= entry_depth {
+                        // (A `fast_ret` frame of the entry thread is never the entry frame:
+                        // only the inline call sets the flag, and it pushes above the frame
+                        // running. One of another thread returns to its own Lua caller.)
+                        if !callee.fast_ret {
                             if fi == entry_depth
                                 && callee.cont == Cont::Normal
                                 && callee.nresults < 0
@@ -372,7 +375,10 @@ impl Vm {
                             // caller's top marks where they end, as `finish_normal` sets it.
                             caller.top = callee.func + $n;
                         }
-                        frames.pop();
+                        // (`truncate`, not `pop`: a `Frame` is `Copy`, and no `Option` of it
+                        // is built and tested.)
+                        let n = frames.len();
+                        frames.truncate(n.saturating_sub(1));
                         fi -= 1;
                         switch_to!(closures.get(ncl.0), protos.get(np.0), nbase, npc);
                     }};
