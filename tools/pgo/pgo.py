@@ -20,7 +20,7 @@ result and must not also be its training.
 
 Needs `llvm-profdata` from the toolchain (`rustup component add llvm-tools`).
 """
-import glob, hashlib, os, pathlib, shutil, subprocess, sys, tempfile, tomllib
+import glob, hashlib, os, pathlib, shutil, subprocess, sys, tempfile
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 OUT = ROOT / "tools" / "pgo" / "tape.profdata"
@@ -43,6 +43,7 @@ def profdata_tool():
 
 def base_rustflags():
     """The configuration's x86-64 flags without its `profile-use` (RUSTFLAGS replaces them all)."""
+    import tomllib  # (Python 3.11+; `--check` runs without it)
     cfg = tomllib.loads((ROOT / ".cargo" / "config.toml").read_text())
     flags = []
     for table in cfg.get("target", {}).values():
