@@ -76,9 +76,13 @@ def main():
     for part, argv, cwd in runs:
         run_env = dict(os.environ)
         run_env["LLVM_PROFILE_FILE"] = str(raw / part / "%m.profraw")
-        # Failures are part of the corpus (error tests); only the profile matters here.
-        subprocess.run(argv, cwd=cwd, env=run_env, stdin=subprocess.DEVNULL,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=120)
+        # Failures are part of the corpus (error tests); only the profile matters here. A run
+        # that hangs is stopped and its counts so far are lost, nothing else.
+        try:
+            subprocess.run(argv, cwd=cwd, env=run_env, stdin=subprocess.DEVNULL,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=120)
+        except subprocess.TimeoutExpired:
+            print(f"pgo.py: {' '.join(argv[1:])} timed out", file=sys.stderr)
     # The corpus is there for coverage (code it never runs would be compiled as cold); the
     # workloads, programs of the usual shape, set what is hot.
     inputs = []
