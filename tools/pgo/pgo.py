@@ -43,7 +43,9 @@ def profdata_tool():
 
 def base_rustflags():
     """The configuration's x86-64 flags without its `profile-use` (RUSTFLAGS replaces them all)."""
-    import tomllib  # (Python 3.11+; `--check` runs without it)
+    import platform, tomllib  # (tomllib: Python 3.11+; `--check` runs without it)
+    if platform.machine() not in ("x86_64", "AMD64"):
+        return []  # the configuration's flags are all for x86-64
     cfg = tomllib.loads((ROOT / ".cargo" / "config.toml").read_text())
     flags = []
     for table in cfg.get("target", {}).values():
