@@ -32,3 +32,29 @@ print(pcall(f))
 -- Without a closing value nothing is pending, and returns stay on the fast path.
 local function plain(t) for k, v in pairs(t) do if v == 2 then return k end end end
 print(plain({a = 1, b = 2}))
+-- A closing value registered in a frame entered by the inline call: the loop left by `break`
+-- (closed there), by a return from a nested call, and in a recursion whose every level has one.
+local function brk(n)
+  for i in it, nil, nil, setmetatable({}, mt) do break end
+  return n + 1
+end
+print(brk(1), brk(2))
+local function rec(n)
+  if n == 0 then return 0 end
+  for _ in it, nil, nil, setmetatable({}, {__close = function() print("close level", n) end}) do
+    return rec(n - 1) + n
+  end
+end
+print(rec(3))
+local co = coroutine.wrap(function(x)
+  local function inner()
+    for _ in it, nil, nil, setmetatable({}, mt) do
+      coroutine.yield("yielded in loop")
+      return "returned"
+    end
+  end
+  local r = inner()
+  return r .. " " .. x
+end)
+print(co("first"))
+print(co())

@@ -91,6 +91,7 @@ pub(crate) struct Frame {
     /// thread, `cont` is `Normal`, at most one result is wanted, the function is not vararg
     /// (`func == base - 1`) and its proto can leave no open upvalue or to-be-closed slot
     /// (`LoadedProto::may_close` is false), so the inline return needs no other checks.
+    /// A generic `for` that registers a closing value clears it (`Vm::forget_fast_return`).
     pub fast_ret: bool,
 }
 

@@ -195,6 +195,7 @@ impl Vm {
                 return Err(self.rt_error("variable '(for state)' got a non-closable value"));
             }
             self.ts.tbc.push(base + a as usize + 3);
+            self.forget_fast_return();
         }
         self.jump(j);
         Ok(())

@@ -356,9 +356,8 @@ impl Vm {
                             }
                             break Exit::Slow;
                         }
-                        if tbc.last().is_some_and(|&t| t >= base) {
-                            break Exit::Slow;
-                        }
+                        // (No check for a pending to-be-closed slot: registering one clears
+                        // the frame's `fast_ret`, see `Vm::forget_fast_return`.)
                         let FrameKind::Lua { cl: ncl, proto: np } = caller.kind else {
                             break Exit::Slow;
                         };

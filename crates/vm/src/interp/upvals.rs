@@ -203,6 +203,15 @@ impl Vm {
             return Err(self.rt_error(&format!("variable '{name}' got a non-closable value")));
         }
         self.ts.tbc.push(base + a as usize);
+        self.forget_fast_return();
         Ok(())
+    }
+
+    /// The running frame now has a to-be-closed slot pending: its return must close it, so it
+    /// no longer takes the inline return (which does not look for one).
+    pub(super) fn forget_fast_return(&mut self) {
+        if let Some(f) = self.ts.frames.last_mut() {
+            f.fast_ret = false;
+        }
     }
 }
